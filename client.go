@@ -1,0 +1,674 @@
+// Package cvm is a client for Tencent Cloud's legacy CVM API ("API 2.0",
+// https://<module>.api.qcloud.com/v2/index.php): instances, images, security
+// groups, elastic IPs and zones.
+//
+// Create a [Client] from a [Config] and call its services:
+//
+//	cfg, err := cvm.ConfigFromEnv()
+//	if err != nil { ... }
+//	client, err := cvm.NewClient(cfg)
+//	if err != nil { ... }
+//	zones, _, err := client.Zones.List(ctx)
+//
+// Actions that no service wraps go through [Client.Do], which signs, paces,
+// retries and decodes like every typed method.
+//
+// Package [github.com/qcloud-legacy/cvm/cvmtest] runs an in-process emulator of
+// the API for tests.
+//
+// # Authentication
+//
+// Requests are signed with the account's SecretID and SecretKey, by
+// HMAC-SHA256 unless [Config.SignatureMethod] says HmacSHA1, as the legacy API
+// documents. Every attempt is signed afresh with a new Timestamp and a random
+// Nonce, since the API rejects a repeated Nonce as a replay. Temporary
+// credentials add a [Config.Token]. [ConfigFromEnv] reads the environment
+// variables and the profile file of Tencent's tools. The SecretKey, the Token
+// and request signatures never appear in logs, errors or a printed Config.
+//
+// # Errors
+//
+// An answer with a non-zero code is an [*APIError] (errors.As) and matches a
+// sentinel such as [ErrNotFound] or [ErrQuotaExceeded] (errors.Is). Batch
+// actions report each resource's result in [APIError.Items]. A bad argument
+// is an [*ArgError], returned before anything is sent; an answer that is not
+// the API's envelope is a [*ResponseError]; a call that got no answer is a
+// [*RequestError] wrapping the cause (a context error, a network error).
+//
+// # Rate limiting and retries
+//
+// The API allows 1000 calls a minute per account and 100 a minute per action.
+// A token bucket for the account and one per action, shared by every Client
+// of a SecretID in the process, pace each attempt so that no window of a
+// minute holds more, while sustained load uses 99% of the quota. See
+// [RateLimit] and [Limiter].
+//
+// Failed attempts are retried with capped exponential backoff and full
+// jitter, up to [Config.MaxAttempts], for transport errors, HTTP 5xx answers
+// and codes 4400 (quota), 4500 (replay), 6000 (internal) and 6200
+// (unavailable), never for definite answers such as 4000, 41xx, 4300 or 5000.
+// A call that may have changed something is retried only when a retry cannot
+// do it twice: reads always; RunInstances and RunInstancesHour because the
+// client gives each call a clientToken that every attempt repeats; other
+// changes only when the answer proves the server did not act (4400, 4500,
+// 6200) or the request never left the client.
+//
+// # Logging
+//
+// With a [Config.Logger], each attempt logs one Debug line (action, module,
+// attempt, duration, code) and each retry a Warn line.
+package cvm
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/tls"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/bits"
+	mathrand "math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptrace"
+	"net/url"
+	"reflect"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qcloud-legacy/cvm/internal/clock"
+)
+
+// Version is the SDK's version, sent in the User-Agent and RequestClient.
+const Version = "0.1.0"
+
+// Defaults of [Config].
+const (
+	DefaultMaxAttempts = 3
+	DefaultHTTPMethod  = http.MethodPost
+	DefaultTimeout     = 60 * time.Second
+	apiPath            = "/v2/index.php"
+	apiDomain          = ".api.qcloud.com"
+)
+
+// Config configures a [Client]. Only SecretID, SecretKey and Region are
+// required; every other field's zero value is a documented default.
+type Config struct {
+	// SecretID is the API key's id ("AKID...").
+	SecretID string
+	// SecretKey is the API key's secret. It is never logged or printed.
+	SecretKey string
+	// Token is the session token of temporary credentials; empty for a
+	// long-lived key. It is never logged or printed.
+	Token string
+	// Region is the region to call, by short code ("gz") or long name
+	// ("ap-guangzhou"); see [Regions]. The legacy short code is sent.
+	Region string
+	// Endpoint, when set, is the full URL, path included, used for every
+	// module instead of https://<module>.api.qcloud.com/v2/index.php, such as
+	// "http://127.0.0.1:9191/v2/index.php" for the emulator. Plain http is
+	// refused for hosts other than loopback unless AllowInsecureHTTP is set.
+	Endpoint string
+	// AllowInsecureHTTP allows an http:// Endpoint on a host other than
+	// loopback. Requests then travel unencrypted.
+	AllowInsecureHTTP bool
+	// HTTPClient sends the requests. nil means a client with a 60-second
+	// timeout, TLS 1.2 or later, and no redirects followed.
+	HTTPClient *http.Client
+	// HTTPMethod is "POST" (the default; parameters go in a form body and
+	// never in a URL) or "GET".
+	HTTPMethod string
+	// SignatureMethod is "HmacSHA256" (the default) or "HmacSHA1".
+	SignatureMethod string
+	// MaxAttempts is how many attempts a call may make, the first included.
+	// 0 means 3; 1 means no retries.
+	MaxAttempts int
+	// RateLimit sets the built-in limiter's quotas. The zero value means
+	// the API's documented quotas.
+	RateLimit RateLimit
+	// Limiter, when set, replaces the built-in limiter, for example with
+	// one shared across processes. RateLimit is then ignored.
+	Limiter Limiter
+	// Logger receives a Debug line per attempt and a Warn line per retry.
+	// nil means silent.
+	Logger *slog.Logger
+	// UserAgent is put before the SDK's own User-Agent.
+	UserAgent string
+}
+
+const redacted = "REDACTED"
+
+// Format prints the Config with SecretKey and Token replaced by REDACTED, for
+// every verb, so that a logged Config never leaks them.
+func (cfg Config) Format(f fmt.State, verb rune) {
+	type plain Config // no methods: avoids recursion
+	r := plain(cfg)
+	if r.SecretKey != "" {
+		r.SecretKey = redacted
+	}
+	if r.Token != "" {
+		r.Token = redacted
+	}
+	s := fmt.Sprintf(fmt.FormatString(f, verb), r)
+	fmt.Fprint(f, strings.Replace(s, "cvm.plain{", "cvm.Config{", 1))
+}
+
+// Client calls the legacy API. It is safe for concurrent use; create one
+// per account and region and reuse it.
+type Client struct {
+	cfg *Config // with defaults applied, SecretKey and Token cleared
+	// The SecretKey and Token live only in these closures, out of reach of
+	// fmt's reflection over the Client's fields.
+	sign     func(stringToSign string) []byte
+	token    func() string
+	region   Region
+	endpoint *url.URL // nil: https://<module>.api.qcloud.com/v2/index.php
+	hc       *http.Client
+	limiter  Limiter
+	log      *slog.Logger
+	clock    clock.Clock
+	nonce    func() uint64
+	ua       string
+	reqTag   string
+
+	common service
+
+	// Zones lists zones and regions.
+	Zones *ZonesService
+}
+
+type service struct{ client *Client }
+
+// String describes the client without its secrets.
+func (c Client) String() string {
+	if c.cfg == nil {
+		return "cvm.Client{}"
+	}
+	ep := "https://<module>" + apiDomain + apiPath
+	if c.endpoint != nil {
+		ep = c.endpoint.String()
+	}
+	return fmt.Sprintf("cvm.Client{SecretID: %s, Region: %s, Endpoint: %s}", c.cfg.SecretID, c.region.Short, ep)
+}
+
+// Format prints [Client.String] for every verb, so that no verb reaches
+// into the client's fields.
+func (c Client) Format(f fmt.State, _ rune) { fmt.Fprint(f, c.String()) }
+
+// Region returns the region the client calls.
+func (c *Client) Region() Region { return c.region }
+
+// NewClient validates cfg and returns a Client. It returns an [*ArgError]
+// naming the field at fault for missing keys, an unknown region, method or
+// signature method, a malformed endpoint, or plain http to a host other than
+// loopback without [Config.AllowInsecureHTTP].
+func NewClient(cfg Config) (*Client, error) {
+	if cfg.SecretID == "" {
+		return nil, &ArgError{Arg: "Config.SecretID", Reason: "is required"}
+	}
+	if cfg.SecretKey == "" {
+		return nil, &ArgError{Arg: "Config.SecretKey", Reason: "is required"}
+	}
+	if strings.ContainsAny(cfg.SecretID, " \t\r\n") {
+		return nil, &ArgError{Arg: "Config.SecretID", Reason: "contains white space"}
+	}
+	region, ok := LookupRegion(cfg.Region)
+	if !ok {
+		if cfg.Region == "" {
+			return nil, &ArgError{Arg: "Config.Region", Reason: "is required (a short code such as gz or a long name such as ap-guangzhou)"}
+		}
+		return nil, &ArgError{Arg: "Config.Region", Reason: fmt.Sprintf("unknown region %q", cfg.Region)}
+	}
+	switch m := strings.ToUpper(cfg.HTTPMethod); m {
+	case "":
+		cfg.HTTPMethod = DefaultHTTPMethod
+	case http.MethodGet, http.MethodPost:
+		cfg.HTTPMethod = m
+	default:
+		return nil, &ArgError{Arg: "Config.HTTPMethod", Reason: fmt.Sprintf("%q is not GET or POST", cfg.HTTPMethod)}
+	}
+	switch cfg.SignatureMethod {
+	case "":
+		cfg.SignatureMethod = SignatureHmacSHA256
+	case SignatureHmacSHA256, SignatureHmacSHA1:
+	default:
+		return nil, &ArgError{Arg: "Config.SignatureMethod", Reason: fmt.Sprintf("%q is not HmacSHA256 or HmacSHA1", cfg.SignatureMethod)}
+	}
+	switch {
+	case cfg.MaxAttempts < 0:
+		return nil, &ArgError{Arg: "Config.MaxAttempts", Reason: "must not be negative"}
+	case cfg.MaxAttempts == 0:
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	if err := cfg.RateLimit.validate(); err != nil {
+		return nil, err
+	}
+	c := &Client{region: region, log: cfg.Logger, clock: clock.Real{}, nonce: newNonce}
+	if cfg.Endpoint != "" {
+		u, err := parseEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP)
+		if err != nil {
+			return nil, err
+		}
+		c.endpoint = u
+	}
+	c.hc = cfg.HTTPClient
+	if c.hc == nil {
+		c.hc = defaultHTTPClient()
+	} else if t, ok := c.hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify && c.log != nil {
+		c.log.Warn("cvm: the HTTP client does not verify TLS certificates")
+	}
+	switch {
+	case cfg.Limiter != nil:
+		c.limiter = cfg.Limiter
+	case cfg.RateLimit.Disabled:
+		c.limiter = LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
+	default:
+		c.limiter = sharedLimiter(cfg.SecretID, cfg.RateLimit)
+	}
+	c.ua = fmt.Sprintf("qcloud-legacy-cvm-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	if cfg.UserAgent != "" {
+		c.ua = cfg.UserAgent + " " + c.ua
+	}
+	c.reqTag = "SDK_GO_CVM_" + Version
+	key, method, token := cfg.SecretKey, cfg.SignatureMethod, cfg.Token
+	c.sign = func(sts string) []byte { return appendSignature(nil, sts, key, method) }
+	c.token = func() string { return token }
+	cfg.SecretKey, cfg.Token = "", ""
+	c.cfg = &cfg
+	c.common.client = c
+	c.Zones = (*ZonesService)(&c.common)
+	return c, nil
+}
+
+func parseEndpoint(raw string, allowHTTP bool) (*url.URL, error) {
+	bad := func(reason string) error {
+		return &ArgError{Arg: "Config.Endpoint", Reason: fmt.Sprintf("%q %s", raw, reason)}
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, bad("is not a URL")
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, bad("must start with https:// or http://")
+	case u.Host == "" || u.Hostname() == "":
+		return nil, bad("has no host")
+	case u.User != nil:
+		return nil, bad("must not carry user information")
+	case u.RawQuery != "" || u.Fragment != "":
+		return nil, bad("must not carry a query or fragment")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, bad("has an invalid port")
+		}
+	}
+	if u.Path == "" {
+		u.Path = apiPath
+	}
+	if u.Scheme == "http" && !allowHTTP && !isLoopback(u.Hostname()) {
+		return nil, bad("uses plain http to a host other than loopback; use https or set AllowInsecureHTTP")
+	}
+	return u, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+	return &http.Client{
+		Timeout:   DefaultTimeout,
+		Transport: t,
+		// The API never redirects; following one could send a signed GET
+		// query to another host.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+// Response is what a call returns besides its result.
+type Response struct {
+	// HTTPResponse is the last attempt's HTTP answer; its body has been
+	// read and closed.
+	HTTPResponse *http.Response
+	// Attempts is how many attempts the call made.
+	Attempts int
+	// TotalCount is, for list calls, the number of matches the API reports.
+	TotalCount int
+}
+
+// Do calls any legacy action of any module ("cvm", "image", "dfw", "eip",
+// "trade", "account", ...) and decodes the answer's JSON into out once the
+// envelope says success. An empty module picks the module that serves
+// action, for the actions of this SDK.
+//
+// params may be nil, url.Values, map[string]string, or a struct (or pointer
+// to one) with go-querystring url tags; lists are [List] values, which encode
+// as name.0, name.1, ... out may be nil or a pointer to anything
+// encoding/json decodes into.
+//
+// Do paces, signs, retries and reports errors as described in the package
+// documentation. Common parameters (Action, Region, Timestamp, Nonce,
+// SecretId, SignatureMethod, Token) are set by the client; a Region in params
+// overrides the client's region for this call.
+func (c *Client) Do(ctx context.Context, module, action string, params, out any) error {
+	_, err := c.do(ctx, module, action, params, out)
+	return err
+}
+
+func (c *Client) do(ctx context.Context, module, action string, params, out any) (*Response, error) {
+	if action == "" {
+		return nil, &ArgError{Arg: "action", Reason: "is required"}
+	}
+	if module == "" {
+		module = ModuleOf(action)
+		if module == "" {
+			return nil, &ArgError{Arg: "module", Reason: fmt.Sprintf("is required for action %s, which this SDK does not know", action)}
+		}
+	}
+	if !validModule(module) {
+		return nil, &ArgError{Arg: "module", Reason: fmt.Sprintf("%q is not a module name", module)}
+	}
+	vals, err := encodeParams(params)
+	if err != nil {
+		return nil, err
+	}
+	if o := out; o != nil {
+		if rv := reflect.ValueOf(o); rv.Kind() != reflect.Pointer || rv.IsNil() {
+			return nil, &ArgError{Arg: "out", Reason: fmt.Sprintf("must be a non-nil pointer, got %T", out)}
+		}
+	}
+	return c.call(ctx, module, action, vals, out)
+}
+
+func validModule(m string) bool {
+	if m == "" || len(m) > 63 {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		b := m[i]
+		if !('a' <= b && b <= 'z' || '0' <= b && b <= '9' || b == '-' && i > 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// call runs the attempt loop for an encoded request. vals belongs to call.
+func (c *Client) call(ctx context.Context, module, action string, vals url.Values, out any) (*Response, error) {
+	if ctx == nil {
+		return nil, &ArgError{Arg: "ctx", Reason: "is nil"}
+	}
+	if _, ok := vals["Region"]; !ok {
+		vals.Set("Region", c.region.Short)
+	}
+	safe := readOnly(action)
+	if tokenActions[action] {
+		// One token for every attempt: the server creates nothing twice.
+		if vals.Get("clientToken") == "" {
+			vals.Set("clientToken", newClientToken())
+		}
+		safe = true
+	}
+	// Common parameters set once; Timestamp, Nonce and Signature change per
+	// attempt.
+	vals.Set("Action", action)
+	vals.Set("SecretId", c.cfg.SecretID)
+	vals.Set("SignatureMethod", c.cfg.SignatureMethod)
+	vals.Set("RequestClient", c.reqTag)
+	if tok := c.token(); tok != "" {
+		vals.Set("Token", tok)
+	}
+	target := c.target(module)
+
+	resp := &Response{}
+	for attempt := 1; ; attempt++ {
+		resp.Attempts = attempt
+		if err := c.limiter.Wait(ctx, action); err != nil {
+			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
+		}
+		start := c.clock.Now()
+		hr, body, sent, err := c.send(ctx, target, vals)
+		if hr != nil {
+			resp.HTTPResponse = hr
+		}
+		if err == nil {
+			err = decodeBody(action, hr.StatusCode, body, out)
+		} else if re, ok := err.(*ResponseError); ok {
+			re.Action = action
+		}
+		c.logAttempt(module, action, attempt, c.clock.Now().Sub(start), err)
+		if err == nil {
+			return resp, nil
+		}
+		if !retryable(err, sent, safe) || attempt >= c.cfg.MaxAttempts || ctx.Err() != nil {
+			return resp, finalError(action, attempt, err, ctx)
+		}
+		delay := backoff(attempt)
+		if c.log != nil {
+			c.log.LogAttrs(ctx, slog.LevelWarn, "cvm: retrying",
+				slog.String("action", action), slog.Int("attempt", attempt),
+				slog.Duration("delay", delay), slog.String("error", err.Error()))
+		}
+		if !clock.Sleep(c.clock, delay, ctx.Done()) {
+			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %v)", ctx.Err(), err)}
+		}
+	}
+}
+
+func finalError(action string, attempt int, err error, ctx context.Context) error {
+	var apiErr *APIError
+	var respErr *ResponseError
+	var argErr *ArgError
+	if errors.As(err, &apiErr) || errors.As(err, &respErr) || errors.As(err, &argErr) {
+		return err
+	}
+	if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+		err = fmt.Errorf("%w (last error: %v)", ctxErr, err)
+	}
+	return &RequestError{Action: action, Attempts: attempt, Err: err}
+}
+
+func (c *Client) logAttempt(module, action string, attempt int, d time.Duration, err error) {
+	if c.log == nil || !c.log.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	code := 0
+	var apiErr *APIError
+	attrs := []slog.Attr{
+		slog.String("action", action), slog.String("module", module),
+		slog.Int("attempt", attempt), slog.Duration("duration", d),
+	}
+	switch {
+	case err == nil:
+	case errors.As(err, &apiErr):
+		code = apiErr.Code
+	default:
+		code = -1
+		attrs = append(attrs, slog.String("error", err.Error()))
+	}
+	attrs = append(attrs, slog.Int("code", code))
+	c.log.LogAttrs(context.Background(), slog.LevelDebug, "cvm: call", attrs...)
+}
+
+// target is where a module's requests go.
+type target struct {
+	scheme, host, path string
+}
+
+func (c *Client) target(module string) target {
+	if c.endpoint != nil {
+		return target{c.endpoint.Scheme, c.endpoint.Host, c.endpoint.Path}
+	}
+	return target{"https", module + apiDomain, apiPath}
+}
+
+// send signs vals afresh and sends them once. sent reports whether the
+// request may have reached the server (it was written in full).
+func (c *Client) send(ctx context.Context, t target, vals url.Values) (hr *http.Response, body []byte, sent bool, err error) {
+	vals.Set("Timestamp", strconv.FormatInt(c.clock.Now().Unix(), 10))
+	vals.Set("Nonce", strconv.FormatUint(c.nonce(), 10))
+	pairs := canonicalPairs(vals)
+	sts := stringToSign(c.cfg.HTTPMethod, t.host, t.path, pairs)
+	form := encodeForm(pairs, c.sign(sts))
+
+	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { sent = true }}
+	ctx = httptrace.WithClientTrace(ctx, trace)
+	var req *http.Request
+	base := t.scheme + "://" + t.host + t.path
+	if c.cfg.HTTPMethod == http.MethodGet {
+		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"?"+form, nil)
+	} else {
+		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base, strings.NewReader(form))
+		if req != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+	}
+	if err != nil {
+		return nil, nil, false, fmt.Errorf("building request: %w", err)
+	}
+	req.Header.Set("User-Agent", c.ua)
+	req.Header.Set("Accept", "application/json")
+
+	hr, err = c.hc.Do(req)
+	if err != nil {
+		// A GET's URL carries the signature and the key id; net/http
+		// quotes the URL in its errors.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = base
+		}
+		return nil, nil, sent, err
+	}
+	defer hr.Body.Close()
+	body, err = readBody(hr)
+	if err != nil {
+		return hr, nil, true, err
+	}
+	return hr, body, true, nil
+}
+
+// errBodyTooLarge is the cause of a ResponseError for an oversized answer.
+var errBodyTooLarge = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
+
+func readBody(hr *http.Response) ([]byte, error) {
+	var buf bytes.Buffer
+	if n := hr.ContentLength; n > 0 && n <= maxBodyBytes {
+		buf.Grow(int(n))
+	}
+	n, err := buf.ReadFrom(io.LimitReader(hr.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading answer: %w", err)
+	}
+	if n > maxBodyBytes {
+		return nil, &ResponseError{HTTPStatusCode: hr.StatusCode, Reason: errBodyTooLarge.Error(), Err: errBodyTooLarge}
+	}
+	return buf.Bytes(), nil
+}
+
+// encodeForm writes sorted pairs and the signature as a form body or query.
+func encodeForm(pairs []pair, sig []byte) string {
+	n := len(sig) + 16
+	for _, p := range pairs {
+		n += len(p.key) + len(p.value) + 2
+	}
+	var b strings.Builder
+	b.Grow(n + n/8)
+	for _, p := range pairs {
+		b.WriteString(url.QueryEscape(p.key))
+		b.WriteByte('=')
+		b.WriteString(url.QueryEscape(p.value))
+		b.WriteByte('&')
+	}
+	b.WriteString("Signature=")
+	b.WriteString(url.QueryEscape(string(sig)))
+	return b.String()
+}
+
+// newNonce returns a random positive integer below 2^63, as the Python SDK
+// draws; the server accepts any.
+func newNonce() uint64 {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	n := binary.LittleEndian.Uint64(b[:]) >> 1
+	if n == 0 {
+		n = 1
+	}
+	return n
+}
+
+func newClientToken() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// Backoff: capped exponential with full jitter.
+const (
+	backoffBase = 250 * time.Millisecond
+	backoffCap  = 8 * time.Second
+)
+
+func backoff(attempt int) time.Duration {
+	ceil := backoffCap
+	if shift := attempt - 1; shift < bits.Len64(uint64(backoffCap/backoffBase)) {
+		ceil = min(backoffCap, backoffBase<<shift)
+	}
+	return time.Duration(mathrand.Int64N(int64(ceil))) + 1
+}
+
+// retryable says whether another attempt is worth making and safe.
+// safe is true for calls that cannot act twice (reads, and creations that
+// carry a clientToken).
+func retryable(err error, sent, safe bool) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.Code {
+		case CodeQuotaExceeded, CodeReplay, CodeServiceUnavailable:
+			// The server refused the call before acting on it.
+			return true
+		case CodeInternal:
+			return safe
+		}
+		return apiErr.HTTPStatusCode >= 500 && safe
+	}
+	var respErr *ResponseError
+	if errors.As(err, &respErr) {
+		// An HTML 502 from a proxy and the like: the call may or may not
+		// have been acted on.
+		return respErr.HTTPStatusCode >= 500 && safe
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	// A transport error: safe calls always; others only if the request was
+	// never written in full, so the server cannot have acted on it.
+	return safe || !sent
+}
+
+// readOnly reports whether an action only reads. DescribeOrCreate-
+// DefaultSecurityGroup creates at most one default group however often it is
+// called, so it is safe to repeat too.
+func readOnly(action string) bool {
+	for _, p := range [...]string{"Describe", "Inquiry", "Get"} {
+		if strings.HasPrefix(action, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenActions are the actions that take a clientToken for idempotency.
+var tokenActions = map[string]bool{"RunInstances": true, "RunInstancesHour": true}

@@ -1,0 +1,113 @@
+// Command cvm-emulator serves an emulator of the legacy CVM API
+// (https://<module>.api.qcloud.com/v2/index.php) on a local port, for
+// trying programs and SDKs against it without touching the cloud.
+//
+// Usage:
+//
+//	cvm-emulator [-addr 127.0.0.1:9191] [-secret-id ID -secret-key KEY]
+//	             [-quota-global 1000] [-quota-action 100] [-quota-window 1m]
+//	             [-instances N] [-transition 2s] [-seed N]
+//
+// It prints its endpoint and credentials when ready, logs one line per
+// request, and stops cleanly on SIGINT or SIGTERM.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/qcloud-legacy/cvm/internal/emulator"
+)
+
+func main() {
+	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "cvm-emulator:", err)
+		os.Exit(1)
+	}
+}
+
+// run parses flags and serves until ctx ends or a signal arrives.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("cvm-emulator", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", "127.0.0.1:9191", "address to listen on")
+	id := fs.String("secret-id", emulator.DefaultSecretID, "SecretId the emulator accepts")
+	key := fs.String("secret-key", emulator.DefaultSecretKey, "SecretKey of that SecretId")
+	qGlobal := fs.Int("quota-global", 1000, "calls per window per SecretId (0 turns quotas off)")
+	qAction := fs.Int("quota-action", 100, "calls per window per SecretId and action (0 turns quotas off)")
+	qWindow := fs.Duration("quota-window", time.Minute, "quota window")
+	instances := fs.Int("instances", 0, "seed N running instances in the default region (gz)")
+	transition := fs.Duration("transition", 2*time.Second, "how long a transitional state lasts")
+	seed := fs.Uint64("seed", 0, "seed for generated ids")
+	quiet := fs.Bool("quiet", false, "do not log requests")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	switch {
+	case *id == "" || *key == "":
+		return errors.New("-secret-id and -secret-key must not be empty")
+	case *qGlobal < 0 || *qAction < 0 || *qWindow <= 0:
+		return errors.New("quotas must not be negative and the window must be positive")
+	case *instances < 0:
+		return errors.New("-instances must not be negative")
+	}
+	opts := emulator.Options{
+		Keys:        map[string]string{*id: *key},
+		QuotaGlobal: *qGlobal, QuotaAction: *qAction, QuotaWindow: *qWindow,
+		QuotasOff:  *qGlobal == 0 || *qAction == 0,
+		Transition: *transition, Seed: *seed,
+	}
+	if *transition <= 0 {
+		opts.Transition = -1
+	}
+	if !*quiet {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	emu := emulator.New(opts)
+	if *instances > 0 {
+		if _, err := emu.SeedInstances(emulator.DefaultRegion, *instances); err != nil {
+			return err
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	fmt.Fprintf(stdout, "cvm-emulator listening\n")
+	fmt.Fprintf(stdout, "  endpoint:   http://%s%s\n", ln.Addr(), emulator.Path)
+	fmt.Fprintf(stdout, "  secret id:  %s\n", *id)
+	fmt.Fprintf(stdout, "  secret key: %s\n", *key)
+	fmt.Fprintf(stdout, "  region:     %s\n", emulator.DefaultRegion)
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "cvm-emulator stopped")
+	return nil
+}

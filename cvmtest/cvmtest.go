@@ -1,0 +1,238 @@
+// Package cvmtest runs an in-process emulator of the legacy CVM API, for
+// tests, the way net/http/httptest runs a server.
+//
+//	srv := cvmtest.NewServer(cvmtest.WithInstances(3))
+//	defer srv.Close()
+//	client, err := cvm.NewClient(srv.Config())
+//
+// The emulator answers like the API: the same envelope, codes and shapes
+// (quirks included), signature and replay checks, sliding-window quotas of
+// 1000 calls a minute per key and 100 per action, parameter validation, and
+// per-region state for zones, instances, images, security groups and EIPs,
+// with transitional states (creating, stopping, ...) that last a set time.
+// With [WithClock], time moves only through [Server.Advance], so tests of
+// transitions and quota windows never sleep. [Server.InjectFault] makes
+// actions fail, slow down or lose their answers.
+package cvmtest
+
+import (
+	"log/slog"
+	"net/http/httptest"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/internal/clock"
+	"github.com/qcloud-legacy/cvm/internal/emulator"
+)
+
+// Server is a running emulator. Its URL is the base of [Server.Config]'s
+// endpoint.
+type Server struct {
+	*httptest.Server
+	emu      *emulator.Server
+	fake     *clock.Fake
+	secretID string
+	key      string
+	token    string
+	region   string
+}
+
+// Option configures a Server.
+type Option func(*settings)
+
+type settings struct {
+	opts      emulator.Options
+	id, key   string
+	token     string
+	region    string
+	start     *time.Time
+	instances int
+	images    []string
+}
+
+// WithCredentials sets the key pair the server accepts. By default each
+// Server makes up its own, so that clients of different servers do not
+// share rate-limit buckets.
+func WithCredentials(secretID, secretKey string) Option {
+	return func(s *settings) { s.id, s.key = secretID, secretKey }
+}
+
+// WithToken makes the key pair temporary credentials that need this
+// session token; Config then carries it.
+func WithToken(token string) Option { return func(s *settings) { s.token = token } }
+
+// WithQuotas sets the quotas: calls per window for the key, and for each
+// action. The default is the API's: 1000 and 100 a minute.
+func WithQuotas(global, perAction int, window time.Duration) Option {
+	return func(s *settings) {
+		s.opts.QuotaGlobal, s.opts.QuotaAction, s.opts.QuotaWindow = global, perAction, window
+	}
+}
+
+// WithoutQuotas turns quotas off.
+func WithoutQuotas() Option { return func(s *settings) { s.opts.QuotasOff = true } }
+
+// WithClock runs the server on a fake clock that starts at start and moves
+// only through [Server.Advance]. It drives transitional states and quota
+// windows. Request Timestamps are still checked against the wall clock,
+// which clients sign with.
+func WithClock(start time.Time) Option { return func(s *settings) { s.start = &start } }
+
+// WithTransition sets how long transitional states last (default 2s; 0 or
+// less means they end at once).
+func WithTransition(d time.Duration) Option {
+	return func(s *settings) {
+		if d <= 0 {
+			d = -1
+		}
+		s.opts.Transition = d
+	}
+}
+
+// WithSeed makes generated ids and fault probabilities repeatable.
+func WithSeed(seed uint64) Option { return func(s *settings) { s.opts.Seed = seed } }
+
+// WithLogger logs one line per request.
+func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.opts.Logger = l } }
+
+// WithRegion sets the region of Config and of the seeding options (default
+// "gz").
+func WithRegion(code string) Option { return func(s *settings) { s.region = code } }
+
+// WithInstances seeds n running instances.
+func WithInstances(n int) Option { return func(s *settings) { s.instances = n } }
+
+// WithImages seeds custom images with these names.
+func WithImages(names ...string) Option {
+	return func(s *settings) { s.images = append(s.images, names...) }
+}
+
+var serial atomic.Int64
+
+// NewServer starts an emulator on a loopback port. Close it when done. It
+// panics, as httptest.NewServer does, if it cannot listen or an option is
+// invalid.
+func NewServer(opts ...Option) *Server {
+	st := settings{region: emulator.DefaultRegion}
+	for _, o := range opts {
+		o(&st)
+	}
+	if st.id == "" {
+		n := serial.Add(1)
+		st.id = "AKIDcvmtest" + time.Now().Format("150405") + "x" + strconv.FormatInt(n, 10)
+		st.key = "cvmtest-secret-key-" + strconv.FormatInt(n, 10)
+	}
+	st.opts.Keys = map[string]string{st.id: st.key}
+	if st.token != "" {
+		st.opts.Tokens = map[string]string{st.id: st.token}
+	}
+	s := &Server{secretID: st.id, key: st.key, token: st.token, region: st.region}
+	if st.start != nil {
+		s.fake = clock.NewFake(*st.start)
+		st.opts.Clock = s.fake
+	}
+	s.emu = emulator.New(st.opts)
+	if st.instances > 0 {
+		if _, err := s.emu.SeedInstances(st.region, st.instances); err != nil {
+			panic("cvmtest: " + err.Error())
+		}
+	}
+	for _, name := range st.images {
+		if _, err := s.emu.SeedImage(st.region, name, ""); err != nil {
+			panic("cvmtest: " + err.Error())
+		}
+	}
+	s.Server = httptest.NewServer(s.emu)
+	return s
+}
+
+// Endpoint returns the URL clients call: the server's URL and the API path.
+func (s *Server) Endpoint() string { return s.URL + emulator.Path }
+
+// Config returns a client configuration for this server: its endpoint,
+// credentials and region. The client's rate limiter stays on, with the
+// default quotas.
+func (s *Server) Config() cvm.Config {
+	return cvm.Config{
+		SecretID:   s.secretID,
+		SecretKey:  s.key,
+		Token:      s.token,
+		Region:     s.region,
+		Endpoint:   s.Endpoint(),
+		HTTPClient: s.Client(),
+	}
+}
+
+// Advance moves the fake clock of a server made [WithClock]. It panics on a
+// server on the wall clock.
+func (s *Server) Advance(d time.Duration) {
+	if s.fake == nil {
+		panic("cvmtest: Advance needs a server made WithClock")
+	}
+	s.fake.Advance(d)
+}
+
+// Now returns the server's time.
+func (s *Server) Now() time.Time {
+	if s.fake != nil {
+		return s.fake.Now()
+	}
+	return time.Now()
+}
+
+// Fault is an injected failure; see [Server.InjectFault].
+type Fault = emulator.Fault
+
+// InjectFault makes calls of action ("*" for all) fail as f says: an error
+// code, an HTTP status with a body, a delay, or a dropped answer after the
+// server acted; for the next f.Times calls (0: all) or with probability
+// f.Probability.
+func (s *Server) InjectFault(action string, f Fault) { s.emu.InjectFault(action, f) }
+
+// ClearFaults removes every injected fault.
+func (s *Server) ClearFaults() { s.emu.ClearFaults() }
+
+// Instance is a snapshot of an emulated instance.
+type Instance = emulator.InstanceInfo
+
+// Image is a snapshot of an emulated image.
+type Image = emulator.ImageInfo
+
+// Instances returns the instances of a region ("" for the server's
+// region), in creation order.
+func (s *Server) Instances(region string) []Instance {
+	out, err := s.emu.Instances(s.or(region))
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return out
+}
+
+// Images returns the images of a region of an image type (0 for all; 1
+// custom, 2 public, 4 shared).
+func (s *Server) Images(region string, imageType int) []Image {
+	out, err := s.emu.Images(s.or(region), imageType)
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return out
+}
+
+// SeedInstances creates n running instances in a region and returns their
+// ids.
+func (s *Server) SeedInstances(region string, n int) []string {
+	ids, err := s.emu.SeedInstances(s.or(region), n)
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return ids
+}
+
+func (s *Server) or(region string) string {
+	if region == "" {
+		return s.region
+	}
+	return region
+}

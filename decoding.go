@@ -1,0 +1,283 @@
+package cvm
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"reflect"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// The legacy API is loose with types: a code may be 0 or "0", a count
+// "imageNum":"1", a projectId a string or a number, and a list a single object
+// when it holds one element. The types below read either form, so models
+// decode in a single pass with the standard library.
+
+// jsonInt reads a JSON number or a string holding one; "" and null read as 0.
+type jsonInt int64
+
+func (n *jsonInt) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	if len(b) == 0 || string(b) == "null" {
+		*n = 0
+		return nil
+	}
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*n = jsonInt(v)
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || f != math.Trunc(f) || math.Abs(f) > math.MaxInt64 {
+		return &json.UnmarshalTypeError{Value: "number " + string(b), Type: typeOfInt}
+	}
+	*n = jsonInt(f)
+	return nil
+}
+
+// jsonFloat reads a JSON number or a string holding one.
+type jsonFloat float64
+
+func (n *jsonFloat) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(s)
+	}
+	if len(b) == 0 || string(b) == "null" {
+		*n = 0
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return &json.UnmarshalTypeError{Value: "number " + string(b), Type: typeOfFloat}
+	}
+	*n = jsonFloat(f)
+	return nil
+}
+
+// jsonString reads a string, or the text of a number or boolean; null reads
+// as "".
+type jsonString string
+
+func (s *jsonString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = jsonString(v)
+		return nil
+	}
+	if string(b) == "null" {
+		*s = ""
+		return nil
+	}
+	if len(b) > 0 && (b[0] == '{' || b[0] == '[') {
+		return &json.UnmarshalTypeError{Value: "object or array", Type: typeOfString}
+	}
+	*s = jsonString(b)
+	return nil
+}
+
+// oneOrMany reads a JSON array of T, or a single T as a list of one.
+type oneOrMany[T any] []T
+
+func (l *oneOrMany[T]) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*l = nil
+		return nil
+	case b[0] == '[':
+		var v []T
+		err := json.Unmarshal(b, &v)
+		*l = v
+		return err
+	default:
+		var v T
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*l = oneOrMany[T]{v}
+		return nil
+	}
+}
+
+// beijing is the zone of the API's "YYYY-MM-DD HH:MM:SS" times.
+var beijing = time.FixedZone("CST", 8*3600)
+
+const apiTimeLayout = "2006-01-02 15:04:05"
+
+// jsonTime reads the API's Beijing-time strings. "0000-00-00 00:00:00"
+// (the deadline of a postpaid instance), "" and null read as the zero time.
+type jsonTime time.Time
+
+func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	var s jsonString
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	if s == "" || s[0] == '0' && (s == "0" || s[:4] == "0000") {
+		*t = jsonTime{}
+		return nil
+	}
+	v, err := time.ParseInLocation(apiTimeLayout, string(s), beijing)
+	if err != nil {
+		if unix, perr := strconv.ParseInt(string(s), 10, 64); perr == nil {
+			*t = jsonTime(time.Unix(unix, 0).In(beijing))
+			return nil
+		}
+		return err
+	}
+	*t = jsonTime(v)
+	return nil
+}
+
+// envelope is the part of every answer that says how the call went.
+// Response types embed it so that one json.Unmarshal reads both the envelope
+// and the result.
+type envelope struct {
+	Code     *jsonInt    `json:"code"`
+	Message  jsonString  `json:"message"`
+	CodeDesc jsonString  `json:"codeDesc"`
+	Detail   batchDetail `json:"detail"`
+}
+
+func (e *envelope) env() *envelope { return e }
+
+// enveloper is implemented by every type that embeds envelope.
+type enveloper interface{ env() *envelope }
+
+// batchDetail is the "detail" of a batch action: an object keyed by resource
+// id, each value {code, message, requestId}. A detail of another shape (some
+// actions put other data there) is ignored rather than failing the call.
+type batchDetail []ItemResult
+
+type itemJSON struct {
+	Code      jsonInt    `json:"code"`
+	Message   jsonString `json:"message"`
+	RequestID jsonString `json:"requestId"`
+	// Some list-shaped details name the resource in the item.
+	ID         jsonString `json:"id"`
+	InstanceID jsonString `json:"instanceId"`
+	ImageID    jsonString `json:"imageId"`
+}
+
+func (d *batchDetail) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return nil
+	}
+	switch b[0] {
+	case '{':
+		var m map[string]itemJSON
+		if json.Unmarshal(b, &m) != nil {
+			return nil
+		}
+		out := make(batchDetail, 0, len(m))
+		for id, it := range m {
+			out = append(out, ItemResult{ID: id, Code: int(it.Code), Message: string(it.Message), RequestID: string(it.RequestID)})
+		}
+		sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+		*d = out
+	case '[':
+		var l []itemJSON
+		if json.Unmarshal(b, &l) != nil {
+			return nil
+		}
+		out := make(batchDetail, 0, len(l))
+		for _, it := range l {
+			id := string(it.ID)
+			if id == "" {
+				id = string(it.InstanceID)
+			}
+			if id == "" {
+				id = string(it.ImageID)
+			}
+			out = append(out, ItemResult{ID: id, Code: int(it.Code), Message: string(it.Message), RequestID: string(it.RequestID)})
+		}
+		*d = out
+	}
+	return nil
+}
+
+// maxBodyBytes caps the size of an answer the client reads. The largest
+// legitimate answers (100 instances with all their fields) are a few hundred
+// KiB.
+const maxBodyBytes = 16 << 20
+
+// decodeBody reads an answer into out (which may be nil) and returns the
+// envelope. It returns an *APIError when the code is not 0 and a
+// *ResponseError when the body is not an envelope.
+func decodeBody(action string, status int, body []byte, out any) error {
+	var env *envelope
+	var decodeErr error
+	if e, ok := out.(enveloper); ok {
+		decodeErr = json.Unmarshal(body, out)
+		env = e.env()
+	}
+	if env == nil || decodeErr != nil {
+		// Either out does not carry the envelope, or reading the result
+		// failed: read the envelope alone, so that an error answer whose
+		// data has an unexpected shape still reports its code.
+		env = new(envelope)
+		if err := json.Unmarshal(body, env); err != nil {
+			return badResponse(action, status, "body is not the API's JSON envelope", body, err)
+		}
+	}
+	if env.Code == nil {
+		return badResponse(action, status, "answer has no code", body, nil)
+	}
+	if code := int(*env.Code); code != CodeSuccess {
+		return &APIError{
+			Action:         action,
+			Code:           code,
+			CodeDesc:       string(env.CodeDesc),
+			Message:        string(env.Message),
+			HTTPStatusCode: status,
+			Items:          []ItemResult(env.Detail),
+		}
+	}
+	if status < 200 || status > 299 {
+		return badResponse(action, status, "HTTP error status with a success code", body, nil)
+	}
+	if decodeErr != nil {
+		return badResponse(action, status, "cannot decode the result", body, decodeErr)
+	}
+	if out != nil && !isEnveloper(out) {
+		if err := json.Unmarshal(body, out); err != nil {
+			return badResponse(action, status, "cannot decode the result", body, err)
+		}
+	}
+	return nil
+}
+
+func isEnveloper(v any) bool { _, ok := v.(enveloper); return ok }
+
+func badResponse(action string, status int, reason string, body []byte, err error) *ResponseError {
+	const snippet = 128
+	s := body
+	if len(s) > snippet {
+		s = s[:snippet]
+	}
+	if err != nil {
+		reason += ": " + err.Error()
+	}
+	return &ResponseError{Action: action, HTTPStatusCode: status, Reason: reason, Body: string(bytes.ToValidUTF8(s, nil)), Err: err}
+}
+
+var (
+	typeOfInt    = reflect.TypeFor[int64]()
+	typeOfFloat  = reflect.TypeFor[float64]()
+	typeOfString = reflect.TypeFor[string]()
+)

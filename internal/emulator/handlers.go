@@ -1,0 +1,47 @@
+package emulator
+
+import "sort"
+
+// handler serves one action.
+type handler struct {
+	fn       func(s *Server, r *request) (map[string]any, *apiError)
+	modules  []string
+	noRegion bool
+}
+
+func (h handler) servedBy(module string) bool {
+	for _, m := range h.modules {
+		if m == module {
+			return true
+		}
+	}
+	return false
+}
+
+var handlers = map[string]handler{}
+
+func register(modules []string, fns map[string]func(*Server, *request) (map[string]any, *apiError)) {
+	for name, fn := range fns {
+		handlers[name] = handler{fn: fn, modules: modules}
+	}
+}
+
+// Actions returns the actions the emulator serves, sorted.
+func Actions() []string {
+	out := make([]string, 0, len(handlers))
+	for a := range handlers {
+		out = append(out, a)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var (
+	onCVM   = []string{"cvm"}
+	onImage = []string{"image"}
+	onDFW   = []string{"dfw"}
+	onEIP   = []string{"eip"}
+	onTrade = []string{"trade"}
+	// Documented on both hosts (spec §1.2); served on both.
+	onCVMAndTrade = []string{"cvm", "trade"}
+)

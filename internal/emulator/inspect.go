@@ -1,0 +1,131 @@
+package emulator
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+)
+
+// InstanceInfo is a snapshot of an instance, for tests.
+type InstanceInfo struct {
+	ID, LegacyID, Name, ImageID, Zone, LanIP string
+	ZoneID, CPU, Mem, Bandwidth, Status      int
+	ProjectID                                int
+	Prepaid                                  bool
+	WanIPs, SecurityGroupIDs                 []string
+	Created                                  time.Time
+}
+
+// ImageInfo is a snapshot of an image, for tests.
+type ImageInfo struct {
+	ID, Name, Description string
+	Type, Status          int
+	SharedWith            []string
+}
+
+func (s *Server) region(code string) (*region, error) {
+	r, ok := cvm.LookupRegion(code)
+	if !ok {
+		return nil, fmt.Errorf("emulator: unknown region %q", code)
+	}
+	rg := s.regionLocked(r.Short)
+	rg.settle(s.clock.Now())
+	return rg, nil
+}
+
+// Instances returns the instances of a region in creation order.
+func (s *Server) Instances(regionCode string) ([]InstanceInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]InstanceInfo, 0, len(rg.instSeq))
+	for _, id := range rg.instSeq {
+		in := rg.instances[id]
+		out = append(out, InstanceInfo{
+			ID: in.id, LegacyID: in.legacyID, Name: in.name, ImageID: in.image.id, Zone: in.zone.name,
+			LanIP: in.lanIP, ZoneID: in.zone.id, CPU: in.cpu, Mem: in.mem, Bandwidth: in.bandwidth,
+			Status: in.status, ProjectID: in.projectID, Prepaid: in.payMode == payPrepaid,
+			WanIPs: slices.Clone(in.wanIPs), SecurityGroupIDs: slices.Clone(in.sgIDs), Created: in.created,
+		})
+	}
+	return out, nil
+}
+
+// Images returns the images of a region of one type (0 for all).
+func (s *Server) Images(regionCode string, typ int) ([]ImageInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	var out []ImageInfo
+	for _, id := range rg.imageSeq {
+		img := rg.images[id]
+		if typ != 0 && img.typ != typ {
+			continue
+		}
+		out = append(out, ImageInfo{ID: img.id, Name: img.name, Description: img.desc, Type: img.typ,
+			Status: img.status, SharedWith: slices.Sorted(maps.Keys(img.shares))})
+	}
+	return out, nil
+}
+
+// SeedInstances creates n running postpaid instances in a region, as
+// RunInstancesHour would with the first zone and the first public image,
+// and returns their ids.
+func (s *Server) SeedInstances(regionCode string, n int) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	if len(rg.zones) == 0 {
+		return nil, fmt.Errorf("emulator: region %s has no zones", regionCode)
+	}
+	now := s.clock.Now()
+	spec := createSpec{
+		zone: rg.zones[0], cpu: 1, mem: 1, image: rg.images[publicImages[0].id], rootSize: 20,
+		bandwidth: 1, bandwidthType: "PayByHour", wanIP: true, instanceType: "CVM.S1", name: "seed", goodsNum: 1,
+	}
+	ids := make([]string, 0, n)
+	for i := range n {
+		spec.name = fmt.Sprintf("seed-%d", i+1)
+		r := &request{region: rg, now: now}
+		created := s.create(r, spec, payHourly, time.Time{})
+		for _, id := range created {
+			in := rg.instances[id]
+			in.status, in.next = stRunning, 0
+		}
+		ids = append(ids, created...)
+	}
+	return ids, nil
+}
+
+// SeedImage adds a custom image, ready for use, and returns its id.
+func (s *Server) SeedImage(regionCode, name, description string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return "", err
+	}
+	if !imageNameRE.MatchString(name) {
+		return "", fmt.Errorf("emulator: image name %q: want 1 to 16 letters, digits or '-'", name)
+	}
+	img := &image{
+		seq: s.nextSeq(), id: s.newID("img-", func(id string) bool { return rg.images[id] != nil }),
+		legacyID: 100000 + int(s.seq), name: name, desc: description, osName: publicImages[0].os,
+		typ: imagePrivate, status: imageNormal, created: s.clock.Now(), creator: fmt.Sprint(s.appID),
+		shares: map[string]time.Time{},
+	}
+	rg.addImage(img)
+	return img.id, nil
+}

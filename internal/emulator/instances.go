@@ -1,0 +1,927 @@
+package emulator
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Documented instance status codes.
+const (
+	stFault       = 1
+	stRunning     = 2
+	stCreating    = 3
+	stStopped     = 4
+	stReturned    = 5
+	stReturning   = 6
+	stRestarting  = 7
+	stStarting    = 8
+	stStopping    = 9
+	stResettingPw = 10
+	stBandwidth   = 13
+	stReinstall   = 14
+	stUpgrading   = 19
+	stGone        = -99 // not an API status: removed when reached
+)
+
+var statusNames = map[int]string{
+	stFault: "fault", stRunning: "running", stCreating: "creating", stStopped: "stopped",
+	stReturned: "returned", stReturning: "returning", stRestarting: "restarting",
+	stStarting: "starting", stStopping: "stopping", stResettingPw: "resetting password",
+	stBandwidth: "setting bandwidth", stReinstall: "reinstalling", stUpgrading: "upgrading",
+}
+
+// Pay modes (cvmPayMode).
+const (
+	payPrepaid = 1
+	payHourly  = 2
+)
+
+type instance struct {
+	seq                  int64
+	id, legacyID, uuid   string
+	name                 string
+	zone                 zone
+	cpu, mem             int
+	bandwidth            int
+	bandwidthType        string
+	image                *image
+	status               int
+	next                 int
+	nextAt               time.Time
+	statusTime           time.Time
+	created, deadline    time.Time
+	autoRenew            int
+	projectID            int
+	payMode, netPayMode  int
+	lanIP                string
+	wanIPs               []string
+	rootSize             int
+	storageSize, storTyp int
+	instanceType         string
+	keyID                string
+	sgIDs                []string
+	vpcID, subnetID      string
+	diskRoot, diskData   string
+}
+
+// settle moves every instance whose transition is due to its next status,
+// and removes the ones that are gone. s.mu must be held.
+func (rg *region) settle(now time.Time) {
+	removed := false
+	for id, in := range rg.instances {
+		if in.next != 0 && !now.Before(in.nextAt) {
+			in.status, in.statusTime, in.next = in.next, in.nextAt, 0
+		}
+		if in.status == stGone {
+			delete(rg.instances, id)
+			removed = true
+		}
+	}
+	if removed {
+		rg.instSeq = slices.DeleteFunc(rg.instSeq, func(id string) bool { return rg.instances[id] == nil })
+	}
+	for _, img := range rg.images {
+		if img.next != 0 && !now.Before(img.nextAt) {
+			img.status, img.next = img.next, 0
+		}
+	}
+	for _, e := range rg.eips {
+		if e.next != 0 && !now.Before(e.nextAt) {
+			e.status, e.next = e.next, 0
+		}
+	}
+}
+
+// move starts a transition: the status is via until the transition time has
+// passed, then final. With no transition time, it is final at once.
+func (s *Server) move(in *instance, now time.Time, via, final int) {
+	in.statusTime = now
+	if s.opts.Transition <= 0 {
+		in.status, in.next = final, 0
+		return
+	}
+	in.status, in.next, in.nextAt = via, final, now.Add(s.opts.Transition)
+}
+
+func (rg *region) instance(id string) *instance {
+	if in, ok := rg.instances[id]; ok {
+		return in
+	}
+	if strings.HasPrefix(id, "qcvm") {
+		for _, in := range rg.instances {
+			if in.legacyID == id {
+				return in
+			}
+		}
+	}
+	return nil
+}
+
+func notFound(kind, id string) *apiError {
+	e := errf(5000, "%s %s does not exist", kind, id)
+	e.codeDesc = "InvalidParameter.ResourceNotFound"
+	return e
+}
+
+func statusErr(in *instance, want ...int) *apiError {
+	names := make([]string, len(want))
+	for i, w := range want {
+		names[i] = fmt.Sprintf("%d (%s)", w, statusNames[w])
+	}
+	e := errf(5100, "(EC_CVM_STATUS_ERROR)实例状态不正确: instance %s is %d (%s); the action needs status %s",
+		in.id, in.status, statusNames[in.status], strings.Join(names, " or "))
+	e.codeDesc = "OperationConstraints.InvaildInstanceStatus"
+	return e
+}
+
+// instanceJSON is an instance as DescribeInstances shows it.
+type instanceJSON struct {
+	InstanceName   string   `json:"instanceName"`
+	InstanceID     string   `json:"instanceId"`
+	UnInstanceID   string   `json:"unInstanceId"`
+	UUID           string   `json:"uuid"`
+	LanIP          string   `json:"lanIp"`
+	WanIPSet       []string `json:"wanIpSet"`
+	CPU            int      `json:"cpu"`
+	Mem            int      `json:"mem"`
+	Bandwidth      int      `json:"bandwidth"`
+	DeviceClass    string   `json:"deviceClass"`
+	ImageID        int      `json:"imageId"`
+	UnImgID        string   `json:"unImgId"`
+	ImageType      string   `json:"imageType"`
+	Status         int      `json:"status"`
+	StatusTime     string   `json:"statusTime"`
+	Region         string   `json:"Region"`
+	CreateTime     string   `json:"createTime"`
+	DeadlineTime   string   `json:"deadlineTime"`
+	AutoRenew      int      `json:"autoRenew"`
+	ProjectID      int      `json:"projectId"`
+	OS             string   `json:"os"`
+	CVMPayMode     int      `json:"cvmPayMode"`
+	NetworkPayMode int      `json:"networkPayMode"`
+	ZoneID         int      `json:"zoneId"`
+	ZoneName       string   `json:"zoneName"`
+	VpcID          any      `json:"vpcId"`
+	SubnetID       any      `json:"subnetId"`
+	IsVpcGateway   int      `json:"isVpcGateway"`
+	DiskInfo       diskJSON `json:"diskInfo"`
+}
+
+type diskJSON struct {
+	RootID      string `json:"rootId"`
+	RootSize    int    `json:"rootSize"`
+	RootType    int    `json:"rootType"`
+	StorageID   string `json:"storageId,omitempty"`
+	StorageSize int    `json:"storageSize,omitempty"`
+	StorageType int    `json:"storageType,omitempty"`
+}
+
+func (in *instance) json(region string) instanceJSON {
+	j := instanceJSON{
+		InstanceName: in.name, InstanceID: in.legacyID, UnInstanceID: in.id, UUID: in.uuid,
+		LanIP: in.lanIP, WanIPSet: in.wanIPs, CPU: in.cpu, Mem: in.mem, Bandwidth: in.bandwidth,
+		DeviceClass: "VSELF_2", ImageID: in.image.legacyID, UnImgID: in.image.id,
+		ImageType: imageTypeNames[in.image.typ], Status: in.status, StatusTime: apiTime(in.statusTime),
+		Region: region, CreateTime: apiTime(in.created), DeadlineTime: apiTime(in.deadline),
+		AutoRenew: in.autoRenew, ProjectID: in.projectID, OS: in.image.osName,
+		CVMPayMode: in.payMode, NetworkPayMode: in.netPayMode, ZoneID: in.zone.id, ZoneName: in.zone.name,
+		VpcID: 0, SubnetID: 0,
+		DiskInfo: diskJSON{RootID: in.diskRoot, RootSize: in.rootSize, RootType: 2},
+	}
+	if j.WanIPSet == nil {
+		j.WanIPSet = []string{}
+	}
+	if in.vpcID != "" {
+		j.VpcID, j.SubnetID = in.vpcID, in.subnetID
+	}
+	if in.storageSize > 0 {
+		j.DiskInfo.StorageID, j.DiskInfo.StorageSize, j.DiskInfo.StorageType = in.diskData, in.storageSize, in.storTyp
+	}
+	return j
+}
+
+func init() {
+	register(onCVM, map[string]func(*Server, *request) (map[string]any, *apiError){
+		"DescribeInstances":           (*Server).describeInstances,
+		"RunInstancesHour":            (*Server).runInstancesHour,
+		"RunInstances":                (*Server).runInstances,
+		"StartInstances":              (*Server).startInstances,
+		"StopInstances":               (*Server).stopInstances,
+		"RestartInstances":            (*Server).restartInstances,
+		"ReturnInstance":              (*Server).returnInstance,
+		"ResetInstances":              (*Server).resetInstances,
+		"ResetInstancePassword":       (*Server).resetInstancePassword,
+		"ModifyInstanceAttributes":    (*Server).modifyInstanceAttributes,
+		"ModifyInstanceProject":       (*Server).modifyInstanceProject,
+		"ResizeInstance":              (*Server).resizeInstance,
+		"ResizeInstanceHour":          (*Server).resizeInstanceHour,
+		"UpdateInstanceBandwidth":     (*Server).updateInstanceBandwidth,
+		"UpdateInstanceBandwidthHour": (*Server).updateInstanceBandwidthHour,
+		"RenewInstance":               (*Server).renewInstance,
+		"InquiryInstancePrice":        (*Server).inquiryInstancePrice,
+		"InquiryInstancePriceHour":    (*Server).inquiryInstancePriceHour,
+	})
+	register(onTrade, map[string]func(*Server, *request) (map[string]any, *apiError){
+		"SetAutoRenew": (*Server).setAutoRenew,
+	})
+}
+
+func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	ids := q.ids("instanceIds", false, 100)
+	lanIPs := q.list("lanIps")
+	word := q.str("searchWord", false)
+	status, byStatus := q.optInt("status", -1, 100)
+	project, byProject := q.optInt("projectId", 0, 1<<31-1)
+	zoneID, byZone := q.optInt("zoneId", 1, 1<<31-1)
+	offset, limit := q.page()
+	q.integer("simplify", false, 0, 0, 1)
+	if q.err != nil {
+		return nil, q.err
+	}
+	rg := r.region
+	rg.settle(r.now)
+	var idSet map[string]bool
+	if len(ids) > 0 {
+		idSet = make(map[string]bool, len(ids))
+		for _, id := range ids {
+			idSet[id] = true
+		}
+	}
+	matches := make([]*instance, 0, len(rg.instSeq))
+	for _, id := range rg.instSeq {
+		in := rg.instances[id]
+		switch {
+		case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
+			byStatus && in.status != status,
+			byProject && in.projectID != project,
+			byZone && in.zone.id != zoneID,
+			word != "" && !strings.Contains(in.name, word),
+			len(lanIPs) > 0 && !hasIP(in, lanIPs):
+			continue
+		}
+		matches = append(matches, in)
+	}
+	pg := pageOf(matches, offset, limit)
+	set := make([]instanceJSON, len(pg))
+	for i, in := range pg {
+		set[i] = in.json(rg.code)
+	}
+	return map[string]any{"totalCount": len(matches), "instanceSet": set}, nil
+}
+
+func hasIP(in *instance, ips []string) bool {
+	for _, ip := range ips {
+		if ip == in.lanIP || slices.Contains(in.wanIPs, ip) {
+			return true
+		}
+	}
+	return false
+}
+
+// validShapes are the CPU/memory pairs on offer [inferred from the standard
+// S1 family: 1, 2 or 4 GB per core].
+var validShapes = map[int][]int{
+	1: {1, 2, 4}, 2: {2, 4, 8}, 4: {4, 8, 16}, 8: {8, 16, 32},
+	12: {12, 24, 48}, 16: {16, 32, 64}, 24: {24, 48, 96}, 32: {32, 64, 128},
+}
+
+func checkShape(cpu, mem int) *apiError {
+	mems, ok := validShapes[cpu]
+	if !ok || !slices.Contains(mems, mem) {
+		e := invalid("no instance with cpu %d and mem %d; valid pairs are 1 to 4 GB of memory per core for 1, 2, 4, 8, 12, 16, 24 or 32 cores", cpu, mem)
+		e.codeDesc = "InvalidParameter.InstanceConfig"
+		return e
+	}
+	return nil
+}
+
+// createSpec is what RunInstances and RunInstancesHour share.
+type createSpec struct {
+	zone               zone
+	cpu, mem           int
+	image              *image
+	storageSize, stTyp int
+	rootSize           int
+	bandwidth          int
+	bandwidthType      string
+	wanIP              bool
+	instanceType       string
+	projectID          int
+	name               string
+	goodsNum           int
+	keyID              string
+	vpcID, subnetID    string
+	token              string
+}
+
+func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError) {
+	q := r.p()
+	var c createSpec
+	zoneID := q.integer("zoneId", !prepaid, 0, 1, 1<<31-1)
+	c.cpu = q.integer("cpu", true, 0, 1, 1024)
+	c.mem = q.integer("mem", true, 0, 1, 4096)
+	imageID := q.str("imageId", true)
+	q.integer("imageType", false, 2, 1, 4)
+	c.storageSize = q.integer("storageSize", !prepaid, 0, 0, 16000)
+	c.stTyp = q.integer("storageType", false, 1, 1, 4)
+	c.rootSize = q.integer("rootSize", false, 20, 20, 500)
+	c.bandwidth = q.integer("bandwidth", false, 0, 0, 1000)
+	if prepaid {
+		c.bandwidthType = q.oneOf("bandwidthType", "PayByBandwidth", "PayByBandwidth", "PayByTraffic")
+	} else {
+		c.bandwidthType = q.oneOf("bandwidthType", "PayByHour", "PayByHour", "PayByTraffic")
+	}
+	wan := q.integer("wanIp", false, -1, 0, 1)
+	c.instanceType = q.oneOf("instanceType", "CVM.S1", "CVM.S1", "CVM.S2", "CVM.I1", "CVM.I2", "CVM.M1", "CVM.M2", "CVM.C2")
+	c.projectID = q.integer("projectId", false, 0, 0, 1<<31-1)
+	c.name = q.strMax("instanceName", false, 60)
+	c.goodsNum = q.integer("goodsNum", false, 1, 1, 100)
+	c.keyID = q.str("keyId", false)
+	password := q.str("password", false)
+	c.vpcID, c.subnetID = q.str("vpcId", false), q.str("subnetId", false)
+	c.token = q.strMax("clientToken", false, 64)
+	q.integer("needSecurityAgent", false, 1, 0, 1)
+	q.integer("needMonitorAgent", false, 1, 0, 1)
+	q.integer("isVpcGateway", false, 0, 0, 1)
+	if q.err != nil {
+		return c, q.err
+	}
+	if c.storageSize%10 != 0 {
+		return c, invalid("storageSize must be a multiple of 10, got %d", c.storageSize)
+	}
+	if err := checkShape(c.cpu, c.mem); err != nil {
+		return c, err
+	}
+	rg := r.region
+	if zoneID == 0 && len(rg.zones) > 0 {
+		zoneID = rg.zones[0].id
+	}
+	z, ok := rg.zone(zoneID)
+	if !ok {
+		e := invalid("zoneId %d is not a zone of region %s", zoneID, rg.code)
+		e.codeDesc = "InvalidParameter.InvaildZoneId"
+		return c, e
+	}
+	c.zone = z
+	img, ok := rg.images[imageID]
+	if !ok || img.status == imageCreating {
+		e := invalid("imageId %s is not an available image of region %s", imageID, rg.code)
+		e.codeDesc = "InvalidParameter.MissImageId"
+		return c, e
+	}
+	c.image = img
+	if img.windows {
+		if q.has("rootSize") && c.rootSize != 50 {
+			return c, invalid("rootSize of a Windows instance is fixed at 50")
+		}
+		c.rootSize = 50
+	} else if c.rootSize > 50 || c.rootSize%10 != 0 {
+		return c, invalid("rootSize of a Linux instance must be 20 to 50 in steps of 10, got %d", c.rootSize)
+	}
+	if password != "" && c.keyID != "" {
+		return c, invalid("password and keyId are mutually exclusive")
+	}
+	if c.keyID != "" && img.windows {
+		return c, invalid("keyId is not supported on Windows images")
+	}
+	if password != "" {
+		if err := checkPassword(password, img.windows); err != nil {
+			return c, err
+		}
+	}
+	if (c.vpcID == "") != (c.subnetID == "") {
+		return c, invalid("vpcId and subnetId go together")
+	}
+	c.wanIP = c.bandwidth > 0
+	if wan == 0 {
+		c.wanIP = false
+	}
+	if !rg.projects[c.projectID] {
+		e := invalid("projectId %d does not exist", c.projectID)
+		e.codeDesc = "InvalidParameter.ProjectIdNotFound"
+		return c, e
+	}
+	if c.name == "" {
+		c.name = "未命名"
+	}
+	return c, nil
+}
+
+func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Time) []string {
+	rg := r.region
+	ids := make([]string, 0, c.goodsNum)
+	for range c.goodsNum {
+		id := s.newID("ins-", func(id string) bool { return rg.instances[id] != nil })
+		in := &instance{
+			seq: s.nextSeq(), id: id, legacyID: "qcvm" + s.hex(16), uuid: s.uuid(), name: c.name,
+			zone: c.zone, cpu: c.cpu, mem: c.mem, bandwidth: c.bandwidth, bandwidthType: c.bandwidthType,
+			image: c.image, created: r.now, deadline: deadline, projectID: c.projectID, payMode: payMode,
+			rootSize: c.rootSize, storageSize: c.storageSize, storTyp: c.stTyp, instanceType: c.instanceType,
+			keyID: c.keyID, vpcID: c.vpcID, subnetID: c.subnetID,
+			lanIP:    fmt.Sprintf("10.%d.%d.%d", 100+s.rng.IntN(100), s.rng.IntN(256), 2+s.rng.IntN(250)),
+			diskRoot: s.newID("disk-", func(string) bool { return false }),
+		}
+		in.netPayMode = map[string]int{"PayByHour": 3, "PayByBandwidth": 1, "PayByTraffic": 2}[c.bandwidthType]
+		if c.storageSize > 0 {
+			in.diskData = s.newID("disk-", func(string) bool { return false })
+		}
+		if c.wanIP {
+			in.wanIPs = []string{fmt.Sprintf("119.29.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
+		}
+		s.move(in, r.now, stCreating, stRunning)
+		rg.instances[id] = in
+		rg.instSeq = append(rg.instSeq, id)
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+func (s *Server) runInstancesHour(r *request) (map[string]any, *apiError) {
+	c, err := s.readCreateSpec(r, false)
+	if err != nil {
+		return nil, err
+	}
+	if c.token != "" {
+		if prev, ok := s.tokens[r.secretID+"\x00"+c.token]; ok {
+			if prev.action != r.action {
+				return nil, invalid("clientToken %s was used by %s", c.token, prev.action)
+			}
+			return map[string]any{"message": "ok", "unInstanceIds": prev.ids}, nil
+		}
+	}
+	ids := s.create(r, c, payHourly, time.Time{})
+	if c.token != "" {
+		s.tokens[r.secretID+"\x00"+c.token] = tokenResult{action: r.action, ids: ids}
+	}
+	return map[string]any{"message": "ok", "unInstanceIds": ids}, nil
+}
+
+func (s *Server) runInstances(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	period := q.integer("period", true, 0, 1, 36)
+	if q.err != nil {
+		return nil, q.err
+	}
+	c, err := s.readCreateSpec(r, true)
+	if err != nil {
+		return nil, err
+	}
+	answer := func(deal int64, ids []string) map[string]any {
+		return map[string]any{"message": "ok", "dealIds": []int64{deal},
+			"unInstanceIds": map[string][]string{strconv.FormatInt(deal, 10): ids}}
+	}
+	if c.token != "" {
+		if prev, ok := s.tokens[r.secretID+"\x00"+c.token]; ok {
+			if prev.action != r.action {
+				return nil, invalid("clientToken %s was used by %s", c.token, prev.action)
+			}
+			return answer(prev.deal, prev.ids), nil
+		}
+	}
+	ids := s.create(r, c, payPrepaid, r.now.AddDate(0, period, 0))
+	deal := 1000 + s.nextSeq()
+	if c.token != "" {
+		s.tokens[r.secretID+"\x00"+c.token] = tokenResult{action: r.action, ids: ids, deal: deal}
+	}
+	return answer(deal, ids), nil
+}
+
+// batch applies op to every instance of instanceIds.n and answers with the
+// documented detail map: code 0 when all succeed, 5400 when some fail, 5100
+// when all fail. Successful items take effect even when others fail.
+func (s *Server) batch(r *request, maxIDs int, check func(q *p) *apiError, op func(in *instance) *apiError) (map[string]any, *apiError) {
+	q := r.p()
+	ids := q.ids("instanceIds", true, maxIDs)
+	if check != nil {
+		if err := check(q); err != nil {
+			return nil, err
+		}
+	}
+	if q.err != nil {
+		return nil, q.err
+	}
+	r.region.settle(r.now)
+	detail := make(map[string]item, len(ids))
+	failed := 0
+	for _, id := range ids {
+		var err *apiError
+		if in := r.region.instance(id); in == nil {
+			err = notFound("instance", id)
+		} else {
+			err = op(in)
+		}
+		if err != nil {
+			failed++
+			detail[id] = item{Code: err.code, Message: err.message}
+			continue
+		}
+		detail[id] = item{RequestID: strconv.FormatInt(9000000+s.nextSeq(), 10)}
+	}
+	switch failed {
+	case 0:
+		return map[string]any{"message": "success", "detail": detail}, nil
+	case len(ids):
+		e := errf(5100, "all %d operations failed", failed)
+		e.detail = detail
+		return nil, e
+	default:
+		e := errf(5400, "%d of %d operations failed", failed, len(ids))
+		e.detail = detail
+		return nil, e
+	}
+}
+
+func (s *Server) startInstances(r *request) (map[string]any, *apiError) {
+	return s.batch(r, 100, nil, func(in *instance) *apiError {
+		if in.status != stStopped {
+			return statusErr(in, stStopped)
+		}
+		s.move(in, r.now, stStarting, stRunning)
+		return nil
+	})
+}
+
+func (s *Server) stopInstances(r *request) (map[string]any, *apiError) {
+	return s.batch(r, 100, func(q *p) *apiError { q.integer("forceStop", false, 0, 0, 1); return nil }, func(in *instance) *apiError {
+		if in.status != stRunning {
+			return statusErr(in, stRunning)
+		}
+		s.move(in, r.now, stStopping, stStopped)
+		return nil
+	})
+}
+
+func (s *Server) restartInstances(r *request) (map[string]any, *apiError) {
+	return s.batch(r, 100, func(q *p) *apiError { q.integer("forceStop", false, 0, 0, 1); return nil }, func(in *instance) *apiError {
+		if in.status != stRunning {
+			return statusErr(in, stRunning)
+		}
+		s.move(in, r.now, stRestarting, stRunning)
+		return nil
+	})
+}
+
+func (s *Server) resetInstancePassword(r *request) (map[string]any, *apiError) {
+	var password string
+	check := func(q *p) *apiError {
+		password = q.str("password", true)
+		q.integer("hardPowerOffFlag", false, 0, 0, 1)
+		return nil
+	}
+	return s.batch(r, 100, check, func(in *instance) *apiError {
+		if err := checkPassword(password, in.image.windows); err != nil {
+			return err
+		}
+		if in.status != stStopped {
+			return statusErr(in, stStopped)
+		}
+		s.move(in, r.now, stResettingPw, stStopped)
+		return nil
+	})
+}
+
+// one finds the instance named by instanceId, settled, or answers an error.
+func (s *Server) one(r *request, q *p) (*instance, *apiError) {
+	id := q.str("instanceId", true)
+	if q.err != nil {
+		return nil, q.err
+	}
+	r.region.settle(r.now)
+	in := r.region.instance(id)
+	if in == nil {
+		return nil, notFound("instance", id)
+	}
+	return in, nil
+}
+
+func (s *Server) returnInstance(r *request) (map[string]any, *apiError) {
+	in, err := s.one(r, r.p())
+	if err != nil {
+		return nil, err
+	}
+	if in.payMode == payPrepaid {
+		return nil, errf(5100, "prepaid instance %s cannot be returned through the API; open a ticket", in.id)
+	}
+	if in.status != stRunning && in.status != stStopped {
+		return nil, statusErr(in, stRunning, stStopped)
+	}
+	s.move(in, r.now, stReturning, stGone)
+	return map[string]any{"message": "ok"}, nil
+}
+
+func (s *Server) resetInstances(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	imageID := q.str("imageId", false)
+	imageType, typed := q.optInt("imageType", 1, 4)
+	password := q.str("password", false)
+	rootSize, sized := q.optInt("rootSize", 20, 500)
+	q.integer("needSecurityAgent", false, 1, 0, 1)
+	q.integer("needMonitorAgent", false, 1, 0, 1)
+	if q.err != nil {
+		return nil, q.err
+	}
+	_ = imageType
+	if typed != (imageID != "") {
+		return nil, invalid("imageType and imageId go together")
+	}
+	img := in.image
+	if imageID != "" {
+		var ok bool
+		if img, ok = r.region.images[imageID]; !ok || img.status == imageCreating {
+			e := invalid("imageId %s is not an available image", imageID)
+			e.codeDesc = "InvalidParameter.MissImageId"
+			return nil, e
+		}
+	}
+	if password != "" {
+		if err := checkPassword(password, img.windows); err != nil {
+			return nil, err
+		}
+	}
+	if in.status != stRunning && in.status != stStopped {
+		return nil, statusErr(in, stRunning, stStopped)
+	}
+	if sized {
+		if img.windows && rootSize != 50 || !img.windows && (rootSize > 50 || rootSize%10 != 0) {
+			return nil, invalid("rootSize %d is not valid for this image", rootSize)
+		}
+		in.rootSize = rootSize
+	} else if img.windows {
+		in.rootSize = 50
+	}
+	if img.windows != in.image.windows {
+		in.diskRoot = s.newID("disk-", func(string) bool { return false })
+	}
+	in.image = img
+	s.move(in, r.now, stReinstall, stRunning)
+	return map[string]any{"requestId": 9000000 + s.nextSeq()}, nil
+}
+
+func (s *Server) modifyInstanceAttributes(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	name := q.strMax("instanceName", true, 60)
+	if q.err != nil {
+		return nil, q.err
+	}
+	in.name = name
+	return map[string]any{"message": "ok"}, nil
+}
+
+func (s *Server) modifyInstanceProject(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	pid := q.integer("projectId", true, 0, 0, 1<<31-1)
+	if q.err != nil {
+		return nil, q.err
+	}
+	if !r.region.projects[pid] {
+		e := invalid("projectId %d does not exist", pid)
+		e.codeDesc = "InvalidParameter.ProjectIdNotFound"
+		return nil, e
+	}
+	in.projectID = pid
+	return map[string]any{"message": "ok"}, nil
+}
+
+// resize checks and applies a configuration change of a stopped instance;
+// downgrades are refused, as documented.
+func (s *Server) resize(r *request, q *p, in *instance) *apiError {
+	cpu := q.integer("cpu", false, in.cpu, 1, 1024)
+	mem := q.integer("mem", false, in.mem, 1, 4096)
+	storage := q.integer("storageSize", false, in.storageSize, 0, 16000)
+	if q.err != nil {
+		return q.err
+	}
+	if err := checkShape(cpu, mem); err != nil {
+		return err
+	}
+	if cpu < in.cpu || mem < in.mem || storage < in.storageSize {
+		e := invalid("downgrades are not supported: cpu %d→%d, mem %d→%d, storageSize %d→%d", in.cpu, cpu, in.mem, mem, in.storageSize, storage)
+		e.codeDesc = "NotSupport.InstanceConfig"
+		return e
+	}
+	if storage%10 != 0 {
+		return invalid("storageSize must be a multiple of 10, got %d", storage)
+	}
+	if in.status != stStopped {
+		return statusErr(in, stStopped)
+	}
+	in.cpu, in.mem, in.storageSize = cpu, mem, storage
+	if storage > 0 && in.diskData == "" {
+		in.diskData, in.storTyp = s.newID("disk-", func(string) bool { return false }), 2
+	}
+	s.move(in, r.now, stUpgrading, stStopped)
+	return nil
+}
+
+func (s *Server) resizeInstanceHour(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	if in.payMode != payHourly {
+		return nil, invalid("instance %s is prepaid; use ResizeInstance", in.id)
+	}
+	if err := s.resize(r, q, in); err != nil {
+		return nil, err
+	}
+	return map[string]any{"message": "ok"}, nil
+}
+
+func (s *Server) resizeInstance(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	if in.payMode != payPrepaid {
+		e := invalid("instance %s is not prepaid; use ResizeInstanceHour", in.id)
+		e.codeDesc = "NotSupport.NotPrepaidUser"
+		return nil, e
+	}
+	if err := s.resize(r, q, in); err != nil {
+		return nil, err
+	}
+	return map[string]any{"message": "ok", "dealIds": []int64{1000 + s.nextSeq()}}, nil
+}
+
+// bandwidthCap is the documented ceiling: 100 Mbps billed by traffic, 200
+// billed by bandwidth.
+func bandwidthCap(billing string) int {
+	if billing == "PayByTraffic" {
+		return 100
+	}
+	return 200
+}
+
+func (s *Server) updateInstanceBandwidthHour(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	bw := q.integer("bandwidth", true, 0, 0, 1000)
+	if q.err != nil {
+		return nil, q.err
+	}
+	if in.payMode != payHourly {
+		return nil, invalid("instance %s is prepaid; use UpdateInstanceBandwidth", in.id)
+	}
+	if c := bandwidthCap(in.bandwidthType); bw > c {
+		e := invalid("bandwidth %d exceeds %d Mbps for %s", bw, c, in.bandwidthType)
+		e.codeDesc = "InvalidParameter.Bandwidth"
+		return nil, e
+	}
+	if in.status != stRunning && in.status != stStopped {
+		return nil, statusErr(in, stRunning, stStopped)
+	}
+	in.bandwidth = bw
+	return map[string]any{"message": "ok"}, nil
+}
+
+func (s *Server) updateInstanceBandwidth(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	bw := q.integer("bandwidth", true, 0, 0, 1000)
+	start, end := q.str("startTime", true), q.str("endTime", true)
+	if q.err != nil {
+		return nil, q.err
+	}
+	for _, d := range []string{start, end} {
+		if _, err := time.Parse("2006-01-02", d); err != nil {
+			return nil, invalid("startTime and endTime must be YYYY-MM-DD, got %q", d)
+		}
+	}
+	if in.payMode != payPrepaid {
+		e := invalid("instance %s is not prepaid; use UpdateInstanceBandwidthHour", in.id)
+		e.codeDesc = "NotSupport.NotPrepaidUser"
+		return nil, e
+	}
+	if bw < in.bandwidth {
+		e := invalid("bandwidth can only be raised: %d < %d", bw, in.bandwidth)
+		e.codeDesc = "InvalidParameter.Bandwidth"
+		return nil, e
+	}
+	if c := bandwidthCap(in.bandwidthType); bw > c {
+		e := invalid("bandwidth %d exceeds %d Mbps", bw, c)
+		e.codeDesc = "InvalidParameter.Bandwidth"
+		return nil, e
+	}
+	in.bandwidth = bw
+	return map[string]any{"message": "ok", "dealIds": []int64{1000 + s.nextSeq()}}, nil
+}
+
+func (s *Server) renewInstance(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	period := q.integer("period", true, 0, 1, 36)
+	if q.err != nil {
+		return nil, q.err
+	}
+	if in.payMode != payPrepaid {
+		e := invalid("instance %s is not prepaid", in.id)
+		e.codeDesc = "NotSupport.NotPrepaidUser"
+		return nil, e
+	}
+	in.deadline = in.deadline.AddDate(0, period, 0)
+	return map[string]any{"dealId": strconv.FormatInt(1000+s.nextSeq(), 10)}, nil
+}
+
+func (s *Server) setAutoRenew(r *request) (map[string]any, *apiError) {
+	var flag int
+	check := func(q *p) *apiError {
+		q.integer("instanceType", false, 1, 1, 1)
+		flag = q.integer("autoRenew", true, 0, 0, 2)
+		return nil
+	}
+	return s.batch(r, 100, check, func(in *instance) *apiError {
+		if in.payMode != payPrepaid {
+			return errf(5100, "instance %s is not prepaid", in.id)
+		}
+		in.autoRenew = flag
+		return nil
+	})
+}
+
+// Prices of the emulator [inferred: a simple linear list price, in fen
+// (0.01 CNY) per month for prepaid and in CNY per hour for postpaid].
+const (
+	fenPerCoreMonth    = 6500
+	fenPerGBMonth      = 3200
+	fenPerDiskGBMonth  = 35
+	fenPerMbpsMonth    = 2000
+	yuanPerCoreHour    = 0.09
+	yuanPerGBHour      = 0.045
+	yuanPerDiskGBHour  = 0.0005
+	yuanPerMbpsHour    = 0.063
+	yuanPerTrafficGB   = 0.8
+	maxInquiryGoodsNum = 100
+)
+
+func (s *Server) inquiryInstancePrice(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	cpu := q.integer("cpu", true, 0, 1, 1024)
+	mem := q.integer("mem", true, 0, 1, 4096)
+	period := q.integer("period", true, 0, 1, 36)
+	storage := q.integer("storageSize", false, 0, 0, 16000)
+	goods := q.integer("goodsNum", false, 1, 1, maxInquiryGoodsNum)
+	bw := q.integer("bandwidth", false, 0, 0, 1000)
+	q.integer("instanceType", false, 1, 1, 5)
+	q.oneOf("bandwidthType", "PayByBandwidth", "PayByBandwidth", "PayByTraffic")
+	if q.err != nil {
+		return nil, q.err
+	}
+	if err := checkShape(cpu, mem); err != nil {
+		return nil, err
+	}
+	monthly := cpu*fenPerCoreMonth + mem*fenPerGBMonth + storage*fenPerDiskGBMonth + bw*fenPerMbpsMonth
+	return map[string]any{"price": monthly * period * goods}, nil
+}
+
+func (s *Server) inquiryInstancePriceHour(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	cpu := q.integer("cpu", true, 0, 1, 1024)
+	mem := q.integer("mem", true, 0, 1, 4096)
+	storage := q.integer("storageSize", false, 0, 0, 16000)
+	goods := q.integer("goodsNum", false, 1, 1, maxInquiryGoodsNum)
+	bw := q.integer("bandwidth", false, 0, 0, 1000)
+	billing := q.oneOf("bandwidthType", "PayByHour", "PayByHour", "PayByTraffic")
+	q.str("imageId", false)
+	if q.err != nil {
+		return nil, q.err
+	}
+	if err := checkShape(cpu, mem); err != nil {
+		return nil, err
+	}
+	hourly := (float64(cpu)*yuanPerCoreHour + float64(mem)*yuanPerGBHour + float64(storage)*yuanPerDiskGBHour) * float64(goods)
+	net := map[string]any{"price": fmt.Sprintf("%.2f", float64(bw)*yuanPerMbpsHour*float64(goods)), "price_unit": "HOUR"}
+	if billing == "PayByTraffic" {
+		net = map[string]any{"price": fmt.Sprintf("%.2f", yuanPerTrafficGB), "price_unit": "GB"}
+	}
+	return map[string]any{"data": map[string]any{
+		"cvm":       map[string]any{"price": fmt.Sprintf("%.2f", hourly), "price_unit": "HOUR"},
+		"bandwidth": net,
+	}}, nil
+}

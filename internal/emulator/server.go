@@ -1,0 +1,430 @@
+// Package emulator is an in-memory emulator of the legacy CVM API: the
+// protocol (envelope, signature, replay and quota checks) and the state of
+// zones, instances, images, security groups and EIPs, per region. Package
+// cvmtest and cmd/cvm-emulator expose it.
+package emulator
+
+import (
+	"crypto/hmac"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/internal/clock"
+)
+
+// Path is the only path the API serves.
+const Path = "/v2/index.php"
+
+// Options configure a Server. The zero value is usable: one key pair, the
+// documented quotas, 2-second transitions, the wall clock.
+type Options struct {
+	// Keys maps SecretIds to SecretKeys. Empty means DefaultSecretID.
+	Keys map[string]string
+	// Tokens maps SecretIds of temporary credentials to their session
+	// token; requests with those ids must carry it.
+	Tokens map[string]string
+	// QuotaGlobal and QuotaAction are the calls allowed per QuotaWindow per
+	// SecretId and per SecretId and action; 0 means 1000 and 100.
+	// QuotasOff turns them off.
+	QuotaGlobal, QuotaAction int
+	QuotaWindow              time.Duration
+	QuotasOff                bool
+	// ReplayWindow is how far a Timestamp may stray from the server's
+	// clock, and how long a Nonce is remembered. 0 means 5 minutes.
+	ReplayWindow time.Duration
+	// Transition is how long a transitional state (creating, starting,
+	// stopping, ...) lasts. 0 means 2 seconds; negative means none.
+	Transition time.Duration
+	// Clock drives transitions and quota windows. nil means the wall clock.
+	// Timestamps are always checked against the wall clock, which is what
+	// clients sign with.
+	Clock clock.Clock
+	// Seed makes generated ids repeatable.
+	Seed uint64
+	// Logger, when set, gets one line per request.
+	Logger *slog.Logger
+	// AppID is the account's AppId, reported in a few answers.
+	AppID int64
+}
+
+// Default credentials of an emulator started without keys.
+const (
+	DefaultSecretID  = "AKIDEMULATOR00000000000000000000000"
+	DefaultSecretKey = "emulator-secret-key-000000000000"
+	DefaultRegion    = "gz"
+)
+
+// Server is the emulator. It implements http.Handler.
+type Server struct {
+	opts  Options
+	clock clock.Clock
+	log   *slog.Logger
+
+	replayMu sync.Mutex
+	nonces   map[nonceKey]time.Time
+	lastGC   time.Time
+
+	quotaMu sync.Mutex
+	quota   map[string]*window // "id" and "id\x00action"
+
+	faultMu sync.Mutex
+	faults  map[string][]*Fault
+	prng    *rand.Rand // for fault probabilities; under faultMu
+
+	mu      sync.Mutex // guards all resource state below
+	rng     *rand.Rand
+	regions map[string]*region
+	seq     int64
+	tokens  map[string]tokenResult // clientToken → result
+	appID   int64
+}
+
+type nonceKey struct {
+	id    string
+	nonce string
+}
+
+// New returns a Server.
+func New(opts Options) *Server {
+	if len(opts.Keys) == 0 {
+		opts.Keys = map[string]string{DefaultSecretID: DefaultSecretKey}
+	}
+	if opts.QuotaGlobal == 0 {
+		opts.QuotaGlobal = cvm.DefaultGlobalQuota
+	}
+	if opts.QuotaAction == 0 {
+		opts.QuotaAction = cvm.DefaultPerActionQuota
+	}
+	if opts.QuotaWindow == 0 {
+		opts.QuotaWindow = cvm.DefaultQuotaWindow
+	}
+	if opts.ReplayWindow == 0 {
+		opts.ReplayWindow = 5 * time.Minute
+	}
+	if opts.Transition == 0 {
+		opts.Transition = 2 * time.Second
+	} else if opts.Transition < 0 {
+		opts.Transition = 0
+	}
+	if opts.AppID == 0 {
+		opts.AppID = 1251000000
+	}
+	s := &Server{
+		opts:    opts,
+		clock:   opts.Clock,
+		log:     opts.Logger,
+		nonces:  make(map[nonceKey]time.Time),
+		quota:   make(map[string]*window),
+		faults:  make(map[string][]*Fault),
+		prng:    rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15)),
+		rng:     rand.New(rand.NewPCG(opts.Seed, 0x2545f4914f6cdd1d)),
+		regions: make(map[string]*region),
+		tokens:  make(map[string]tokenResult),
+		appID:   opts.AppID,
+	}
+	if s.clock == nil {
+		s.clock = clock.Real{}
+	}
+	return s
+}
+
+// Options returns the options in force, defaults applied.
+func (s *Server) Options() Options { return s.opts }
+
+// apiError is an error answer.
+type apiError struct {
+	code     int
+	codeDesc string
+	message  string
+	status   int // HTTP status; 0 means 200
+	detail   map[string]item
+}
+
+func (e *apiError) Error() string { return fmt.Sprintf("code %d: %s", e.code, e.message) }
+
+// item is one entry of a batch answer's detail.
+type item struct {
+	Code      int    `json:"code"`
+	Message   string `json:"message"`
+	RequestID string `json:"requestId"`
+}
+
+// codeDescs gives the codeDesc of each common code. The documentation shows
+// "InvalidParameter" for 4000 and "AuthFailure" for 41xx; the others are
+// [inferred] from the names of the newer contract's codes.
+var codeDescs = map[int]string{
+	4000: "InvalidParameter",
+	4100: "AuthFailure", 4101: "AuthFailure", 4102: "AuthFailure", 4103: "AuthFailure",
+	4104: "AuthFailure", 4105: "AuthFailure", 4106: "AuthFailure", 4110: "AuthFailure",
+	4200: "RequestExpired", 4300: "Forbidden", 4400: "LimitExceeded", 4500: "ReplayAttack",
+	4600: "UnsupportedProtocol", 5000: "ResourceNotFound", 5100: "OperationFail",
+	5200: "PurchaseFailed", 5300: "AccountBalanceNotEnough", 5400: "PartlySuccess",
+	6000: "InternalError", 6100: "ActionUnavailable", 6200: "ServiceUnavailable",
+}
+
+func errf(code int, format string, args ...any) *apiError {
+	return &apiError{code: code, codeDesc: codeDescs[code], message: fmt.Sprintf(format, args...)}
+}
+
+// invalid is a 4000 naming the parameter at fault.
+func invalid(format string, args ...any) *apiError { return errf(4000, format, args...) }
+
+// maxBody caps the request bodies the emulator reads.
+const maxBody = 8 << 20
+
+// ServeHTTP answers one API request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	action, region, out, aerr := s.handle(w, r)
+	if out == nil && aerr == nil {
+		return // the answer was dropped on purpose, or already written
+	}
+	body := s.render(out, aerr)
+	status := http.StatusOK
+	if aerr != nil && aerr.status != 0 {
+		status = aerr.status
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+	if s.log != nil {
+		code := 0
+		if aerr != nil {
+			code = aerr.code
+		}
+		s.log.Info("request", "method", r.Method, "action", action, "region", region,
+			"code", code, "status", status, "duration", time.Since(start).Round(time.Microsecond))
+	}
+}
+
+// render writes the envelope and result as JSON.
+func (s *Server) render(out map[string]any, aerr *apiError) []byte {
+	if aerr != nil {
+		m := map[string]any{"code": aerr.code, "message": aerr.message, "codeDesc": aerr.codeDesc}
+		if aerr.detail != nil {
+			m["detail"] = aerr.detail
+		}
+		b, _ := json.Marshal(m)
+		return b
+	}
+	if _, ok := out["code"]; !ok {
+		out["code"] = 0
+	}
+	if _, ok := out["message"]; !ok {
+		out["message"] = ""
+	}
+	if _, ok := out["codeDesc"]; !ok {
+		out["codeDesc"] = "Success"
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		b, _ = json.Marshal(map[string]any{"code": 6000, "message": "internal error: " + err.Error(), "codeDesc": codeDescs[6000]})
+	}
+	return b
+}
+
+// request is a parsed, authenticated request.
+type request struct {
+	action   string
+	secretID string
+	region   *region
+	params   url.Values // canonical keys
+	now      time.Time
+}
+
+func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionCode string, out map[string]any, aerr *apiError) {
+	if r.URL.Path != Path {
+		return "", "", nil, &apiError{code: 4000, codeDesc: codeDescs[4000], status: http.StatusNotFound,
+			message: "no such path " + strconv.Quote(r.URL.Path) + "; the API is served at " + Path}
+	}
+	params, perr := readParams(r)
+	if perr != nil {
+		return "", "", nil, perr
+	}
+	action = params.Get("Action")
+	regionCode = params.Get("Region")
+	if err := s.authenticate(r, params); err != nil {
+		return action, regionCode, nil, err
+	}
+	if action == "" {
+		return "", regionCode, nil, invalid("missing parameter Action")
+	}
+	h, ok := handlers[action]
+	if !ok {
+		return action, regionCode, nil, invalid("unknown action %s", action)
+	}
+	if mod := hostModule(r.Host); mod != "" && !h.servedBy(mod) {
+		return action, regionCode, nil, errf(6100, "action %s is not served by %s.api.qcloud.com; check the module host of the action", action, mod)
+	}
+	secretID := params.Get("SecretId")
+	if err := s.charge(secretID, action); err != nil {
+		return action, regionCode, nil, err
+	}
+	drop, answered, ferr := s.applyFault(r.Context(), w, s.takeFault(action))
+	if answered {
+		return action, regionCode, nil, nil
+	}
+	if ferr != nil {
+		return action, regionCode, nil, ferr
+	}
+	req := &request{action: action, secretID: secretID, params: params}
+	if !h.noRegion || regionCode != "" {
+		rg, ok := cvm.LookupRegion(regionCode)
+		if !ok {
+			if regionCode == "" {
+				return action, regionCode, nil, invalid("missing parameter Region")
+			}
+			return action, regionCode, nil, invalid("invalid Region %q", regionCode)
+		}
+		regionCode = rg.Short
+	}
+	s.mu.Lock()
+	req.now = s.clock.Now()
+	if regionCode != "" {
+		req.region = s.regionLocked(regionCode)
+	}
+	out, aerr = h.fn(s, req)
+	s.mu.Unlock()
+	if drop {
+		// The server acted, but the answer is lost on the way.
+		dropConnection(w)
+		return action, regionCode, nil, nil
+	}
+	if out == nil && aerr == nil {
+		out = map[string]any{}
+	}
+	return action, regionCode, out, aerr
+}
+
+// readParams reads the query of a GET or the form body of a POST (never
+// both, as the API documents), with keys canonicalised as the PHP server
+// does.
+func readParams(r *http.Request) (url.Values, *apiError) {
+	var raw string
+	switch r.Method {
+	case http.MethodGet:
+		raw = r.URL.RawQuery
+	case http.MethodPost:
+		b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		if err != nil {
+			return nil, invalid("cannot read the request body: %v", err)
+		}
+		if len(b) > maxBody {
+			return nil, invalid("request body larger than %d bytes", maxBody)
+		}
+		raw = string(b)
+	default:
+		return nil, &apiError{code: 4000, codeDesc: codeDescs[4000], status: http.StatusMethodNotAllowed,
+			message: "method " + r.Method + " not allowed; use GET or POST"}
+	}
+	vals, err := url.ParseQuery(raw)
+	if err != nil {
+		return nil, invalid("malformed parameters: %v", err)
+	}
+	out := make(url.Values, len(vals))
+	for k, vs := range vals {
+		ck := cvm.CanonicalKey(k)
+		out[ck] = append(out[ck], vs...)
+	}
+	// PHP keeps the last of repeated fields.
+	for k, vs := range out {
+		if len(vs) > 1 {
+			out[k] = vs[len(vs)-1:]
+		}
+	}
+	return out, nil
+}
+
+// authenticate checks the key, the signature, the token and replay.
+func (s *Server) authenticate(r *http.Request, p url.Values) *apiError {
+	id := p.Get("SecretId")
+	if id == "" {
+		return errf(4100, "missing parameter SecretId")
+	}
+	key, ok := s.opts.Keys[id]
+	if !ok {
+		return &apiError{code: 4104, codeDesc: "AuthFailure", message: "Authentication failed. SecretId does not exist"}
+	}
+	sig := p.Get("Signature")
+	if sig == "" {
+		return errf(4100, "missing parameter Signature")
+	}
+	want := cvm.Sign(cvm.StringToSign(r.Method, r.Host, r.URL.Path, p), key, p.Get("SignatureMethod"))
+	if !hmac.Equal([]byte(want), []byte(sig)) {
+		return errf(4100, "鉴权失败，请参考文档中鉴权部分。signature mismatch")
+	}
+	if tok, temp := s.opts.Tokens[id]; temp || p.Get("Token") != "" {
+		if !temp || !hmac.Equal([]byte(tok), []byte(p.Get("Token"))) {
+			return &apiError{code: 4105, codeDesc: "AuthFailure", message: "token 错误: invalid Token"}
+		}
+	}
+	ts, err := strconv.ParseInt(p.Get("Timestamp"), 10, 64)
+	if err != nil {
+		return invalid("invalid Timestamp %q", p.Get("Timestamp"))
+	}
+	nonce := p.Get("Nonce")
+	if n, err := strconv.ParseUint(nonce, 10, 63); err != nil || nonce != strconv.FormatUint(n, 10) {
+		return invalid("invalid Nonce %q: want an unsigned integer", nonce)
+	}
+	now := time.Now()
+	win := s.opts.ReplayWindow
+	if d := now.Sub(time.Unix(ts, 0)); d > win || d < -win {
+		return errf(4500, "重放攻击: Timestamp %d is more than %v from the server's time", ts, win)
+	}
+	s.replayMu.Lock()
+	defer s.replayMu.Unlock()
+	if now.Sub(s.lastGC) > win {
+		for k, at := range s.nonces {
+			if now.Sub(at) > 2*win {
+				delete(s.nonces, k)
+			}
+		}
+		s.lastGC = now
+	}
+	k := nonceKey{id, nonce}
+	if at, seen := s.nonces[k]; seen && now.Sub(at) <= 2*win {
+		return errf(4500, "重放攻击: Nonce %s was already used", nonce)
+	}
+	s.nonces[k] = now
+	return nil
+}
+
+// hostModule returns the module a Host header names ("cvm" for
+// cvm.api.qcloud.com[:port]), or "" for an IP address, localhost or another
+// name, which route by action alone.
+func hostModule(host string) string {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	mod, ok := strings.CutSuffix(strings.ToLower(host), ".api.qcloud.com")
+	if !ok || strings.Contains(mod, ".") {
+		return ""
+	}
+	return mod
+}
+
+// dropConnection closes the connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			if tc, ok := conn.(*net.TCPConn); ok {
+				_ = tc.SetLinger(0) // a reset, as a crashed proxy gives
+			}
+			_ = conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler)
+}

@@ -1,0 +1,206 @@
+package cvm
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcloud-legacy/cvm/internal/clock"
+)
+
+func TestRetryPolicy(t *testing.T) {
+	t.Parallel()
+	const ok = `{"code":0,"message":""}`
+	tests := []struct {
+		name     string
+		action   string
+		first    string
+		status   int
+		wantTry  int // requests sent
+		wantFail error
+	}{
+		{"quota is retried", "StopInstances", `{"code":4400,"message":"quota"}`, 200, 2, nil},
+		{"replay is retried", "StopInstances", `{"code":4500}`, 200, 2, nil},
+		{"maintenance is retried", "StopInstances", `{"code":6200}`, 200, 2, nil},
+		{"internal error retried for a read", "DescribeInstances", `{"code":6000}`, 200, 2, nil},
+		{"internal error not retried for a change", "StopInstances", `{"code":6000}`, 200, 1, ErrInternal},
+		{"internal error retried for a tokened create", "RunInstancesHour", `{"code":6000}`, 200, 2, nil},
+		{"HTML 502 retried for a read", "DescribeImages", `<html>bad gateway</html>`, 502, 2, nil},
+		{"HTML 502 not retried for a change", "DeleteImages", `<html>bad gateway</html>`, 502, 1, ErrBadResponse},
+		{"invalid parameter never retried", "DescribeInstances", `{"code":4000}`, 200, 1, ErrInvalidParameter},
+		{"auth never retried", "DescribeInstances", `{"code":4100}`, 200, 1, ErrAuth},
+		{"forbidden never retried", "DescribeInstances", `{"code":4300}`, 200, 1, ErrForbidden},
+		{"not found never retried", "DescribeInstances", `{"code":5000}`, 200, 1, ErrNotFound},
+		{"HTTP 404 HTML not retried", "DescribeInstances", `<html>404</html>`, 404, 1, ErrBadResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := setup(t)
+			rec := answer(t, mt, "POST", `=~^https://`, tt.first, ok)
+			rec.status = []int{tt.status}
+			err := c.Do(context.Background(), "", tt.action, nil, nil)
+			assert.Len(t, rec.requests(), tt.wantTry)
+			if tt.wantFail == nil {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorIs(t, err, tt.wantFail)
+		})
+	}
+}
+
+func TestRetryGivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t, func(cfg *Config) { cfg.MaxAttempts = 4 })
+	rec := answer(t, mt, "POST", cvmURL, `{"code":4400,"message":"too many"}`)
+	err := c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil)
+	require.ErrorIs(t, err, ErrQuotaExceeded)
+	assert.Len(t, rec.requests(), 4)
+
+	c1, mt1 := setup(t, func(cfg *Config) { cfg.MaxAttempts = 1 })
+	rec1 := answer(t, mt1, "POST", cvmURL, `{"code":4400}`)
+	require.ErrorIs(t, c1.Do(context.Background(), "cvm", "DescribeInstances", nil, nil), ErrQuotaExceeded)
+	assert.Len(t, rec1.requests(), 1, "MaxAttempts 1 means no retries")
+}
+
+// TestEveryAttemptSignedAfresh: a new Nonce, Timestamp and Signature per
+// attempt, and the same clientToken on every attempt of a create.
+func TestEveryAttemptSignedAfresh(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	rec := answer(t, mt, "POST", cvmURL, `{"code":6000}`, `{"code":4500}`, `{"code":0,"unInstanceIds":["ins-1"]}`)
+	require.NoError(t, c.Do(context.Background(), "cvm", "RunInstancesHour", map[string]string{"zoneId": "100003"}, nil))
+	reqs := rec.requests()
+	require.Len(t, reqs, 3)
+	seen := map[string]bool{}
+	token := reqs[0].Params.Get("clientToken")
+	assert.Len(t, token, 32)
+	for i, r := range reqs {
+		assert.False(t, seen[r.Params.Get("Nonce")], "attempt %d reuses a nonce", i)
+		seen[r.Params.Get("Nonce")] = true
+		assert.Equal(t, token, r.Params.Get("clientToken"), "attempt %d", i)
+		sts := StringToSign("POST", "cvm.api.qcloud.com", "/v2/index.php", r.Params)
+		assert.Equal(t, Sign(sts, testSecretKey, "HmacSHA256"), r.Params.Get("Signature"))
+	}
+
+	// A caller's own token is kept.
+	c2, mt2 := setup(t)
+	rec3 := answer(t, mt2, "POST", cvmURL, `{"code":0}`)
+	require.NoError(t, c2.Do(context.Background(), "cvm", "RunInstances", map[string]string{"clientToken": "mine"}, nil))
+	assert.Equal(t, "mine", rec3.requests()[0].Params.Get("clientToken"))
+}
+
+// TestTransportErrors: a change is retried only when the request never left.
+func TestTransportErrors(t *testing.T) {
+	t.Parallel()
+	dialErr := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
+
+	t.Run("a change that may have reached the server is not retried", func(t *testing.T) {
+		t.Parallel()
+		c, mt := setup(t)
+		n := 0
+		mt.RegisterResponder("POST", cvmURL, func(req *http.Request) (*http.Response, error) {
+			n++
+			return nil, errors.New("connection reset by peer")
+		})
+		// httpmock answers without writing the request, so mark it
+		// written the way net/http would, through the trace.
+		c.hc.Transport = writtenTransport{mt}
+		err := c.Do(context.Background(), "cvm", "StopInstances", nil, nil)
+		var reqErr *RequestError
+		require.ErrorAs(t, err, &reqErr)
+		assert.Equal(t, 1, n)
+		assert.Equal(t, 1, reqErr.Attempts)
+	})
+	t.Run("a change that never left is retried", func(t *testing.T) {
+		t.Parallel()
+		c, mt := setup(t)
+		n := 0
+		mt.RegisterResponder("POST", cvmURL, func(req *http.Request) (*http.Response, error) {
+			n++
+			if n == 1 {
+				return nil, dialErr
+			}
+			return httpmock.NewStringResponse(200, `{"code":0}`), nil
+		})
+		require.NoError(t, c.Do(context.Background(), "cvm", "StopInstances", nil, nil))
+		assert.Equal(t, 2, n)
+	})
+	t.Run("a read is retried after any transport error", func(t *testing.T) {
+		t.Parallel()
+		c, mt := setup(t)
+		c.hc.Transport = writtenTransport{mt}
+		n := 0
+		mt.RegisterResponder("POST", cvmURL, func(req *http.Request) (*http.Response, error) {
+			n++
+			if n < 3 {
+				return nil, errors.New("connection reset by peer")
+			}
+			return httpmock.NewStringResponse(200, `{"code":0}`), nil
+		})
+		require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil))
+		assert.Equal(t, 3, n)
+	})
+}
+
+// writtenTransport reports the request as written before delegating, as
+// net/http's transport does once it has sent the request.
+type writtenTransport struct{ rt http.RoundTripper }
+
+func (w writtenTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if tr := httptraceFrom(req); tr != nil && tr.WroteRequest != nil {
+		tr.WroteRequest(httptraceWroteInfo{})
+	}
+	return w.rt.RoundTrip(req)
+}
+
+func TestContextEndsDuringBackoff(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	fake := clock.NewFake(time.Unix(testEpoch, 0))
+	c.clock = fake
+	answer(t, mt, "POST", cvmURL, `{"code":4400}`)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Do(ctx, "cvm", "DescribeInstances", nil, nil) }()
+	fake.BlockUntil(1) // in backoff
+	cancel()
+	err := <-done
+	require.ErrorIs(t, err, context.Canceled)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Contains(t, err.Error(), "code 4400", "the last error is named")
+}
+
+func TestCanceledContextSendsNothing(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := c.Do(ctx, "cvm", "DescribeInstances", nil, nil)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Zero(t, mt.GetTotalCallCount())
+}
+
+func TestBackoffBounds(t *testing.T) {
+	t.Parallel()
+	for attempt := 1; attempt < 70; attempt++ {
+		for range 50 {
+			d := backoff(attempt)
+			assert.Greater(t, d, time.Duration(0))
+			ceil := backoffCap
+			if attempt < 6 {
+				ceil = min(backoffCap, backoffBase<<(attempt-1))
+			}
+			assert.LessOrEqual(t, d, ceil, "attempt %d", attempt)
+		}
+	}
+}

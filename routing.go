@@ -1,0 +1,57 @@
+package cvm
+
+// Modules of the legacy API: each serves its actions on
+// https://<module>.api.qcloud.com/v2/index.php.
+const (
+	ModuleCVM   = "cvm"
+	ModuleImage = "image"
+	ModuleDFW   = "dfw" // security groups
+	ModuleEIP   = "eip"
+	ModuleTrade = "trade"
+)
+
+// actionModules maps each action of this SDK to the module that serves it
+// (spec §1.2). Where the documentation names two hosts
+// (DescribeAvailabilityZones and DescribeProductRegionList are documented on
+// both cvm and trade), the cvm host of the dedicated legacy CVM pages is used.
+var actionModules = map[string]string{}
+
+func init() {
+	for module, actions := range map[string][]string{
+		ModuleCVM: {
+			"DescribeInstances", "RunInstancesHour", "RunInstances", "StartInstances",
+			"StopInstances", "RestartInstances", "ReturnInstance", "ResetInstances",
+			"ResetInstancePassword", "ModifyInstanceAttributes", "ModifyInstanceProject",
+			"ResizeInstance", "ResizeInstanceHour", "UpdateInstanceBandwidth",
+			"UpdateInstanceBandwidthHour", "RenewInstance", "InquiryInstancePrice",
+			"InquiryInstancePriceHour", "DescribeAvailabilityZones", "DescribeZoneAbility",
+			"DescribeProductRegionList", "DescribeKeyPairs", "CreateKeyPair", "ImportKeyPair",
+			"DeleteKeyPair", "ModifyKeyPair", "BindInstanceKey", "UnBindInstanceKey",
+		},
+		ModuleImage: {
+			"DescribeImages", "CreateImage", "DeleteImages", "ModifyImageAttributes",
+			"SyncCvmImage", "ShareImage", "CancelShareImage", "GetImageShareUinInfo",
+		},
+		ModuleDFW: {
+			"DescribeSecurityGroupEx", "CreateSecurityGroup", "ModifySecurityGroupAttributes",
+			"DeleteSecurityGroup", "DescribeSecurityGroupPolicys", "ModifySecurityGroupPolicys",
+			"CreateSecurityGroupPolicy", "ModifySingleSecurityGroupPolicy",
+			"DeleteSecurityGroupPolicy", "DescribeInstancesOfSecurityGroup",
+			"ModifySecurityGroupsOfInstance", "DescribeAssociateSecurityGroups",
+			"DescribeOrCreateDefaultSecurityGroup",
+		},
+		ModuleEIP: {
+			"DescribeEip", "CreateEip", "DeleteEip", "ModifyEipAttributes", "EipBindInstance",
+			"EipUnBindInstance", "DescribeEipQuota", "TransformWanIpToEip", "TransformMode",
+		},
+		ModuleTrade: {"SetAutoRenew"},
+	} {
+		for _, a := range actions {
+			actionModules[a] = module
+		}
+	}
+}
+
+// ModuleOf returns the module that serves a legacy action of this SDK, such
+// as "image" for "DescribeImages", or "" for an action it does not know.
+func ModuleOf(action string) string { return actionModules[action] }
