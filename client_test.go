@@ -316,3 +316,34 @@ func TestErrorSentinels(t *testing.T) {
 	}
 	assert.NotErrorIs(t, &APIError{Code: 7001}, ErrNotFound)
 }
+
+func TestDoWithEmbeddedEnvelope(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t, func(cfg *Config) { cfg.MaxAttempts = 1 })
+	answer(t, mt, "POST", cvmURL, `{"code":0,"totalCount":3}`, `{"totalCount":4}`, `{"code":5000,"message":"gone","totalCount":"x"}`)
+	var out struct {
+		Envelope
+		TotalCount int `json:"totalCount"`
+	}
+	require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out))
+	assert.Equal(t, 3, out.TotalCount)
+	// Reused: a second answer without a code is not taken for a success.
+	err := c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out)
+	assert.ErrorIs(t, err, ErrBadResponse)
+	// An error answer whose data does not fit still reports its code.
+	err = c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out)
+	assert.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestDoOutWithOwnCodeField(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	answer(t, mt, "POST", cvmURL, `{"code":0,"message":"fine"}`)
+	var out struct {
+		Envelope
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out))
+	assert.Equal(t, "fine", out.Message)
+}

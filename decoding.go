@@ -20,8 +20,8 @@ type jsonInt int64
 
 func (n *jsonInt) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		b = []byte(s)
@@ -47,8 +47,8 @@ type jsonFloat float64
 
 func (n *jsonFloat) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		var s string
-		if err := json.Unmarshal(b, &s); err != nil {
+		s, err := unquote(b)
+		if err != nil {
 			return err
 		}
 		b = []byte(s)
@@ -71,12 +71,9 @@ type jsonString string
 
 func (s *jsonString) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '"' {
-		var v string
-		if err := json.Unmarshal(b, &v); err != nil {
-			return err
-		}
+		v, err := unquote(b)
 		*s = jsonString(v)
-		return nil
+		return err
 	}
 	if string(b) == "null" {
 		*s = ""
@@ -87,6 +84,18 @@ func (s *jsonString) UnmarshalJSON(b []byte) error {
 	}
 	*s = jsonString(b)
 	return nil
+}
+
+// unquote returns the text of a JSON string literal. encoding/json has
+// already validated the literal it hands to UnmarshalJSON, so one without
+// escapes is its bytes between the quotes; only escaped ones need decoding.
+func unquote(b []byte) (string, error) {
+	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
+		return string(b[1 : len(b)-1]), nil
+	}
+	var s string
+	err := json.Unmarshal(b, &s)
+	return s, err
 }
 
 // oneOrMany reads a JSON array of T, or a single T as a list of one.
@@ -158,6 +167,18 @@ func (e *envelope) env() *envelope { return e }
 // enveloper is implemented by every type that embeds envelope.
 type enveloper interface{ env() *envelope }
 
+// Envelope is the part of every answer that says how the call went (code,
+// message, codeDesc, detail). Embed it in the struct passed to [Client.Do]
+// as out, and Do reads the answer in a single decoding pass, as typed
+// services do; without it, Do reads the body twice, once for the envelope
+// and once for out.
+//
+//	var out struct {
+//		cvm.Envelope
+//		TotalCount int `json:"totalCount"`
+//	}
+type Envelope struct{ envelope }
+
 // batchDetail is the "detail" of a batch action: an object keyed by resource
 // id, each value {code, message, requestId}. A detail of another shape (some
 // actions put other data there) is ignored rather than failing the call.
@@ -223,13 +244,15 @@ func decodeBody(action string, status int, body []byte, out any) error {
 	var env *envelope
 	var decodeErr error
 	if e, ok := out.(enveloper); ok {
-		decodeErr = json.Unmarshal(body, out)
 		env = e.env()
+		*env = envelope{} // out may be reused across calls
+		decodeErr = json.Unmarshal(body, out)
 	}
-	if env == nil || decodeErr != nil {
-		// Either out does not carry the envelope, or reading the result
-		// failed: read the envelope alone, so that an error answer whose
-		// data has an unexpected shape still reports its code.
+	if env == nil || decodeErr != nil || env.Code == nil {
+		// Out does not carry the envelope, reading the result failed, or
+		// out has a "code" field of its own that took the envelope's: read
+		// the envelope alone, so that an error answer whose data has an
+		// unexpected shape still reports its code.
 		env = new(envelope)
 		if err := json.Unmarshal(body, env); err != nil {
 			return badResponse(action, status, "body is not the API's JSON envelope", body, err)

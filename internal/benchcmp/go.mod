@@ -1,0 +1,17 @@
+module github.com/qcloud-legacy/cvm/internal/benchcmp
+
+go 1.23.0
+
+replace github.com/qcloud-legacy/cvm => ../..
+
+require (
+	github.com/qcloud-legacy/cvm v0.0.0-00010101000000-000000000000
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common v1.0.1000
+	github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm v1.0.1000
+)
+
+require (
+	github.com/google/go-querystring v1.2.0 // indirect
+	golang.org/x/time v0.12.0 // indirect
+	gopkg.in/ini.v1 v1.67.0 // indirect
+)
