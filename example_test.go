@@ -1,0 +1,160 @@
+package cvm_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net/url"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+)
+
+// config points the examples at an emulator; a real program gets its Config
+// from cvm.ConfigFromEnv.
+var config cvm.Config
+
+func TestMain(m *testing.M) {
+	srv := cvmtest.NewServer(cvmtest.WithSeed(1), cvmtest.WithTransition(-1))
+	config = srv.Config()
+	code := m.Run()
+	srv.Close()
+	os.Exit(code)
+}
+
+func Example() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	zones, _, err := client.Zones.List(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, z := range zones {
+		fmt.Println(z.ID, z.Name)
+	}
+	// Output:
+	// 100001 广州一区
+	// 100002 广州二区
+	// 100003 广州三区
+	// 100004 广州四区
+}
+
+func ExampleNewClient() {
+	_, err := cvm.NewClient(cvm.Config{SecretID: "AKID...", SecretKey: "...", Region: "mars-1"})
+	fmt.Println(err)
+
+	var argErr *cvm.ArgError
+	fmt.Println(errors.As(err, &argErr), argErr.Arg)
+	// Output:
+	// cvm: invalid argument Config.Region: unknown region "mars-1"
+	// true Config.Region
+}
+
+func ExampleConfig_Format() {
+	cfg := cvm.Config{SecretID: "AKIDexample", SecretKey: "very-secret", Region: "gz"}
+	fmt.Printf("%+v\n", cfg)
+	// Output:
+	// {SecretID:AKIDexample SecretKey:REDACTED Token: Region:gz Endpoint: AllowInsecureHTTP:false HTTPClient:<nil> HTTPMethod: SignatureMethod: MaxAttempts:0 RateLimit:{Global:0 PerAction:0 Window:0s Disabled:false} Limiter:<nil> Logger:<nil> UserAgent:}
+}
+
+func ExampleZonesService_Get() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	zone, _, err := client.Zones.Get(context.Background(), 100003)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(zone.Name)
+
+	_, _, err = client.Zones.Get(context.Background(), 999999)
+	fmt.Println(errors.Is(err, cvm.ErrInvalidParameter))
+	// Output:
+	// 广州三区
+	// true
+}
+
+// Call an action that no service wraps. Embedding cvm.Envelope lets Do read
+// the answer in one pass.
+func ExampleClient_Do() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out struct {
+		cvm.Envelope
+		Data struct {
+			CVM struct {
+				Price string `json:"price"`
+				Unit  string `json:"price_unit"`
+			} `json:"cvm"`
+		} `json:"data"`
+	}
+	err = client.Do(context.Background(), "cvm", "InquiryInstancePriceHour",
+		url.Values{"cpu": {"2"}, "mem": {"4"}, "imageId": {"img-31tjrtph"}}, &out)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(out.Data.CVM.Price, "CNY per", out.Data.CVM.Unit)
+	// Output:
+	// 0.36 CNY per HOUR
+}
+
+// Batch actions report each resource's result.
+func ExampleAPIError_Items() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	params := struct {
+		IDs cvm.List[string] `url:"instanceIds"`
+	}{[]string{"ins-missing1", "ins-missing2"}}
+	err = client.Do(context.Background(), "cvm", "StartInstances", params, nil)
+
+	var apiErr *cvm.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Println("code", apiErr.Code, errors.Is(err, cvm.ErrOperationFailed))
+		for _, it := range apiErr.Items {
+			fmt.Println(it.ID, it.Code)
+		}
+	}
+	// Output:
+	// code 5100 true
+	// ins-missing1 5000
+	// ins-missing2 5000
+}
+
+func ExampleLimiterFunc() {
+	// Share one budget across every client of a process, on top of the
+	// built-in per-account buckets, with any func of the right shape.
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	cfg := config
+	cfg.Limiter = cvm.LimiterFunc(func(ctx context.Context, action string) error {
+		select {
+		case <-tick.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
+	client, err := cvm.NewClient(cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	regions, _, err := client.Zones.ProductRegions(context.Background(), cvm.ProductCVM)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(regions) > 0)
+	// Output:
+	// true
+}

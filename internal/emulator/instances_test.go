@@ -1,0 +1,200 @@
+package emulator
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func instanceSet(t *testing.T, out map[string]any) []map[string]any {
+	t.Helper()
+	raw, ok := out["instanceSet"].([]any)
+	require.True(t, ok, "%v", out)
+	res := make([]map[string]any, len(raw))
+	for i, r := range raw {
+		res[i] = r.(map[string]any)
+	}
+	return res
+}
+
+func statusOf(t *testing.T, h *harness, id string) int {
+	t.Helper()
+	out := h.call("DescribeInstances", "instanceIds.0", id)
+	set := instanceSet(t, out)
+	require.Len(t, set, 1)
+	return int(set[0]["status"].(float64))
+}
+
+func createOne(t *testing.T, h *harness, extra ...string) string {
+	t.Helper()
+	kv := append([]string{"zoneId", "100003", "cpu", "1", "mem", "2", "imageId", "img-31tjrtph", "storageSize", "0", "bandwidth", "1"}, extra...)
+	out := h.call("RunInstancesHour", kv...)
+	require.Equal(t, 0, code(out), "%v", out)
+	ids := out["unInstanceIds"].([]any)
+	require.Len(t, ids, 1)
+	return ids[0].(string)
+}
+
+func TestInstanceLifecycle(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	id := createOne(t, h)
+	assert.Regexp(t, `^ins-[a-z0-9]{8}$`, id)
+	assert.Equal(t, stCreating, statusOf(t, h, id))
+	h.fake.Advance(10 * time.Second)
+	assert.Equal(t, stRunning, statusOf(t, h, id))
+
+	// Start is refused while running, per item, with 5100 for all failed.
+	out := h.call("StartInstances", "instanceIds.0", id)
+	assert.Equal(t, 5100, code(out))
+	assert.Contains(t, out["detail"], id)
+
+	assert.Equal(t, 0, code(h.call("StopInstances", "instanceIds.0", id)))
+	assert.Equal(t, stStopping, statusOf(t, h, id))
+	out = h.call("ResetInstancePassword", "instanceIds.0", id, "password", "Abcdefg123")
+	assert.Equal(t, 5100, code(out), "only when stopped")
+	h.fake.Advance(10 * time.Second)
+	assert.Equal(t, stStopped, statusOf(t, h, id))
+
+	out = h.call("ResetInstancePassword", "instanceIds.0", id, "password", "short")
+	assert.Equal(t, 5100, code(out))
+	assert.Contains(t, out["detail"].(map[string]any)[id].(map[string]any)["message"], "8 to 16")
+	assert.Equal(t, 0, code(h.call("ResetInstancePassword", "instanceIds.0", id, "password", "Abcdefg123")))
+	assert.Equal(t, stResettingPw, statusOf(t, h, id))
+	h.fake.Advance(10 * time.Second)
+
+	assert.Equal(t, 0, code(h.call("StartInstances", "instanceIds.0", id)))
+	assert.Equal(t, stStarting, statusOf(t, h, id))
+	h.fake.Advance(10 * time.Second)
+	assert.Equal(t, 0, code(h.call("RestartInstances", "instanceIds.0", id)))
+	assert.Equal(t, stRestarting, statusOf(t, h, id))
+	h.fake.Advance(10 * time.Second)
+
+	assert.Equal(t, 0, code(h.call("ModifyInstanceAttributes", "instanceId", id, "instanceName", "renamed")))
+	assert.Equal(t, "renamed", instanceSet(t, h.call("DescribeInstances", "instanceIds.0", id))[0]["instanceName"])
+
+	assert.Equal(t, 0, code(h.call("ReturnInstance", "instanceId", id)))
+	assert.Equal(t, stReturning, statusOf(t, h, id))
+	h.fake.Advance(10 * time.Second)
+	out = h.call("DescribeInstances", "instanceIds.0", id)
+	assert.EqualValues(t, 0, out["totalCount"], "returned instances disappear")
+	assert.Equal(t, 5000, code(h.call("ReturnInstance", "instanceId", id)))
+}
+
+func TestBatchPartialFailure(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	ids, err := h.emu.SeedInstances("gz", 2)
+	require.NoError(t, err)
+	out := h.call("StopInstances", "instanceIds.0", ids[0], "instanceIds.1", "ins-nothere")
+	assert.Equal(t, 5400, code(out))
+	detail := out["detail"].(map[string]any)
+	assert.EqualValues(t, 0, detail[ids[0]].(map[string]any)["code"])
+	assert.EqualValues(t, 5000, detail["ins-nothere"].(map[string]any)["code"])
+	assert.Equal(t, stStopped, statusOf(t, h, ids[0]), "the part that succeeded took effect")
+}
+
+func TestClientTokenIdempotent(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	a := createOne(t, h, "clientToken", "tok-1", "goodsNum", "1")
+	b := createOne(t, h, "clientToken", "tok-1", "goodsNum", "1")
+	assert.Equal(t, a, b)
+	list, err := h.emu.Instances("gz")
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "the same token creates nothing more")
+	c := createOne(t, h, "clientToken", "tok-2")
+	assert.NotEqual(t, a, c)
+
+	out := h.call("RunInstances", "zoneId", "100003", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph", "period", "1", "clientToken", "tok-3")
+	require.Equal(t, 0, code(out), "%v", out)
+	again := h.call("RunInstances", "zoneId", "100003", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph", "period", "1", "clientToken", "tok-3")
+	assert.Equal(t, out["dealIds"], again["dealIds"])
+	assert.Equal(t, out["unInstanceIds"], again["unInstanceIds"])
+	assert.IsType(t, map[string]any{}, out["unInstanceIds"], "prepaid answers map deal ids to instances")
+}
+
+func TestCreateValidation(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	base := map[string]string{"zoneId": "100003", "cpu": "1", "mem": "1", "imageId": "img-31tjrtph", "storageSize": "0"}
+	tests := []struct {
+		name   string
+		change map[string]string
+		desc   string
+	}{
+		{"missing zone", map[string]string{"zoneId": ""}, ""},
+		{"zone of another region", map[string]string{"zoneId": "200001"}, "InvalidParameter.InvaildZoneId"},
+		{"bad shape", map[string]string{"cpu": "3"}, "InvalidParameter.InstanceConfig"},
+		{"too much memory", map[string]string{"cpu": "1", "mem": "8"}, "InvalidParameter.InstanceConfig"},
+		{"unknown image", map[string]string{"imageId": "img-nope"}, "InvalidParameter.MissImageId"},
+		{"storage not a multiple of 10", map[string]string{"storageSize": "15"}, ""},
+		{"goodsNum over 100", map[string]string{"goodsNum": "101"}, ""},
+		{"weak password", map[string]string{"password": "abcdefgh"}, "InvalidParameter.PasswordNotConformSpecs"},
+		{"windows password too short", map[string]string{"imageId": "img-lkxqa4kj", "password": "Abc123!x"}, "InvalidParameter.PasswordNotConformSpecs"},
+		{"password and key", map[string]string{"password": "Abcdefg123", "keyId": "skey-1"}, ""},
+		{"name too long", map[string]string{"instanceName": string(make([]rune, 61))}, ""},
+		{"root size", map[string]string{"rootSize": "60"}, ""},
+		{"unknown project", map[string]string{"projectId": "42"}, "InvalidParameter.ProjectIdNotFound"},
+		{"bad bandwidth type", map[string]string{"bandwidthType": "PayByMonth"}, ""},
+	}
+	for _, tt := range tests {
+		kv := []string{}
+		for k, v := range base {
+			if nv, ok := tt.change[k]; ok {
+				v = nv
+			}
+			if v != "" {
+				kv = append(kv, k, v)
+			}
+		}
+		for k, v := range tt.change {
+			if _, ok := base[k]; !ok {
+				kv = append(kv, k, v)
+			}
+		}
+		out := h.call("RunInstancesHour", kv...)
+		assert.Equal(t, 4000, code(out), "%s: %v", tt.name, out)
+		if tt.desc != "" {
+			assert.Equal(t, tt.desc, out["codeDesc"], tt.name)
+		}
+	}
+	list, _ := h.emu.Instances("gz")
+	assert.Empty(t, list, "nothing created by a refused call")
+}
+
+func TestDescribeInstancesPaging(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	_, err := h.emu.SeedInstances("gz", 45)
+	require.NoError(t, err)
+	out := h.call("DescribeInstances")
+	assert.EqualValues(t, 45, out["totalCount"])
+	assert.Len(t, instanceSet(t, out), 20, "default limit")
+	out = h.call("DescribeInstances", "offset", "40", "limit", "100")
+	assert.Len(t, instanceSet(t, out), 5)
+	out = h.call("DescribeInstances", "offset", "100")
+	assert.Empty(t, instanceSet(t, out))
+	assert.Equal(t, 4000, code(h.call("DescribeInstances", "limit", "101")))
+	assert.Equal(t, 4000, code(h.call("DescribeInstances", "limit", "abc")))
+	out = h.call("DescribeInstances", "searchWord", "seed-4")
+	assert.EqualValues(t, 7, out["totalCount"], "seed-4 and seed-40..45")
+	// The documented shape: capital-R Region, diskInfo an object, postpaid deadline zeros.
+	in := instanceSet(t, h.call("DescribeInstances", "limit", "1"))[0]
+	assert.Equal(t, "gz", in["Region"])
+	assert.IsType(t, map[string]any{}, in["diskInfo"])
+	assert.Equal(t, "0000-00-00 00:00:00", in["deadlineTime"])
+	assert.EqualValues(t, 2, in["cvmPayMode"])
+}
+
+func TestRegionsAreSeparateAndNamedEitherWay(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	_, err := h.emu.SeedInstances("ap-shanghai", 2)
+	require.NoError(t, err)
+	assert.EqualValues(t, 0, h.call("DescribeInstances")["totalCount"], "gz is empty")
+	_, out := h.send(wire{params: map[string][]string{"Action": {"DescribeInstances"}, "Region": {"sh"}}})
+	assert.EqualValues(t, 2, out["totalCount"])
+}

@@ -1,0 +1,326 @@
+package emulator
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/internal/clock"
+)
+
+const (
+	tid  = "AKIDprotocoltest"
+	tkey = "protocol-test-key"
+)
+
+type harness struct {
+	t     *testing.T
+	emu   *Server
+	srv   *httptest.Server
+	fake  *clock.Fake
+	nonce atomic.Int64
+}
+
+func newHarness(t *testing.T, mod func(*Options)) *harness {
+	t.Helper()
+	fake := clock.NewFake(time.Unix(1700000000, 0))
+	opts := Options{Keys: map[string]string{tid: tkey}, Clock: fake, Seed: 7, Transition: 10 * time.Second}
+	if mod != nil {
+		mod(&opts)
+	}
+	h := &harness{t: t, emu: New(opts), fake: fake}
+	h.srv = httptest.NewServer(h.emu)
+	t.Cleanup(h.srv.Close)
+	return h
+}
+
+// wire is a request built and signed by hand, the way the documentation
+// describes, without the SDK's call path.
+type wire struct {
+	method string
+	host   string // the Host header; "" for the server's address
+	params url.Values
+	key    string // signing key; "" for tkey
+	sigAlg string // algorithm to sign with; "" follows SignatureMethod
+	raw    bool   // params sent exactly as given (no common params added)
+}
+
+func (h *harness) send(w wire) (int, map[string]any) {
+	h.t.Helper()
+	p := url.Values{}
+	for k, v := range w.params {
+		p[k] = v
+	}
+	if !w.raw {
+		set := func(k, v string) {
+			if _, ok := p[k]; !ok {
+				p.Set(k, v)
+			}
+		}
+		set("SecretId", tid)
+		set("Region", "gz")
+		set("Timestamp", strconv.FormatInt(time.Now().Unix(), 10))
+		set("Nonce", strconv.FormatInt(h.nonce.Add(1), 10))
+		key := w.key
+		if key == "" {
+			key = tkey
+		}
+		method := w.method
+		if method == "" {
+			method = "POST"
+		}
+		host := w.host
+		if host == "" {
+			host = strings.TrimPrefix(h.srv.URL, "http://")
+		}
+		alg := w.sigAlg
+		if alg == "" {
+			alg = p.Get("SignatureMethod")
+		}
+		if _, ok := p["Signature"]; !ok {
+			p.Set("Signature", cvm.Sign(cvm.StringToSign(method, host, "/v2/index.php", p), key, alg))
+		}
+	}
+	var req *http.Request
+	var err error
+	if w.method == "GET" {
+		req, err = http.NewRequest("GET", h.srv.URL+"/v2/index.php?"+p.Encode(), nil)
+	} else {
+		req, err = http.NewRequest("POST", h.srv.URL+"/v2/index.php", strings.NewReader(p.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	require.NoError(h.t, err)
+	if w.host != "" {
+		req.Host = w.host
+	}
+	resp, err := h.srv.Client().Do(req)
+	require.NoError(h.t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(h.t, err)
+	var out map[string]any
+	require.NoError(h.t, json.Unmarshal(b, &out), string(b))
+	return resp.StatusCode, out
+}
+
+// call sends a signed POST of action and returns the answer.
+func (h *harness) call(action string, kv ...string) map[string]any {
+	h.t.Helper()
+	p := url.Values{"Action": {action}}
+	for i := 0; i+1 < len(kv); i += 2 {
+		p.Add(kv[i], kv[i+1])
+	}
+	_, out := h.send(wire{params: p})
+	return out
+}
+
+func code(out map[string]any) int {
+	switch c := out["code"].(type) {
+	case float64:
+		return int(c)
+	case string:
+		n, _ := strconv.Atoi(c)
+		return n
+	}
+	return -1
+}
+
+func TestSignedGETAndPOST(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	for _, m := range []string{"GET", "POST"} {
+		for _, alg := range []string{"", "HmacSHA1", "HmacSHA256"} {
+			p := url.Values{"Action": {"DescribeAvailabilityZones"}}
+			if alg != "" {
+				p.Set("SignatureMethod", alg)
+			}
+			status, out := h.send(wire{method: m, params: p})
+			assert.Equal(t, 200, status)
+			assert.Equal(t, 0, code(out), "%s %s: %v", m, alg, out)
+			assert.Equal(t, "Success", out["codeDesc"])
+			assert.EqualValues(t, 4, out["totalCount"])
+		}
+	}
+}
+
+func TestSignatureAlgorithmFollowsTheExactString(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	// Anything but exactly HmacSHA256 is verified with SHA-1.
+	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "SignatureMethod": {"hmacsha256"}}
+	_, out := h.send(wire{params: p, sigAlg: "HmacSHA256"})
+	assert.Equal(t, 4100, code(out))
+	p = url.Values{"Action": {"DescribeAvailabilityZones"}, "SignatureMethod": {"hmacsha256"}}
+	_, out = h.send(wire{params: p, sigAlg: "HmacSHA1"})
+	assert.Equal(t, 0, code(out))
+}
+
+func TestAuthFailures(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) {
+		o.Keys["AKIDtemp"] = "tempkey"
+		o.Tokens = map[string]string{"AKIDtemp": "the-token"}
+	})
+	zones := url.Values{"Action": {"DescribeAvailabilityZones"}}
+	tests := []struct {
+		name string
+		w    wire
+		code int
+	}{
+		{"bad signature", wire{params: zones, key: "wrong"}, 4100},
+		{"unknown SecretId", wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {"AKIDnobody"}}}, 4104},
+		{"missing signature", wire{params: url.Values{"Action": {"X"}, "SecretId": {tid}}, raw: true}, 4100},
+		{"token without temporary key", wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Token": {"x"}}}, 4105},
+		{"temporary key without token", wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {"AKIDtemp"}}, key: "tempkey"}, 4105},
+		{"temporary key, wrong token", wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {"AKIDtemp"}, "Token": {"nope"}}, key: "tempkey"}, 4105},
+		{"temporary key, right token", wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {"AKIDtemp"}, "Token": {"the-token"}}, key: "tempkey"}, 0},
+		{"signed host differs from Host", wire{params: zones, host: "cvm.api.qcloud.com", key: ""}, 0},
+	}
+	for _, tt := range tests {
+		_, out := h.send(tt.w)
+		assert.Equal(t, tt.code, code(out), "%s: %v", tt.name, out)
+		if tt.code >= 4100 && tt.code < 4200 {
+			assert.Equal(t, "AuthFailure", out["codeDesc"], tt.name)
+		}
+	}
+	// The host signed must be the Host received, port included.
+	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {tid}, "Region": {"gz"},
+		"Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"424242"}}
+	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", "cvm.api.qcloud.com", "/v2/index.php", p), tkey, ""))
+	_, out := h.send(wire{params: p, host: "cvm.api.qcloud.com:443", raw: true})
+	assert.Equal(t, 4100, code(out), "signed without the port, sent with it")
+}
+
+func TestReplay(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"777"}}
+	_, out := h.send(wire{params: p})
+	assert.Equal(t, 0, code(out))
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"777"}}})
+	assert.Equal(t, 4500, code(out), "a Nonce seen before")
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"},
+		"Timestamp": {strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)}}})
+	assert.Equal(t, 4500, code(out), "a Timestamp an hour old")
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"},
+		"Timestamp": {strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)}}})
+	assert.Equal(t, 4500, code(out), "a Timestamp an hour ahead")
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"-1"}}})
+	assert.Equal(t, 4000, code(out))
+	// The largest Nonce the Python SDK draws is accepted.
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"9223372036854775807"}}})
+	assert.Equal(t, 0, code(out))
+}
+
+func TestRouting(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	_, out := h.send(wire{params: url.Values{"Action": {"NoSuchAction"}}})
+	assert.Equal(t, 4000, code(out))
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeImages"}, "imageType": {"2"}}, host: "cvm.api.qcloud.com"})
+	assert.Equal(t, 6100, code(out), "an image action on the cvm host")
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeImages"}, "imageType": {"2"}}, host: "image.api.qcloud.com:8443"})
+	assert.Equal(t, 0, code(out))
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeImages"}, "imageType": {"2"}}, host: "localhost:9191"})
+	assert.Equal(t, 0, code(out), "localhost routes by action")
+	// Zones are served on both cvm and trade hosts.
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}}, host: "trade.api.qcloud.com"})
+	assert.Equal(t, 0, code(out))
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Region": {"mars"}}})
+	assert.Equal(t, 4000, code(out), "unknown region")
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Region": {"ap-guangzhou"}}})
+	assert.Equal(t, 0, code(out), "long region names")
+}
+
+func TestMethodsDoNotMix(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	// A POST's query is ignored: Action in the query alone is missing.
+	p := url.Values{"SecretId": {tid}, "Region": {"gz"}, "Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"1"}}
+	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p), tkey, ""))
+	req, _ := http.NewRequest("POST", h.srv.URL+"/v2/index.php?Action=DescribeAvailabilityZones", strings.NewReader(p.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	assert.Equal(t, 4000, code(out))
+	assert.Contains(t, out["message"], "Action")
+
+	resp2, err := http.Get(h.srv.URL + "/other")
+	require.NoError(t, err)
+	resp2.Body.Close()
+	assert.Equal(t, 404, resp2.StatusCode)
+}
+
+func TestUnderscoreKeysAndListIndexes(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	ids, err := h.emu.SeedInstances("gz", 3)
+	require.NoError(t, err)
+	// PHP-style names on the wire, signed with dots; indexes from 1.
+	out := h.call("DescribeInstances", "instanceIds_1", ids[0], "instanceIds_2", ids[2])
+	assert.Equal(t, 0, code(out), out)
+	assert.EqualValues(t, 2, out["totalCount"])
+}
+
+func TestQuotas(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.QuotaAction = 5; o.QuotaGlobal = 8; o.QuotaWindow = time.Minute })
+	for i := range 5 {
+		assert.Equal(t, 0, code(h.call("DescribeAvailabilityZones")), "call %d", i)
+	}
+	out := h.call("DescribeAvailabilityZones")
+	assert.Equal(t, 4400, code(out), "the action's quota")
+	assert.Equal(t, 0, code(h.call("DescribeProductRegionList")))
+	assert.Equal(t, 0, code(h.call("DescribeProductRegionList")))
+	assert.Equal(t, 0, code(h.call("DescribeProductRegionList")))
+	assert.Equal(t, 4400, code(h.call("DescribeProductRegionList")), "the account's quota")
+	// Sliding: the first calls leave the window a minute later.
+	h.fake.Advance(61 * time.Second)
+	assert.Equal(t, 0, code(h.call("DescribeAvailabilityZones")))
+}
+
+func TestFaults(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	h.emu.InjectFault("DescribeAvailabilityZones", Fault{Code: 6000, Times: 2})
+	assert.Equal(t, 6000, code(h.call("DescribeAvailabilityZones")))
+	assert.Equal(t, 6000, code(h.call("DescribeAvailabilityZones")))
+	assert.Equal(t, 0, code(h.call("DescribeAvailabilityZones")), "only the next two")
+
+	h.emu.InjectFault("*", Fault{HTTPStatus: 502, Body: "<html>502 Bad Gateway</html>", Times: 1})
+	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {tid}, "Region": {"gz"},
+		"Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"5150"}}
+	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p), tkey, ""))
+	resp, err := http.PostForm(h.srv.URL+"/v2/index.php", p)
+	require.NoError(t, err)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, 502, resp.StatusCode)
+	assert.Contains(t, string(b), "Bad Gateway")
+
+	// A dropped answer: the server acted, the client sees the connection go.
+	h.emu.InjectFault("RunInstancesHour", Fault{Drop: true, Times: 1})
+	p = url.Values{"Action": {"RunInstancesHour"}, "SecretId": {tid}, "Region": {"gz"},
+		"Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"5151"},
+		"zoneId": {"100003"}, "cpu": {"1"}, "mem": {"1"}, "imageId": {"img-31tjrtph"}, "storageSize": {"0"}}
+	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p), tkey, ""))
+	_, err = http.PostForm(h.srv.URL+"/v2/index.php", p)
+	require.Error(t, err)
+	list, err := h.emu.Instances("gz")
+	require.NoError(t, err)
+	assert.Len(t, list, 1, "the instance was created although the answer was lost")
+}
