@@ -50,6 +50,8 @@ type settings struct {
 	start     *time.Time
 	instances int
 	images    []string
+	groups    []string
+	eips      int
 }
 
 // WithCredentials sets the key pair the server accepts. By default each
@@ -109,6 +111,14 @@ func WithImages(names ...string) Option {
 	return func(s *settings) { s.images = append(s.images, names...) }
 }
 
+// WithSecurityGroups seeds security groups with these names, without rules.
+func WithSecurityGroups(names ...string) Option {
+	return func(s *settings) { s.groups = append(s.groups, names...) }
+}
+
+// WithEIPs seeds n unbound EIPs.
+func WithEIPs(n int) Option { return func(s *settings) { s.eips = n } }
+
 var serial atomic.Int64
 
 // NewServer starts an emulator on a loopback port. Close it when done. It
@@ -141,6 +151,16 @@ func NewServer(opts ...Option) *Server {
 	}
 	for _, name := range st.images {
 		if _, err := s.emu.SeedImage(st.region, name, ""); err != nil {
+			panic("cvmtest: " + err.Error())
+		}
+	}
+	for _, name := range st.groups {
+		if _, err := s.emu.SeedSecurityGroup(st.region, name); err != nil {
+			panic("cvmtest: " + err.Error())
+		}
+	}
+	if st.eips > 0 {
+		if _, err := s.emu.SeedEIPs(st.region, st.eips); err != nil {
 			panic("cvmtest: " + err.Error())
 		}
 	}
@@ -235,4 +255,28 @@ func (s *Server) or(region string) string {
 		return s.region
 	}
 	return region
+}
+
+// SecurityGroup is a snapshot of an emulated security group.
+type SecurityGroup = emulator.SecurityGroupInfo
+
+// EIP is a snapshot of an emulated elastic IP.
+type EIP = emulator.EIPInfo
+
+// SecurityGroups returns the security groups of a region, in creation order.
+func (s *Server) SecurityGroups(region string) []SecurityGroup {
+	out, err := s.emu.SecurityGroups(s.or(region))
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return out
+}
+
+// EIPs returns the EIPs of a region, in creation order.
+func (s *Server) EIPs(region string) []EIP {
+	out, err := s.emu.EIPs(s.or(region))
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return out
 }

@@ -129,3 +129,94 @@ func (s *Server) SeedImage(regionCode, name, description string) (string, error)
 	rg.addImage(img)
 	return img.id, nil
 }
+
+// SecurityGroupInfo is a snapshot of a security group, for tests.
+type SecurityGroupInfo struct {
+	ID, Name, Remark string
+	ProjectID        int
+	Default          bool
+	Version          int
+	Ingress, Egress  int // rule counts
+	InstanceIDs      []string
+}
+
+// EIPInfo is a snapshot of an EIP, for tests.
+type EIPInfo struct {
+	ID, Name, IP, InstanceID string
+	Status                   int
+}
+
+// SecurityGroups returns the security groups of a region in creation order.
+func (s *Server) SecurityGroups(regionCode string) ([]SecurityGroupInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	var out []SecurityGroupInfo
+	for _, id := range rg.sgSeq {
+		g := rg.sgs[id]
+		info := SecurityGroupInfo{ID: g.id, Name: g.name, Remark: g.remark, ProjectID: g.projectID,
+			Default: g.isDefault, Version: g.version, Ingress: len(g.rules["ingress"]), Egress: len(g.rules["egress"])}
+		for _, in := range rg.instancesOf(g) {
+			info.InstanceIDs = append(info.InstanceIDs, in.id)
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// EIPs returns the EIPs of a region in creation order.
+func (s *Server) EIPs(regionCode string) ([]EIPInfo, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	var out []EIPInfo
+	for _, id := range rg.eipSeq {
+		e := rg.eips[id]
+		out = append(out, EIPInfo{ID: e.id, Name: e.name, IP: e.ip, InstanceID: e.instanceID, Status: e.status})
+	}
+	return out, nil
+}
+
+// SeedSecurityGroup adds a security group to the default project, with no
+// rules, and returns its id.
+func (s *Server) SeedSecurityGroup(regionCode, name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return "", err
+	}
+	if e := checkSGName(name); e != nil {
+		return "", fmt.Errorf("emulator: %s", e.message)
+	}
+	if rg.nameTaken(name, 0, nil) {
+		return "", fmt.Errorf("emulator: security group %q exists", name)
+	}
+	return s.newGroup(rg, s.clock.Now(), name, "", 0).id, nil
+}
+
+// SeedEIPs adds n unbound EIPs and returns their ids.
+func (s *Server) SeedEIPs(regionCode string, n int) ([]string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return nil, err
+	}
+	if len(rg.eips)+n > eipNumQuota {
+		return nil, fmt.Errorf("emulator: at most %d EIPs per region", eipNumQuota)
+	}
+	ids := make([]string, 0, n)
+	for range n {
+		e := s.newEIP(rg, s.clock.Now())
+		e.status = eipUnbound
+		ids = append(ids, e.id)
+	}
+	return ids, nil
+}

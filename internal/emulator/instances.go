@@ -78,6 +78,12 @@ func (rg *region) settle(now time.Time) {
 		if in.status == stGone {
 			delete(rg.instances, id)
 			removed = true
+			// A returned instance lets go of its EIP.
+			for _, e := range rg.eips {
+				if e.instanceID == id {
+					e.instanceID, e.privateIP, e.status, e.next = "", "", eipUnbound, 0
+				}
+			}
 		}
 	}
 	if removed {

@@ -20,6 +20,7 @@ type region struct {
 	eips      map[string]*eip
 	eipSeq    []string
 	projects  map[int]bool
+	eipDay    eipDay
 }
 
 type zone struct {
