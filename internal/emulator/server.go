@@ -209,8 +209,15 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// rawAnswer is the key under which a handler returns a complete answer it
+// has encoded itself.
+const rawAnswer = "\x00raw"
+
 // render writes the envelope and result as JSON.
 func (s *Server) render(out map[string]any, aerr *apiError) []byte {
+	if b, ok := out[rawAnswer].([]byte); ok && aerr == nil {
+		return b
+	}
 	if aerr != nil {
 		m := map[string]any{"code": aerr.code, "message": aerr.message, "codeDesc": aerr.codeDesc}
 		if aerr.detail != nil {
@@ -296,6 +303,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 		req.region = s.regionLocked(regionCode)
 	}
 	out, aerr = h.fn(s, req)
+	if !readOnly(action) {
+		// Anything may have changed: cached encodings are stale.
+		for _, rg := range s.regions {
+			rg.gen++
+		}
+	}
 	s.mu.Unlock()
 	if drop {
 		// The server acted, but the answer is lost on the way.
@@ -306,6 +319,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 		out = map[string]any{}
 	}
 	return action, regionCode, out, aerr
+}
+
+// readOnly reports whether an action only reads state.
+func readOnly(action string) bool {
+	return action != "DescribeOrCreateDefaultSecurityGroup" &&
+		(strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Get") || strings.HasPrefix(action, "Inquiry"))
 }
 
 // readParams reads the query of a GET or the form body of a POST (never

@@ -21,6 +21,9 @@ type region struct {
 	eipSeq    []string
 	projects  map[int]bool
 	eipDay    eipDay
+	// gen changes whenever anything an answer shows may have changed; the
+	// encoded instances cached under an older gen are stale.
+	gen uint64
 }
 
 type zone struct {
