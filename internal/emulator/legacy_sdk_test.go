@@ -1,0 +1,77 @@
+package emulator
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLegacyNodeSDK runs Tencent's own legacy Node.js SDK (qcloudapi-sdk
+// 0.2.1), unchanged, against the emulator. .ci/run installs it with npm ci
+// and sets CVM_REQUIRE_LEGACY_SDK=1; elsewhere the test skips when Node or
+// the package is missing.
+func TestLegacyNodeSDK(t *testing.T) {
+	dir := filepath.Join("testdata", "legacy-node")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "qcloudapi-sdk")); err != nil {
+		if os.Getenv("CVM_REQUIRE_LEGACY_SDK") != "" {
+			t.Fatal("qcloudapi-sdk is not installed in " + dir)
+		}
+		t.Skip("run `npm ci` in " + dir + " to run this test")
+	}
+	h := newHarness(t, func(o *Options) { o.Clock = nil; o.Transition = -1 })
+	cmd := exec.Command(node, "run.js", strings.TrimPrefix(h.srv.URL, "http://"), tid, tkey)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	done := make(chan struct{})
+	var out []byte
+	go func() { out, err = cmd.Output(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("node run.js did not finish")
+	}
+	require.NoError(t, err, stderr.String())
+
+	got := map[string]map[string]any{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		var line struct {
+			Name string         `json:"name"`
+			Err  *string        `json:"err"`
+			Body map[string]any `json:"body"`
+		}
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &line), sc.Text())
+		require.Nil(t, line.Err, line.Name)
+		got[line.Name] = line.Body
+	}
+	for _, name := range []string{"zones-post-sha1", "zones-get-sha1", "zones-post-sha256", "zones-get-sha256"} {
+		assert.Equal(t, 0, code(got[name]), "%s: %v", name, got[name])
+		assert.EqualValues(t, 4, got[name]["totalCount"], name)
+	}
+	assert.Equal(t, 0, code(got["run"]), "%v", got["run"])
+	assert.Len(t, got["run"]["unInstanceIds"], 2)
+	assert.EqualValues(t, 2, got["describe"]["totalCount"], "%v", got["describe"])
+	set := got["describe"]["instanceSet"].([]any)
+	assert.Equal(t, "node sdk 实例", set[0].(map[string]any)["instanceName"], "UTF-8 values signed raw")
+	assert.Equal(t, 0, code(got["sg"]), "%v", got["sg"])
+	assert.Equal(t, 5400, code(got["stop-bad"]), "%v", got["stop-bad"])
+	assert.Equal(t, 4100, code(got["bad-key"]))
+	assert.Equal(t, "AuthFailure", got["bad-key"]["codeDesc"])
+	assert.Equal(t, 4000, code(got["bad-region"]))
+}
