@@ -179,3 +179,51 @@ func TestServerQuotaSurfaces(t *testing.T) {
 	_, _, err = c.Zones.List(ctx)
 	require.NoError(t, err, "the window slid")
 }
+
+// TestConcurrentClients: many goroutines and clients at once; every create
+// lands exactly once and the state stays consistent.
+func TestConcurrentClients(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithoutQuotas(), cvmtest.WithTransition(-1))
+	defer srv.Close()
+	const workers, each = 16, 8
+	errs := make(chan error, workers*each)
+	for w := range workers {
+		go func() {
+			c := newClient(t, srv, func(cfg *cvm.Config) { cfg.RateLimit.Disabled = true })
+			ctx := context.Background()
+			for i := range each {
+				var out struct {
+					cvm.Envelope
+					IDs []string `json:"unInstanceIds"`
+				}
+				err := c.Do(ctx, "cvm", "RunInstancesHour", map[string]string{
+					"zoneId": "100003", "cpu": "1", "mem": "1", "imageId": "img-31tjrtph", "storageSize": "0",
+					"instanceName": "w" + string(rune('a'+w)),
+				}, &out)
+				if err == nil && i%2 == 0 {
+					params := struct {
+						IDs cvm.List[string] `url:"instanceIds"`
+					}{out.IDs}
+					err = c.Do(ctx, "cvm", "StopInstances", params, nil)
+				}
+				if err == nil {
+					_, _, err = c.Zones.List(ctx)
+				}
+				errs <- err
+			}
+		}()
+	}
+	for range workers * each {
+		require.NoError(t, <-errs)
+	}
+	all := srv.Instances("")
+	require.Len(t, all, workers*each)
+	stopped := 0
+	for _, in := range all {
+		if in.Status == 4 {
+			stopped++
+		}
+	}
+	assert.Equal(t, workers*each/2, stopped)
+}

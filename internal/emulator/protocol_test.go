@@ -324,3 +324,25 @@ func TestFaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, list, 1, "the instance was created although the answer was lost")
 }
+
+func TestFaultProbabilityAndDelay(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.QuotasOff = true })
+	h.emu.InjectFault("DescribeAvailabilityZones", Fault{Code: 6200, Probability: 0.3})
+	failed := 0
+	for range 200 {
+		if code(h.call("DescribeAvailabilityZones")) == 6200 {
+			failed++
+		}
+	}
+	// Seeded: the same count on every run; about 30% of 200.
+	assert.InDelta(t, 60, failed, 25)
+	assert.Equal(t, 0, code(h.call("DescribeProductRegionList")), "other actions unaffected")
+	h.emu.ClearFaults()
+	assert.Equal(t, 0, code(h.call("DescribeAvailabilityZones")))
+
+	h.emu.InjectFault("*", Fault{Delay: 30 * time.Millisecond, Times: 1})
+	start := time.Now()
+	assert.Equal(t, 0, code(h.call("DescribeAvailabilityZones")))
+	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
+}
