@@ -179,6 +179,8 @@ type Client struct {
 
 	common service
 
+	// Instances manages instances.
+	Instances *InstancesService
 	// Zones lists zones and regions.
 	Zones *ZonesService
 }
@@ -282,6 +284,7 @@ func NewClient(cfg Config) (*Client, error) {
 	cfg.SecretKey, cfg.Token = "", ""
 	c.cfg = &cfg
 	c.common.client = c
+	c.Instances = (*InstancesService)(&c.common)
 	c.Zones = (*ZonesService)(&c.common)
 	return c, nil
 }

@@ -347,3 +347,15 @@ func TestDoOutWithOwnCodeField(t *testing.T) {
 	require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out))
 	assert.Equal(t, "fine", out.Message)
 }
+
+func TestEnumsEncodeAsNumbers(t *testing.T) {
+	t.Parallel()
+	v, err := encodeParams(&struct {
+		S InstanceStatus  `url:"status,omitempty"`
+		T ImageType       `url:"imageType,omitempty"`
+		Z ImageType       `url:"zero,omitempty"`
+		L List[ImageType] `url:"types"`
+	}{S: InstanceRunning, T: ImagePublic, L: []ImageType{ImagePrivate}})
+	require.NoError(t, err)
+	assert.Equal(t, "imageType=2&status=2&types.0=1", v.Encode())
+}

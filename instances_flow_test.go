@@ -1,0 +1,284 @@
+package cvm_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+)
+
+// flowClient returns a client of a fresh emulator on a fake clock, with
+// quotas off so that flows do not wait on the limiter.
+func flowClient(t *testing.T, opts ...cvmtest.Option) (*cvm.Client, *cvmtest.Server) {
+	t.Helper()
+	srv := cvmtest.NewServer(append([]cvmtest.Option{cvmtest.WithoutQuotas(), cvmtest.WithClock(time.Now()),
+		cvmtest.WithTransition(time.Minute)}, opts...)...)
+	t.Cleanup(srv.Close)
+	cfg := srv.Config()
+	cfg.RateLimit.Disabled = true
+	c, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	return c, srv
+}
+
+func TestInstancesFlow(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t)
+	ctx := context.Background()
+
+	ids, resp, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 2, MemoryGB: 4, ImageID: "img-31tjrtph", BandwidthMbps: 1,
+		Password: "Passw0rd!", Name: "web", Count: 3,
+	})
+	require.NoError(t, err)
+	require.Len(t, ids, 3)
+	assert.Equal(t, 1, resp.Attempts)
+
+	in, _, err := c.Instances.Get(ctx, ids[0])
+	require.NoError(t, err)
+	assert.Equal(t, cvm.InstanceCreating, in.Status)
+	assert.Equal(t, "creating", in.Status.String())
+	assert.Equal(t, "web", in.Name)
+	assert.Equal(t, 2, in.CPU)
+	assert.Equal(t, 4, in.MemoryGB)
+	assert.Equal(t, cvm.PayHourly, in.PayMode)
+	assert.True(t, in.Deadline.IsZero(), "postpaid: no deadline")
+	assert.Len(t, in.WANIPs, 1)
+	assert.Equal(t, "gz", in.Region)
+	assert.Empty(t, in.VPCID, "classic network")
+
+	// Waiting ends at the deadline with the status last seen.
+	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
+	err = c.Instances.WaitStatus(short, cvm.InstanceRunning, ids...)
+	cancel()
+	var waitErr *cvm.WaitError
+	require.ErrorAs(t, err, &waitErr)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, "creating", waitErr.Last[ids[0]])
+	assert.Contains(t, err.Error(), "last seen: ")
+	assert.Contains(t, err.Error(), ids[0]+" creating")
+
+	srv.Advance(time.Minute)
+	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
+
+	// A partial failure names each instance.
+	_, _, err = c.Instances.Start(ctx, ids[0], "ins-missing")
+	var apiErr *cvm.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, cvm.CodeOperationFailed, apiErr.Code, "both failed: one running, one missing")
+	require.Len(t, apiErr.Items, 2)
+
+	res, _, err := c.Instances.Stop(ctx, ids...)
+	require.NoError(t, err)
+	assert.Len(t, res.Items, 3)
+	_, _, err = c.Instances.ResetPassword(ctx, "Passw0rd!2", ids[0])
+	require.Error(t, err, "still stopping")
+	srv.Advance(time.Minute)
+	_, _, err = c.Instances.ResetPassword(ctx, "Passw0rd!2", ids[0])
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+
+	_, err = c.Instances.ResizeHourly(ctx, &cvm.InstanceResizeRequest{InstanceID: ids[1], CPU: 4, MemoryGB: 8})
+	require.NoError(t, err)
+	_, err = c.Instances.ResizeHourly(ctx, &cvm.InstanceResizeRequest{InstanceID: ids[1], CPU: 1, MemoryGB: 1})
+	require.Error(t, err, "no downgrades")
+	srv.Advance(time.Minute)
+
+	_, err = c.Instances.Rename(ctx, ids[2], "renamed")
+	require.NoError(t, err)
+	_, err = c.Instances.SetBandwidthHourly(ctx, ids[2], 10)
+	require.NoError(t, err)
+	_, _, err = c.Instances.Reinstall(ctx, &cvm.InstanceReinstallRequest{InstanceID: ids[2], ImageID: "img-3wnd9xpl"})
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+	in, _, err = c.Instances.Get(ctx, ids[2])
+	require.NoError(t, err)
+	assert.Equal(t, "renamed", in.Name)
+	assert.Equal(t, 10, in.BandwidthMbps)
+	assert.Equal(t, "img-3wnd9xpl", in.ImageID)
+	assert.Equal(t, cvm.InstanceRunning, in.Status, "reinstalled and running")
+
+	_, err = c.Instances.MoveToProject(ctx, ids[2], 42)
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "no such project")
+
+	for _, id := range ids {
+		_, err := c.Instances.Terminate(ctx, id)
+		require.NoError(t, err)
+	}
+	srv.Advance(time.Minute)
+	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceReturned, ids...), "gone counts as returned")
+	_, _, err = c.Instances.Get(ctx, ids[0])
+	assert.ErrorIs(t, err, cvm.ErrNotFound)
+}
+
+func TestInstancesPrepaid(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t, cvmtest.WithTransition(-1))
+	ctx := context.Background()
+	res, _, err := c.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{
+		InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 2, ImageID: "img-31tjrtph"},
+		Months:                3,
+	})
+	require.NoError(t, err)
+	require.Len(t, res.DealIDs, 1)
+	id := res.InstanceIDs[res.DealIDs[0]][0]
+	in, _, err := c.Instances.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, cvm.PayPrepaid, in.PayMode)
+	assert.WithinDuration(t, srv.Now().AddDate(0, 3, 0), in.Deadline, 2*time.Second)
+
+	deal, _, err := c.Instances.Renew(ctx, id, 2)
+	require.NoError(t, err)
+	assert.NotEmpty(t, deal)
+	_, _, err = c.Instances.SetAutoRenew(ctx, cvm.RenewAuto, id)
+	require.NoError(t, err)
+	in, _, err = c.Instances.Get(ctx, id)
+	require.NoError(t, err)
+	assert.Equal(t, cvm.RenewAuto, in.AutoRenew)
+	assert.WithinDuration(t, srv.Now().AddDate(0, 5, 0), in.Deadline, 2*time.Second)
+
+	deals, _, err := c.Instances.SetBandwidth(ctx, &cvm.BandwidthRequest{InstanceID: id, BandwidthMbps: 5, Start: srv.Now(), End: srv.Now().AddDate(0, 1, 0)})
+	require.NoError(t, err)
+	assert.Len(t, deals, 1)
+	_, err = c.Instances.Terminate(ctx, id)
+	assert.ErrorIs(t, err, cvm.ErrOperationFailed, "prepaid instances are not returned through the API")
+
+	fen, _, err := c.Instances.Price(ctx, &cvm.InstancePriceRequest{CPU: 1, MemoryGB: 1, Months: 1})
+	require.NoError(t, err)
+	assert.Equal(t, cvm.Fen(9700), fen)
+	assert.Equal(t, "¥97.00", fen.String())
+	hp, _, err := c.Instances.PriceHourly(ctx, &cvm.InstanceHourlyPriceRequest{CPU: 2, MemoryGB: 4, BandwidthMbps: 1})
+	require.NoError(t, err)
+	assert.Equal(t, cvm.Yuan{Amount: 0.36, Unit: "HOUR"}, hp.Instance)
+	assert.Equal(t, "¥0.36/HOUR", hp.Instance.String())
+}
+
+func TestInstancesAllPagesLazily(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t, cvmtest.WithInstances(250))
+	ctx := context.Background()
+	opts := &cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Limit: 100}}
+	var ids []string
+	for in, err := range c.Instances.All(ctx, opts) {
+		require.NoError(t, err)
+		ids = append(ids, in.ID)
+	}
+	assert.Len(t, ids, 250)
+	assert.Equal(t, cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Limit: 100}}, *opts, "options untouched")
+
+	// Early break, then a fresh range starts over.
+	n := 0
+	for _, err := range c.Instances.All(ctx, opts) {
+		require.NoError(t, err)
+		n++
+		if n == 5 {
+			break
+		}
+	}
+	assert.Equal(t, 5, n)
+
+	// More ids than one call takes are split and merged.
+	all := make([]string, 0, 250)
+	for _, in := range srv.Instances("") {
+		all = append(all, in.ID)
+	}
+	list, resp, err := c.Instances.List(ctx, &cvm.InstanceListOptions{InstanceIDs: all})
+	require.NoError(t, err)
+	assert.Len(t, list, 250)
+	assert.Equal(t, 250, resp.TotalCount)
+	_, _, err = c.Instances.List(ctx, &cvm.InstanceListOptions{InstanceIDs: all, ListOptions: cvm.ListOptions{Offset: 10}})
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "paging across chunks is refused")
+	n = 0
+	for _, err := range c.Instances.All(ctx, &cvm.InstanceListOptions{InstanceIDs: all[:150]}) {
+		require.NoError(t, err)
+		n++
+	}
+	assert.Equal(t, 150, n)
+
+	page, resp, err := c.Instances.List(ctx, &cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Offset: 240, Limit: 100}})
+	require.NoError(t, err)
+	assert.Len(t, page, 10)
+	assert.Equal(t, 250, resp.TotalCount)
+}
+
+func TestInstancesValidation(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t)
+	ctx := context.Background()
+	good := cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph"}
+	for name, tc := range map[string]struct {
+		mod func(*cvm.InstanceCreateRequest)
+		arg string
+	}{
+		"no zone":          {func(r *cvm.InstanceCreateRequest) { r.ZoneID = 0 }, "ZoneID"},
+		"no cpu":           {func(r *cvm.InstanceCreateRequest) { r.CPU = 0 }, "CPU"},
+		"too much memory":  {func(r *cvm.InstanceCreateRequest) { r.MemoryGB = 8 }, "MemoryGB"},
+		"no image":         {func(r *cvm.InstanceCreateRequest) { r.ImageID = "" }, "ImageID"},
+		"odd disk":         {func(r *cvm.InstanceCreateRequest) { r.DataDiskGB = 15 }, "DataDiskGB"},
+		"root disk":        {func(r *cvm.InstanceCreateRequest) { r.RootDiskGB = 60 }, "RootDiskGB"},
+		"weak password":    {func(r *cvm.InstanceCreateRequest) { r.Password = "password" }, "Password"},
+		"short password":   {func(r *cvm.InstanceCreateRequest) { r.Password = "Ab1!" }, "Password"},
+		"odd character":    {func(r *cvm.InstanceCreateRequest) { r.Password = "Abcdefg1 2" }, "Password"},
+		"password and key": {func(r *cvm.InstanceCreateRequest) { r.Password = "Abcdefg12"; r.KeyID = "skey-1" }, "KeyID"},
+		"long name":        {func(r *cvm.InstanceCreateRequest) { r.Name = string(make([]rune, 61)) }, "Name"},
+		"vpc alone":        {func(r *cvm.InstanceCreateRequest) { r.VPCID = "vpc-1" }, "SubnetID"},
+		"negative count":   {func(r *cvm.InstanceCreateRequest) { r.Count = -1 }, "Count"},
+		"long token":       {func(r *cvm.InstanceCreateRequest) { r.ClientToken = string(make([]byte, 65)) }, "ClientToken"},
+	} {
+		req := good
+		tc.mod(&req)
+		_, _, err := c.Instances.Create(ctx, &req)
+		var argErr *cvm.ArgError
+		require.ErrorAs(t, err, &argErr, name)
+		assert.Equal(t, tc.arg, argErr.Arg, name)
+	}
+	_, _, err := c.Instances.Create(ctx, nil)
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	_, _, err = c.Instances.Start(ctx)
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	_, _, err = c.Instances.List(ctx, &cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Limit: 101}})
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	_, _, err = c.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{InstanceCreateRequest: good, Months: 37})
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	_, _, err = c.Instances.Renew(ctx, "ins-1", 0)
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	_, err = c.Instances.Rename(ctx, "ins-1", "")
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	for _, err := range c.Instances.All(ctx, &cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Offset: -1}}) {
+		assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	}
+	assert.Empty(t, srv.Instances(""), "nothing reached the server")
+
+	// The server's stricter Windows rules still apply.
+	req := good
+	req.ImageID, req.Password = "img-lkxqa4kj", "Abcdefg12"
+	_, _, err = c.Instances.Create(ctx, &req)
+	var apiErr *cvm.APIError
+	require.True(t, errors.As(err, &apiErr))
+	assert.Equal(t, "InvalidParameter.PasswordNotConformSpecs", apiErr.CodeDesc)
+}
+
+func TestCreateOverHundredSplits(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t, cvmtest.WithTransition(-1))
+	ids, resp, err := c.Instances.Create(context.Background(), &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Count: 230, ClientToken: "batch-1",
+	})
+	require.NoError(t, err)
+	assert.Len(t, ids, 230)
+	assert.Equal(t, 3, resp.Attempts, "three calls")
+	assert.Len(t, srv.Instances(""), 230)
+	// The same token again creates nothing more.
+	again, _, err := c.Instances.Create(context.Background(), &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Count: 230, ClientToken: "batch-1",
+	})
+	require.NoError(t, err)
+	assert.Equal(t, ids, again)
+	assert.Len(t, srv.Instances(""), 230)
+}

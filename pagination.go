@@ -1,0 +1,175 @@
+package cvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/qcloud-legacy/cvm/internal/clock"
+)
+
+// MaxPageSize is the largest page the API serves (limit at most 100).
+const MaxPageSize = 100
+
+// ListOptions are the paging parameters of list calls. The zero value asks
+// for the first page of the API's default size (20).
+type ListOptions struct {
+	// Offset is the number of matches to skip.
+	Offset int `url:"offset,omitempty"`
+	// Limit is the page size, at most 100. 0 means the API's default, 20;
+	// All uses 100.
+	Limit int `url:"limit,omitempty"`
+}
+
+func (o ListOptions) validate() error {
+	switch {
+	case o.Offset < 0:
+		return &ArgError{Arg: "Offset", Reason: "must not be negative"}
+	case o.Limit < 0 || o.Limit > MaxPageSize:
+		return &ArgError{Arg: "Limit", Reason: fmt.Sprintf("must be between 0 and %d, got %d", MaxPageSize, o.Limit)}
+	}
+	return nil
+}
+
+// page is one page of results and the API's count of all matches.
+type page[T any] struct {
+	items []T
+	total int
+}
+
+// walk returns an iterator over every match, fetching pages of limit items
+// from offset on demand with fetch. It copies nothing of the caller's, so
+// ranging twice starts over from offset; it yields one error and stops on
+// the first failure; it stops on an empty page, a short page, or once offset
+// reaches the total; and it reports a page that repeats the previous one
+// (the same first and last key), which a server that ignores offset would
+// send forever.
+func walk[T any](ctx context.Context, offset, limit int, key func(T) string, fetch func(ctx context.Context, offset, limit int) (page[T], error)) iter.Seq2[T, error] {
+	if limit <= 0 {
+		limit = MaxPageSize
+	}
+	return func(yield func(T, error) bool) {
+		var zero T
+		var prevFirst, prevLast string
+		for off := offset; ; {
+			p, err := fetch(ctx, off, limit)
+			if err != nil {
+				yield(zero, err)
+				return
+			}
+			if len(p.items) == 0 {
+				return
+			}
+			first, last := key(p.items[0]), key(p.items[len(p.items)-1])
+			if off != offset && first == prevFirst && last == prevLast {
+				yield(zero, &ResponseError{Reason: fmt.Sprintf("page at offset %d repeats the previous page", off), Err: ErrBadResponse})
+				return
+			}
+			prevFirst, prevLast = first, last
+			for _, it := range p.items {
+				if !yield(it, nil) {
+					return
+				}
+			}
+			off += len(p.items)
+			if len(p.items) < limit || off >= p.total {
+				return
+			}
+		}
+	}
+}
+
+// Polling of waiters: capped exponential backoff with full jitter.
+const (
+	waitBase = 500 * time.Millisecond
+	waitCap  = 10 * time.Second
+)
+
+// WaitError is returned by the Wait methods when the context ends before the
+// resources reach the wanted state. It names what was last seen, and
+// unwraps to the context's error.
+type WaitError struct {
+	// Action is the action polled, such as "DescribeInstances".
+	Action string
+	// Want is the state waited for.
+	Want string
+	// Last is the state last seen of each resource not yet there: its
+	// status, or "not found".
+	Last map[string]string
+	// Err is the context's error, or the error that stopped the wait.
+	Err error
+}
+
+// Error returns one line naming what was waited for and what was last seen.
+func (e *WaitError) Error() string {
+	ids := sortedKeys(e.Last)
+	s := fmt.Sprintf("cvm: %s: waiting for %s: %v", e.Action, e.Want, e.Err)
+	const shown = 5
+	for i, id := range ids {
+		if i == shown {
+			s += fmt.Sprintf("; and %d more", len(ids)-shown)
+			break
+		}
+		sep := "; "
+		if i == 0 {
+			sep = "; last seen: "
+		}
+		s += sep + id + " " + e.Last[id]
+	}
+	return s
+}
+
+// Unwrap returns the cause.
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// poll calls check until it reports done, sleeping with capped, jittered
+// exponential backoff on the client's clock between calls; each call goes
+// through the client's limiter like any other. check returns the state
+// last seen of the resources not yet done.
+func (c *Client) poll(ctx context.Context, action, want string, check func(ctx context.Context) (done bool, last map[string]string, err error)) error {
+	var last map[string]string
+	for attempt := 0; ; attempt++ {
+		done, seen, err := check(ctx)
+		if seen != nil {
+			last = seen
+		}
+		if err != nil {
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return &WaitError{Action: action, Want: want, Last: last, Err: ctxErr}
+			}
+			var reqErr *RequestError
+			if errors.As(err, &reqErr) && (errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)) {
+				return &WaitError{Action: action, Want: want, Last: last, Err: err}
+			}
+			return err
+		}
+		if done {
+			return nil
+		}
+		d := min(waitCap, waitBase<<min(attempt, 5))
+		d = d/2 + time.Duration(rand.Int64N(int64(d/2)+1))
+		if dl, ok := ctx.Deadline(); ok && c.clock.Now().Add(d).After(dl) {
+			d = max(dl.Sub(c.clock.Now()), 0)
+		}
+		if !clock.Sleep(c.clock, d, ctx.Done()) || ctx.Err() != nil {
+			err := ctx.Err()
+			if err == nil {
+				err = context.DeadlineExceeded
+			}
+			return &WaitError{Action: action, Want: want, Last: last, Err: err}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
