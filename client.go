@@ -179,6 +179,8 @@ type Client struct {
 
 	common service
 
+	// Images manages images.
+	Images *ImagesService
 	// Instances manages instances.
 	Instances *InstancesService
 	// Zones lists zones and regions.
@@ -284,6 +286,7 @@ func NewClient(cfg Config) (*Client, error) {
 	cfg.SecretKey, cfg.Token = "", ""
 	c.cfg = &cfg
 	c.common.client = c
+	c.Images = (*ImagesService)(&c.common)
 	c.Instances = (*InstancesService)(&c.common)
 	c.Zones = (*ZonesService)(&c.common)
 	return c, nil

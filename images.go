@@ -1,0 +1,434 @@
+package cvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"net/url"
+	"regexp"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// ImagesService manages images (module image).
+type ImagesService service
+
+// ImageStatus is an image's state.
+type ImageStatus int
+
+// Documented image statuses.
+const (
+	ImageCreating ImageStatus = 1
+	ImageNormal   ImageStatus = 2
+	ImageInUse    ImageStatus = 3
+	ImageSyncing  ImageStatus = 4 // being copied in, in the destination region
+	ImageCopying  ImageStatus = 5 // being copied out, in the source region
+)
+
+// String names the status.
+func (s ImageStatus) String() string {
+	switch s {
+	case ImageCreating:
+		return "creating"
+	case ImageNormal:
+		return "normal"
+	case ImageInUse:
+		return "in-use"
+	case ImageSyncing:
+		return "syncing"
+	case ImageCopying:
+		return "copying"
+	}
+	return "status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// EncodeValues implements query.Encoder: the status's code.
+func (s ImageStatus) EncodeValues(key string, v *url.Values) error {
+	v.Set(key, strconv.Itoa(int(s)))
+	return nil
+}
+
+// Image is an image, as DescribeImages reports it.
+type Image struct {
+	// ID is the "img-..." id; LegacyID the numeric one.
+	ID          string
+	LegacyID    int
+	Name        string
+	Description string
+	Type        ImageType
+	OSName      string
+	Status      ImageStatus
+	Created     time.Time
+	Creator     string
+}
+
+type imageJSON struct {
+	UnImgID          jsonString `json:"unImgId"`
+	ImageID          jsonInt    `json:"imageId"`
+	ImageName        jsonString `json:"imageName"`
+	ImageDescription jsonString `json:"imageDescription"`
+	ImageType        jsonInt    `json:"imageType"`
+	OSName           jsonString `json:"osName"`
+	Status           jsonInt    `json:"status"`
+	CreateTime       jsonTime   `json:"createTime"`
+	Creator          jsonString `json:"creator"`
+	Createor         jsonString `json:"createor"` // the documented example's spelling
+}
+
+func (j *imageJSON) image() Image {
+	creator := j.Creator
+	if creator == "" {
+		creator = j.Createor
+	}
+	return Image{
+		ID: string(j.UnImgID), LegacyID: int(j.ImageID), Name: string(j.ImageName),
+		Description: string(j.ImageDescription), Type: ImageType(j.ImageType), OSName: string(j.OSName),
+		Status: ImageStatus(j.Status), Created: time.Time(j.CreateTime), Creator: string(creator),
+	}
+}
+
+// ImageListOptions filters DescribeImages.
+type ImageListOptions struct {
+	ListOptions
+	// Type is required: private, public, marketplace or shared.
+	Type ImageType `url:"imageType"`
+	// ImageIDs keeps these images; more than 10 are sent in several
+	// calls (List then needs Offset 0).
+	ImageIDs List[string] `url:"imageIds,omitempty"`
+	// Status keeps images in this status; 0 means any.
+	Status ImageStatus `url:"status,omitempty"`
+}
+
+const maxImageIDs = 10
+
+type describeImagesResponse struct {
+	envelope
+	TotalCount jsonInt     `json:"totalCount"`
+	ImageSet   []imageJSON `json:"imageSet"`
+}
+
+func (o *ImageListOptions) check() (ImageListOptions, error) {
+	if o == nil {
+		return ImageListOptions{}, &ArgError{Arg: "opts", Reason: "is required: DescribeImages needs an image Type"}
+	}
+	c := *o
+	if c.Type < ImagePrivate || c.Type > ImageShared {
+		return c, &ArgError{Arg: "Type", Reason: "must be ImagePrivate, ImagePublic, ImageMarket or ImageShared"}
+	}
+	return c, c.ListOptions.validate()
+}
+
+func (s *ImagesService) page(ctx context.Context, o ImageListOptions) (page[Image], *Response, error) {
+	var out describeImagesResponse
+	resp, err := s.client.do(ctx, ModuleImage, "DescribeImages", &o, &out)
+	if err != nil {
+		return page[Image]{}, resp, err
+	}
+	items := make([]Image, len(out.ImageSet))
+	for i := range out.ImageSet {
+		items[i] = out.ImageSet[i].image()
+	}
+	resp.TotalCount = int(out.TotalCount)
+	return page[Image]{items, int(out.TotalCount)}, resp, nil
+}
+
+// List returns one page of the images matching opts, and the total in
+// Response.TotalCount.
+//
+// It calls the DescribeImages action.
+func (s *ImagesService) List(ctx context.Context, opts *ImageListOptions) ([]Image, *Response, error) {
+	o, err := opts.check()
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(o.ImageIDs) <= maxImageIDs {
+		p, resp, err := s.page(ctx, o)
+		return p.items, resp, err
+	}
+	if o.Offset != 0 {
+		return nil, nil, &ArgError{Arg: "ImageIDs", Reason: fmt.Sprintf("%d ids take several calls: use Offset 0, or All", len(o.ImageIDs))}
+	}
+	var all []Image
+	resp := &Response{}
+	for ids := range chunks(o.ImageIDs, maxImageIDs) {
+		c := o
+		c.ImageIDs, c.Limit = ids, MaxPageSize
+		p, r, err := s.page(ctx, c)
+		if err != nil {
+			return nil, r, err
+		}
+		all = append(all, p.items...)
+		resp.HTTPResponse, resp.Attempts, resp.TotalCount = r.HTTPResponse, resp.Attempts+r.Attempts, resp.TotalCount+p.total
+	}
+	return all, resp, nil
+}
+
+// All returns an iterator over every image matching opts, fetching pages as
+// the loop goes; see [InstancesService.All].
+//
+// It calls the DescribeImages action.
+func (s *ImagesService) All(ctx context.Context, opts *ImageListOptions) iter.Seq2[Image, error] {
+	o, err := opts.check()
+	if err != nil {
+		return errSeq[Image](err)
+	}
+	return func(yield func(Image, error) bool) {
+		for ids := range chunks(o.ImageIDs, maxImageIDs) {
+			c := o
+			c.ImageIDs = ids
+			fetch := func(ctx context.Context, off, lim int) (page[Image], error) {
+				c.Offset, c.Limit = off, lim
+				p, _, err := s.page(ctx, c)
+				return p, err
+			}
+			for img, err := range walk(ctx, o.Offset, o.Limit, func(i Image) string { return i.ID }, fetch) {
+				if !yield(img, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// Get returns one image of a type; an error matching [ErrNotFound] when
+// there is none.
+//
+// It calls the DescribeImages action.
+func (s *ImagesService) Get(ctx context.Context, typ ImageType, id string) (*Image, *Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, nil, err
+	}
+	list, resp, err := s.List(ctx, &ImageListOptions{Type: typ, ImageIDs: []string{id}})
+	if err != nil {
+		return nil, resp, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], resp, nil
+		}
+	}
+	return nil, resp, &APIError{Action: "DescribeImages", Code: CodeNotFound, Message: "image " + id + " not found"}
+}
+
+var imageNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,16}$`)
+
+// ImageCreateRequest makes a custom image of a stopped instance.
+type ImageCreateRequest struct {
+	InstanceID string `url:"instanceId"`
+	// Name is 1 to 16 letters, digits or '-', unique in the region.
+	Name string `url:"imageName"`
+	// Description is at most 64 characters.
+	Description string `url:"imageDescription,omitempty"`
+}
+
+type createImageResponse struct {
+	envelope
+	RequestID jsonString `json:"requestId"`
+	ImageID   jsonString `json:"unImgId"`
+}
+
+// Create makes a custom image of a stopped instance and returns the
+// asynchronous task's id. The image is [ImageCreating], then
+// [ImageNormal]; a region holds at most 10 custom images.
+//
+// It calls the CreateImage action.
+func (s *ImagesService) Create(ctx context.Context, req *ImageCreateRequest) (string, *Response, error) {
+	if req == nil {
+		return "", nil, &ArgError{Arg: "req", Reason: "is nil"}
+	}
+	if err := checkID("InstanceID", req.InstanceID); err != nil {
+		return "", nil, err
+	}
+	if !imageNameRE.MatchString(req.Name) {
+		return "", nil, &ArgError{Arg: "Name", Reason: fmt.Sprintf("must be 1 to 16 letters, digits or '-', got %q", req.Name)}
+	}
+	if utf8.RuneCountInString(req.Description) > 64 {
+		return "", nil, &ArgError{Arg: "Description", Reason: "must be at most 64 characters"}
+	}
+	var out createImageResponse
+	resp, err := s.client.do(ctx, ModuleImage, "CreateImage", req, &out)
+	if err != nil {
+		return "", resp, err
+	}
+	return string(out.RequestID), resp, nil
+}
+
+// Delete deletes custom images; images being created or in use cannot be.
+//
+// It calls the DeleteImages action. A partial failure is an [*APIError]
+// with code 5400 and [APIError.Items] per image.
+func (s *ImagesService) Delete(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
+	return s.client.batch(ctx, ModuleImage, "DeleteImages", "imageIds", ids, maxBatchIDs, nil)
+}
+
+// ImageUpdateRequest changes a custom image's name or description; nil
+// fields are left as they are.
+type ImageUpdateRequest struct {
+	ImageID     string  `url:"imageId"`
+	Name        *string `url:"imageName,omitempty"`
+	Description *string `url:"imageDescription,omitempty"`
+}
+
+// Update changes a custom image's name or description. Shared images
+// cannot be changed.
+//
+// It calls the ModifyImageAttributes action.
+func (s *ImagesService) Update(ctx context.Context, req *ImageUpdateRequest) (*Response, error) {
+	if req == nil {
+		return nil, &ArgError{Arg: "req", Reason: "is nil"}
+	}
+	if err := checkID("ImageID", req.ImageID); err != nil {
+		return nil, err
+	}
+	if req.Name != nil && !imageNameRE.MatchString(*req.Name) {
+		return nil, &ArgError{Arg: "Name", Reason: fmt.Sprintf("must be 1 to 16 letters, digits or '-', got %q", *req.Name)}
+	}
+	if req.Description != nil && utf8.RuneCountInString(*req.Description) > 64 {
+		return nil, &ArgError{Arg: "Description", Reason: "must be at most 64 characters"}
+	}
+	if req.Name == nil && req.Description == nil {
+		return nil, &ArgError{Arg: "req", Reason: "changes nothing"}
+	}
+	return s.client.do(ctx, ModuleImage, "ModifyImageAttributes", req, &batchResponse{})
+}
+
+// Sync copies custom images of the client's region to other regions (not
+// North America). The copies are [ImageSyncing] there until done.
+//
+// It calls the SyncCvmImage action.
+func (s *ImagesService) Sync(ctx context.Context, ids []string, regions ...string) (*Response, error) {
+	if err := checkIDs("ids", ids); err != nil {
+		return nil, err
+	}
+	if len(ids) > maxImageIDs {
+		return nil, &ArgError{Arg: "ids", Reason: "at most 10 images per call"}
+	}
+	if len(regions) == 0 {
+		return nil, &ArgError{Arg: "regions", Reason: "needs at least one destination"}
+	}
+	dst := make([]string, len(regions))
+	for i, r := range regions {
+		reg, ok := LookupRegion(r)
+		if !ok {
+			return nil, &ArgError{Arg: "regions", Reason: fmt.Sprintf("unknown region %q", r)}
+		}
+		dst[i] = reg.Short
+	}
+	p := struct {
+		Src  string       `url:"srcRegion"`
+		IDs  List[string] `url:"imgIdList"`
+		Dsts List[string] `url:"dstRegion"`
+	}{s.client.region.Short, ids, dst}
+	return s.client.do(ctx, ModuleImage, "SyncCvmImage", p, &batchResponse{})
+}
+
+// maxShareAccounts is how many accounts one image can be shared with.
+const maxShareAccounts = 50
+
+func (s *ImagesService) share(ctx context.Context, action, id string, accounts []string) (*Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if len(accounts) == 0 || len(accounts) > maxShareAccounts {
+		return nil, &ArgError{Arg: "accounts", Reason: "needs 1 to 50 account ids"}
+	}
+	for _, a := range accounts {
+		if _, err := strconv.ParseUint(a, 10, 64); err != nil {
+			return nil, &ArgError{Arg: "accounts", Reason: fmt.Sprintf("%q is not an account id (UIN)", a)}
+		}
+	}
+	p := struct {
+		ID   string       `url:"imageId"`
+		UINs List[string] `url:"uinList"`
+	}{id, accounts}
+	return s.client.do(ctx, ModuleImage, action, p, &batchResponse{})
+}
+
+// Share shares a custom image with other accounts of the same region (at
+// most 50 per image).
+//
+// It calls the ShareImage action.
+func (s *ImagesService) Share(ctx context.Context, id string, accounts ...string) (*Response, error) {
+	return s.share(ctx, "ShareImage", id, accounts)
+}
+
+// Unshare stops sharing a custom image with accounts.
+//
+// It calls the CancelShareImage action.
+func (s *ImagesService) Unshare(ctx context.Context, id string, accounts ...string) (*Response, error) {
+	return s.share(ctx, "CancelShareImage", id, accounts)
+}
+
+// ImageShare is an account an image is shared with.
+type ImageShare struct {
+	Account string
+	Since   time.Time
+}
+
+type shareInfoResponse struct {
+	envelope
+	Data struct {
+		ImageList []struct {
+			ImageID      jsonString `json:"imageId"`
+			ShareUinInfo []struct {
+				UIN            jsonString `json:"uin"`
+				ShareTimeStamp jsonInt    `json:"shareTimeStamp"`
+			} `json:"shareUinInfo"`
+		} `json:"imageList"`
+	} `json:"data"`
+}
+
+// Shares returns, for each image, the accounts it is shared with.
+//
+// It calls the GetImageShareUinInfo action (at most 10 ids per call; more
+// are sent in several calls).
+func (s *ImagesService) Shares(ctx context.Context, ids ...string) (map[string][]ImageShare, *Response, error) {
+	if err := checkIDs("ids", ids); err != nil {
+		return nil, nil, err
+	}
+	res := map[string][]ImageShare{}
+	resp := &Response{}
+	for chunk := range chunks(ids, maxImageIDs) {
+		var out shareInfoResponse
+		r, err := s.client.do(ctx, ModuleImage, "GetImageShareUinInfo", struct {
+			IDs List[string] `url:"imageIds"`
+		}{chunk}, &out)
+		if r != nil {
+			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+		}
+		if err != nil {
+			return nil, resp, err
+		}
+		for _, img := range out.Data.ImageList {
+			list := []ImageShare{}
+			for _, u := range img.ShareUinInfo {
+				list = append(list, ImageShare{Account: string(u.UIN), Since: time.Unix(int64(u.ShareTimeStamp), 0)})
+			}
+			res[string(img.ImageID)] = list
+		}
+	}
+	return res, resp, nil
+}
+
+// WaitStatus waits until a custom image has the status, polling
+// DescribeImages as [InstancesService.WaitStatus] does.
+func (s *ImagesService) WaitStatus(ctx context.Context, id string, status ImageStatus) error {
+	if err := checkID("id", id); err != nil {
+		return err
+	}
+	return s.client.poll(ctx, "DescribeImages", "status "+status.String(), func(ctx context.Context) (bool, map[string]string, error) {
+		img, _, err := s.Get(ctx, ImagePrivate, id)
+		if err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return false, map[string]string{id: "not found"}, nil
+			}
+			return false, nil, err
+		}
+		if img.Status == status {
+			return true, nil, nil
+		}
+		return false, map[string]string{id: img.Status.String()}, nil
+	})
+}
