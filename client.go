@@ -183,6 +183,8 @@ type Client struct {
 	Images *ImagesService
 	// Instances manages instances.
 	Instances *InstancesService
+	// SecurityGroups manages security groups and their rules.
+	SecurityGroups *SecurityGroupsService
 	// Zones lists zones and regions.
 	Zones *ZonesService
 }
@@ -288,6 +290,7 @@ func NewClient(cfg Config) (*Client, error) {
 	c.common.client = c
 	c.Images = (*ImagesService)(&c.common)
 	c.Instances = (*InstancesService)(&c.common)
+	c.SecurityGroups = (*SecurityGroupsService)(&c.common)
 	c.Zones = (*ZonesService)(&c.common)
 	return c, nil
 }
