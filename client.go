@@ -179,6 +179,8 @@ type Client struct {
 
 	common service
 
+	// EIPs manages elastic IPs.
+	EIPs *EIPsService
 	// Images manages images.
 	Images *ImagesService
 	// Instances manages instances.
@@ -288,6 +290,7 @@ func NewClient(cfg Config) (*Client, error) {
 	cfg.SecretKey, cfg.Token = "", ""
 	c.cfg = &cfg
 	c.common.client = c
+	c.EIPs = (*EIPsService)(&c.common)
 	c.Images = (*ImagesService)(&c.common)
 	c.Instances = (*InstancesService)(&c.common)
 	c.SecurityGroups = (*SecurityGroupsService)(&c.common)

@@ -1,0 +1,382 @@
+package cvm
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"net/url"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// EIPsService manages elastic IPs (module eip).
+type EIPsService service
+
+// EIPStatus is an elastic IP's state.
+type EIPStatus int
+
+// Documented EIP statuses.
+const (
+	EIPCreating     EIPStatus = 0
+	EIPBinding      EIPStatus = 1
+	EIPBound        EIPStatus = 2
+	EIPUnbinding    EIPStatus = 3
+	EIPUnbound      EIPStatus = 4
+	EIPOffline      EIPStatus = 6
+	EIPCreateFailed EIPStatus = 9
+)
+
+// String names the status.
+func (s EIPStatus) String() string {
+	switch s {
+	case EIPCreating:
+		return "creating"
+	case EIPBinding:
+		return "binding"
+	case EIPBound:
+		return "bound"
+	case EIPUnbinding:
+		return "unbinding"
+	case EIPUnbound:
+		return "unbound"
+	case EIPOffline:
+		return "offline"
+	case EIPCreateFailed:
+		return "create-failed"
+	}
+	return "status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// EncodeValues implements query.Encoder: the status's code.
+func (s EIPStatus) EncodeValues(key string, v *url.Values) error {
+	v.Set(key, strconv.Itoa(int(s)))
+	return nil
+}
+
+// EIP is an elastic IP, as DescribeEip reports it.
+type EIP struct {
+	ID   string
+	Name string
+	IP   string
+	// ISP is the carrier: 0 China Telecom, 1 China Unicom, 2 China
+	// Mobile, 3 CERNET, 4 PCCW, 5 BGP, 6 Hong Kong.
+	ISP    int
+	Status EIPStatus
+	// InstanceID is the instance it is bound to, if any.
+	InstanceID         string
+	PrivateIP          string
+	NetworkInterfaceID string
+	// InArrears is true when the account owes for the address.
+	InArrears bool
+	// PassThrough is true in pass-through mode, false in NAT mode.
+	PassThrough bool
+	Created     time.Time
+	Updated     time.Time
+}
+
+type eipJSON struct {
+	EIPID              jsonString `json:"eipId"`
+	EIPName            jsonString `json:"eipName"`
+	EIP                jsonString `json:"eip"`
+	ISPID              jsonInt    `json:"ispId"`
+	Status             jsonInt    `json:"status"`
+	Arrears            jsonInt    `json:"arrears"`
+	UnInstanceID       jsonString `json:"unInstanceId"`
+	CreatedAt          jsonTime   `json:"createdAt"`
+	UpdatedAt          jsonTime   `json:"updatedAt"`
+	PrivateIPAddress   jsonString `json:"privateIpAddress"`
+	NetworkInterfaceID jsonString `json:"networkInterfaceId"`
+	Mode               jsonInt    `json:"mode"`
+}
+
+func (j *eipJSON) eip() EIP {
+	return EIP{
+		ID: string(j.EIPID), Name: string(j.EIPName), IP: string(j.EIP), ISP: int(j.ISPID),
+		Status: EIPStatus(j.Status), InstanceID: string(j.UnInstanceID), PrivateIP: string(j.PrivateIPAddress),
+		NetworkInterfaceID: string(j.NetworkInterfaceID), InArrears: j.Arrears != 0, PassThrough: j.Mode == 1,
+		Created: time.Time(j.CreatedAt), Updated: time.Time(j.UpdatedAt),
+	}
+}
+
+// EIPListOptions filters DescribeEip. Lists within an option are ORed;
+// options are ANDed.
+type EIPListOptions struct {
+	ListOptions
+	IDs         List[string]    `url:"eipIds,omitempty"`
+	IPs         List[string]    `url:"eips,omitempty"`
+	InstanceIDs List[string]    `url:"unInstanceIds,omitempty"`
+	Statuses    List[EIPStatus] `url:"status,omitempty"`
+	// Name keeps EIPs whose name contains it.
+	Name string `url:"searchKey,omitempty"`
+	// OrderBy is one of eipId, eip, ispId, status, unInstanceId, arrears
+	// or createdAt (the default); Ascending reverses the default
+	// descending order.
+	OrderBy   string `url:"orderBy,omitempty"`
+	Ascending bool   `url:"-"`
+}
+
+type describeEipResponse struct {
+	envelope
+	TotalCount jsonInt `json:"totalCount"` // at the top level, as documented
+	Data       struct {
+		EIPSet []eipJSON `json:"eipSet"`
+	} `json:"data"`
+}
+
+func (o *EIPListOptions) copy() EIPListOptions {
+	if o == nil {
+		return EIPListOptions{}
+	}
+	return *o
+}
+
+func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *Response, error) {
+	p := struct {
+		*EIPListOptions
+		OrderType int `url:"orderType"`
+	}{&o, 1}
+	if o.Ascending {
+		p.OrderType = 0
+	}
+	var out describeEipResponse
+	resp, err := s.client.do(ctx, ModuleEIP, "DescribeEip", p, &out)
+	if err != nil {
+		return page[EIP]{}, resp, err
+	}
+	items := make([]EIP, len(out.Data.EIPSet))
+	for i := range out.Data.EIPSet {
+		items[i] = out.Data.EIPSet[i].eip()
+	}
+	resp.TotalCount = int(out.TotalCount)
+	return page[EIP]{items, int(out.TotalCount)}, resp, nil
+}
+
+// List returns one page of the EIPs matching opts (nil for all), and the
+// total in Response.TotalCount.
+//
+// It calls the DescribeEip action.
+func (s *EIPsService) List(ctx context.Context, opts *EIPListOptions) ([]EIP, *Response, error) {
+	o := opts.copy()
+	if err := o.ListOptions.validate(); err != nil {
+		return nil, nil, err
+	}
+	p, resp, err := s.page(ctx, o)
+	return p.items, resp, err
+}
+
+// All returns an iterator over every EIP matching opts; see
+// [InstancesService.All].
+//
+// It calls the DescribeEip action.
+func (s *EIPsService) All(ctx context.Context, opts *EIPListOptions) iter.Seq2[EIP, error] {
+	o := opts.copy()
+	if err := o.ListOptions.validate(); err != nil {
+		return errSeq[EIP](err)
+	}
+	return walk(ctx, o.Offset, o.Limit, func(e EIP) string { return e.ID },
+		func(ctx context.Context, off, lim int) (page[EIP], error) {
+			c := o
+			c.Offset, c.Limit = off, lim
+			p, _, err := s.page(ctx, c)
+			return p, err
+		})
+}
+
+// Get returns one EIP; an error matching [ErrNotFound] when there is none.
+//
+// It calls the DescribeEip action.
+func (s *EIPsService) Get(ctx context.Context, id string) (*EIP, *Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, nil, err
+	}
+	list, resp, err := s.List(ctx, &EIPListOptions{IDs: []string{id}})
+	if err != nil {
+		return nil, resp, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], resp, nil
+		}
+	}
+	return nil, resp, &APIError{Action: "DescribeEip", Code: CodeNotFound, Message: "EIP " + id + " not found"}
+}
+
+// maxEIPsPerCreate is how many EIPs one CreateEip call makes.
+const maxEIPsPerCreate = 5
+
+type eipIDsResponse struct {
+	envelope
+	Data struct {
+		EIPIDs oneOrMany[jsonString] `json:"eipIds"`
+		EIPID  jsonString            `json:"eipId"`
+	} `json:"data"`
+}
+
+// Create allocates n EIPs (more than 5 in several calls) within the
+// account's quota and returns their ids; see [EIPsService.Quota].
+//
+// It calls the CreateEip action.
+func (s *EIPsService) Create(ctx context.Context, n int) ([]string, *Response, error) {
+	if n < 1 {
+		return nil, nil, &ArgError{Arg: "n", Reason: "must be at least 1"}
+	}
+	var ids []string
+	resp := &Response{}
+	for done := 0; done < n; {
+		k := min(n-done, maxEIPsPerCreate)
+		var out eipIDsResponse
+		r, err := s.client.call(ctx, ModuleEIP, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(k)}}, &out)
+		if r != nil {
+			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+		}
+		if err != nil {
+			return ids, resp, err
+		}
+		for _, id := range out.Data.EIPIDs {
+			ids = append(ids, string(id))
+		}
+		done += k
+	}
+	return ids, resp, nil
+}
+
+// Delete releases unbound EIPs.
+//
+// It calls the DeleteEip action.
+func (s *EIPsService) Delete(ctx context.Context, ids ...string) (*Response, error) {
+	if err := checkIDs("ids", ids); err != nil {
+		return nil, err
+	}
+	return s.client.do(ctx, ModuleEIP, "DeleteEip", struct {
+		IDs List[string] `url:"eipIds"`
+	}{ids}, &batchResponse{})
+}
+
+// Rename sets an EIP's name (at most 20 characters).
+//
+// It calls the ModifyEipAttributes action.
+func (s *EIPsService) Rename(ctx context.Context, id, name string) (*Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if name == "" || utf8.RuneCountInString(name) > 20 {
+		return nil, &ArgError{Arg: "name", Reason: "must be 1 to 20 characters"}
+	}
+	return s.client.call(ctx, ModuleEIP, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {name}}, &batchResponse{})
+}
+
+// Associate binds an unbound EIP to a running instance's primary address.
+// The instance's ordinary public IP is released. The EIP goes through
+// [EIPBinding] to [EIPBound]; see [EIPsService.WaitStatus].
+//
+// It calls the EipBindInstance action.
+func (s *EIPsService) Associate(ctx context.Context, id, instanceID string) (*Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	if err := checkID("instanceID", instanceID); err != nil {
+		return nil, err
+	}
+	return s.client.call(ctx, ModuleEIP, "EipBindInstance", url.Values{"eipId": {id}, "unInstanceId": {instanceID}}, &batchResponse{})
+}
+
+// Disassociate unbinds an EIP. With newPublicIP the instance gets a new
+// ordinary public IP (a daily quota applies).
+//
+// It calls the EipUnBindInstance action.
+func (s *EIPsService) Disassociate(ctx context.Context, id string, newPublicIP bool) (*Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	alloc := "0"
+	if newPublicIP {
+		alloc = "1"
+	}
+	return s.client.call(ctx, ModuleEIP, "EipUnBindInstance", url.Values{"eipId": {id}, "allocWanIp": {alloc}}, &batchResponse{})
+}
+
+// EIPQuota is the account's EIP allowance in the region.
+type EIPQuota struct {
+	Max, Current                  int
+	DailyApplyMax, DailyApplied   int
+	DailyNewWANIPMax, DailyNewWAN int
+}
+
+type eipQuotaResponse struct {
+	envelope
+	Data struct {
+		EIPNumQuota          jsonInt `json:"eipNumQuota"`
+		CurrentEIPNum        jsonInt `json:"currentEipNum"`
+		DailyApplyQuota      jsonInt `json:"dailyApplyQuota"`
+		DailyApplyCount      jsonInt `json:"dailyApplyCount"`
+		DailyAllocWanIPQuota jsonInt `json:"dailyAllocWanIpQuota"`
+		DailyAllocWanIPCount jsonInt `json:"dailyAllocWanIpCount"`
+	} `json:"data"`
+}
+
+// Quota returns the account's EIP quota and use in the region.
+//
+// It calls the DescribeEipQuota action.
+func (s *EIPsService) Quota(ctx context.Context) (*EIPQuota, *Response, error) {
+	var out eipQuotaResponse
+	resp, err := s.client.call(ctx, ModuleEIP, "DescribeEipQuota", url.Values{}, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	d := out.Data
+	return &EIPQuota{
+		Max: int(d.EIPNumQuota), Current: int(d.CurrentEIPNum),
+		DailyApplyMax: int(d.DailyApplyQuota), DailyApplied: int(d.DailyApplyCount),
+		DailyNewWANIPMax: int(d.DailyAllocWanIPQuota), DailyNewWAN: int(d.DailyAllocWanIPCount),
+	}, resp, nil
+}
+
+// FromPublicIP turns an instance's ordinary public IP into an EIP, bound
+// to it, and returns the EIP's id when the API gives it.
+//
+// It calls the TransformWanIpToEip action.
+func (s *EIPsService) FromPublicIP(ctx context.Context, instanceID string) (string, *Response, error) {
+	if err := checkID("instanceID", instanceID); err != nil {
+		return "", nil, err
+	}
+	var out eipIDsResponse
+	resp, err := s.client.call(ctx, ModuleEIP, "TransformWanIpToEip", url.Values{"unInstanceId": {instanceID}}, &out)
+	if err != nil {
+		return "", resp, err
+	}
+	return string(out.Data.EIPID), resp, nil
+}
+
+// SetPassThrough switches a bound EIP between NAT mode (false) and
+// pass-through mode (true).
+//
+// It calls the TransformMode action.
+func (s *EIPsService) SetPassThrough(ctx context.Context, id string, passThrough bool) (*Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, err
+	}
+	mode := "0"
+	if passThrough {
+		mode = "1"
+	}
+	return s.client.call(ctx, ModuleEIP, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}, &batchResponse{})
+}
+
+// WaitStatus waits until an EIP has the status (for a binding, [EIPBound]),
+// polling DescribeEip as [InstancesService.WaitStatus] does.
+func (s *EIPsService) WaitStatus(ctx context.Context, id string, status EIPStatus) error {
+	if err := checkID("id", id); err != nil {
+		return err
+	}
+	return s.client.poll(ctx, "DescribeEip", "status "+status.String(), func(ctx context.Context) (bool, map[string]string, error) {
+		e, _, err := s.Get(ctx, id)
+		if err != nil {
+			return false, nil, err
+		}
+		if e.Status == status {
+			return true, nil, nil
+		}
+		return false, map[string]string{id: fmt.Sprint(e.Status)}, nil
+	})
+}
