@@ -158,3 +158,106 @@ func ExampleLimiterFunc() {
 	// Output:
 	// true
 }
+
+func ExampleInstancesService_All() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	_, _, err = client.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Name: "all-example", Count: 3,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Pages are fetched as the loop goes; break at any time.
+	for in, err := range client.Instances.All(ctx, &cvm.InstanceListOptions{SearchWord: "all-example"}) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(in.Name, in.Status, in.CPU, in.MemoryGB)
+	}
+	// Output:
+	// all-example running 1 1
+	// all-example running 1 1
+	// all-example running 1 1
+}
+
+func ExampleInstancesService_WaitStatus() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	ids, _, err := client.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 1, MemoryGB: 2, ImageID: "img-31tjrtph", Name: "wait-example",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := client.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...); err != nil {
+		log.Fatal(err) // a *cvm.WaitError names the status last seen
+	}
+	fmt.Println("running")
+	// Output:
+	// running
+}
+
+func ExampleSecurityGroupsService_ReplaceRules() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	sg, _, err := client.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{Name: "rules-example"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = client.SecurityGroups.ReplaceRules(ctx, sg.ID,
+		[]cvm.Rule{{Protocol: "tcp", Ports: "443", CIDR: "0.0.0.0/0", Action: cvm.Accept}},
+		[]cvm.Rule{{CIDR: "0.0.0.0/0", Action: cvm.Accept}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	rules, _, err := client.SecurityGroups.Rules(ctx, sg.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(rules.Version, rules.Ingress[0].Action, rules.Ingress[0].Ports)
+	// Output:
+	// 1 ACCEPT 443
+}
+
+func ExampleEIPsService_Associate() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	inst, _, err := client.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Name: "eip-example",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	eips, _, err := client.EIPs.Create(ctx, 1)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.EIPs.Associate(ctx, eips[0], inst[0]); err != nil {
+		log.Fatal(err)
+	}
+	if err := client.EIPs.WaitStatus(ctx, eips[0], cvm.EIPBound); err != nil {
+		log.Fatal(err)
+	}
+	eip, _, err := client.EIPs.Get(ctx, eips[0])
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(eip.Status, eip.InstanceID == inst[0])
+	// Output:
+	// bound true
+}

@@ -62,10 +62,16 @@ func TestWireParams(t *testing.T) {
 			v("Action", "RunInstances", "zoneId", "100003", "cpu", "1", "mem", "1", "imageId", "img-1", "storageSize", "0",
 				"goodsNum", "2", "period", "12", "clientToken", "t")},
 		{"Instances.Start", "cvm", `{"code":0,"detail":{}}`,
-			func(ctx context.Context, c *Client) error { _, _, err := c.Instances.Start(ctx, "ins-1", "ins-2"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Instances.Start(ctx, "ins-1", "ins-2")
+				return err
+			},
 			v("Action", "StartInstances", "instanceIds.0", "ins-1", "instanceIds.1", "ins-2")},
 		{"Instances.ForceStop", "cvm", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, _, err := c.Instances.ForceStop(ctx, "ins-1"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Instances.ForceStop(ctx, "ins-1")
+				return err
+			},
 			v("Action", "StopInstances", "instanceIds.0", "ins-1", "forceStop", "1")},
 		{"Instances.Restart", "cvm", `{"code":0}`,
 			func(ctx context.Context, c *Client) error { _, _, err := c.Instances.Restart(ctx, "ins-1"); return err },
@@ -77,16 +83,25 @@ func TestWireParams(t *testing.T) {
 			},
 			v("Action", "ResetInstancePassword", "instanceIds.0", "ins-1", "password", "Passw0rd!")},
 		{"Instances.SetAutoRenew", "trade", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, _, err := c.Instances.SetAutoRenew(ctx, RenewNever, "ins-1"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Instances.SetAutoRenew(ctx, RenewNever, "ins-1")
+				return err
+			},
 			v("Action", "SetAutoRenew", "instanceIds.0", "ins-1", "instanceType", "1", "autoRenew", "2")},
 		{"Instances.Terminate", "cvm", `{"code":0}`,
 			func(ctx context.Context, c *Client) error { _, err := c.Instances.Terminate(ctx, "ins-1"); return err },
 			v("Action", "ReturnInstance", "instanceId", "ins-1")},
 		{"Instances.Rename", "cvm", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.Instances.Rename(ctx, "ins-1", "名字"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Instances.Rename(ctx, "ins-1", "名字")
+				return err
+			},
 			v("Action", "ModifyInstanceAttributes", "instanceId", "ins-1", "instanceName", "名字")},
 		{"Instances.MoveToProject", "cvm", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.Instances.MoveToProject(ctx, "ins-1", 0); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Instances.MoveToProject(ctx, "ins-1", 0)
+				return err
+			},
 			v("Action", "ModifyInstanceProject", "instanceId", "ins-1", "projectId", "0")},
 		{"Instances.Reinstall", "cvm", `{"code":0,"requestId":42}`,
 			func(ctx context.Context, c *Client) error {
@@ -113,10 +128,16 @@ func TestWireParams(t *testing.T) {
 			},
 			v("Action", "UpdateInstanceBandwidth", "instanceId", "ins-1", "bandwidth", "10", "startTime", "2026-11-25", "endTime", "2026-12-25")},
 		{"Instances.SetBandwidthHourly", "cvm", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.Instances.SetBandwidthHourly(ctx, "ins-1", 0); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Instances.SetBandwidthHourly(ctx, "ins-1", 0)
+				return err
+			},
 			v("Action", "UpdateInstanceBandwidthHour", "instanceId", "ins-1", "bandwidth", "0")},
 		{"Instances.Renew", "cvm", `{"code":0,"dealId":"2790804"}`,
-			func(ctx context.Context, c *Client) error { _, _, err := c.Instances.Renew(ctx, "ins-1", 6); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Instances.Renew(ctx, "ins-1", 6)
+				return err
+			},
 			v("Action", "RenewInstance", "instanceId", "ins-1", "period", "6")},
 		{"Instances.Price", "cvm", `{"code":0,"price":1085}`,
 			func(ctx context.Context, c *Client) error {
@@ -152,13 +173,22 @@ func TestWireParams(t *testing.T) {
 			},
 			v("Action", "ModifyImageAttributes", "imageId", "img-1", "imageName", "n2", "imageDescription", "d2")},
 		{"Images.Sync", "image", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.Images.Sync(ctx, []string{"img-1"}, "ap-shanghai", "bj"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Images.Sync(ctx, []string{"img-1"}, "ap-shanghai", "bj")
+				return err
+			},
 			v("Action", "SyncCvmImage", "srcRegion", "gz", "imgIdList.0", "img-1", "dstRegion.0", "sh", "dstRegion.1", "bj")},
 		{"Images.Share", "image", `{"code":"0"}`,
-			func(ctx context.Context, c *Client) error { _, err := c.Images.Share(ctx, "img-1", "100", "200"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Images.Share(ctx, "img-1", "100", "200")
+				return err
+			},
 			v("Action", "ShareImage", "imageId", "img-1", "uinList.0", "100", "uinList.1", "200")},
 		{"Images.Unshare", "image", `{"code":"0"}`,
-			func(ctx context.Context, c *Client) error { _, err := c.Images.Unshare(ctx, "img-1", "100"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Images.Unshare(ctx, "img-1", "100")
+				return err
+			},
 			v("Action", "CancelShareImage", "imageId", "img-1", "uinList.0", "100")},
 		{"Images.Shares", "image", `{"code":"0","data":{"imageNum":"1","imageList":[]}}`,
 			func(ctx context.Context, c *Client) error { _, _, err := c.Images.Shares(ctx, "img-1"); return err },
@@ -185,7 +215,10 @@ func TestWireParams(t *testing.T) {
 			func(ctx context.Context, c *Client) error { _, err := c.SecurityGroups.Delete(ctx, "sg-1"); return err },
 			v("Action", "DeleteSecurityGroup", "sgId", "sg-1")},
 		{"SecurityGroups.Rules", "dfw", `{"code":0,"data":{"ingress":[],"egress":[]}}`,
-			func(ctx context.Context, c *Client) error { _, _, err := c.SecurityGroups.Rules(ctx, "sg-1"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.SecurityGroups.Rules(ctx, "sg-1")
+				return err
+			},
 			v("Action", "DescribeSecurityGroupPolicys", "sgId", "sg-1")},
 		{"SecurityGroups.ReplaceRules", "dfw", `{"code":0}`,
 			func(ctx context.Context, c *Client) error {
@@ -231,10 +264,16 @@ func TestWireParams(t *testing.T) {
 			},
 			v("Action", "ModifySecurityGroupsOfInstance", "instanceSet.0.instanceId", "ins-1", "instanceSet.0.sgIds.0", "sg-1", "instanceSet.0.sgIds.1", "sg-2")},
 		{"SecurityGroups.Referrers", "dfw", `{"code":0,"data":{"sg-1":["sg-2"]}}`,
-			func(ctx context.Context, c *Client) error { _, _, err := c.SecurityGroups.Referrers(ctx, "sg-1"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.SecurityGroups.Referrers(ctx, "sg-1")
+				return err
+			},
 			v("Action", "DescribeAssociateSecurityGroups", "sgIds.0", "sg-1")},
 		{"SecurityGroups.Default", "dfw", `{"code":0,"data":{"sgId":"sg-1","new":1}}`,
-			func(ctx context.Context, c *Client) error { _, _, _, err := c.SecurityGroups.Default(ctx, 0); return err },
+			func(ctx context.Context, c *Client) error {
+				_, _, _, err := c.SecurityGroups.Default(ctx, 0)
+				return err
+			},
 			v("Action", "DescribeOrCreateDefaultSecurityGroup", "projectId", "0")},
 		{"EIPs.List", "eip", `{"code":0,"data":{"eipSet":[]},"totalCount":0}`,
 			func(ctx context.Context, c *Client) error {
@@ -254,10 +293,16 @@ func TestWireParams(t *testing.T) {
 			func(ctx context.Context, c *Client) error { _, err := c.EIPs.Rename(ctx, "eip-1", "front"); return err },
 			v("Action", "ModifyEipAttributes", "eipId", "eip-1", "eipName", "front")},
 		{"EIPs.Associate", "eip", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.EIPs.Associate(ctx, "eip-1", "ins-1"); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.EIPs.Associate(ctx, "eip-1", "ins-1")
+				return err
+			},
 			v("Action", "EipBindInstance", "eipId", "eip-1", "unInstanceId", "ins-1")},
 		{"EIPs.Disassociate", "eip", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.EIPs.Disassociate(ctx, "eip-1", true); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.EIPs.Disassociate(ctx, "eip-1", true)
+				return err
+			},
 			v("Action", "EipUnBindInstance", "eipId", "eip-1", "allocWanIp", "1")},
 		{"EIPs.Quota", "eip", `{"code":0,"data":{}}`,
 			func(ctx context.Context, c *Client) error { _, _, err := c.EIPs.Quota(ctx); return err },
@@ -266,7 +311,10 @@ func TestWireParams(t *testing.T) {
 			func(ctx context.Context, c *Client) error { _, _, err := c.EIPs.FromPublicIP(ctx, "ins-1"); return err },
 			v("Action", "TransformWanIpToEip", "unInstanceId", "ins-1")},
 		{"EIPs.SetPassThrough", "eip", `{"code":0}`,
-			func(ctx context.Context, c *Client) error { _, err := c.EIPs.SetPassThrough(ctx, "eip-1", false); return err },
+			func(ctx context.Context, c *Client) error {
+				_, err := c.EIPs.SetPassThrough(ctx, "eip-1", false)
+				return err
+			},
 			v("Action", "TransformMode", "eipId", "eip-1", "mode", "0")},
 	}
 	for _, tt := range tests {

@@ -1,8 +1,13 @@
-// Command quickstart walks through the SDK. With no credentials in the
-// environment it starts the emulator in-process and runs a small lifecycle
-// there: zones, create instances, wait until they run, list, stop, return.
-// With TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY set it talks to the
-// real API and only reads, unless given -create.
+// Command quickstart walks through the SDK.
+//
+// With no credentials in the environment it starts the emulator in-process
+// and runs a whole lifecycle there: zones, images, create instances, wait
+// until they run, a security group and its rules, an EIP bound to an
+// instance, listing with the iterator, stop, return, clean up.
+//
+// With TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY set it talks to
+// the real API and only reads, unless given -create (which buys two
+// postpaid instances and an EIP for a few minutes, and returns them).
 package main
 
 import (
@@ -15,146 +20,176 @@ import (
 	"time"
 
 	"github.com/qcloud-legacy/cvm"
-	"github.com/qcloud-legacy/cvm/cvmtest"
+	"github.com/qcloud-legacy/cvm/examples/internal/exampleenv"
 )
 
 func main() {
-	create := flag.Bool("create", false, "against the real API, also create and return an instance (it costs money)")
+	create := flag.Bool("create", false, "against the real API, also create and clean up resources (it costs money)")
 	flag.Parse()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	log.SetFlags(0)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	if err := run(ctx, *create); err != nil {
+	env, err := exampleenv.New()
+	if err != nil {
 		log.Fatal(err)
+	}
+	defer env.Close()
+	if err := run(ctx, env.Client, *create || !env.Real()); err != nil {
+		env.Close()
+		log.Print(err)
+		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, create bool) error {
-	cfg, err := cvm.ConfigFromEnv()
-	switch {
-	case errors.Is(err, cvm.ErrNoCredentials):
-		srv := cvmtest.NewServer(cvmtest.WithTransition(500 * time.Millisecond))
-		defer srv.Close()
-		cfg = srv.Config()
-		create = true
-		fmt.Printf("No credentials found: using the in-process emulator at %s\n", cfg.Endpoint)
-	case err != nil:
-		return err
-	default:
-		if cfg.Region == "" {
-			cfg.Region = "gz"
-		}
-		fmt.Printf("Using the real API as %s in %s\n", cfg.SecretID, cfg.Region)
-	}
-	client, err := cvm.NewClient(cfg)
+func run(ctx context.Context, c *cvm.Client, create bool) error {
+	zones, _, err := c.Zones.List(ctx)
 	if err != nil {
 		return err
 	}
-
-	zones, _, err := client.Zones.List(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Printf("Region %s has %d zones:\n", client.Region().Long, len(zones))
+	fmt.Printf("\n== Region %s (%s) has %d zones\n", c.Region().Long, c.Region().Name, len(zones))
 	for _, z := range zones {
-		fmt.Printf("  %d %s\n", z.ID, z.Name)
+		fmt.Printf("   %d %s\n", z.ID, z.Name)
 	}
 	if len(zones) == 0 {
 		return errors.New("no zones in this region")
 	}
 
-	var list struct {
-		TotalCount  int `json:"totalCount"`
-		InstanceSet []struct {
-			ID     string `json:"unInstanceId"`
-			Name   string `json:"instanceName"`
-			Status int    `json:"status"`
-		} `json:"instanceSet"`
-	}
-	if err := client.Do(ctx, "cvm", "DescribeInstances", map[string]string{"limit": "100"}, &list); err != nil {
-		return err
-	}
-	fmt.Printf("The account has %d instances in this region.\n", list.TotalCount)
-	if !create {
-		fmt.Println("Read-only run; pass -create to create and return an instance.")
-		return nil
-	}
-
-	var created struct {
-		IDs []string `json:"unInstanceIds"`
-	}
-	err = client.Do(ctx, "cvm", "RunInstancesHour", map[string]string{
-		"zoneId": fmt.Sprint(zones[0].ID), "cpu": "1", "mem": "1", "imageId": "img-31tjrtph",
-		"storageSize": "0", "bandwidth": "1", "goodsNum": "2", "instanceName": "quickstart",
-	}, &created)
+	images, resp, err := c.Images.List(ctx, &cvm.ImageListOptions{Type: cvm.ImagePublic, ListOptions: cvm.ListOptions{Limit: 3}})
 	if err != nil {
 		return err
 	}
-	fmt.Printf("Created %v; waiting until they run...\n", created.IDs)
+	fmt.Printf("\n== %d public images; the first %d:\n", resp.TotalCount, len(images))
+	for _, img := range images {
+		fmt.Printf("   %s %s\n", img.ID, img.Name)
+	}
 
-	params := struct {
-		IDs cvm.List[string] `url:"instanceIds"`
-	}{created.IDs}
-	if err := waitStatus(ctx, client, params, 2); err != nil {
-		return err
-	}
-	fmt.Println("All running.")
-
-	err = client.Do(ctx, "cvm", "StopInstances", params, nil)
-	fmt.Printf("StopInstances: %v\n", orOK(err))
-	// Stopping takes a moment; starting a stopping instance is refused,
-	// and the error says so per instance.
-	err = client.Do(ctx, "cvm", "StartInstances", params, nil)
-	var apiErr *cvm.APIError
-	if errors.As(err, &apiErr) {
-		fmt.Printf("StartInstances while stopping is refused (code %d):\n", apiErr.Code)
-		for _, it := range apiErr.Items {
-			fmt.Printf("  %s: code %d\n", it.ID, it.Code)
-		}
-	}
-	if err := waitStatus(ctx, client, params, 4); err != nil {
-		return err
-	}
-	fmt.Println("All stopped.")
-	for _, id := range created.IDs {
-		err := client.Do(ctx, "cvm", "ReturnInstance", map[string]string{"instanceId": id}, nil)
-		fmt.Printf("ReturnInstance %s: %v\n", id, orOK(err))
-	}
-	return nil
-}
-
-// waitStatus polls DescribeInstances until every instance has the status.
-func waitStatus(ctx context.Context, client *cvm.Client, params any, status int) error {
-	for {
-		var list struct {
-			InstanceSet []struct {
-				Status int `json:"status"`
-			} `json:"instanceSet"`
-		}
-		if err := client.Do(ctx, "cvm", "DescribeInstances", params, &list); err != nil {
+	count := 0
+	for _, err := range c.Instances.All(ctx, nil) {
+		if err != nil {
 			return err
 		}
-		done := 0
-		for _, in := range list.InstanceSet {
-			if in.Status == status {
-				done++
-			}
+		count++
+	}
+	fmt.Printf("\n== The account has %d instances here\n", count)
+	if !create {
+		fmt.Println("\nRead-only run; pass -create to create and clean up resources.")
+		return nil
+	}
+	if len(images) == 0 {
+		return errors.New("no public image to start from")
+	}
+
+	fmt.Println("\n== Creating 2 postpaid instances")
+	ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+		ZoneID: zones[0].ID, CPU: 1, MemoryGB: 2, ImageID: images[0].ID,
+		BandwidthMbps: 1, Name: "quickstart", Count: 2,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   created %v; waiting until they run\n", ids)
+	if err := c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...); err != nil {
+		return err
+	}
+	fmt.Println("   running")
+
+	fmt.Println("\n== A security group for them")
+	sg, _, err := c.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{Name: "quickstart-web", Remark: "made by the quickstart"})
+	if err != nil {
+		return err
+	}
+	_, err = c.SecurityGroups.ReplaceRules(ctx, sg.ID,
+		[]cvm.Rule{
+			{Protocol: "tcp", Ports: "443", CIDR: "0.0.0.0/0", Action: cvm.Accept, Description: "https"},
+			{Protocol: "tcp", Ports: "22", CIDR: "10.0.0.0/8", Action: cvm.Accept, Description: "ssh from inside"},
+		},
+		[]cvm.Rule{{CIDR: "0.0.0.0/0", Action: cvm.Accept}})
+	if err != nil {
+		return err
+	}
+	rules, _, err := c.SecurityGroups.Rules(ctx, sg.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   %s has %d ingress rules (version %d)\n", sg.ID, len(rules.Ingress), rules.Version)
+	var sets []cvm.InstanceGroups
+	for _, id := range ids {
+		sets = append(sets, cvm.InstanceGroups{InstanceID: id, SecurityGroupIDs: []string{sg.ID}})
+	}
+	if _, err := c.SecurityGroups.SetInstanceGroups(ctx, sets...); err != nil {
+		return err
+	}
+	fmt.Printf("   associated with %d instances\n", len(ids))
+
+	fmt.Println("\n== An EIP for the first instance")
+	eips, _, err := c.EIPs.Create(ctx, 1)
+	if err != nil {
+		return err
+	}
+	if err := c.EIPs.WaitStatus(ctx, eips[0], cvm.EIPUnbound); err != nil {
+		return err
+	}
+	if _, err := c.EIPs.Associate(ctx, eips[0], ids[0]); err != nil {
+		return err
+	}
+	if err := c.EIPs.WaitStatus(ctx, eips[0], cvm.EIPBound); err != nil {
+		return err
+	}
+	eip, _, err := c.EIPs.Get(ctx, eips[0])
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   %s (%s) is bound to %s\n", eip.ID, eip.IP, eip.InstanceID)
+
+	fmt.Println("\n== Listing our instances with the iterator")
+	for in, err := range c.Instances.All(ctx, &cvm.InstanceListOptions{SearchWord: "quickstart"}) {
+		if err != nil {
+			return err
 		}
-		if done == len(list.InstanceSet) {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(250 * time.Millisecond):
+		fmt.Printf("   %s %-10s %-8s %d vCPU %d GB  %v\n", in.ID, in.Name, in.Status, in.CPU, in.MemoryGB, in.WANIPs)
+	}
+
+	fmt.Println("\n== Stopping them")
+	if _, _, err := c.Instances.Stop(ctx, ids...); err != nil {
+		return err
+	}
+	// Starting an instance that is still stopping is refused, per instance.
+	_, _, err = c.Instances.Start(ctx, ids...)
+	var apiErr *cvm.APIError
+	if errors.As(err, &apiErr) {
+		fmt.Printf("   starting them while they stop is refused (code %d):\n", apiErr.Code)
+		for _, it := range apiErr.Items {
+			fmt.Printf("     %s: code %d\n", it.ID, it.Code)
 		}
 	}
-}
-
-func orOK(err error) any {
-	if err == nil {
-		return "ok"
+	if err := c.Instances.WaitStatus(ctx, cvm.InstanceStopped, ids...); err != nil {
+		return err
 	}
-	return err
-}
+	fmt.Println("   stopped")
 
-func init() { log.SetFlags(0); log.SetOutput(os.Stderr) }
+	fmt.Println("\n== Cleaning up")
+	if _, err := c.EIPs.Disassociate(ctx, eip.ID, false); err != nil {
+		return err
+	}
+	if err := c.EIPs.WaitStatus(ctx, eip.ID, cvm.EIPUnbound); err != nil {
+		return err
+	}
+	if _, err := c.EIPs.Delete(ctx, eip.ID); err != nil {
+		return err
+	}
+	fmt.Printf("   released %s\n", eip.ID)
+	for _, id := range ids {
+		if _, err := c.Instances.Terminate(ctx, id); err != nil {
+			return err
+		}
+	}
+	if err := c.Instances.WaitStatus(ctx, cvm.InstanceReturned, ids...); err != nil {
+		return err
+	}
+	fmt.Printf("   returned %v\n", ids)
+	if _, err := c.SecurityGroups.Delete(ctx, sg.ID); err != nil {
+		return err
+	}
+	fmt.Printf("   deleted %s\n\nDone.\n", sg.ID)
+	return nil
+}
