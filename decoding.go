@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -136,7 +137,7 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 	if err := s.UnmarshalJSON(b); err != nil {
 		return err
 	}
-	if s == "" || s[0] == '0' && (s == "0" || s[:4] == "0000") {
+	if s == "" || s == "0" || strings.HasPrefix(string(s), "0000") {
 		*t = jsonTime{}
 		return nil
 	}
