@@ -83,6 +83,7 @@ import (
 	"time"
 
 	"github.com/qcloud-legacy/cvm/internal/clock"
+	"github.com/qcloud-legacy/cvm/internal/testhook"
 )
 
 // Version is the SDK's version, sent in the User-Agent and RequestClient.
@@ -172,7 +173,8 @@ type Client struct {
 	hc       *http.Client
 	limiter  Limiter
 	log      *slog.Logger
-	clock    clock.Clock
+	clock    clock.Clock // timestamps and durations
+	timers   clock.Clock // backoff and waiter sleeps
 	nonce    func() uint64
 	ua       string
 	reqTag   string
@@ -257,7 +259,10 @@ func NewClient(cfg Config) (*Client, error) {
 	if err := cfg.RateLimit.validate(); err != nil {
 		return nil, err
 	}
-	c := &Client{region: region, log: cfg.Logger, clock: clock.Real{}, nonce: newNonce}
+	c := &Client{region: region, log: cfg.Logger, clock: clock.Real{}, timers: clock.Real{}, nonce: newNonce}
+	if t := testhook.Timers.Load(); t != nil {
+		c.timers = *t
+	}
 	if cfg.Endpoint != "" {
 		u, err := parseEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP)
 		if err != nil {
@@ -474,7 +479,7 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 				slog.String("action", action), slog.Int("attempt", attempt),
 				slog.Duration("delay", delay), slog.String("error", err.Error()))
 		}
-		if !clock.Sleep(c.clock, delay, ctx.Done()) {
+		if !clock.Sleep(c.timers, delay, ctx.Done()) {
 			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %v)", ctx.Err(), err)}
 		}
 	}

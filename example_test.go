@@ -21,6 +21,9 @@ var config cvm.Config
 func TestMain(m *testing.M) {
 	srv := cvmtest.NewServer(cvmtest.WithSeed(1), cvmtest.WithTransition(-1))
 	config = srv.Config()
+	// The limiter has tests of its own on a fake clock; here it would only
+	// make the examples wait on the wall clock.
+	config.RateLimit.Disabled = true
 	code := m.Run()
 	srv.Close()
 	os.Exit(code)

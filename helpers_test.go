@@ -41,6 +41,7 @@ func setup(t testing.TB, mods ...func(*Config)) (*Client, *httpmock.MockTranspor
 	c, err := NewClient(cfg)
 	require.NoError(t, err)
 	c.clock = clock.NewAuto(time.Unix(testEpoch, 0))
+	c.timers = c.clock
 	var mu sync.Mutex
 	var n uint64
 	c.nonce = func() uint64 { mu.Lock(); defer mu.Unlock(); n++; return n }

@@ -155,7 +155,7 @@ func (c *Client) poll(ctx context.Context, action, want string, check func(ctx c
 		if dl, ok := ctx.Deadline(); ok && c.clock.Now().Add(d).After(dl) {
 			d = max(dl.Sub(c.clock.Now()), 0)
 		}
-		if !clock.Sleep(c.clock, d, ctx.Done()) || ctx.Err() != nil {
+		if !clock.Sleep(c.timers, d, ctx.Done()) || ctx.Err() != nil {
 			err := ctx.Err()
 			if err == nil {
 				err = context.DeadlineExceeded

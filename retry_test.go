@@ -166,7 +166,7 @@ func TestContextEndsDuringBackoff(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t)
 	fake := clock.NewFake(time.Unix(testEpoch, 0))
-	c.clock = fake
+	c.clock, c.timers = fake, fake
 	answer(t, mt, "POST", cvmURL, `{"code":4400}`)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

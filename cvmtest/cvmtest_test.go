@@ -13,9 +13,13 @@ import (
 	"github.com/qcloud-legacy/cvm/cvmtest"
 )
 
+// newClient returns a client of srv. Its rate limiter is off: the
+// limiter's own tests drive it on a fake clock, and here it would only make
+// tests wait on the wall clock.
 func newClient(t *testing.T, srv *cvmtest.Server, mods ...func(*cvm.Config)) *cvm.Client {
 	t.Helper()
 	cfg := srv.Config()
+	cfg.RateLimit.Disabled = true
 	for _, m := range mods {
 		m(&cfg)
 	}
