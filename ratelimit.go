@@ -10,6 +10,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/qcloud-legacy/cvm/internal/clock"
+	"github.com/qcloud-legacy/cvm/internal/testhook"
 )
 
 // Documented quotas of the legacy API: 1000 calls a minute for the account,
@@ -102,9 +103,9 @@ func bucketFor(quota int, window time.Duration) *rate.Limiter {
 //
 // Waiters of one action queue in FIFO order and only the head of each queue
 // competes for the account's bucket. Among heads whose action bucket has a
-// token, the one that has been ready longest takes the account's next token,
-// so a busy action cannot crowd out others and ties do not depend on which
-// goroutine the scheduler wakes first.
+// token, the one whose action was served least recently takes the account's
+// next token, so a busy action cannot crowd out others, and an action keeps
+// its place while the scheduler hands its turn from one waiter to the next.
 type bucketLimiter struct {
 	clock  clock.Clock
 	rl     RateLimit
@@ -112,8 +113,8 @@ type bucketLimiter struct {
 	global *rate.Limiter
 	action map[string]*actionQueue
 	seq    uint64 // orders heads that became ready at the same instant
-	// onGrant, when set by tests, is called under mu for every call let
-	// through, with the instant it was let through.
+	// onGrant, when set by tests (directly, or through testhook.Grants),
+	// is called under mu for every call let through, with the instant.
 	onGrant func(action string, at time.Time)
 }
 
@@ -121,10 +122,11 @@ type actionQueue struct {
 	bucket *rate.Limiter
 	turn   chan struct{} // holds a token while some waiter is the head
 	// ready is set while the head has its action token and waits for the
-	// account's; since and seq say since when.
-	ready bool
-	since time.Time
-	seq   uint64
+	// account's. served is when the action was last let through (zero:
+	// never); seq breaks ties.
+	ready  bool
+	served time.Time
+	seq    uint64
 }
 
 // NewLimiter returns the built-in token-bucket limiter for rl, on the wall
@@ -136,12 +138,16 @@ func NewLimiter(rl RateLimit) Limiter {
 
 func newBucketLimiter(rl RateLimit, clk clock.Clock) *bucketLimiter {
 	rl = rl.withDefaults()
-	return &bucketLimiter{
+	l := &bucketLimiter{
 		clock:  clk,
 		rl:     rl,
 		global: bucketFor(rl.Global, rl.Window),
 		action: make(map[string]*actionQueue),
 	}
+	if f := testhook.Grants.Load(); f != nil {
+		l.onGrant = *f
+	}
+	return l
 }
 
 func (l *bucketLimiter) queue(action string) *actionQueue {
@@ -199,17 +205,17 @@ func (l *bucketLimiter) tryTake(action string, q *actionQueue) (time.Duration, t
 	}
 	if !q.ready {
 		l.seq++
-		q.ready, q.since, q.seq = true, now, l.seq
+		q.ready, q.seq = true, l.seq
 	}
 	if wait := untilTokens(l.global, now, 1); wait > 0 {
 		return wait, now
 	}
-	if l.oldestReady() != q {
-		// The account's token goes to a head that has waited longer; ours
-		// is the one after it.
+	if l.nextServed() != q {
+		// The account's token goes to an action served less recently;
+		// ours is the one after it.
 		return untilTokens(l.global, now, 2), now
 	}
-	q.ready = false
+	q.ready, q.served = false, now
 	l.global.AllowN(now, 1)
 	q.bucket.AllowN(now, 1)
 	if l.onGrant != nil {
@@ -218,11 +224,12 @@ func (l *bucketLimiter) tryTake(action string, q *actionQueue) (time.Duration, t
 	return 0, now
 }
 
-// oldestReady returns the head that has held its action token longest.
-func (l *bucketLimiter) oldestReady() *actionQueue {
+// nextServed returns, among the ready heads, the one whose action was
+// served least recently.
+func (l *bucketLimiter) nextServed() *actionQueue {
 	var best *actionQueue
 	for _, q := range l.action {
-		if q.ready && (best == nil || q.since.Before(best.since) || q.since.Equal(best.since) && q.seq < best.seq) {
+		if q.ready && (best == nil || q.served.Before(best.served) || q.served.Equal(best.served) && q.seq < best.seq) {
 			best = q
 		}
 	}

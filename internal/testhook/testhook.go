@@ -4,6 +4,7 @@ package testhook
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/qcloud-legacy/cvm/internal/clock"
 )
@@ -13,3 +14,8 @@ import (
 // clock). Tests set it once, in TestMain, to a clock whose timers fire at
 // once.
 var Timers atomic.Pointer[clock.Clock]
+
+// Grants, when set, is given to every built-in limiter made afterwards,
+// which calls it, under its lock, with each call it lets through and the
+// instant it did. Load tests use it to check the quotas exactly.
+var Grants atomic.Pointer[func(action string, at time.Time)]
