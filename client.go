@@ -119,6 +119,10 @@ type Config struct {
 	// AllowInsecureHTTP allows an http:// Endpoint on a host other than
 	// loopback. Requests then travel unencrypted.
 	AllowInsecureHTTP bool
+	// AllowInsecureTLS accepts an HTTPClient whose transport skips
+	// certificate verification or allows TLS below 1.2; without it,
+	// NewClient refuses such a client.
+	AllowInsecureTLS bool
 	// HTTPClient sends the requests. nil means a client with a 60-second
 	// timeout, TLS 1.2 or later, and no redirects followed.
 	HTTPClient *http.Client
@@ -273,8 +277,15 @@ func NewClient(cfg Config) (*Client, error) {
 	c.hc = cfg.HTTPClient
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
-	} else if t, ok := c.hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil && t.TLSClientConfig.InsecureSkipVerify && c.log != nil {
-		c.log.Warn("cvm: the HTTP client does not verify TLS certificates")
+	} else if t, ok := c.hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
+		weak := t.TLSClientConfig.InsecureSkipVerify ||
+			t.TLSClientConfig.MinVersion != 0 && t.TLSClientConfig.MinVersion < tls.VersionTLS12
+		switch {
+		case weak && !cfg.AllowInsecureTLS:
+			return nil, &ArgError{Arg: "Config.HTTPClient", Reason: "its transport skips certificate verification or allows TLS below 1.2; set AllowInsecureTLS to accept that"}
+		case weak && c.log != nil:
+			c.log.Warn("cvm: the HTTP client does not verify TLS certificates or allows TLS below 1.2")
+		}
 	}
 	switch {
 	case cfg.Limiter != nil:
@@ -560,6 +571,11 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values) (hr *http.
 	req.Header.Set("Accept", "application/json")
 
 	hr, err = c.hc.Do(req)
+	if hr != nil {
+		// The request handed back in Response.HTTPResponse must not carry
+		// the signed query or a way to replay the signed form.
+		hr.Request = scrubbed(hr.Request, base)
+	}
 	if err != nil {
 		// A GET's URL carries the signature and the key id; net/http
 		// quotes the URL in its errors.
@@ -575,6 +591,17 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values) (hr *http.
 		return hr, nil, true, err
 	}
 	return hr, body, true, nil
+}
+
+// scrubbed returns a copy of req without its query, body or GetBody.
+func scrubbed(req *http.Request, base string) *http.Request {
+	if req == nil {
+		return nil
+	}
+	r := req.Clone(req.Context())
+	r.URL, _ = url.Parse(base)
+	r.Body, r.GetBody, r.Form, r.PostForm = nil, nil, nil, nil
+	return r
 }
 
 // errBodyTooLarge is the cause of a ResponseError for an oversized answer.
