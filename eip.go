@@ -144,6 +144,9 @@ func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *R
 	if err != nil {
 		return page[EIP]{}, resp, err
 	}
+	if out.TotalCount < 0 {
+		return page[EIP]{}, resp, &ResponseError{Action: "DescribeEip", HTTPStatusCode: 200, Reason: fmt.Sprintf("negative total count %d", out.TotalCount)}
+	}
 	items := make([]EIP, len(out.Data.EIPSet))
 	for i := range out.Data.EIPSet {
 		items[i] = out.Data.EIPSet[i].eip()

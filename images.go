@@ -126,6 +126,9 @@ func (s *ImagesService) page(ctx context.Context, o ImageListOptions) (page[Imag
 	if err != nil {
 		return page[Image]{}, resp, err
 	}
+	if out.TotalCount < 0 {
+		return page[Image]{}, resp, &ResponseError{Action: "DescribeImages", HTTPStatusCode: 200, Reason: fmt.Sprintf("negative total count %d", out.TotalCount)}
+	}
 	items := make([]Image, len(out.ImageSet))
 	for i := range out.ImageSet {
 		items[i] = out.ImageSet[i].image()

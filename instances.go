@@ -314,6 +314,9 @@ func (s *InstancesService) page(ctx context.Context, opts InstanceListOptions) (
 	if err != nil {
 		return page[Instance]{}, resp, err
 	}
+	if out.TotalCount < 0 {
+		return page[Instance]{}, resp, &ResponseError{Action: "DescribeInstances", HTTPStatusCode: 200, Reason: fmt.Sprintf("negative total count %d", out.TotalCount)}
+	}
 	items := make([]Instance, len(out.InstanceSet))
 	for i := range out.InstanceSet {
 		items[i] = out.InstanceSet[i].instance()

@@ -77,6 +77,9 @@ func (s *SecurityGroupsService) page(ctx context.Context, o SecurityGroupListOpt
 	if err != nil {
 		return page[SecurityGroup]{}, resp, err
 	}
+	if out.Data.TotalNum < 0 {
+		return page[SecurityGroup]{}, resp, &ResponseError{Action: "DescribeSecurityGroupEx", HTTPStatusCode: 200, Reason: fmt.Sprintf("negative total count %d", out.Data.TotalNum)}
+	}
 	items := make([]SecurityGroup, len(out.Data.Detail))
 	for i := range out.Data.Detail {
 		items[i] = out.Data.Detail[i].group()
@@ -506,6 +509,9 @@ func (s *SecurityGroupsService) instancesPage(ctx context.Context, id string, o 
 	resp, err := s.client.do(ctx, ModuleDFW, "DescribeInstancesOfSecurityGroup", p, &out)
 	if err != nil {
 		return page[string]{}, resp, err
+	}
+	if out.TotalCount < 0 {
+		return page[string]{}, resp, &ResponseError{Action: "DescribeInstancesOfSecurityGroup", HTTPStatusCode: 200, Reason: fmt.Sprintf("negative total count %d", out.TotalCount)}
 	}
 	ids := make([]string, len(out.Data))
 	for i, d := range out.Data {
