@@ -12,41 +12,6 @@ import (
 	"testing"
 )
 
-// benchInstance is the lenient wire form of one DescribeInstances item, as
-// a typed service decodes it.
-type benchInstance struct {
-	InstanceName   jsonString   `json:"instanceName"`
-	InstanceID     jsonString   `json:"instanceId"`
-	UnInstanceID   jsonString   `json:"unInstanceId"`
-	UUID           jsonString   `json:"uuid"`
-	LanIP          jsonString   `json:"lanIp"`
-	WanIPSet       []jsonString `json:"wanIpSet"`
-	CPU            jsonInt      `json:"cpu"`
-	Mem            jsonInt      `json:"mem"`
-	Bandwidth      jsonInt      `json:"bandwidth"`
-	ImageID        jsonInt      `json:"imageId"`
-	UnImgID        jsonString   `json:"unImgId"`
-	Status         jsonInt      `json:"status"`
-	StatusTime     jsonTime     `json:"statusTime"`
-	Region         jsonString   `json:"Region"`
-	CreateTime     jsonTime     `json:"createTime"`
-	DeadlineTime   jsonTime     `json:"deadlineTime"`
-	ProjectID      jsonInt      `json:"projectId"`
-	OS             jsonString   `json:"os"`
-	CVMPayMode     jsonInt      `json:"cvmPayMode"`
-	NetworkPayMode jsonInt      `json:"networkPayMode"`
-	ZoneID         jsonInt      `json:"zoneId"`
-	ZoneName       jsonString   `json:"zoneName"`
-	VpcID          jsonString   `json:"vpcId"`
-	SubnetID       jsonString   `json:"subnetId"`
-}
-
-type benchDescribe struct {
-	envelope
-	TotalCount  jsonInt         `json:"totalCount"`
-	InstanceSet []benchInstance `json:"instanceSet"`
-}
-
 func benchIDs(n int) []string {
 	ids := make([]string, n)
 	for i := range ids {
@@ -135,7 +100,7 @@ func BenchmarkDescribeInstances100(b *testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(body)))
 		for range b.N {
-			var out benchDescribe
+			var out describeInstancesResponse
 			if err := c.Do(ctx, "cvm", "DescribeInstances", params, &out); err != nil {
 				b.Fatal(err)
 			}
@@ -160,7 +125,7 @@ func BenchmarkDescribeInstances100(b *testing.B) {
 			sts := stringToSign("POST", "cvm.api.qcloud.com", "/v2/index.php", pairs)
 			form := encodeForm(pairs, appendSignature(nil, sts, "benchkey", "HmacSHA256"))
 			_ = strings.NewReader(form)
-			var out benchDescribe
+			var out describeInstancesResponse
 			if err := json.Unmarshal(body, &out); err != nil || len(out.InstanceSet) != 100 {
 				b.Fatal(err)
 			}

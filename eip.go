@@ -28,25 +28,9 @@ const (
 )
 
 // String names the status.
-func (s EIPStatus) String() string {
-	switch s {
-	case EIPCreating:
-		return "creating"
-	case EIPBinding:
-		return "binding"
-	case EIPBound:
-		return "bound"
-	case EIPUnbinding:
-		return "unbinding"
-	case EIPUnbound:
-		return "unbound"
-	case EIPOffline:
-		return "offline"
-	case EIPCreateFailed:
-		return "create-failed"
-	}
-	return "status(" + strconv.Itoa(int(s)) + ")"
-}
+var eipStatusNames = map[EIPStatus]string{EIPCreating: "creating", EIPBinding: "binding", EIPBound: "bound", EIPUnbinding: "unbinding", EIPUnbound: "unbound", EIPOffline: "offline", EIPCreateFailed: "create-failed"}
+
+func (s EIPStatus) String() string { return enumName(eipStatusNames, s, "status") }
 
 // EncodeValues implements query.Encoder: the status's code.
 func (s EIPStatus) EncodeValues(key string, v *url.Values) error {
@@ -155,17 +139,24 @@ func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *R
 	return page[EIP]{items, int(out.TotalCount)}, resp, nil
 }
 
+func (s *EIPsService) lister(opts *EIPListOptions) lister[EIP] {
+	o := opts.copy()
+	return lister[EIP]{
+		opts: o.ListOptions, key: func(e EIP) string { return e.ID },
+		fetch: func(ctx context.Context, _ []string, off, lim int) (page[EIP], *Response, error) {
+			c := o
+			c.Offset, c.Limit = off, lim
+			return s.page(ctx, c)
+		},
+	}
+}
+
 // List returns one page of the EIPs matching opts (nil for all), and the
 // total in Response.TotalCount.
 //
 // It calls the DescribeEip action.
 func (s *EIPsService) List(ctx context.Context, opts *EIPListOptions) ([]EIP, *Response, error) {
-	o := opts.copy()
-	if err := o.ListOptions.validate(); err != nil {
-		return nil, nil, err
-	}
-	p, resp, err := s.page(ctx, o)
-	return p.items, resp, err
+	return s.lister(opts).list(ctx)
 }
 
 // All returns an iterator over every EIP matching opts; see
@@ -173,17 +164,7 @@ func (s *EIPsService) List(ctx context.Context, opts *EIPListOptions) ([]EIP, *R
 //
 // It calls the DescribeEip action.
 func (s *EIPsService) All(ctx context.Context, opts *EIPListOptions) iter.Seq2[EIP, error] {
-	o := opts.copy()
-	if err := o.ListOptions.validate(); err != nil {
-		return errSeq[EIP](err)
-	}
-	return walk(ctx, o.Offset, o.Limit, func(e EIP) string { return e.ID },
-		func(ctx context.Context, off, lim int) (page[EIP], error) {
-			c := o
-			c.Offset, c.Limit = off, lim
-			p, _, err := s.page(ctx, c)
-			return p, err
-		})
+	return s.lister(opts).all(ctx)
 }
 
 // Get returns one EIP; an error matching [ErrNotFound] when there is none.

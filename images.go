@@ -28,21 +28,9 @@ const (
 )
 
 // String names the status.
-func (s ImageStatus) String() string {
-	switch s {
-	case ImageCreating:
-		return "creating"
-	case ImageNormal:
-		return "normal"
-	case ImageInUse:
-		return "in-use"
-	case ImageSyncing:
-		return "syncing"
-	case ImageCopying:
-		return "copying"
-	}
-	return "status(" + strconv.Itoa(int(s)) + ")"
-}
+var imageStatusNames = map[ImageStatus]string{ImageCreating: "creating", ImageNormal: "normal", ImageInUse: "in-use", ImageSyncing: "syncing", ImageCopying: "copying"}
+
+func (s ImageStatus) String() string { return enumName(imageStatusNames, s, "status") }
 
 // EncodeValues implements query.Encoder: the status's code.
 func (s ImageStatus) EncodeValues(key string, v *url.Values) error {
@@ -113,11 +101,10 @@ func (o *ImageListOptions) check() (ImageListOptions, error) {
 	if o == nil {
 		return ImageListOptions{}, &ArgError{Arg: "opts", Reason: "is required: DescribeImages needs an image Type"}
 	}
-	c := *o
-	if c.Type < ImagePrivate || c.Type > ImageShared {
-		return c, &ArgError{Arg: "Type", Reason: "must be ImagePrivate, ImagePublic, ImageMarket or ImageShared"}
+	if o.Type < ImagePrivate || o.Type > ImageShared {
+		return *o, &ArgError{Arg: "Type", Reason: "must be ImagePrivate, ImagePublic, ImageMarket or ImageShared"}
 	}
-	return c, c.ListOptions.validate()
+	return *o, nil
 }
 
 func (s *ImagesService) page(ctx context.Context, o ImageListOptions) (page[Image], *Response, error) {
@@ -137,8 +124,21 @@ func (s *ImagesService) page(ctx context.Context, o ImageListOptions) (page[Imag
 	return page[Image]{items, int(out.TotalCount)}, resp, nil
 }
 
+func (s *ImagesService) lister(o ImageListOptions) lister[Image] {
+	return lister[Image]{
+		arg: "ImageIDs", ids: o.ImageIDs, per: maxImageIDs, opts: o.ListOptions,
+		key: func(i Image) string { return i.ID },
+		fetch: func(ctx context.Context, ids []string, off, lim int) (page[Image], *Response, error) {
+			c := o
+			c.ImageIDs, c.Offset, c.Limit = ids, off, lim
+			return s.page(ctx, c)
+		},
+	}
+}
+
 // List returns one page of the images matching opts, and the total in
-// Response.TotalCount.
+// Response.TotalCount. More than 10 ImageIDs are sent in several calls and
+// merged.
 //
 // It calls the DescribeImages action.
 func (s *ImagesService) List(ctx context.Context, opts *ImageListOptions) ([]Image, *Response, error) {
@@ -146,26 +146,7 @@ func (s *ImagesService) List(ctx context.Context, opts *ImageListOptions) ([]Ima
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(o.ImageIDs) <= maxImageIDs {
-		p, resp, err := s.page(ctx, o)
-		return p.items, resp, err
-	}
-	if o.Offset != 0 {
-		return nil, nil, &ArgError{Arg: "ImageIDs", Reason: fmt.Sprintf("%d ids take several calls: use Offset 0, or All", len(o.ImageIDs))}
-	}
-	var all []Image
-	resp := &Response{}
-	for ids := range chunks(o.ImageIDs, maxImageIDs) {
-		c := o
-		c.ImageIDs, c.Limit = ids, MaxPageSize
-		p, r, err := s.page(ctx, c)
-		if err != nil {
-			return nil, r, err
-		}
-		all = append(all, p.items...)
-		resp.HTTPResponse, resp.Attempts, resp.TotalCount = r.HTTPResponse, resp.Attempts+r.Attempts, resp.TotalCount+p.total
-	}
-	return all, resp, nil
+	return s.lister(o).list(ctx)
 }
 
 // All returns an iterator over every image matching opts, fetching pages as
@@ -177,22 +158,7 @@ func (s *ImagesService) All(ctx context.Context, opts *ImageListOptions) iter.Se
 	if err != nil {
 		return errSeq[Image](err)
 	}
-	return func(yield func(Image, error) bool) {
-		for ids := range chunks(o.ImageIDs, maxImageIDs) {
-			c := o
-			c.ImageIDs = ids
-			fetch := func(ctx context.Context, off, lim int) (page[Image], error) {
-				c.Offset, c.Limit = off, lim
-				p, _, err := s.page(ctx, c)
-				return p, err
-			}
-			for img, err := range walk(ctx, o.Offset, o.Limit, func(i Image) string { return i.ID }, fetch) {
-				if !yield(img, err) || err != nil {
-					return
-				}
-			}
-		}
-	}
+	return s.lister(o).all(ctx)
 }
 
 // Get returns one image of a type; an error matching [ErrNotFound] when

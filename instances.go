@@ -58,11 +58,15 @@ var instanceStatusNames = map[InstanceStatus]string{
 
 // String returns the status's name, such as "running", or "status(n)" for
 // a code the SDK does not know.
-func (s InstanceStatus) String() string {
-	if n, ok := instanceStatusNames[s]; ok {
+func (s InstanceStatus) String() string { return enumName(instanceStatusNames, s, "status") }
+
+// enumName returns v's name, or kind(n) for a value the SDK does not know,
+// so that new values from the server print without error.
+func enumName[T ~int](names map[T]string, v T, kind string) string {
+	if n, ok := names[v]; ok {
 		return n
 	}
-	return "status(" + strconv.Itoa(int(s)) + ")"
+	return kind + "(" + strconv.Itoa(int(v)) + ")"
 }
 
 // PayMode is how an instance is billed (cvmPayMode).
@@ -76,17 +80,9 @@ const (
 )
 
 // String names the pay mode.
-func (m PayMode) String() string {
-	switch m {
-	case PayMonthlyPostpaid:
-		return "monthly-postpaid"
-	case PayPrepaid:
-		return "prepaid"
-	case PayHourly:
-		return "hourly"
-	}
-	return "paymode(" + strconv.Itoa(int(m)) + ")"
-}
+var payModeNames = map[PayMode]string{PayMonthlyPostpaid: "monthly-postpaid", PayPrepaid: "prepaid", PayHourly: "hourly"}
+
+func (m PayMode) String() string { return enumName(payModeNames, m, "paymode") }
 
 // NetworkPayMode is how an instance's network is billed (networkPayMode).
 type NetworkPayMode int
@@ -100,19 +96,9 @@ const (
 )
 
 // String names the network pay mode.
-func (m NetworkPayMode) String() string {
-	switch m {
-	case NetworkMonthlyPostpaid:
-		return "monthly-postpaid"
-	case NetworkPrepaid:
-		return "prepaid"
-	case NetworkByTraffic:
-		return "by-traffic"
-	case NetworkByBandwidth:
-		return "by-bandwidth"
-	}
-	return "networkpaymode(" + strconv.Itoa(int(m)) + ")"
-}
+var networkPayModeNames = map[NetworkPayMode]string{NetworkMonthlyPostpaid: "monthly-postpaid", NetworkPrepaid: "prepaid", NetworkByTraffic: "by-traffic", NetworkByBandwidth: "by-bandwidth"}
+
+func (m NetworkPayMode) String() string { return enumName(networkPayModeNames, m, "networkpaymode") }
 
 // AutoRenew is a prepaid instance's renewal setting.
 type AutoRenew int
@@ -125,17 +111,9 @@ const (
 )
 
 // String names the setting.
-func (a AutoRenew) String() string {
-	switch a {
-	case RenewManually:
-		return "manual"
-	case RenewAuto:
-		return "auto"
-	case RenewNever:
-		return "never"
-	}
-	return "autorenew(" + strconv.Itoa(int(a)) + ")"
-}
+var autoRenewNames = map[AutoRenew]string{RenewManually: "manual", RenewAuto: "auto", RenewNever: "never"}
+
+func (a AutoRenew) String() string { return enumName(autoRenewNames, a, "autorenew") }
 
 // DiskType is a disk's medium.
 type DiskType int
@@ -332,38 +310,27 @@ func (o *InstanceListOptions) copy() InstanceListOptions {
 	return *o
 }
 
+func (s *InstancesService) lister(opts *InstanceListOptions) lister[Instance] {
+	o := opts.copy()
+	return lister[Instance]{
+		arg: "InstanceIDs", ids: o.InstanceIDs, per: maxDescribeIDs, opts: o.ListOptions,
+		key: func(in Instance) string { return in.ID },
+		fetch: func(ctx context.Context, ids []string, off, lim int) (page[Instance], *Response, error) {
+			c := o
+			c.InstanceIDs, c.Offset, c.Limit = ids, off, lim
+			return s.page(ctx, c)
+		},
+	}
+}
+
 // List returns one page of the instances matching opts (nil for all), and
-// the total number of matches in Response.TotalCount.
+// the total number of matches in Response.TotalCount. More than 100
+// InstanceIDs are sent in several calls and merged.
 //
 // It calls the DescribeInstances action. API docs:
 // https://cloud.tencent.com/document/api/213/831
 func (s *InstancesService) List(ctx context.Context, opts *InstanceListOptions) ([]Instance, *Response, error) {
-	o := opts.copy()
-	if err := o.ListOptions.validate(); err != nil {
-		return nil, nil, err
-	}
-	if len(o.InstanceIDs) <= maxDescribeIDs {
-		p, resp, err := s.page(ctx, o)
-		return p.items, resp, err
-	}
-	// More ids than one call takes: a call per chunk, merged. Paging
-	// across chunks would not mean what the caller asked, so refuse it.
-	if o.Offset != 0 || o.Limit != 0 && o.Limit < len(o.InstanceIDs) {
-		return nil, nil, &ArgError{Arg: "InstanceIDs", Reason: fmt.Sprintf("%d ids take several calls: use Offset 0 and no Limit, or All", len(o.InstanceIDs))}
-	}
-	var all []Instance
-	resp := &Response{}
-	for ids := range chunks(o.InstanceIDs, maxDescribeIDs) {
-		c := o
-		c.InstanceIDs, c.Limit = ids, maxDescribeIDs
-		p, r, err := s.page(ctx, c)
-		if err != nil {
-			return nil, r, err
-		}
-		all = append(all, p.items...)
-		resp.HTTPResponse, resp.Attempts, resp.TotalCount = r.HTTPResponse, resp.Attempts+r.Attempts, resp.TotalCount+p.total
-	}
-	return all, resp, nil
+	return s.lister(opts).list(ctx)
 }
 
 // All returns an iterator over every instance matching opts (nil for all),
@@ -374,49 +341,7 @@ func (s *InstancesService) List(ctx context.Context, opts *InstanceListOptions) 
 //
 // It calls the DescribeInstances action.
 func (s *InstancesService) All(ctx context.Context, opts *InstanceListOptions) iter.Seq2[Instance, error] {
-	o := opts.copy()
-	if err := o.ListOptions.validate(); err != nil {
-		return errSeq[Instance](err)
-	}
-	return func(yield func(Instance, error) bool) {
-		for ids := range chunks(o.InstanceIDs, maxDescribeIDs) {
-			c := o
-			c.InstanceIDs = ids
-			fetch := func(ctx context.Context, off, lim int) (page[Instance], error) {
-				c.Offset, c.Limit = off, lim
-				p, _, err := s.page(ctx, c)
-				return p, err
-			}
-			for in, err := range walk(ctx, o.Offset, o.Limit, func(in Instance) string { return in.ID }, fetch) {
-				if !yield(in, err) || err != nil {
-					return
-				}
-			}
-		}
-	}
-}
-
-// chunks splits ids into lists of at most n; an empty list gives one empty
-// chunk, so that a call without ids is made once.
-func chunks[T any](ids []T, n int) iter.Seq[[]T] {
-	return func(yield func([]T) bool) {
-		if len(ids) == 0 {
-			yield(nil)
-			return
-		}
-		for i := 0; i < len(ids); i += n {
-			if !yield(ids[i:min(i+n, len(ids))]) {
-				return
-			}
-		}
-	}
-}
-
-func errSeq[T any](err error) iter.Seq2[T, error] {
-	return func(yield func(T, error) bool) {
-		var zero T
-		yield(zero, err)
-	}
+	return s.lister(opts).all(ctx)
 }
 
 // Get returns one instance. It returns an error matching [ErrNotFound] when
@@ -557,19 +482,9 @@ const (
 )
 
 // String names the image type.
-func (t ImageType) String() string {
-	switch t {
-	case ImagePrivate:
-		return "private"
-	case ImagePublic:
-		return "public"
-	case ImageMarket:
-		return "marketplace"
-	case ImageShared:
-		return "shared"
-	}
-	return "imagetype(" + strconv.Itoa(int(t)) + ")"
-}
+var imageTypeNames = map[ImageType]string{ImagePrivate: "private", ImagePublic: "public", ImageMarket: "marketplace", ImageShared: "shared"}
+
+func (t ImageType) String() string { return enumName(imageTypeNames, t, "imagetype") }
 
 // InstanceCreateRequest creates postpaid (hourly) instances.
 type InstanceCreateRequest struct {

@@ -83,6 +83,95 @@ func walk[T any](ctx context.Context, offset, limit int, key func(T) string, fet
 	}
 }
 
+// lister serves List and All for one list action whose id filter takes at
+// most per ids a call (0: no limit). fetch gets one page for a chunk of ids.
+type lister[T any] struct {
+	arg   string // the ids option, for errors
+	ids   []string
+	per   int
+	opts  ListOptions
+	key   func(T) string
+	fetch func(ctx context.Context, ids []string, offset, limit int) (page[T], *Response, error)
+}
+
+func (l lister[T]) chunkSize() int {
+	if l.per > 0 {
+		return l.per
+	}
+	return max(1, len(l.ids))
+}
+
+// list returns one page. More ids than one call takes are sent in calls
+// of at most per ids, merged; paging across chunks would not mean what the
+// caller asked, so it needs Offset 0 and a Limit no smaller than the list.
+func (l lister[T]) list(ctx context.Context) ([]T, *Response, error) {
+	if err := l.opts.validate(); err != nil {
+		return nil, nil, err
+	}
+	if len(l.ids) <= l.chunkSize() {
+		p, resp, err := l.fetch(ctx, l.ids, l.opts.Offset, l.opts.Limit)
+		return p.items, resp, err
+	}
+	if l.opts.Offset != 0 || l.opts.Limit != 0 && l.opts.Limit < len(l.ids) {
+		return nil, nil, &ArgError{Arg: l.arg, Reason: fmt.Sprintf("%d ids take several calls: use Offset 0 and no Limit, or All", len(l.ids))}
+	}
+	var all []T
+	resp := &Response{}
+	for ids := range chunks(l.ids, l.chunkSize()) {
+		p, r, err := l.fetch(ctx, ids, 0, MaxPageSize)
+		if err != nil {
+			return nil, r, err
+		}
+		all = append(all, p.items...)
+		resp.HTTPResponse, resp.Attempts, resp.TotalCount = r.HTTPResponse, resp.Attempts+r.Attempts, resp.TotalCount+p.total
+	}
+	return all, resp, nil
+}
+
+// all returns an iterator over every match, chunk after chunk, each walked
+// lazily from the caller's offset.
+func (l lister[T]) all(ctx context.Context) iter.Seq2[T, error] {
+	if err := l.opts.validate(); err != nil {
+		return errSeq[T](err)
+	}
+	return func(yield func(T, error) bool) {
+		for ids := range chunks(l.ids, l.chunkSize()) {
+			fetch := func(ctx context.Context, off, lim int) (page[T], error) {
+				p, _, err := l.fetch(ctx, ids, off, lim)
+				return p, err
+			}
+			for it, err := range walk(ctx, l.opts.Offset, l.opts.Limit, l.key, fetch) {
+				if !yield(it, err) || err != nil {
+					return
+				}
+			}
+		}
+	}
+}
+
+// chunks splits ids into lists of at most n; an empty list gives one empty
+// chunk, so that a call without ids is made once.
+func chunks[T any](ids []T, n int) iter.Seq[[]T] {
+	return func(yield func([]T) bool) {
+		if len(ids) == 0 {
+			yield(nil)
+			return
+		}
+		for i := 0; i < len(ids); i += n {
+			if !yield(ids[i:min(i+n, len(ids))]) {
+				return
+			}
+		}
+	}
+}
+
+func errSeq[T any](err error) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		yield(zero, err)
+	}
+}
+
 // Polling of waiters: capped exponential backoff with full jitter.
 const (
 	waitBase = 500 * time.Millisecond

@@ -95,17 +95,24 @@ func (o *SecurityGroupListOptions) copy() SecurityGroupListOptions {
 	return *o
 }
 
+func (s *SecurityGroupsService) lister(opts *SecurityGroupListOptions) lister[SecurityGroup] {
+	o := opts.copy()
+	return lister[SecurityGroup]{
+		opts: o.ListOptions, key: func(g SecurityGroup) string { return g.ID },
+		fetch: func(ctx context.Context, _ []string, off, lim int) (page[SecurityGroup], *Response, error) {
+			c := o
+			c.Offset, c.Limit = off, lim
+			return s.page(ctx, c)
+		},
+	}
+}
+
 // List returns one page of the security groups matching opts (nil for
 // all), and the total in Response.TotalCount.
 //
 // It calls the DescribeSecurityGroupEx action.
 func (s *SecurityGroupsService) List(ctx context.Context, opts *SecurityGroupListOptions) ([]SecurityGroup, *Response, error) {
-	o := opts.copy()
-	if err := o.ListOptions.validate(); err != nil {
-		return nil, nil, err
-	}
-	p, resp, err := s.page(ctx, o)
-	return p.items, resp, err
+	return s.lister(opts).list(ctx)
 }
 
 // All returns an iterator over every security group matching opts; see
@@ -113,17 +120,7 @@ func (s *SecurityGroupsService) List(ctx context.Context, opts *SecurityGroupLis
 //
 // It calls the DescribeSecurityGroupEx action.
 func (s *SecurityGroupsService) All(ctx context.Context, opts *SecurityGroupListOptions) iter.Seq2[SecurityGroup, error] {
-	o := opts.copy()
-	if err := o.ListOptions.validate(); err != nil {
-		return errSeq[SecurityGroup](err)
-	}
-	return walk(ctx, o.Offset, o.Limit, func(g SecurityGroup) string { return g.ID },
-		func(ctx context.Context, off, lim int) (page[SecurityGroup], error) {
-			c := o
-			c.Offset, c.Limit = off, lim
-			p, _, err := s.page(ctx, c)
-			return p, err
-		})
+	return s.lister(opts).all(ctx)
 }
 
 // Get returns one security group; an error matching [ErrNotFound] when
@@ -521,6 +518,19 @@ func (s *SecurityGroupsService) instancesPage(ctx context.Context, id string, o 
 	return page[string]{ids, int(out.TotalCount)}, resp, nil
 }
 
+func (s *SecurityGroupsService) instancesLister(id string, opts *ListOptions) lister[string] {
+	var o ListOptions
+	if opts != nil {
+		o = *opts
+	}
+	return lister[string]{
+		opts: o, key: func(s string) string { return s },
+		fetch: func(ctx context.Context, _ []string, off, lim int) (page[string], *Response, error) {
+			return s.instancesPage(ctx, id, ListOptions{Offset: off, Limit: lim})
+		},
+	}
+}
+
 // ListInstances returns one page of the ids of the instances associated
 // with a group, and the total in Response.TotalCount.
 //
@@ -529,15 +539,7 @@ func (s *SecurityGroupsService) ListInstances(ctx context.Context, id string, op
 	if err := checkID("id", id); err != nil {
 		return nil, nil, err
 	}
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
-	if err := o.validate(); err != nil {
-		return nil, nil, err
-	}
-	p, resp, err := s.instancesPage(ctx, id, o)
-	return p.items, resp, err
+	return s.instancesLister(id, opts).list(ctx)
 }
 
 // AllInstances returns an iterator over the ids of every instance
@@ -545,21 +547,10 @@ func (s *SecurityGroupsService) ListInstances(ctx context.Context, id string, op
 //
 // It calls the DescribeInstancesOfSecurityGroup action.
 func (s *SecurityGroupsService) AllInstances(ctx context.Context, id string, opts *ListOptions) iter.Seq2[string, error] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
 	if err := checkID("id", id); err != nil {
 		return errSeq[string](err)
 	}
-	if err := o.validate(); err != nil {
-		return errSeq[string](err)
-	}
-	return walk(ctx, o.Offset, o.Limit, func(s string) string { return s },
-		func(ctx context.Context, off, lim int) (page[string], error) {
-			p, _, err := s.instancesPage(ctx, id, ListOptions{Offset: off, Limit: lim})
-			return p, err
-		})
+	return s.instancesLister(id, opts).all(ctx)
 }
 
 // InstanceGroups sets the security groups of one instance, in evaluation

@@ -192,6 +192,16 @@ func (rg *region) eip(id string) (*eip, *apiError) {
 	return e, nil
 }
 
+// eipOf returns the EIP bound to an instance, if any.
+func (rg *region) eipOf(instanceID string) *eip {
+	for _, e := range rg.eips {
+		if e.instanceID == instanceID {
+			return e
+		}
+	}
+	return nil
+}
+
 func (s *Server) deleteEip(r *request) (map[string]any, *apiError) {
 	q := r.p()
 	ids := q.ids("eipIds", true, 0)
@@ -263,10 +273,8 @@ func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
 	if in.status != stRunning {
 		return nil, statusErr(in, stRunning)
 	}
-	for _, other := range rg.eips {
-		if other.instanceID == in.id {
-			return nil, errf(5100, "instance %s already has EIP %s", in.id, other.id)
-		}
+	if other := rg.eipOf(in.id); other != nil {
+		return nil, errf(5100, "instance %s already has EIP %s", in.id, other.id)
 	}
 	// Binding releases the instance's ordinary public IP.
 	in.wanIPs = []string{e.ip}
@@ -329,10 +337,8 @@ func (s *Server) transformWanIPToEip(r *request) (map[string]any, *apiError) {
 	if in == nil {
 		return nil, notFound("instance", instID)
 	}
-	for _, e := range rg.eips {
-		if e.instanceID == in.id {
-			return nil, errf(5100, "instance %s already has EIP %s", in.id, e.id)
-		}
+	if other := rg.eipOf(in.id); other != nil {
+		return nil, errf(5100, "instance %s already has EIP %s", in.id, other.id)
 	}
 	if len(in.wanIPs) == 0 {
 		return nil, errf(5100, "instance %s has no public IP", in.id)

@@ -1,12 +1,15 @@
 package emulator
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/qcloud-legacy/cvm"
 )
 
 // p reads an action's parameters, collecting the first validation error.
@@ -190,41 +193,16 @@ func pageOf[T any](all []T, offset, limit int) []T {
 	return all[offset:end]
 }
 
-// checkPassword applies the documented rules: Linux 8 to 16 characters of
-// at least two classes, Windows 12 to 16 of at least three; classes are
-// lower case, upper case, digits and the specials ()`~!@#$%^&*-+=|{}[]:;',.?/
+// checkPassword applies the documented password rules, which the SDK
+// implements in cvm.CheckPassword: Linux 8 to 16 characters of at least two
+// classes, Windows 12 to 16 of at least three.
 func checkPassword(pw string, windows bool) *apiError {
-	const specials = "()`~!@#$%^&*-+=|{}[]:;',.?/"
-	classes := [4]bool{}
-	for _, r := range pw {
-		switch {
-		case 'a' <= r && r <= 'z':
-			classes[0] = true
-		case 'A' <= r && r <= 'Z':
-			classes[1] = true
-		case '0' <= r && r <= '9':
-			classes[2] = true
-		case strings.ContainsRune(specials, r):
-			classes[3] = true
-		default:
-			return pwErr("password has a character outside letters, digits and %s", specials)
+	if err := cvm.CheckPassword(pw, windows); err != nil {
+		var argErr *cvm.ArgError
+		if errors.As(err, &argErr) {
+			return pwErr("password %s", argErr.Reason)
 		}
-	}
-	n := 0
-	for _, c := range classes {
-		if c {
-			n++
-		}
-	}
-	lo, need := 8, 2
-	if windows {
-		lo, need = 12, 3
-	}
-	if l := len(pw); l < lo || l > 16 {
-		return pwErr("password must be %d to 16 characters, got %d", lo, l)
-	}
-	if n < need {
-		return pwErr("password must mix at least %d of: lower case, upper case, digits, specials", need)
+		return pwErr("%v", err)
 	}
 	return nil
 }

@@ -71,6 +71,15 @@ func init() {
 	})
 }
 
+// groupParam reads the required sgId and finds the group.
+func (r *request) groupParam(q *p) (*securityGroup, *apiError) {
+	id := q.str("sgId", true)
+	if q.err != nil {
+		return nil, q.err
+	}
+	return r.region.group(id)
+}
+
 func (rg *region) group(id string) (*securityGroup, *apiError) {
 	g, ok := rg.sgs[id]
 	if !ok {
@@ -215,14 +224,11 @@ func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 
 func (s *Server) modifySecurityGroupAttributes(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	id := q.str("sgId", true)
-	if q.err != nil {
-		return nil, q.err
-	}
-	g, err := r.region.group(id)
+	g, err := r.groupParam(q)
 	if err != nil {
 		return nil, err
 	}
+	id := g.id
 	if g.isDefault {
 		return nil, sgErr(5100, 7006, "系统默认安全组禁止修改: %s is the default security group", id)
 	}
@@ -248,15 +254,12 @@ func (s *Server) modifySecurityGroupAttributes(r *request) (map[string]any, *api
 
 func (s *Server) deleteSecurityGroup(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	id := q.str("sgId", true)
-	if q.err != nil {
-		return nil, q.err
-	}
 	rg := r.region
-	g, err := rg.group(id)
+	g, err := r.groupParam(q)
 	if err != nil {
 		return nil, err
 	}
+	id := g.id
 	if g.isDefault {
 		return nil, sgErr(5100, 7006, "系统默认安全组禁止删除: %s is the default security group", id)
 	}
@@ -288,11 +291,7 @@ func rulesJSON(rs []rule) []map[string]any {
 
 func (s *Server) describeSecurityGroupPolicys(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	id := q.str("sgId", true)
-	if q.err != nil {
-		return nil, q.err
-	}
-	g, err := r.region.group(id)
+	g, err := r.groupParam(q)
 	if err != nil {
 		return nil, err
 	}
@@ -383,15 +382,12 @@ func (s *Server) parseRules(rg *region, vs []url.Values) ([]rule, *apiError) {
 
 func (s *Server) modifySecurityGroupPolicys(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	id := q.str("sgId", true)
-	if q.err != nil {
-		return nil, q.err
-	}
 	rg := r.region
-	g, err := rg.group(id)
+	g, err := r.groupParam(q)
 	if err != nil {
 		return nil, err
 	}
+	id := g.id
 	if g.isDefault {
 		return nil, sgErr(5100, 7006, "系统默认安全组禁止修改: %s is the default security group", id)
 	}
