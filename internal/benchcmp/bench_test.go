@@ -121,6 +121,26 @@ func BenchmarkDescribeInstances100(b *testing.B) {
 			}
 		}
 	})
+	b.Run("this-sdk-typed-List", func(b *testing.B) {
+		body := legacyBody(100)
+		c, err := cvm.NewClient(cvm.Config{
+			SecretID: "AKIDbench", SecretKey: "benchkey", Region: "gz",
+			HTTPClient: &http.Client{Transport: memTransport{body}},
+			RateLimit:  cvm.RateLimit{Disabled: true},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		opts := &cvm.InstanceListOptions{InstanceIDs: ids(100), ListOptions: cvm.ListOptions{Limit: 100}}
+		ctx := context.Background()
+		b.ReportAllocs()
+		for range b.N {
+			list, _, err := c.Instances.List(ctx, opts)
+			if err != nil || len(list) != 100 {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("tencentcloud-sdk-go", func(b *testing.B) {
 		body := v3Body(100)
 		cred := common.NewCredential("AKIDbench", "benchkey")
