@@ -574,7 +574,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values) (hr *http.
 	if hr != nil {
 		// The request handed back in Response.HTTPResponse must not carry
 		// the signed query or a way to replay the signed form.
-		hr.Request = scrubbed(hr.Request, base)
+		hr.Request = scrubbed(hr.Request)
 	}
 	if err != nil {
 		// A GET's URL carries the signature and the key id; net/http
@@ -593,15 +593,20 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values) (hr *http.
 	return hr, body, true, nil
 }
 
-// scrubbed returns a copy of req without its query, body or GetBody.
-func scrubbed(req *http.Request, base string) *http.Request {
+// scrubbed returns a shallow copy of req without its query, body or
+// GetBody.
+func scrubbed(req *http.Request) *http.Request {
 	if req == nil {
 		return nil
 	}
-	r := req.Clone(req.Context())
-	r.URL, _ = url.Parse(base)
+	r := *req
+	if req.URL != nil {
+		u := *req.URL
+		u.RawQuery, u.ForceQuery = "", false
+		r.URL = &u
+	}
 	r.Body, r.GetBody, r.Form, r.PostForm = nil, nil, nil, nil
-	return r
+	return &r
 }
 
 // errBodyTooLarge is the cause of a ResponseError for an oversized answer.

@@ -74,14 +74,11 @@ func TestLoadOneClientThousandGoroutines(t *testing.T) {
 	cfg.RateLimit = rl
 	c, err := cvm.NewClient(cfg)
 	require.NoError(t, err)
-	ids := make([]string, 0, 50)
-	for _, in := range srv.Instances("") {
-		ids = append(ids, in.ID)
-	}
 
-	round := func() (errs []error) {
+	round := func() []error {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
+		var errs []error
 		var mu sync.Mutex
 		var wg sync.WaitGroup
 		for g := range goroutines {
@@ -109,6 +106,8 @@ func TestLoadOneClientThousandGoroutines(t *testing.T) {
 			}()
 		}
 		wg.Wait()
+		mu.Lock()
+		defer mu.Unlock()
 		return errs
 	}
 

@@ -2,7 +2,6 @@ package emulator
 
 import (
 	"errors"
-	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
@@ -212,5 +211,3 @@ func pwErr(format string, args ...any) *apiError {
 	e.codeDesc = "InvalidParameter.PasswordNotConformSpecs"
 	return e
 }
-
-func idList(ids []string) string { return fmt.Sprintf("%v", ids) }
