@@ -241,6 +241,9 @@ func TestRouting(t *testing.T) {
 	assert.Equal(t, 4000, code(out), "unknown region")
 	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Region": {"ap-guangzhou"}}})
 	assert.Equal(t, 0, code(out), "long region names")
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeInstances"}, "Version": {"2017-03-12"}}})
+	assert.Equal(t, 4000, code(out), "the newer contract is refused plainly")
+	assert.Contains(t, out["message"], "Version=2017-03-12")
 }
 
 func TestMethodsDoNotMix(t *testing.T) {

@@ -268,6 +268,12 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 	if action == "" {
 		return "", regionCode, nil, invalid("missing parameter Action")
 	}
+	if v := params.Get("Version"); v != "" {
+		// With Version the real service switches to the newer contract
+		// (capitalised parameters, a Response envelope), which the emulator
+		// does not serve; the spec allows refusing it.
+		return action, regionCode, nil, invalid("Version=%s selects the newer API contract, which this emulator does not serve; legacy actions take no Version", v)
+	}
 	h, ok := handlers[action]
 	if !ok {
 		return action, regionCode, nil, invalid("unknown action %s", action)
