@@ -2,15 +2,21 @@
 // https://<module>.api.qcloud.com/v2/index.php): instances, images, security
 // groups, elastic IPs and zones.
 //
-// Create a [Client] from a [Config] and call its services:
+// Create a [Client] from a [Config] and call its services,
+// [Client.Instances], [Client.Images], [Client.SecurityGroups], [Client.EIPs]
+// and [Client.Zones]:
 //
 //	cfg, err := cvm.ConfigFromEnv()
 //	if err != nil { ... }
 //	client, err := cvm.NewClient(cfg)
 //	if err != nil { ... }
-//	zones, _, err := client.Zones.List(ctx)
+//	ids, _, err := client.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+//		ZoneID: 100003, CPU: 2, MemoryGB: 4, ImageID: "img-31tjrtph",
+//	})
+//	err = client.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...)
 //
-// Actions that no service wraps go through [Client.Do], which signs, paces,
+// Each method's documentation names the legacy action it calls. Actions
+// that no service wraps go through [Client.Do], which signs, paces,
 // retries and decodes like every typed method.
 //
 // Package [github.com/qcloud-legacy/cvm/cvmtest] runs an in-process emulator of
@@ -25,6 +31,22 @@
 // credentials add a [Config.Token]. [ConfigFromEnv] reads the environment
 // variables and the profile file of Tencent's tools. The SecretKey, the Token
 // and request signatures never appear in logs, errors or a printed Config.
+//
+// # Pagination
+//
+// List methods return one page and the total number of matches in
+// [Response].TotalCount; [ListOptions] sets Offset and Limit (at most 100).
+// All methods return an iterator over every match, fetching pages as the
+// loop goes:
+//
+//	for in, err := range client.Instances.All(ctx, nil) {
+//		if err != nil { ... }
+//	}
+//
+// Nothing is fetched until the loop starts, the options are copied and
+// never changed, each range starts over from the options' offset, and the
+// walk stops on an empty or short page, at the total, or with an error for
+// a page that repeats the previous one.
 //
 // # Errors
 //
