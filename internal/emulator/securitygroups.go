@@ -80,6 +80,16 @@ func (r *request) groupParam(q *p) (*securityGroup, *apiError) {
 	return r.region.group(id)
 }
 
+// refuseDefault answers 7006 when g is the system's default group, which
+// may be neither changed nor deleted.
+func (g *securityGroup) refuseDefault(verb string) *apiError {
+	if !g.isDefault {
+		return nil
+	}
+	word := map[string]string{"delete": "删除", "change": "修改"}[verb]
+	return sgErr(5100, 7006, "系统默认安全组禁止%s: cannot %s %s, the default security group", word, verb, g.id)
+}
+
 func (rg *region) group(id string) (*securityGroup, *apiError) {
 	g, ok := rg.sgs[id]
 	if !ok {
@@ -228,9 +238,8 @@ func (s *Server) modifySecurityGroupAttributes(r *request) (map[string]any, *api
 	if err != nil {
 		return nil, err
 	}
-	id := g.id
-	if g.isDefault {
-		return nil, sgErr(5100, 7006, "系统默认安全组禁止修改: %s is the default security group", id)
+	if err := g.refuseDefault("change"); err != nil {
+		return nil, err
 	}
 	if q.has("sgName") {
 		name := q.str("sgName", false)
@@ -260,8 +269,8 @@ func (s *Server) deleteSecurityGroup(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	id := g.id
-	if g.isDefault {
-		return nil, sgErr(5100, 7006, "系统默认安全组禁止删除: %s is the default security group", id)
+	if err := g.refuseDefault("delete"); err != nil {
+		return nil, err
 	}
 	if refs := rg.referrers(g); len(refs) > 0 {
 		return nil, sgErr(5100, 7000, "security group %s is referenced by the rules of %s", id, strings.Join(refs, ", "))
@@ -387,9 +396,8 @@ func (s *Server) modifySecurityGroupPolicys(r *request) (map[string]any, *apiErr
 	if err != nil {
 		return nil, err
 	}
-	id := g.id
-	if g.isDefault {
-		return nil, sgErr(5100, 7006, "系统默认安全组禁止修改: %s is the default security group", id)
+	if err := g.refuseDefault("change"); err != nil {
+		return nil, err
 	}
 	// Both lists replace the current rules; an invalid rule rejects the
 	// whole call and changes nothing.
@@ -424,8 +432,8 @@ func (s *Server) lockedGroup(r *request, q *p) (*securityGroup, string, *apiErro
 	if locked && version != g.version {
 		return nil, "", sgErr(5100, 7000, "the rules of %s are at version %d, not %d; describe them again", id, g.version, version)
 	}
-	if g.isDefault {
-		return nil, "", sgErr(5100, 7006, "系统默认安全组禁止修改: %s is the default security group", id)
+	if err := g.refuseDefault("change"); err != nil {
+		return nil, "", err
 	}
 	return g, dir, nil
 }
