@@ -418,46 +418,61 @@ func (s *InstancesService) WaitStatus(ctx context.Context, status InstanceStatus
 	})
 }
 
-// Password rules of the API: Linux 8 to 16 characters of at least two
-// classes, Windows 12 to 16 of at least three. Classes are lower case,
-// upper case, digits and these specials.
+// Password rules of the API. Linux: 8 to 16 characters and at least two of
+// letters (upper and lower case count as one class), digits and
+// passwordSpecials. Windows: 12 to 16 characters and at least three of lower
+// case, upper case, digits and the same specials without "|".
 const passwordSpecials = "()`~!@#$%^&*-+=|{}[]:;',.?/"
 
 // CheckPassword reports whether a password meets the API's rules for Linux
-// (windows false) or Windows instances.
+// (windows false) or Windows instances:
+//
+//   - Linux: 8 to 16 characters, mixing at least two of letters, digits and
+//     the specials ()`~!@#$%^&*-+=|{}[]:;',.?/ (upper and lower case
+//     letters are one class);
+//   - Windows: 12 to 16 characters, mixing at least three of lower case,
+//     upper case, digits and the same specials except "|".
 func CheckPassword(password string, windows bool) error {
-	classes := [4]bool{}
+	var lower, upper, digit, special bool
 	for _, r := range password {
 		switch {
 		case 'a' <= r && r <= 'z':
-			classes[0] = true
+			lower = true
 		case 'A' <= r && r <= 'Z':
-			classes[1] = true
+			upper = true
 		case '0' <= r && r <= '9':
-			classes[2] = true
+			digit = true
+		case r == '|' && windows:
+			return &ArgError{Arg: "Password", Reason: `may not contain "|" on Windows`}
 		case strings.ContainsRune(passwordSpecials, r):
-			classes[3] = true
+			special = true
 		default:
 			return &ArgError{Arg: "Password", Reason: "may hold only letters, digits and " + passwordSpecials}
 		}
 	}
-	n := 0
-	for _, c := range classes {
-		if c {
-			n++
-		}
-	}
-	lo, need := 8, 2
+	lo := 8
 	if windows {
-		lo, need = 12, 3
+		lo = 12
 	}
 	if l := len(password); l < lo || l > 16 {
 		return &ArgError{Arg: "Password", Reason: fmt.Sprintf("must be %d to 16 characters, got %d", lo, l)}
 	}
-	if n < need {
-		return &ArgError{Arg: "Password", Reason: fmt.Sprintf("must mix at least %d of lower case, upper case, digits and specials", need)}
+	classes := btoi(digit) + btoi(special)
+	if windows {
+		if classes += btoi(lower) + btoi(upper); classes < 3 {
+			return &ArgError{Arg: "Password", Reason: "must mix at least 3 of lower case, upper case, digits and specials"}
+		}
+	} else if classes += btoi(lower || upper); classes < 2 {
+		return &ArgError{Arg: "Password", Reason: "must mix at least 2 of letters, digits and specials"}
 	}
 	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // BandwidthType is how public bandwidth is billed.

@@ -37,6 +37,10 @@ func CanonicalKey(key string) string {
 // "&". Keys are canonicalised with [CanonicalKey] and sorted byte-wise; values
 // are raw, not URL-encoded.
 //
+// With POST, a parameter whose value starts with "@" is sent but not signed:
+// the API reserves such values for file uploads and leaves them out of the
+// string it verifies, as Tencent's own SDKs do. Passwords may start with "@".
+//
 // When a key carries several values the last one is used, as the PHP server
 // does with a repeated form field.
 func StringToSign(method, host, path string, params url.Values) string {
@@ -67,20 +71,27 @@ func canonicalPairs(params url.Values) []pair {
 }
 
 func stringToSign(method, host, path string, ps []pair) string {
+	method = strings.ToUpper(method)
+	post := method == "POST"
 	n := len(method) + len(host) + len(path) + 1
 	for _, p := range ps {
 		n += len(p.key) + len(p.value) + 2
 	}
 	var b strings.Builder
 	b.Grow(n)
-	b.WriteString(strings.ToUpper(method))
+	b.WriteString(method)
 	b.WriteString(host)
 	b.WriteString(path)
 	b.WriteByte('?')
-	for i, p := range ps {
-		if i > 0 {
+	first := true
+	for _, p := range ps {
+		if post && strings.HasPrefix(p.value, "@") {
+			continue
+		}
+		if !first {
 			b.WriteByte('&')
 		}
+		first = false
 		b.WriteString(p.key)
 		b.WriteByte('=')
 		b.WriteString(p.value)

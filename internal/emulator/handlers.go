@@ -45,3 +45,15 @@ var (
 	// Documented on both hosts (spec §1.2); served on both.
 	onCVMAndTrade = []string{"cvm", "trade"}
 )
+
+// knownModules are the module hosts the gateway serves (spec §1.2: the five
+// CVM families plus the other services Tencent's legacy SDKs name). A
+// request to a known module that does not serve the action gets 6100; to
+// any other *.api.qcloud.com name, 4000 (spec §12).
+var knownModules = map[string]bool{
+	"cvm": true, "image": true, "dfw": true, "eip": true, "trade": true, "account": true,
+	"vpc": true, "sts": true, "cdb": true, "lb": true, "cbs": true, "snapshot": true,
+	"scaling": true, "monitor": true, "cdn": true, "vod": true, "ccs": true, "redis": true,
+	"bm": true, "bmeip": true, "bmvpc": true, "csec": true, "sec": true, "cmq": true,
+	"wenzhi": true, "scf": true, "tdsql": true, "live": true, "cns": true, "yunsou": true,
+}

@@ -71,6 +71,10 @@ func TestLegacyNodeSDK(t *testing.T) {
 	assert.Equal(t, "node sdk 实例", set[0].(map[string]any)["instanceName"], "UTF-8 values signed raw")
 	assert.Equal(t, 0, code(got["sg"]), "%v", got["sg"])
 	assert.Equal(t, 5400, code(got["stop-bad"]), "%v", got["stop-bad"])
+	assert.Equal(t, 0, code(got["special"]), "%v", got["special"])
+	for _, name := range []string{"reset-at-post", "reset-at-get", "reset-at-post-sha256"} {
+		assert.Equal(t, 0, code(got[name]), "%s: %v", name, got[name])
+	}
 	assert.Equal(t, 4100, code(got["bad-key"]))
 	assert.Equal(t, "AuthFailure", got["bad-key"]["codeDesc"])
 	assert.Equal(t, 4000, code(got["bad-region"]))

@@ -1,14 +1,12 @@
 package emulator
 
 import (
-	"errors"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 
-	"github.com/qcloud-legacy/cvm"
 )
 
 // p reads an action's parameters, collecting the first validation error.
@@ -192,20 +190,62 @@ func pageOf[T any](all []T, offset, limit int) []T {
 	return all[offset:end]
 }
 
-// checkPassword applies the documented password rules, which the SDK
-// implements in cvm.CheckPassword: Linux 8 to 16 characters of at least two
-// classes, Windows 12 to 16 of at least three.
+// Password rules (spec §12, from the RunInstancesHour and
+// ResetInstancePassword pages). Linux: 8 to 16 characters and at least two
+// of: letters (upper and lower case together are one class), digits,
+// specials. Windows: 12 to 16 characters and at least three of: lower case,
+// upper case, digits, specials, where "|" is not a special.
+const (
+	linuxSpecials   = "()`~!@#$%^&*-+=|{}[]:;',.?/"
+	windowsSpecials = "()`~!@#$%^&*-+={}[]:;',.?/"
+)
+
+// checkPassword applies the documented password rules; a refusal is 4000
+// InvalidParameter.PasswordNotConformSpecs.
 func checkPassword(pw string, windows bool) *apiError {
-	if err := cvm.CheckPassword(pw, windows); err != nil {
-		var argErr *cvm.ArgError
-		if errors.As(err, &argErr) {
-			return pwErr("password %s", argErr.Reason)
+	specials, lo, need := linuxSpecials, 8, 2
+	if windows {
+		specials, lo, need = windowsSpecials, 12, 3
+	}
+	var lower, upper, digit, special bool
+	n := 0
+	for _, c := range pw {
+		n++
+		switch {
+		case 'a' <= c && c <= 'z':
+			lower = true
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		case '0' <= c && c <= '9':
+			digit = true
+		case strings.ContainsRune(specials, c):
+			special = true
+		default:
+			return pwErr("password may not contain %q", c)
 		}
-		return pwErr("%v", err)
+	}
+	if n < lo || n > 16 {
+		return pwErr("password must be %d to 16 characters, got %d", lo, n)
+	}
+	classes := 0
+	count := func(b bool) {
+		if b {
+			classes++
+		}
+	}
+	if windows {
+		count(lower)
+		count(upper)
+	} else {
+		count(lower || upper)
+	}
+	count(digit)
+	count(special)
+	if classes < need {
+		return pwErr("password must mix at least %d kinds of characters", need)
 	}
 	return nil
 }
-
 func pwErr(format string, args ...any) *apiError {
 	e := invalid(format, args...)
 	e.codeDesc = "InvalidParameter.PasswordNotConformSpecs"

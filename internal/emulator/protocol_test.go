@@ -3,20 +3,23 @@ package emulator
 import (
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/qcloud-legacy/cvm"
 	"github.com/qcloud-legacy/cvm/internal/clock"
+	"github.com/qcloud-legacy/cvm/internal/spectest"
 )
 
 const (
@@ -89,7 +92,7 @@ func (h *harness) send(w wire) (int, map[string]any) {
 			alg = p.Get("SignatureMethod")
 		}
 		if _, ok := p["Signature"]; !ok {
-			p.Set("Signature", cvm.Sign(cvm.StringToSign(method, host, "/v2/index.php", p), key, alg))
+			p.Set("Signature", spectest.SignAlg(method, host, "/v2/index.php", p, key, alg))
 		}
 	}
 	var req *http.Request
@@ -197,30 +200,114 @@ func TestAuthFailures(t *testing.T) {
 	// The host signed must be the Host received, port included.
 	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {tid}, "Region": {"gz"},
 		"Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"424242"}}
-	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", "cvm.api.qcloud.com", "/v2/index.php", p), tkey, ""))
+	p.Set("Signature", spectest.Sign("POST", "cvm.api.qcloud.com", "/v2/index.php", p, tkey))
 	_, out := h.send(wire{params: p, host: "cvm.api.qcloud.com:443", raw: true})
 	assert.Equal(t, 4100, code(out), "signed without the port, sent with it")
 }
 
 func TestReplay(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, nil)
-	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"777"}}
-	_, out := h.send(wire{params: p})
+	h := newHarness(t, func(o *Options) { o.Keys["AKIDother"] = "other-key" })
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	zones := func(kv ...string) url.Values {
+		p := url.Values{"Action": {"DescribeAvailabilityZones"}}
+		for i := 0; i+1 < len(kv); i += 2 {
+			p.Set(kv[i], kv[i+1])
+		}
+		return p
+	}
+	_, out := h.send(wire{params: zones("Nonce", "777", "Timestamp", ts)})
 	assert.Equal(t, 0, code(out))
-	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"777"}}})
-	assert.Equal(t, 4500, code(out), "a Nonce seen before")
-	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"},
-		"Timestamp": {strconv.FormatInt(time.Now().Add(-time.Hour).Unix(), 10)}}})
-	assert.Equal(t, 4500, code(out), "a Timestamp an hour old")
-	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"},
-		"Timestamp": {strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)}}})
-	assert.Equal(t, 4500, code(out), "a Timestamp an hour ahead")
-	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"-1"}}})
+	_, out = h.send(wire{params: zones("Nonce", "777", "Timestamp", ts)})
+	assert.Equal(t, 4500, code(out), "the same Timestamp and Nonce again")
+	// §12: the Nonce alone is not unique; another second makes another
+	// request (the Node SDK draws Nonces from 0..65535).
+	prev := strconv.FormatInt(time.Now().Unix()-1, 10)
+	_, out = h.send(wire{params: zones("Nonce", "777", "Timestamp", prev)})
+	assert.Equal(t, 0, code(out), "the same Nonce with another Timestamp")
+	// Another key with the same pair is another request too.
+	_, out = h.send(wire{params: zones("Nonce", "777", "Timestamp", ts, "SecretId", "AKIDother"), key: "other-key"})
+	assert.Equal(t, 0, code(out), "another SecretId")
+	for _, c := range []struct {
+		off  time.Duration
+		code int
+	}{
+		{-3 * time.Hour, 4500}, {3 * time.Hour, 4500}, {-2*time.Hour - time.Minute, 4500},
+		{-time.Hour, 0}, {time.Hour, 0}, {-2*time.Hour + time.Minute, 0},
+	} {
+		_, out = h.send(wire{params: zones("Timestamp", strconv.FormatInt(time.Now().Add(c.off).Unix(), 10))})
+		assert.Equal(t, c.code, code(out), "a Timestamp %v off", c.off)
+	}
+	_, out = h.send(wire{params: zones("Nonce", "-1")})
 	assert.Equal(t, 4000, code(out))
-	// The largest Nonce the Python SDK draws is accepted.
-	_, out = h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "Nonce": {"9223372036854775807"}}})
+	// The Node SDK's Nonce can be 0; the largest the Python SDK draws is
+	// 2^63-1.
+	_, out = h.send(wire{params: zones("Nonce", "0")})
 	assert.Equal(t, 0, code(out))
+	_, out = h.send(wire{params: zones("Nonce", "9223372036854775807")})
+	assert.Equal(t, 0, code(out))
+}
+
+// TestReplayNodeSDKNonces sends 1,500 calls with the Node SDK's Nonces
+// (0..65535, drawn at random) over 1,500 seconds: none is a replay.
+func TestReplayNodeSDKNonces(t *testing.T) {
+	t.Parallel()
+	m := newReplayMemory(defaultReplayWindow, defaultReplayMax)
+	now := time.Unix(1700000000, 0)
+	rng := rand.New(rand.NewPCG(1, 2))
+	refused := 0
+	for i := range 1500 {
+		at := now.Add(time.Duration(i) * time.Second)
+		if m.check("AKIDnode", at.Unix(), uint64(rng.IntN(65536)), at) != nil {
+			refused++
+		}
+	}
+	assert.Zero(t, refused)
+}
+
+// TestReplayMemoryBounded: what is remembered is a fixed-size key per
+// request, forgotten once its Timestamp leaves the window, and capped.
+func TestReplayMemoryBounded(t *testing.T) {
+	t.Parallel()
+	m := newReplayMemory(time.Hour, 1000)
+	start := time.Unix(1700000000, 0)
+	for i := range 600 {
+		at := start.Add(time.Duration(i) * time.Second)
+		require.Nil(t, m.check("AKID", at.Unix(), 1, at))
+	}
+	assert.Equal(t, 600, m.size())
+	// An hour and ten minutes later the first ten minutes have expired.
+	later := start.Add(70 * time.Minute)
+	require.Nil(t, m.check("AKID", later.Unix(), 1, later))
+	assert.Equal(t, 1, m.size(), "every triple older than the window is gone")
+	// The cap: at most 1,000 triples, the oldest seconds dropped first.
+	for i := range 5000 {
+		require.Nil(t, m.check("AKID", later.Unix(), uint64(i+2), later))
+	}
+	assert.LessOrEqual(t, m.size(), 1000)
+	// A replay inside the window is still caught for what is kept.
+	assert.NotNil(t, m.check("AKID", later.Unix(), 4999+2, later))
+	assert.Equal(t, int(unsafe.Sizeof(replayKey{})), 16, "a fixed-size key, no request bytes")
+}
+
+// TestReplayKeepsNoBody: 100 large signed requests leave no request memory
+// alive (the old memory pinned each request's whole body through its Nonce
+// string).
+func TestReplayKeepsNoBody(t *testing.T) {
+	h := newHarness(t, func(o *Options) { o.QuotasOff = true })
+	big := strings.Repeat("x", 1<<20)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 100 {
+		_, out := h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "pad": {big}}})
+		require.Equal(t, 0, code(out))
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	grew := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	assert.Less(t, grew, int64(20<<20), "heap grew by %d bytes after 100 MiB of requests", grew)
+	assert.Equal(t, 100, h.emu.replay.size())
 }
 
 func TestRouting(t *testing.T) {
@@ -230,6 +317,12 @@ func TestRouting(t *testing.T) {
 	assert.Equal(t, 4000, code(out))
 	_, out = h.send(wire{params: url.Values{"Action": {"DescribeImages"}, "imageType": {"2"}}, host: "cvm.api.qcloud.com"})
 	assert.Equal(t, 6100, code(out), "an image action on the cvm host")
+	// §12: an unknown module host is a plain 4000, as node-sdk's live test
+	// asserts for "unkown.api.qcloud.com".
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeInstances"}}, host: "unkown.api.qcloud.com"})
+	assert.Equal(t, 4000, code(out), "an unknown module host: %v", out)
+	_, out = h.send(wire{params: url.Values{"Action": {"DescribeInstances"}}, host: "cdb.api.qcloud.com"})
+	assert.Equal(t, 6100, code(out), "a known module that does not serve the action")
 	_, out = h.send(wire{params: url.Values{"Action": {"DescribeImages"}, "imageType": {"2"}}, host: "image.api.qcloud.com:8443"})
 	assert.Equal(t, 0, code(out))
 	_, out = h.send(wire{params: url.Values{"Action": {"DescribeImages"}, "imageType": {"2"}}, host: "localhost:9191"})
@@ -251,7 +344,7 @@ func TestMethodsDoNotMix(t *testing.T) {
 	h := newHarness(t, nil)
 	// A POST's query is ignored: Action in the query alone is missing.
 	p := url.Values{"SecretId": {tid}, "Region": {"gz"}, "Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"1"}}
-	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p), tkey, ""))
+	p.Set("Signature", spectest.Sign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p, tkey))
 	req, _ := http.NewRequest("POST", h.srv.URL+"/v2/index.php?Action=DescribeAvailabilityZones", strings.NewReader(p.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := http.DefaultClient.Do(req)
@@ -307,7 +400,7 @@ func TestFaults(t *testing.T) {
 	h.emu.InjectFault("*", Fault{HTTPStatus: 502, Body: "<html>502 Bad Gateway</html>", Times: 1})
 	p := url.Values{"Action": {"DescribeAvailabilityZones"}, "SecretId": {tid}, "Region": {"gz"},
 		"Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"5150"}}
-	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p), tkey, ""))
+	p.Set("Signature", spectest.Sign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p, tkey))
 	resp, err := http.PostForm(h.srv.URL+"/v2/index.php", p)
 	require.NoError(t, err)
 	b, _ := io.ReadAll(resp.Body)
@@ -320,7 +413,7 @@ func TestFaults(t *testing.T) {
 	p = url.Values{"Action": {"RunInstancesHour"}, "SecretId": {tid}, "Region": {"gz"},
 		"Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"5151"},
 		"zoneId": {"100003"}, "cpu": {"1"}, "mem": {"1"}, "imageId": {"img-31tjrtph"}, "storageSize": {"0"}}
-	p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p), tkey, ""))
+	p.Set("Signature", spectest.Sign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p, tkey))
 	_, err = http.PostForm(h.srv.URL+"/v2/index.php", p)
 	require.Error(t, err)
 	list, err := h.emu.Instances("gz")

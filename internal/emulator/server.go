@@ -5,7 +5,6 @@
 package emulator
 
 import (
-	"crypto/hmac"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -41,7 +40,8 @@ type Options struct {
 	QuotaWindow              time.Duration
 	QuotasOff                bool
 	// ReplayWindow is how far a Timestamp may stray from the server's
-	// clock, and how long a Nonce is remembered. 0 means 5 minutes.
+	// clock; the (SecretId, Timestamp, Nonce) triples of that window are
+	// remembered to refuse replays. 0 means 2 hours (spec §12).
 	ReplayWindow time.Duration
 	// Transition is how long a transitional state (creating, starting,
 	// stopping, ...) lasts. 0 means 2 seconds; negative means none.
@@ -71,9 +71,8 @@ type Server struct {
 	clock clock.Clock
 	log   *slog.Logger
 
-	replayMu sync.Mutex
-	nonces   map[nonceKey]time.Time
-	lastGC   time.Time
+	replay *replayMemory
+	wall   func() time.Time // for tests; nil means time.Now
 
 	quotaMu sync.Mutex
 	quota   map[string]*window // "id" and "id\x00action"
@@ -88,11 +87,6 @@ type Server struct {
 	seq     int64
 	tokens  map[string]tokenResult // clientToken → result
 	appID   int64
-}
-
-type nonceKey struct {
-	id    string
-	nonce string
 }
 
 // New returns a Server.
@@ -110,7 +104,7 @@ func New(opts Options) *Server {
 		opts.QuotaWindow = cvm.DefaultQuotaWindow
 	}
 	if opts.ReplayWindow == 0 {
-		opts.ReplayWindow = 5 * time.Minute
+		opts.ReplayWindow = defaultReplayWindow
 	}
 	if opts.Transition == 0 {
 		opts.Transition = 2 * time.Second
@@ -124,7 +118,7 @@ func New(opts Options) *Server {
 		opts:    opts,
 		clock:   opts.Clock,
 		log:     opts.Logger,
-		nonces:  make(map[nonceKey]time.Time),
+		replay:  newReplayMemory(opts.ReplayWindow, defaultReplayMax),
 		quota:   make(map[string]*window),
 		faults:  make(map[string][]*Fault),
 		prng:    rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15)),
@@ -262,7 +256,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 	}
 	action = params.Get("Action")
 	regionCode = params.Get("Region")
-	if err := s.authenticate(r, params); err != nil {
+	if err := s.authenticate(r.Method, r.Host, r.URL.Path, params); err != nil {
 		return action, regionCode, nil, err
 	}
 	if action == "" {
@@ -274,11 +268,17 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 		// does not serve; the spec allows refusing it.
 		return action, regionCode, nil, invalid("Version=%s selects the newer API contract, which this emulator does not serve; legacy actions take no Version", v)
 	}
+	mod := hostModule(r.Host)
+	if mod != "" && !knownModules[mod] {
+		// The gateway answers for any *.api.qcloud.com name; an unknown
+		// service is a plain 4000 (spec §12, node-sdk's live test).
+		return action, regionCode, nil, invalid("unknown module %s.api.qcloud.com", mod)
+	}
 	h, ok := handlers[action]
 	if !ok {
 		return action, regionCode, nil, invalid("unknown action %s", action)
 	}
-	if mod := hostModule(r.Host); mod != "" && !h.servedBy(mod) {
+	if mod != "" && !h.servedBy(mod) {
 		return action, regionCode, nil, errf(6100, "action %s is not served by %s.api.qcloud.com; check the module host of the action", action, mod)
 	}
 	secretID := params.Get("SecretId")
@@ -360,7 +360,7 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 	}
 	out := make(url.Values, len(vals))
 	for k, vs := range vals {
-		ck := cvm.CanonicalKey(k)
+		ck := canonicalName(k)
 		out[ck] = append(out[ck], vs...)
 	}
 	// PHP keeps the last of repeated fields.
@@ -370,60 +370,6 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 		}
 	}
 	return out, nil
-}
-
-// authenticate checks the key, the signature, the token and replay.
-func (s *Server) authenticate(r *http.Request, p url.Values) *apiError {
-	id := p.Get("SecretId")
-	if id == "" {
-		return errf(4100, "missing parameter SecretId")
-	}
-	key, ok := s.opts.Keys[id]
-	if !ok {
-		return &apiError{code: 4104, codeDesc: "AuthFailure", message: "Authentication failed. SecretId does not exist"}
-	}
-	sig := p.Get("Signature")
-	if sig == "" {
-		return errf(4100, "missing parameter Signature")
-	}
-	want := cvm.Sign(cvm.StringToSign(r.Method, r.Host, r.URL.Path, p), key, p.Get("SignatureMethod"))
-	if !hmac.Equal([]byte(want), []byte(sig)) {
-		return errf(4100, "鉴权失败，请参考文档中鉴权部分。signature mismatch")
-	}
-	if tok, temp := s.opts.Tokens[id]; temp || p.Get("Token") != "" {
-		if !temp || !hmac.Equal([]byte(tok), []byte(p.Get("Token"))) {
-			return &apiError{code: 4105, codeDesc: "AuthFailure", message: "token 错误: invalid Token"}
-		}
-	}
-	ts, err := strconv.ParseInt(p.Get("Timestamp"), 10, 64)
-	if err != nil {
-		return invalid("invalid Timestamp %q", p.Get("Timestamp"))
-	}
-	nonce := p.Get("Nonce")
-	if n, err := strconv.ParseUint(nonce, 10, 63); err != nil || nonce != strconv.FormatUint(n, 10) {
-		return invalid("invalid Nonce %q: want an unsigned integer", nonce)
-	}
-	now := time.Now()
-	win := s.opts.ReplayWindow
-	if d := now.Sub(time.Unix(ts, 0)); d > win || d < -win {
-		return errf(4500, "重放攻击: Timestamp %d is more than %v from the server's time", ts, win)
-	}
-	s.replayMu.Lock()
-	defer s.replayMu.Unlock()
-	if now.Sub(s.lastGC) > win {
-		for k, at := range s.nonces {
-			if now.Sub(at) > 2*win {
-				delete(s.nonces, k)
-			}
-		}
-		s.lastGC = now
-	}
-	k := nonceKey{id, nonce}
-	if at, seen := s.nonces[k]; seen && now.Sub(at) <= 2*win {
-		return errf(4500, "重放攻击: Nonce %s was already used", nonce)
-	}
-	s.nonces[k] = now
-	return nil
 }
 
 // hostModule returns the module a Host header names ("cvm" for

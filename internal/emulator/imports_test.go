@@ -1,0 +1,53 @@
+package emulator
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestNoSigningOrValidationFromSDK: the emulator judges the SDK, so it may
+// share only pure data with package cvm (the region table and the documented
+// quotas), never its signer or validators.
+func TestNoSigningOrValidationFromSDK(t *testing.T) {
+	t.Parallel()
+	allowed := map[string]bool{
+		"LookupRegion": true, "DefaultGlobalQuota": true, "DefaultPerActionQuota": true, "DefaultQuotaWindow": true,
+	}
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		local := ""
+		for _, imp := range f.Imports {
+			if imp.Path.Value == `"github.com/qcloud-legacy/cvm"` {
+				local = "cvm"
+				if imp.Name != nil {
+					local = imp.Name.Name
+				}
+			}
+		}
+		if local == "" {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if id, ok := sel.X.(*ast.Ident); ok && id.Name == local {
+					assert.True(t, allowed[sel.Sel.Name], "%s uses cvm.%s", fset.Position(sel.Pos()), sel.Sel.Name)
+				}
+			}
+			return true
+		})
+	}
+}
