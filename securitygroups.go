@@ -146,8 +146,9 @@ func (s *SecurityGroupsService) Get(ctx context.Context, id string) (*SecurityGr
 // SecurityGroupCreateRequest creates a security group. A new group denies
 // everything until it has rules.
 type SecurityGroupCreateRequest struct {
-	// Name is required, unique in the project, at most 60 characters.
-	Name string `url:"sgName"`
+	// Name is optional (the API leaves it out of its required parameters);
+	// when given it is unique in the project and at most 60 characters.
+	Name string `url:"sgName,omitempty"`
 	// Remark is at most 100 characters.
 	Remark    string `url:"sgRemark,omitempty"`
 	ProjectID int    `url:"projectId,omitempty"`
@@ -173,8 +174,10 @@ func (s *SecurityGroupsService) Create(ctx context.Context, req *SecurityGroupCr
 	if req == nil {
 		return nil, nil, &ArgError{Arg: "req", Reason: "is nil"}
 	}
-	if err := checkSGName(req.Name); err != nil {
-		return nil, nil, err
+	if req.Name != "" {
+		if err := checkSGName(req.Name); err != nil {
+			return nil, nil, err
+		}
 	}
 	if utf8.RuneCountInString(req.Remark) > 100 {
 		return nil, nil, &ArgError{Arg: "Remark", Reason: "must be at most 100 characters"}

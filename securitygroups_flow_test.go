@@ -121,7 +121,7 @@ func TestSecurityGroupsValidation(t *testing.T) {
 		require.ErrorAs(t, err, &argErr, name)
 		assert.Equal(t, "ingress[0]", argErr.Arg, name)
 	}
-	_, _, err := c.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{})
+	_, _, err := c.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{Name: string(make([]rune, 61))})
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
 	_, err = c.SecurityGroups.InsertRules(ctx, &cvm.RuleChange{ID: "sg-1", Direction: "sideways"}, 0, cvm.Rule{Action: cvm.Accept})
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
@@ -130,4 +130,18 @@ func TestSecurityGroupsValidation(t *testing.T) {
 	_, err = c.SecurityGroups.SetInstanceGroups(ctx)
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
 	assert.Empty(t, srv.SecurityGroups(""))
+}
+
+// TestSecurityGroupCreateWithoutName: sgName is optional (spec §12), and
+// two unnamed groups do not collide.
+func TestSecurityGroupCreateWithoutName(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t)
+	ctx := context.Background()
+	for range 2 {
+		g, _, err := c.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{Remark: "no name"})
+		require.NoError(t, err)
+		assert.NotEmpty(t, g.ID)
+	}
+	assert.Len(t, srv.SecurityGroups(""), 2)
 }

@@ -3,7 +3,6 @@ package emulator
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +29,7 @@ const (
 
 type eip struct {
 	seq        int64
+	eniID      string // the network interface bound, "" when none
 	id         string
 	name       string
 	ip         string
@@ -78,7 +78,7 @@ func (e *eip) json() map[string]any {
 		"eipId": e.id, "eipName": e.name, "eip": e.ip, "ispId": e.ispID, "status": e.status,
 		"arrears": 0, "unInstanceId": e.instanceID, "createdAt": apiTime(e.created),
 		"updatedAt": apiTime(e.updated), "freeSecond": 0, "type": 0,
-		"privateIpAddress": e.privateIP, "networkInterfaceId": "", "mode": e.mode,
+		"privateIpAddress": e.privateIP, "networkInterfaceId": e.eniID, "mode": e.mode,
 	}
 }
 
@@ -92,15 +92,28 @@ func (s *Server) moveEIP(e *eip, now time.Time, via, final int) {
 }
 
 func (s *Server) describeEip(r *request) (map[string]any, *apiError) {
+	// Every documented filter and ordering (spec §5.4, §12). The English
+	// page spells privateIpAddress with three s; both are read.
 	q := r.p()
 	ids := q.list("eipIds")
 	ips := q.list("eips")
 	insts := q.list("unInstanceIds")
+	enis := q.list("networkInterfaceIds")
+	privateIP := q.str("privateIpAddress", false)
+	if privateIP == "" {
+		privateIP = q.str("privateIpAddresss", false)
+	}
 	key := q.str("searchKey", false)
 	statuses := q.list("status")
+	typ, byType := q.optInt("type", 0, 1)
 	offset, limit := q.page()
 	orderBy := q.oneOf("orderBy", "createdAt", "eipId", "eip", "ispId", "status", "unInstanceId", "arrears", "createdAt")
 	desc := q.integer("orderType", false, 1, 0, 1) == 1
+	for _, st := range statuses {
+		if _, err := strconv.Atoi(st); err != nil {
+			q.fail(invalid("status.n must be integers, got %q", st))
+		}
+	}
 	if q.err != nil {
 		return nil, q.err
 	}
@@ -113,32 +126,41 @@ func (s *Server) describeEip(r *request) (map[string]any, *apiError) {
 		case len(ids) > 0 && !slices.Contains(ids, e.id),
 			len(ips) > 0 && !slices.Contains(ips, e.ip),
 			len(insts) > 0 && !slices.Contains(insts, e.instanceID),
+			len(enis) > 0 && !slices.Contains(enis, e.eniID),
+			privateIP != "" && e.privateIP != privateIP,
 			len(statuses) > 0 && !slices.Contains(statuses, strconv.Itoa(e.status)),
+			byType && typ != 0, // every emulated EIP serves a CVM (type 0), none a NAT gateway
 			key != "" && !strings.Contains(e.name, key):
 			continue
 		}
 		matches = append(matches, e)
 	}
-	keyOf := func(e *eip) string {
+	cmp := func(a, b *eip) int {
 		switch orderBy {
 		case "eipId":
-			return e.id
+			return strings.Compare(a.id, b.id)
 		case "eip":
-			return e.ip
+			return compareIPs(a.ip, b.ip)
 		case "ispId":
-			return fmt.Sprintf("%03d", e.ispID)
+			return a.ispID - b.ispID
 		case "status":
-			return fmt.Sprintf("%03d", e.status)
+			return a.status - b.status
 		case "unInstanceId":
-			return e.instanceID
+			return strings.Compare(a.instanceID, b.instanceID)
+		case "arrears":
+			return 0 // no emulated EIP is in arrears
 		}
-		return fmt.Sprintf("%020d", e.seq)
+		return int(a.seq - b.seq)
 	}
-	sort.SliceStable(matches, func(i, j int) bool {
-		if desc {
-			return keyOf(matches[i]) > keyOf(matches[j])
+	slices.SortStableFunc(matches, func(a, b *eip) int {
+		c := cmp(a, b)
+		if c == 0 {
+			c = int(a.seq - b.seq) // ties in creation order
 		}
-		return keyOf(matches[i]) < keyOf(matches[j])
+		if desc {
+			return -c
+		}
+		return c
 	})
 	set := make([]map[string]any, 0, limit)
 	for _, e := range pageOf(matches, offset, limit) {
@@ -147,6 +169,19 @@ func (s *Server) describeEip(r *request) (map[string]any, *apiError) {
 	// As documented and seen live: the list under data.eipSet, the count
 	// at the top level.
 	return map[string]any{"data": map[string]any{"eipSet": set}, "totalCount": len(matches)}, nil
+}
+
+// compareIPs orders dotted quads numerically.
+func compareIPs(a, b string) int {
+	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, _ := strconv.Atoi(pa[i])
+		y, _ := strconv.Atoi(pb[i])
+		if x != y {
+			return x - y
+		}
+	}
+	return len(pa) - len(pb)
 }
 
 func (s *Server) newEIP(rg *region, now time.Time) *eip {
@@ -244,16 +279,41 @@ func (s *Server) modifyEipAttributes(r *request) (map[string]any, *apiError) {
 	return map[string]any{"data": []any{}}, nil
 }
 
+// eipTarget reads where an EIP is bound: an instance (its primary IP on its
+// primary network interface) or a network interface and one of its private
+// IPs (spec §5.4). It returns the instance and the private IP.
+func (rg *region) eipTarget(q *p) (*instance, string, *apiError) {
+	instID := q.str("unInstanceId", false)
+	eniID := q.str("networkInterfaceId", false)
+	privateIP := q.str("privateIpAddress", false)
+	switch {
+	case instID != "" && eniID != "":
+		return nil, "", invalid("give unInstanceId or networkInterfaceId with privateIpAddress, not both")
+	case instID != "":
+		in := rg.instance(instID)
+		if in == nil {
+			return nil, "", notFound("instance", instID)
+		}
+		return in, in.lanIP, nil
+	case eniID != "":
+		if privateIP == "" {
+			return nil, "", invalid("missing parameter privateIpAddress, which networkInterfaceId needs")
+		}
+		in := rg.instanceByENI(eniID)
+		if in == nil {
+			return nil, "", notFound("network interface", eniID)
+		}
+		if privateIP != in.lanIP {
+			return nil, "", invalid("privateIpAddress %s is not an address of network interface %s", privateIP, eniID)
+		}
+		return in, privateIP, nil
+	}
+	return nil, "", invalid("missing parameter unInstanceId (or networkInterfaceId and privateIpAddress)")
+}
+
 func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
 	q := r.p()
 	id := q.str("eipId", true)
-	instID := q.str("unInstanceId", false)
-	if instID == "" && q.str("networkInterfaceId", false) != "" {
-		return nil, invalid("binding to a network interface is not emulated; give unInstanceId")
-	}
-	if instID == "" {
-		q.fail(invalid("missing parameter unInstanceId"))
-	}
 	if q.err != nil {
 		return nil, q.err
 	}
@@ -263,9 +323,9 @@ func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	in := rg.instance(instID)
-	if in == nil {
-		return nil, notFound("instance", instID)
+	in, privateIP, err := rg.eipTarget(q)
+	if err != nil {
+		return nil, err
 	}
 	if e.status != eipUnbound {
 		return nil, errf(5100, "EIP %s is not unbound (status %d)", id, e.status)
@@ -278,39 +338,57 @@ func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
 	}
 	// Binding releases the instance's ordinary public IP.
 	in.wanIPs = []string{e.ip}
-	e.instanceID, e.privateIP = in.id, in.lanIP
+	e.instanceID, e.privateIP, e.eniID = in.id, privateIP, in.eniID()
 	s.moveEIP(e, r.now, eipBinding, eipBound)
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil
 }
 
 func (s *Server) eipUnBindInstance(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	id := q.str("eipId", true)
+	id := q.str("eipId", false)
 	alloc := q.integer("allocWanIp", false, 0, 0, 1)
+	q.integer("unBindPrivateIpWithEip", false, 1, 0, 1)
 	if q.err != nil {
 		return nil, q.err
 	}
 	rg := r.region
 	rg.settle(r.now)
-	e, err := rg.eip(id)
-	if err != nil {
-		return nil, err
+	var e *eip
+	if id != "" {
+		var err *apiError
+		if e, err = rg.eip(id); err != nil {
+			return nil, err
+		}
+	} else {
+		// Or by network interface and private IP (spec §5.4).
+		in, privateIP, err := rg.eipTarget(q)
+		if err != nil {
+			return nil, err
+		}
+		if e = rg.eipOf(in.id); e == nil || e.privateIP != privateIP {
+			return nil, errf(5100, "no EIP is bound to %s on %s", privateIP, in.eniID())
+		}
 	}
 	if e.status != eipBound {
-		return nil, errf(5100, "EIP %s is not bound (status %d)", id, e.status)
+		return nil, errf(5100, "EIP %s is not bound (status %d)", e.id, e.status)
 	}
-	if in := rg.instance(e.instanceID); in != nil {
+	// Every check comes before any change: a refused call changes nothing.
+	in := rg.instance(e.instanceID)
+	var day *eipDay
+	if in != nil && alloc == 1 {
+		day = rg.today(r.now)
+		if day.allocatedWan >= eipDailyAllocWanIP {
+			return nil, errf(5100, "at most %d new public IPs a day", eipDailyAllocWanIP)
+		}
+	}
+	if in != nil {
 		in.wanIPs = nil
-		if alloc == 1 {
-			day := rg.today(r.now)
-			if day.allocatedWan >= eipDailyAllocWanIP {
-				return nil, errf(5100, "at most %d new public IPs a day", eipDailyAllocWanIP)
-			}
+		if day != nil {
 			day.allocatedWan++
 			in.wanIPs = []string{fmt.Sprintf("119.29.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
 		}
 	}
-	e.instanceID, e.privateIP = "", ""
+	e.instanceID, e.privateIP, e.eniID = "", "", ""
 	s.moveEIP(e, r.now, eipUnbinding, eipUnbound)
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil
 }
@@ -347,7 +425,7 @@ func (s *Server) transformWanIPToEip(r *request) (map[string]any, *apiError) {
 		return nil, errf(5100, "(EIP_QUOTA)at most %d EIPs per region", eipNumQuota)
 	}
 	e := s.newEIP(rg, r.now)
-	e.ip, e.instanceID, e.privateIP, e.status = in.wanIPs[0], in.id, in.lanIP, eipBound
+	e.ip, e.instanceID, e.privateIP, e.eniID, e.status = in.wanIPs[0], in.id, in.lanIP, in.eniID(), eipBound
 	return map[string]any{"data": map[string]any{"eipId": e.id, "requestId": 9000000 + s.nextSeq()}}, nil
 }
 

@@ -130,6 +130,18 @@ func (rg *region) instance(id string) *instance {
 	return nil
 }
 
+// eniID is the id of the instance's primary network interface, derived
+// from its own id (ins-xxxxxxxx has eni-xxxxxxxx).
+func (in *instance) eniID() string { return "eni-" + strings.TrimPrefix(in.id, "ins-") }
+
+// instanceByENI returns the instance whose primary network interface is id.
+func (rg *region) instanceByENI(id string) *instance {
+	if !strings.HasPrefix(id, "eni-") {
+		return nil
+	}
+	return rg.instances["ins-"+strings.TrimPrefix(id, "eni-")]
+}
+
 func notFound(kind, id string) *apiError {
 	e := errf(5000, "%s %s does not exist", kind, id)
 	e.codeDesc = "InvalidParameter.ResourceNotFound"

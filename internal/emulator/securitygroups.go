@@ -68,6 +68,7 @@ func init() {
 		"ModifySecurityGroupsOfInstance":       (*Server).modifySecurityGroupsOfInstance,
 		"DescribeAssociateSecurityGroups":      (*Server).describeAssociateSecurityGroups,
 		"DescribeOrCreateDefaultSecurityGroup": (*Server).describeOrCreateDefaultSecurityGroup,
+		"DescribeSecurityGroups":               (*Server).describeSecurityGroups,
 	})
 }
 
@@ -169,6 +170,51 @@ func (s *Server) describeSecurityGroupEx(r *request) (map[string]any, *apiError)
 	return map[string]any{"data": map[string]any{"totalNum": len(matches), "detail": detail}}, nil
 }
 
+// describeSecurityGroups is the older list action (spec §5.3), still used
+// by the PHP SDK's own example: filters projectId, instanceId, sgId and
+// sgName (fuzzy, as in DescribeSecurityGroupEx [inferred]); the groups under
+// data as a plain list.
+func (s *Server) describeSecurityGroups(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	project, byProject := q.optInt("projectId", 0, 1<<31-1)
+	instID := q.str("instanceId", false)
+	sgID := q.str("sgId", false)
+	name := q.str("sgName", false)
+	if q.err != nil {
+		return nil, q.err
+	}
+	rg := r.region
+	rg.settle(r.now)
+	var only []string
+	if instID != "" {
+		in := rg.instance(instID)
+		if in == nil {
+			return nil, notFound("instance", instID)
+		}
+		only = in.sgIDs
+	}
+	data := make([]map[string]any, 0)
+	for _, id := range rg.sgSeq {
+		g := rg.sgs[id]
+		if byProject && g.projectID != project || sgID != "" && g.id != sgID ||
+			name != "" && !strings.Contains(g.name, name) || instID != "" && !slices.Contains(only, g.id) {
+			continue
+		}
+		data = append(data, map[string]any{
+			"sgId": g.id, "sgName": g.name, "sgRemark": g.remark, "createTime": apiTime(g.created),
+			"projectId": g.projectID, "sys": btoi(g.isDefault), "os": "",
+		})
+	}
+	return map[string]any{"data": data}, nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func checkSGName(name string) *apiError {
 	if name == "" {
 		return sgErr(4000, 9003, "sgName is empty")
@@ -200,14 +246,19 @@ func (s *Server) newGroup(rg *region, now time.Time, name, remark string, projec
 
 func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 	q := r.p()
+	// sgName is optional (spec §12: "必选 否"); when given it must be valid
+	// and unique in the project.
+	named := q.has("sgName")
 	name := q.str("sgName", false)
 	remark := q.str("sgRemark", false)
 	project := q.integer("projectId", false, 0, 0, 1<<31-1)
 	if q.err != nil {
 		return nil, q.err
 	}
-	if err := checkSGName(name); err != nil {
-		return nil, err
+	if named {
+		if err := checkSGName(name); err != nil {
+			return nil, err
+		}
 	}
 	if utf8.RuneCountInString(remark) > 100 {
 		return nil, sgErr(4000, 9003, "sgRemark is longer than 100 characters")
@@ -216,7 +267,7 @@ func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 	if !rg.projects[project] {
 		return nil, invalid("projectId %d does not exist", project)
 	}
-	if rg.nameTaken(name, project, nil) {
+	if named && rg.nameTaken(name, project, nil) {
 		return nil, sgErr(4000, 7005, "安全组名已存在: a security group named %q exists in project %d", name, project)
 	}
 	n := 0
@@ -227,6 +278,11 @@ func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 	}
 	if n >= maxGroupsPerProject {
 		return nil, sgErr(5100, 7002, "安全组个数已达上限: at most %d security groups per project", maxGroupsPerProject)
+	}
+	if !named {
+		// What the service names an unnamed group is not documented; the
+		// console's word for an unnamed resource is used [inferred].
+		name = "未命名"
 	}
 	g := s.newGroup(rg, r.now, name, remark, project)
 	return map[string]any{"data": map[string]any{"sgId": g.id, "sgName": g.name, "sgRemark": g.remark}}, nil

@@ -12,8 +12,12 @@ func init() {
 	})
 }
 
+// zoneJSON is a zone as DescribeAvailabilityZones shows it, idcList
+// included (spec §5.5, §12). The documentation names the fields but gives no
+// values; one data centre per zone, numbered after the zone, is [inferred].
 func zoneJSON(z zone) map[string]any {
-	return map[string]any{"zoneId": z.id, "zoneName": z.name}
+	return map[string]any{"zoneId": z.id, "zoneName": z.name,
+		"idcList": []map[string]any{{"idcId": z.id % 1000, "idcName": z.name + "机房"}}}
 }
 
 func (s *Server) describeAvailabilityZones(r *request) (map[string]any, *apiError) {
