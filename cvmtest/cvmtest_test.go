@@ -39,7 +39,7 @@ func TestZonesServiceAgainstEmulator(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, zones, 4)
 	assert.Equal(t, 4, resp.TotalCount)
-	assert.Equal(t, cvm.Zone{ID: 100001, Name: "广州一区"}, zones[0])
+	assert.Equal(t, cvm.Zone{ID: 100001, Name: "广州一区", IDCs: []cvm.IDC{{ID: 1, Name: "广州一区机房"}}}, zones[0])
 
 	z, _, err := c.Zones.Get(ctx, 100004)
 	require.NoError(t, err)
@@ -58,7 +58,10 @@ func TestZonesServiceAgainstEmulator(t *testing.T) {
 	sh := newClient(t, srv, func(cfg *cvm.Config) { cfg.Region = "ap-shanghai" })
 	zones, _, err = sh.Zones.List(ctx)
 	require.NoError(t, err)
-	assert.Equal(t, []cvm.Zone{{ID: 200001, Name: "上海一区"}, {ID: 200002, Name: "上海二区"}}, zones)
+	assert.Equal(t, []cvm.Zone{
+		{ID: 200001, Name: "上海一区", IDCs: []cvm.IDC{{ID: 1, Name: "上海一区机房"}}},
+		{ID: 200002, Name: "上海二区", IDCs: []cvm.IDC{{ID: 2, Name: "上海二区机房"}}},
+	}, zones)
 }
 
 func TestSignatureMethodsAndVerbs(t *testing.T) {
