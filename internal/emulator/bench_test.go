@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/internal/spectest"
 )
 
 // signedBodies returns n signed DescribeInstances bodies with distinct
@@ -27,7 +27,7 @@ func signedBodies(n int, extra url.Values) []string {
 		for k, v := range extra {
 			p[k] = v
 		}
-		p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", "bench", Path, p), tkey, "HmacSHA256"))
+		p.Set("Signature", spectest.Sign("POST", "bench", Path, p, tkey))
 		out[i] = p.Encode()
 	}
 	return out
@@ -97,7 +97,7 @@ func BenchmarkDescribeInstances100Loopback(b *testing.B) {
 	for i := range bodies {
 		p := url.Values{"Action": {"DescribeInstances"}, "SecretId": {tid}, "Region": {"gz"}, "limit": {"100"},
 			"Timestamp": {ts}, "Nonce": {strconv.Itoa(i + 1)}, "SignatureMethod": {"HmacSHA256"}}
-		p.Set("Signature", cvm.Sign(cvm.StringToSign("POST", host, Path, p), tkey, "HmacSHA256"))
+		p.Set("Signature", spectest.Sign("POST", host, Path, p, tkey))
 		bodies[i] = p.Encode()
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/internal/spectest"
 )
 
 // FuzzRequest: any request body or query gets a JSON envelope with a code,
@@ -65,7 +65,7 @@ func FuzzSignedRequest(f *testing.F) {
 		params.Set("Nonce", "1")
 		params.Del("Signature")
 		params.Del("Token")
-		params.Set("Signature", cvm.Sign(cvm.StringToSign("POST", "h", Path, params), tkey, params.Get("SignatureMethod")))
+		params.Set("Signature", spectest.Sign("POST", "h", Path, params, tkey))
 		req := httptest.NewRequest("POST", "http://h"+Path, strings.NewReader(params.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		w := httptest.NewRecorder()
