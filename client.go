@@ -102,6 +102,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/qcloud-legacy/cvm/internal/clock"
@@ -299,7 +300,14 @@ func NewClient(cfg Config) (*Client, error) {
 	c.hc = cfg.HTTPClient
 	if c.hc == nil {
 		c.hc = defaultHTTPClient()
-	} else if t, ok := c.hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
+	} else {
+		// The SDK works on its own copy: a signed request never follows a
+		// redirect, whatever the caller's client would do.
+		hc := *c.hc
+		hc.CheckRedirect = noRedirects
+		c.hc = &hc
+	}
+	if t, ok := c.hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
 		weak := t.TLSClientConfig.InsecureSkipVerify ||
 			t.TLSClientConfig.MinVersion != 0 && t.TLSClientConfig.MinVersion < tls.VersionTLS12
 		switch {
@@ -380,13 +388,16 @@ func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.TLSClientConfig = &tls.Config{MinVersion: tls.VersionTLS12}
 	return &http.Client{
-		Timeout:   DefaultTimeout,
-		Transport: t,
-		// The API never redirects; following one could send a signed GET
-		// query to another host.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Timeout:       DefaultTimeout,
+		Transport:     t,
+		CheckRedirect: noRedirects,
 	}
 }
+
+// noRedirects stops every redirect: the API never redirects, and following
+// one would send a signed request (Signature, Token) to another host. The
+// 3xx answer comes back as a ResponseError.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
 // Response is what a call returns besides its result.
 type Response struct {
@@ -484,13 +495,18 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 	target := c.target(module)
 
 	resp := &Response{}
+	var lastErr error
 	for attempt := 1; ; attempt++ {
 		resp.Attempts = attempt
 		if err := c.limiter.Wait(ctx, action); err != nil {
+			if lastErr != nil {
+				// Keep the answer that made this retry necessary.
+				err = fmt.Errorf("%w (last error: %w)", err, lastErr)
+			}
 			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
 		}
 		start := c.clock.Now()
-		hr, body, sent, err := c.send(ctx, target, vals)
+		hr, body, tr, err := c.send(ctx, target, vals, safe)
 		if hr != nil {
 			resp.HTTPResponse = hr
 		}
@@ -503,9 +519,17 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 		if err == nil {
 			return resp, nil
 		}
-		if !retryable(err, sent, safe) || attempt >= c.cfg.MaxAttempts || ctx.Err() != nil {
+		if !safe && outcomeUnknown(err, tr) {
+			return resp, &OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)}
+		}
+		if !retryable(err, tr.sent, safe) || attempt >= c.cfg.MaxAttempts {
 			return resp, finalError(action, attempt, err, ctx)
 		}
+		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
+			// A retry the deadline refuses: both causes stay reachable.
+			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctxErr, err)}
+		}
+		lastErr = err
 		delay := backoff(attempt)
 		if c.log != nil {
 			c.log.LogAttrs(ctx, slog.LevelWarn, "cvm: retrying",
@@ -513,9 +537,25 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 				slog.Duration("delay", delay), slog.String("error", err.Error()))
 		}
 		if !clock.Sleep(c.timers, delay, ctx.Done()) {
-			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %v)", ctx.Err(), err)}
+			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)}
 		}
 	}
+}
+
+// outcomeUnknown reports whether a failed attempt of a change leaves open
+// whether the API acted: the request was written and no answer of the API
+// settles it. A 4500 proves the API did not act only when this request was
+// written once; a copy the transport resent is refused as a replay of the
+// first, which may have been acted on.
+func outcomeUnknown(err error, tr attemptTrace) bool {
+	var apiErr *APIError
+	if errors.As(err, &apiErr) {
+		return apiErr.Code == CodeReplay && tr.resent
+	}
+	if errors.Is(err, ErrInsecureConnection) {
+		return false
+	}
+	return tr.sent
 }
 
 func finalError(action string, attempt int, err error, ctx context.Context) error {
@@ -565,54 +605,115 @@ func (c *Client) target(module string) target {
 	return target{"https", module + apiDomain, apiPath}
 }
 
-// send signs vals afresh and sends them once. sent reports whether the
-// request may have reached the server (it was written in full).
-func (c *Client) send(ctx context.Context, t target, vals url.Values) (hr *http.Response, body []byte, sent bool, err error) {
+// attemptTrace is what the transport did with one attempt.
+type attemptTrace struct {
+	// sent: the request may have reached the server (it was written, in
+	// full or in part).
+	sent bool
+	// resent: the transport wrote it more than once (a silent retry on a
+	// reused connection, or a retrying middleware).
+	resent bool
+}
+
+// noReplayBody is the empty body of a GET that may change something: a
+// request with a body and no GetBody is one net/http never resends by
+// itself, where a bodiless GET is resent when a reused connection fails.
+// An empty body is sent as no body at all.
+type noReplayBody struct{}
+
+func (noReplayBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (noReplayBody) Close() error             { return nil }
+
+// send signs vals afresh and sends them once.
+func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool) (hr *http.Response, body []byte, tr attemptTrace, err error) {
 	vals.Set("Timestamp", strconv.FormatInt(c.clock.Now().Unix(), 10))
 	vals.Set("Nonce", strconv.FormatUint(c.nonce(), 10))
 	pairs := canonicalPairs(vals)
 	sts := stringToSign(c.cfg.HTTPMethod, t.host, t.path, pairs)
-	form := encodeForm(pairs, c.sign(sts))
+	sig := c.sign(sts)
+	form := encodeForm(pairs, sig)
 
-	trace := &httptrace.ClientTrace{WroteRequest: func(httptrace.WroteRequestInfo) { sent = true }}
+	var writes atomic.Int32
+	var insecure atomic.Pointer[string]
+	trace := &httptrace.ClientTrace{
+		GotConn: func(info httptrace.GotConnInfo) {
+			if t.scheme != "https" || c.cfg.AllowInsecureTLS {
+				return
+			}
+			// Checked on every connection, before the request is written:
+			// however the transport is wrapped, a signed request never goes
+			// over TLS that was not verified.
+			if why := insecureConn(info.Conn); why != "" {
+				insecure.Store(&why)
+				_ = info.Conn.Close()
+			}
+		},
+		WroteRequest: func(httptrace.WroteRequestInfo) { writes.Add(1) },
+	}
 	ctx = httptrace.WithClientTrace(ctx, trace)
 	var req *http.Request
 	base := t.scheme + "://" + t.host + t.path
 	if c.cfg.HTTPMethod == http.MethodGet {
 		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"?"+form, nil)
+		if req != nil && !safe {
+			req.Body = noReplayBody{}
+		}
 	} else {
 		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base, strings.NewReader(form))
 		if req != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			// Without GetBody net/http cannot resend the form by itself.
+			req.GetBody = nil
 		}
 	}
 	if err != nil {
-		return nil, nil, false, fmt.Errorf("building request: %w", err)
+		return nil, nil, tr, fmt.Errorf("building request: %w", err)
 	}
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Accept", "application/json")
 
 	hr, err = c.hc.Do(req)
+	n := writes.Load()
+	tr = attemptTrace{sent: n > 0, resent: n > 1}
 	if hr != nil {
 		// The request handed back in Response.HTTPResponse must not carry
 		// the signed query or a way to replay the signed form.
 		hr.Request = scrubbed(hr.Request)
 	}
-	if err != nil {
-		// A GET's URL carries the signature and the key id; net/http
-		// quotes the URL in its errors.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			ue.URL = base
+	if why := insecure.Load(); why != nil {
+		if hr != nil {
+			hr.Body.Close()
 		}
-		return nil, nil, sent, err
+		return nil, nil, attemptTrace{}, fmt.Errorf("%w: %s; set Config.AllowInsecureTLS to accept it", ErrInsecureConnection, *why)
+	}
+	if err != nil {
+		return nil, nil, tr, redact(err, base, sig, c.token())
 	}
 	defer hr.Body.Close()
 	body, err = readBody(hr)
 	if err != nil {
-		return hr, nil, true, err
+		return hr, nil, tr, err
 	}
-	return hr, body, true, nil
+	return hr, body, tr, nil
+}
+
+// insecureConn says why a connection must not carry a signed request, or ""
+// when its TLS is verified and at least 1.2.
+func insecureConn(conn net.Conn) string {
+	cs, ok := conn.(interface{ ConnectionState() tls.ConnectionState })
+	if !ok {
+		return fmt.Sprintf("the connection (%T) does not report its TLS state", conn)
+	}
+	st := cs.ConnectionState()
+	switch {
+	case !st.HandshakeComplete:
+		return "the TLS handshake is not complete"
+	case st.Version < tls.VersionTLS12:
+		return "the connection uses " + tls.VersionName(st.Version) + ", below TLS 1.2"
+	case len(st.VerifiedChains) == 0:
+		return "the server's certificate was not verified"
+	}
+	return ""
 }
 
 // scrubbed returns a shallow copy of req without its query, body or
@@ -628,20 +729,30 @@ func scrubbed(req *http.Request) *http.Request {
 		r.URL = &u
 	}
 	r.Body, r.GetBody, r.Form, r.PostForm = nil, nil, nil, nil
+	// A request reached through a redirect links to the answer that caused
+	// it, whose own Request is another signed request.
+	r.Response = nil
 	return &r
 }
 
 // errBodyTooLarge is the cause of a ResponseError for an oversized answer.
 var errBodyTooLarge = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
 
+// errCutShort is the cause of a ResponseError for an answer that ended
+// before its end: the connection broke while the body was read.
+var errCutShort = errors.New("answer cut short")
+
+// readBody reads an answer of at most maxBodyBytes. It allocates for what
+// arrives, not for what Content-Length claims.
 func readBody(hr *http.Response) ([]byte, error) {
 	var buf bytes.Buffer
-	if n := hr.ContentLength; n > 0 && n <= maxBodyBytes {
-		buf.Grow(int(n))
+	if n := hr.ContentLength; n > 0 {
+		buf.Grow(int(min(n, 64<<10)))
 	}
 	n, err := buf.ReadFrom(io.LimitReader(hr.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading answer: %w", err)
+		return nil, &ResponseError{HTTPStatusCode: hr.StatusCode, Reason: fmt.Sprintf("%v after %d bytes: %v", errCutShort, n, err),
+			Err: fmt.Errorf("%w: %w", errCutShort, err)}
 	}
 	if n > maxBodyBytes {
 		return nil, &ResponseError{HTTPStatusCode: hr.StatusCode, Reason: errBodyTooLarge.Error(), Err: errBodyTooLarge}
@@ -717,11 +828,11 @@ func retryable(err error, sent, safe bool) bool {
 	}
 	var respErr *ResponseError
 	if errors.As(err, &respErr) {
-		// An HTML 502 from a proxy and the like: the call may or may not
-		// have been acted on.
-		return respErr.HTTPStatusCode >= 500 && safe
+		// An HTML 502 from a proxy, an answer cut short and the like: the
+		// call may or may not have been acted on.
+		return safe && (respErr.HTTPStatusCode >= 500 || errors.Is(respErr, errCutShort))
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, ErrInsecureConnection) {
 		return false
 	}
 	// A transport error: safe calls always; others only if the request was

@@ -43,6 +43,38 @@ func (n *jsonInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// jsonCode reads the envelope's code strictly: an integer written as a JSON
+// number with neither fraction nor exponent, or a string of decimal digits
+// (with an optional sign), within the range of int32. Anything else ("",
+// "0e9", 1e-400, 0.0, 2^32) fails, so that a malformed answer is never read
+// as a success.
+type jsonCode int32
+
+func (c *jsonCode) UnmarshalJSON(b []byte) error {
+	s := b
+	if len(b) > 0 && b[0] == '"' {
+		u, err := unquote(b)
+		if err != nil {
+			return err
+		}
+		s = []byte(u)
+	}
+	digits := s
+	if len(digits) > 0 && (digits[0] == '-' || digits[0] == '+' && b[0] == '"') {
+		digits = digits[1:]
+	}
+	ok := len(digits) > 0 && len(digits) <= 10
+	for _, d := range digits {
+		ok = ok && '0' <= d && d <= '9'
+	}
+	v, err := strconv.ParseInt(string(s), 10, 32)
+	if !ok || err != nil {
+		return &json.UnmarshalTypeError{Value: "code " + string(b), Type: typeOfInt}
+	}
+	*c = jsonCode(v)
+	return nil
+}
+
 // jsonFloat reads a JSON number or a string holding one.
 type jsonFloat float64
 
@@ -157,7 +189,7 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 // Response types embed it so that one json.Unmarshal reads both the envelope
 // and the result.
 type envelope struct {
-	Code     *jsonInt    `json:"code"`
+	Code     *jsonCode   `json:"code"`
 	Message  jsonString  `json:"message"`
 	CodeDesc jsonString  `json:"codeDesc"`
 	Detail   batchDetail `json:"detail"`

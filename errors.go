@@ -3,6 +3,7 @@ package cvm
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strconv"
 	"strings"
 )
@@ -51,7 +52,56 @@ var (
 	// ErrBadResponse matches a [*ResponseError]: an answer that is not the
 	// API's JSON envelope, such as an HTML error page from a proxy.
 	ErrBadResponse = errors.New("cvm: malformed response")
+	// ErrOutcomeUnknown matches an [*OutcomeUnknownError]: a change was
+	// sent and no answer proves whether the API acted on it.
+	ErrOutcomeUnknown = errors.New("cvm: outcome unknown")
+	// ErrInsecureConnection matches a call refused because the connection's
+	// certificate was not verified or its TLS version is below 1.2, and
+	// Config.AllowInsecureTLS is not set. Nothing was sent.
+	ErrInsecureConnection = errors.New("cvm: insecure TLS connection")
 )
+
+// OutcomeUnknownError reports a call that may change something and whose
+// request may have reached the API, with no answer that proves whether it
+// was acted on: the connection failed after the request was written, a
+// proxy answered with an error page, or the transport resent the request and
+// the API refused the copy as a replay. The SDK never retries such a call;
+// check the resource (for example with a List or Get call) before trying
+// again.
+type OutcomeUnknownError struct {
+	// Action is the legacy action called.
+	Action string
+	// Resource names the kind of resource the action changes, such as
+	// "instance" or "EIP".
+	Resource string
+	// Err is what was seen instead of a conclusive answer.
+	Err error
+}
+
+// Error returns one line naming the action, the resource kind and the cause.
+func (e *OutcomeUnknownError) Error() string {
+	return fmt.Sprintf("cvm: %s: outcome unknown, the %s change may have been made: %s", e.Action, e.Resource, oneLine(e.Err.Error()))
+}
+
+// Unwrap returns the cause.
+func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
+
+// Is reports whether target is ErrOutcomeUnknown.
+func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
+
+// resourceKind names what an action changes, for OutcomeUnknownError.
+func resourceKind(action string) string {
+	for _, k := range [...]struct{ part, kind string }{
+		{"SecurityGroup", "security group"}, {"Eip", "EIP"}, {"WanIp", "EIP"}, {"TransformMode", "EIP"},
+		{"Image", "image"}, {"KeyPair", "key pair"}, {"InstanceKey", "key pair"}, {"NetworkInterface", "network interface"},
+		{"Deal", "order"}, {"Project", "project"}, {"AutoRenew", "instance"}, {"Instance", "instance"},
+	} {
+		if strings.Contains(action, k.part) {
+			return k.kind
+		}
+	}
+	return "resource"
+}
 
 // Documented legacy API codes. See the API's error-code page for more.
 const (
@@ -281,4 +331,54 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
+}
+
+// redactedError carries the text of a transport error with every secret of
+// the request replaced, while errors.Is and errors.As still reach the cause
+// (context.DeadlineExceeded, *net.OpError, ...). It has no Unwrap, so the
+// cause's own text is not one errors.Unwrap away.
+type redactedError struct {
+	msg   string
+	cause error
+}
+
+func (e *redactedError) Error() string        { return e.msg }
+func (e *redactedError) Is(target error) bool { return errors.Is(e.cause, target) }
+func (e *redactedError) As(target any) bool   { return errors.As(e.cause, target) }
+
+// redact returns err with the signed request's secrets removed from its
+// text, however deep they sit: every *url.Error in the chain is pointed at
+// base (no query), and the signature and token, raw or URL-encoded, are
+// replaced in the text.
+func redact(err error, base string, sig []byte, token string) error {
+	var walk func(error)
+	walk = func(e error) {
+		for e != nil {
+			if ue, ok := e.(*url.Error); ok {
+				ue.URL = base
+			}
+			switch u := e.(type) {
+			case interface{ Unwrap() []error }:
+				for _, inner := range u.Unwrap() {
+					walk(inner)
+				}
+				return
+			case interface{ Unwrap() error }:
+				e = u.Unwrap()
+			default:
+				return
+			}
+		}
+	}
+	walk(err)
+	msg := err.Error()
+	for _, secret := range []string{string(sig), token} {
+		if len(secret) < 4 {
+			continue
+		}
+		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
+			msg = strings.ReplaceAll(msg, form, "REDACTED")
+		}
+	}
+	return &redactedError{msg: msg, cause: err}
 }

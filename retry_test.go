@@ -3,8 +3,12 @@ package cvm
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -204,3 +208,85 @@ func TestBackoffBounds(t *testing.T) {
 		}
 	}
 }
+
+// TestLimiterRefusalKeepsLastError: when the limiter refuses a retry (its
+// wait would pass the deadline), the error still matches the API error that
+// made the retry necessary and the context's error.
+func TestLimiterRefusalKeepsLastError(t *testing.T) {
+	t.Parallel()
+	waits := 0
+	c, mt := setup(t, func(cfg *Config) {
+		cfg.Limiter = LimiterFunc(func(ctx context.Context, action string) error {
+			waits++
+			if waits > 1 {
+				return fmt.Errorf("cvm: waiting for the quota would pass the deadline: %w", context.DeadlineExceeded)
+			}
+			return nil
+		})
+	})
+	answer(t, mt, "POST", `=~^https://`, `{"code":4400,"message":"quota"}`)
+	err := c.Do(context.Background(), "", "DescribeInstances", nil, nil)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, CodeQuotaExceeded, apiErr.Code)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, ErrQuotaExceeded)
+	var reqErr *RequestError
+	require.ErrorAs(t, err, &reqErr)
+	assert.Equal(t, 1, reqErr.Attempts)
+	assert.NotContains(t, err.Error(), "\n")
+}
+
+// TestBackoffCancelledKeepsLastError: a context that ends during backoff
+// gives an error matching both the context's error and the last answer.
+func TestBackoffCancelledKeepsLastError(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	c.timers = clock.NewFake(time.Unix(testEpoch, 0)) // sleeps never end by themselves
+	mt.RegisterResponder("POST", `=~^https://`, func(req *http.Request) (*http.Response, error) {
+		cancel()
+		return httpmock.NewStringResponse(200, `{"code":6200,"message":"maintenance"}`), nil
+	})
+	err := c.Do(ctx, "", "DescribeInstances", nil, nil)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, ErrUnavailable)
+}
+
+// TestTruncatedAnswer: a body cut short is a ResponseError (retried for a
+// read), and a lying Content-Length allocates for what arrives.
+func TestTruncatedAnswer(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t, func(cfg *Config) { cfg.MaxAttempts = 1 })
+	mt.RegisterResponder("POST", `=~^https://`, func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(200, "")
+		resp.Body = io.NopCloser(io.MultiReader(strings.NewReader(`{"code":0,"tot`), errReader{io.ErrUnexpectedEOF}))
+		resp.ContentLength = 16 << 20
+		return resp, nil
+	})
+	err := c.Do(context.Background(), "", "DescribeInstances", nil, nil)
+	var respErr *ResponseError
+	require.ErrorAs(t, err, &respErr)
+	assert.ErrorIs(t, err, ErrBadResponse)
+	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+	assert.True(t, retryable(err, true, true), "a read is retried")
+	assert.False(t, retryable(err, true, false), "a change is not")
+
+	// 16 MiB announced, 10 bytes sent: far less than 16 MiB allocated.
+	mt.RegisterResponder("POST", `=~^https://`, func(req *http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(200, `{"code":0}`)
+		resp.ContentLength = 16 << 20
+		return resp, nil
+	})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range 10 {
+		require.NoError(t, c.Do(context.Background(), "", "DescribeInstances", nil, nil))
+	}
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(16<<20), "10 calls allocated %d bytes", after.TotalAlloc-before.TotalAlloc)
+}
+
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

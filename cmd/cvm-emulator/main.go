@@ -36,6 +36,24 @@ func main() {
 	}
 }
 
+// newServer returns the HTTP server: no client can hold a connection by
+// trickling a request (headers and body together must arrive within
+// readTimeout, headers alone within a third of it), answers must be written
+// within twice readTimeout plus the longest injected delay a test would use,
+// idle connections go after two minutes, and headers are capped at 64 KiB.
+// The emulator caps bodies itself, answering with the API's envelope.
+func newServer(h http.Handler, readTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: max(readTimeout/3, time.Millisecond),
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      2*readTimeout + time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.NewTextHandler(io.Discard, nil), slog.LevelError),
+	}
+}
+
 // run parses flags and serves until ctx ends or a signal arrives.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("cvm-emulator", flag.ContinueOnError)
@@ -50,6 +68,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	transition := fs.Duration("transition", 2*time.Second, "how long a transitional state lasts")
 	seed := fs.Uint64("seed", 0, "seed for generated ids")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	readTimeout := fs.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request; a slower one is disconnected")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -63,6 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("quotas must not be negative and the window must be positive")
 	case *instances < 0:
 		return errors.New("-instances must not be negative")
+	case *readTimeout <= 0:
+		return errors.New("-read-timeout must be positive")
 	}
 	opts := emulator.Options{
 		Keys:        map[string]string{*id: *key},
@@ -86,7 +107,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: emu, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(emu, *readTimeout)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)

@@ -3,7 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -65,4 +71,96 @@ func TestBadFlags(t *testing.T) {
 		err := run(context.Background(), args, io.Discard, io.Discard)
 		assert.Error(t, err, "%v", args)
 	}
+}
+
+// TestSlowClientsAreDisconnected: 50 clients that send headers announcing a
+// body and then only one byte of it are all disconnected by the read
+// timeout; none can hold its connection.
+func TestSlowClientsAreDisconnected(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	endpoint, done := start(t, ctx, "-read-timeout", "300ms")
+	u, err := url.Parse(endpoint)
+	require.NoError(t, err)
+	const clients = 50
+	closed := make(chan error, clients)
+	for range clients {
+		conn, err := net.Dial("tcp", u.Host)
+		require.NoError(t, err)
+		defer conn.Close()
+		_, err = fmt.Fprintf(conn, "POST /v2/index.php HTTP/1.1\r\nHost: %s\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nA", u.Host)
+		require.NoError(t, err)
+		go func() {
+			// A guard, not a wait: the server closes long before.
+			_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+			_, err := io.Copy(io.Discard, conn)
+			closed <- err
+		}()
+	}
+	for range clients {
+		err := <-closed
+		var ne net.Error
+		if errors.As(err, &ne) && ne.Timeout() {
+			t.Fatal("a trickling client was still connected after 20 s")
+		}
+	}
+	// A header that never ends is cut off too, and a huge one refused.
+	conn, err := net.Dial("tcp", u.Host)
+	require.NoError(t, err)
+	defer conn.Close()
+	_, _ = fmt.Fprintf(conn, "POST /v2/index.php HTTP/1.1\r\nHost: %s\r\nX-Slow: ", u.Host)
+	_ = conn.SetReadDeadline(time.Now().Add(20 * time.Second))
+	_, err = io.Copy(io.Discard, conn)
+	var ne net.Error
+	assert.False(t, errors.As(err, &ne) && ne.Timeout(), "an unfinished header kept the connection")
+
+	req, _ := http.NewRequest("POST", endpoint, strings.NewReader("Action=X"))
+	req.Header.Set("X-Big", strings.Repeat("x", 100<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+	cancel()
+	<-done
+}
+
+// TestOversizedBodyGetsAnEnvelope: a body over the cap is refused with the
+// API's JSON envelope.
+func TestOversizedBodyGetsAnEnvelope(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	endpoint, done := start(t, ctx)
+	resp, err := http.Post(endpoint, "application/x-www-form-urlencoded", strings.NewReader("pad="+strings.Repeat("x", 9<<20)))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	assert.EqualValues(t, 4000, out["code"])
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	assert.Contains(t, out["message"], "larger than")
+	cancel()
+	<-done
+}
+
+// start runs the command and returns its endpoint and a channel closed
+// when it has stopped.
+func start(t *testing.T, ctx context.Context, args ...string) (string, chan struct{}) {
+	t.Helper()
+	outR, outW := io.Pipe()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := run(ctx, append([]string{"-addr", "127.0.0.1:0", "-quiet"}, args...), outW, io.Discard)
+		assert.NoError(t, err)
+		outW.Close()
+	}()
+	lines := bufio.NewScanner(outR)
+	for lines.Scan() {
+		if k, v, ok := strings.Cut(lines.Text(), ":"); ok && strings.TrimSpace(k) == "endpoint" {
+			go func() { _, _ = io.Copy(io.Discard, outR) }()
+			return strings.TrimSpace(v), done
+		}
+	}
+	t.Fatal("no endpoint printed")
+	return "", nil
 }

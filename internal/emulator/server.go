@@ -347,7 +347,9 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 			return nil, invalid("cannot read the request body: %v", err)
 		}
 		if len(b) > maxBody {
-			return nil, invalid("request body larger than %d bytes", maxBody)
+			e := invalid("request body larger than %d bytes", maxBody)
+			e.status = http.StatusRequestEntityTooLarge
+			return nil, e
 		}
 		raw = string(b)
 	default:
