@@ -102,6 +102,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -506,12 +507,13 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
 		}
 		start := c.clock.Now()
-		hr, body, tr, err := c.send(ctx, target, vals, safe)
+		hr, buf, tr, err := c.send(ctx, target, vals, safe)
 		if hr != nil {
 			resp.HTTPResponse = hr
 		}
 		if err == nil {
-			err = decodeBody(action, hr.StatusCode, body, out)
+			err = decodeBody(action, hr.StatusCode, buf.Bytes(), out)
+			releaseBody(buf) // decoding copies what it keeps
 		} else if re, ok := err.(*ResponseError); ok {
 			re.Action = action
 		}
@@ -625,7 +627,7 @@ func (noReplayBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (noReplayBody) Close() error             { return nil }
 
 // send signs vals afresh and sends them once.
-func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool) (hr *http.Response, body []byte, tr attemptTrace, err error) {
+func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
 	vals.Set("Timestamp", strconv.FormatInt(c.clock.Now().Unix(), 10))
 	vals.Set("Nonce", strconv.FormatUint(c.nonce(), 10))
 	pairs := canonicalPairs(vals)
@@ -742,22 +744,39 @@ var errBodyTooLarge = fmt.Errorf("answer larger than %d bytes", maxBodyBytes)
 // before its end: the connection broke while the body was read.
 var errCutShort = errors.New("answer cut short")
 
-// readBody reads an answer of at most maxBodyBytes. It allocates for what
-// arrives, not for what Content-Length claims.
-func readBody(hr *http.Response) ([]byte, error) {
-	var buf bytes.Buffer
+// bodies are the buffers answers are read into, reused across calls.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer put back in the pool: an occasional
+// huge answer is not kept alive.
+const maxPooledBody = 1 << 20
+
+func releaseBody(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= maxPooledBody {
+		b.Reset()
+		bodies.Put(b)
+	}
+}
+
+// readBody reads an answer of at most maxBodyBytes into a pooled buffer,
+// which the caller releases. It allocates for what arrives, not for what
+// Content-Length claims.
+func readBody(hr *http.Response) (*bytes.Buffer, error) {
+	buf := bodies.Get().(*bytes.Buffer)
 	if n := hr.ContentLength; n > 0 {
 		buf.Grow(int(min(n, 64<<10)))
 	}
 	n, err := buf.ReadFrom(io.LimitReader(hr.Body, maxBodyBytes+1))
 	if err != nil {
+		releaseBody(buf)
 		return nil, &ResponseError{HTTPStatusCode: hr.StatusCode, Reason: fmt.Sprintf("%v after %d bytes: %v", errCutShort, n, err),
 			Err: fmt.Errorf("%w: %w", errCutShort, err)}
 	}
 	if n > maxBodyBytes {
+		releaseBody(buf)
 		return nil, &ResponseError{HTTPStatusCode: hr.StatusCode, Reason: errBodyTooLarge.Error(), Err: errBodyTooLarge}
 	}
-	return buf.Bytes(), nil
+	return buf, nil
 }
 
 // encodeForm writes sorted pairs and the signature as a form body or query.

@@ -3,12 +3,19 @@ package cvm
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"sync"
+
 	"math"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
+
+	json2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // The legacy API is loose with types: a code may be 0 or "0", a count
@@ -127,7 +134,7 @@ func unquote(b []byte) (string, error) {
 		return string(b[1 : len(b)-1]), nil
 	}
 	var s string
-	err := json.Unmarshal(b, &s)
+	err := json2.Unmarshal(b, &s, v1)
 	return s, err
 }
 
@@ -142,12 +149,12 @@ func (l *oneOrMany[T]) UnmarshalJSON(b []byte) error {
 		return nil
 	case b[0] == '[':
 		var v []T
-		err := json.Unmarshal(b, &v)
+		err := json2.Unmarshal(b, &v, v1)
 		*l = v
 		return err
 	default:
 		var v T
-		if err := json.Unmarshal(b, &v); err != nil {
+		if err := json2.Unmarshal(b, &v, v1); err != nil {
 			return err
 		}
 		*l = oneOrMany[T]{v}
@@ -186,7 +193,7 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 }
 
 // envelope is the part of every answer that says how the call went.
-// Response types embed it so that one json.Unmarshal reads both the envelope
+// Response types embed it so that one decoding pass reads both the envelope
 // and the result.
 type envelope struct {
 	Code     *jsonCode   `json:"code"`
@@ -235,7 +242,7 @@ func (d *batchDetail) UnmarshalJSON(b []byte) error {
 	switch b[0] {
 	case '{':
 		var m map[string]itemJSON
-		if json.Unmarshal(b, &m) != nil {
+		if json2.Unmarshal(b, &m, v1) != nil {
 			return nil
 		}
 		out := make(batchDetail, 0, len(m))
@@ -246,7 +253,7 @@ func (d *batchDetail) UnmarshalJSON(b []byte) error {
 		*d = out
 	case '[':
 		var l []itemJSON
-		if json.Unmarshal(b, &l) != nil {
+		if json2.Unmarshal(b, &l, v1) != nil {
 			return nil
 		}
 		out := make(batchDetail, 0, len(l))
@@ -270,50 +277,155 @@ func (d *batchDetail) UnmarshalJSON(b []byte) error {
 // KiB.
 const maxBodyBytes = 16 << 20
 
-// decodeBody reads an answer into out (which may be nil) and returns the
-// envelope. It returns an *APIError when the code is not 0 and a
-// *ResponseError when the body is not an envelope.
-func decodeBody(action string, status int, body []byte, out any) error {
-	var env *envelope
-	var decodeErr error
-	if e, ok := out.(enveloper); ok {
-		env = e.env()
-		*env = envelope{} // out may be reused across calls
-		decodeErr = json.Unmarshal(body, out)
+// v1 are the decoding options for results: the v2 engine with the
+// semantics of encoding/json (case-insensitive names, methods called as
+// encoding/json calls them), so users' structs passed to Do decode as they
+// always have.
+var v1 = jsonv1.DefaultOptionsV1()
+
+// decoders are reused for the streaming envelope read.
+var decoders = sync.Pool{New: func() any { return new(jsontext.Decoder) }}
+
+// scanned is what one streaming read of an answer learns: the envelope,
+// matched by exact names, and what decoding the rest may cost.
+type scanned struct {
+	code     int
+	hasCode  bool
+	message  string
+	codeDesc string
+	detail   jsontext.Value // raw; decoded only for an error answer
+	objects  int            // '{' and '[' seen
+	values   int            // array elements and object members
+}
+
+// scanEnvelope reads the top-level object once, syntactically: the envelope
+// members by their exact names ("CODE" is not "code", unlike
+// encoding/json's matching), every other value skipped without decoding.
+// It also counts objects and values, for costOf.
+func scanEnvelope(body []byte) (scanned, error) {
+	var sc scanned
+	dec := decoders.Get().(*jsontext.Decoder)
+	defer decoders.Put(dec)
+	buf := bytes.NewBuffer(body) // the decoder reads a bytes.Buffer in place
+	dec.Reset(buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	defer dec.Reset(bytes.NewBuffer(nil))
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return sc, err
 	}
-	if env == nil || decodeErr != nil || env.Code == nil {
-		// Out does not carry the envelope, reading the result failed, or
-		// out has a "code" field of its own that took the envelope's: read
-		// the envelope alone, so that an error answer whose data has an
-		// unexpected shape still reports its code.
-		env = new(envelope)
-		if err := json.Unmarshal(body, env); err != nil {
-			return badResponse(action, status, "body is not the API's JSON envelope", body, err)
+	if tok.Kind() != '{' {
+		return sc, fmt.Errorf("answer is a JSON %s, not an object", tok.Kind())
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return sc, err
 		}
+		name := tok.String() // before the next read voids tok
+		sc.values++
+		val, err := dec.ReadValue()
+		if err != nil {
+			return sc, err
+		}
+		switch name {
+		case "code":
+			var c jsonCode
+			if err := c.UnmarshalJSON(val); err != nil {
+				return sc, err
+			}
+			sc.code, sc.hasCode = int(c), true
+		case "message":
+			var m jsonString
+			_ = m.UnmarshalJSON(val)
+			sc.message = string(m)
+		case "codeDesc":
+			var d jsonString
+			_ = d.UnmarshalJSON(val)
+			sc.codeDesc = string(d)
+		case "detail":
+			sc.detail = val.Clone()
+		}
+		countValues(val, &sc)
 	}
-	if env.Code == nil {
+	if _, err := dec.ReadToken(); err != nil {
+		return sc, err
+	}
+	if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
+		return sc, fmt.Errorf("data after the answer's object")
+	}
+	return sc, nil
+}
+
+// countValues adds the objects, arrays and their elements of a raw value,
+// with a byte scan: commas, brackets and braces inside strings count too,
+// which errs on the side of a higher cost.
+func countValues(val []byte, sc *scanned) {
+	if len(val) == 0 || val[0] != '{' && val[0] != '[' {
+		return
+	}
+	sc.objects += bytes.Count(val, []byte{'{'}) + bytes.Count(val, []byte{'['})
+	sc.values += bytes.Count(val, []byte{','}) + 1
+}
+
+// maxDecodeFactor bounds what decoding an answer may allocate: this many
+// times the body's size (anyDecodeFactor for interface and map targets),
+// plus a small allowance for tiny answers. An answer of many small values
+// that would decode into large Go values (a megabyte of {} into instance
+// structs) is refused before it is decoded.
+const (
+	maxDecodeFactor    = 4
+	decodeAllowance    = 64 << 10
+	errDecodeTooCostly = "answer would take more memory to decode than allowed"
+)
+
+// decodeBody reads an answer into out (which may be nil). The envelope is
+// read once, by exact names, in a streaming pass that decodes nothing else;
+// an error answer ends there. A success is decoded into out in one pass.
+// It returns an *APIError when the code is not 0 and a *ResponseError when
+// the body is not an envelope.
+func decodeBody(action string, status int, body []byte, out any) error {
+	sc, err := scanEnvelope(body)
+	if err != nil {
+		return badResponse(action, status, "body is not the API's JSON envelope", body, err)
+	}
+	if !sc.hasCode {
 		return badResponse(action, status, "answer has no code", body, nil)
 	}
-	if code := int(*env.Code); code != CodeSuccess {
+	if sc.code != CodeSuccess {
+		var detail batchDetail
+		if len(sc.detail) > 0 {
+			var dsc scanned
+			countValues(sc.detail, &dsc)
+			if cost, limit := costOf(typeOfDetail, dsc, len(sc.detail)); cost > limit {
+				return badResponse(action, status, errDecodeTooCostly, body,
+					fmt.Errorf("a detail of %d values in %d bytes", dsc.values, len(sc.detail)))
+			}
+			_ = detail.UnmarshalJSON(sc.detail)
+		}
 		return &APIError{
 			Action:         action,
-			Code:           code,
-			CodeDesc:       string(env.CodeDesc),
-			Message:        string(env.Message),
+			Code:           sc.code,
+			CodeDesc:       sc.codeDesc,
+			Message:        sc.message,
 			HTTPStatusCode: status,
-			Items:          []ItemResult(env.Detail),
+			Items:          []ItemResult(detail),
 		}
 	}
 	if status < 200 || status > 299 {
 		return badResponse(action, status, "HTTP error status with a success code", body, nil)
 	}
-	if decodeErr != nil {
-		return badResponse(action, status, "cannot decode the result", body, decodeErr)
+	if out == nil {
+		return nil
 	}
-	if out != nil && !isEnveloper(out) {
-		if err := json.Unmarshal(body, out); err != nil {
-			return badResponse(action, status, "cannot decode the result", body, err)
-		}
+	if cost, limit := costOf(reflect.TypeOf(out), sc, len(body)); cost > limit {
+		return badResponse(action, status, errDecodeTooCostly, body,
+			fmt.Errorf("%d objects and %d values in %d bytes", sc.objects, sc.values, len(body)))
+	}
+	if e, ok := out.(enveloper); ok {
+		*e.env() = envelope{} // out may be reused across calls
+	}
+	if err := json2.Unmarshal(body, out, v1); err != nil {
+		return badResponse(action, status, "cannot decode the result", body, err)
 	}
 	return nil
 }
@@ -333,7 +445,52 @@ func badResponse(action string, status int, reason string, body []byte, err erro
 }
 
 var (
+	typeOfDetail = reflect.TypeFor[map[string]itemJSON]()
 	typeOfInt    = reflect.TypeFor[int64]()
 	typeOfFloat  = reflect.TypeFor[float64]()
 	typeOfString = reflect.TypeFor[string]()
 )
+
+// UnmarshalJSONFrom methods let the v2 engine hand each lenient value over
+// as raw bytes read in place, without the copy and re-validation of the v1
+// UnmarshalJSON path.
+
+func (n *jsonInt) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return n.UnmarshalJSON(v)
+}
+
+func (n *jsonFloat) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return n.UnmarshalJSON(v)
+}
+
+func (s *jsonString) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return s.UnmarshalJSON(v)
+}
+
+func (t *jsonTime) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return t.UnmarshalJSON(v)
+}
+
+func (c *jsonCode) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	v, err := dec.ReadValue()
+	if err != nil {
+		return err
+	}
+	return c.UnmarshalJSON(v)
+}

@@ -335,6 +335,7 @@ func TestStrictCode(t *testing.T) {
 	for _, body := range []string{
 		`{"code":""}`, `{"code":"0e9"}`, `{"code":1e-400}`, `{"code":0.0}`, `{"code":"0.0"}`, `{"code":" 0"}`,
 		`{"code":4294967296}`, `{"code":"4294967296"}`, `{"code":true}`, `{"code":null}`, `{"code":[0]}`, `{"message":"no code"}`,
+		`{"CODE":0}`, `{"Code":0}`, `{"code ":0}`, `{"code":0}{"x":1}`, `[{"code":0}]`,
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) }))
 		c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", Endpoint: srv.URL + "/v2/index.php",

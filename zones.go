@@ -3,11 +3,13 @@ package cvm
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+
+	json2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // ZonesService lists availability zones and regions.
@@ -186,17 +188,17 @@ type regionNames map[string]string
 // key "availableRegion " with a trailing space, so the key is matched after
 // trimming.
 func (r *describeProductRegionListResponse) UnmarshalJSON(b []byte) error {
-	if err := json.Unmarshal(b, &r.envelope); err != nil {
+	if err := json2.Unmarshal(b, &r.envelope, v1); err != nil {
 		return err
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
+	var raw map[string]jsontext.Value
+	if err := json2.Unmarshal(b, &raw, v1); err != nil {
 		return err
 	}
 	for k, v := range raw {
 		if strings.TrimSpace(k) == "availableRegion" && !bytes.Equal(bytes.TrimSpace(v), []byte("null")) {
 			var m map[string]jsonString
-			if err := json.Unmarshal(v, &m); err != nil {
+			if err := json2.Unmarshal(v, &m, v1); err != nil {
 				return err
 			}
 			r.AvailableRegion = make(regionNames, len(m))

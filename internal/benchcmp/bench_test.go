@@ -10,10 +10,21 @@ package benchcmp
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
@@ -72,12 +83,11 @@ func v3Body(n int) []byte {
 	return b.Bytes()
 }
 
-// describeInstances is the answer decoded into typed fields, as the
-// official SDK decodes its own.
-type describeInstances struct {
-	cvm.Envelope     // one decoding pass
-	TotalCount   int `json:"totalCount"`
-	InstanceSet  []struct {
+// plainInstances is the answer decoded into a plain user struct, without
+// cvm.Envelope: the way most users write their own Do results.
+type plainInstances struct {
+	TotalCount  int `json:"totalCount"`
+	InstanceSet []struct {
 		InstanceName string   `json:"instanceName"`
 		UnInstanceID string   `json:"unInstanceId"`
 		LanIP        string   `json:"lanIp"`
@@ -97,68 +107,257 @@ type describeInstances struct {
 	} `json:"instanceSet"`
 }
 
+// envelopedInstances is plainInstances with cvm.Envelope embedded.
+type envelopedInstances struct {
+	cvm.Envelope
+	plainInstances
+}
+
+// fullInstances holds every field of a legacy instance in plain Go types:
+// what Instances.List gives, decoded the plainest way.
+type fullInstances struct {
+	Code        int    `json:"code"`
+	Message     string `json:"message"`
+	CodeDesc    string `json:"codeDesc"`
+	TotalCount  int    `json:"totalCount"`
+	InstanceSet []struct {
+		LanIP          string   `json:"lanIp"`
+		InstanceID     string   `json:"instanceId"`
+		UnImgID        string   `json:"unImgId"`
+		ImageID        int      `json:"imageId"`
+		AutoRenew      int      `json:"autoRenew"`
+		Bandwidth      int      `json:"bandwidth"`
+		VpcID          int      `json:"vpcId"`
+		DeviceClass    string   `json:"deviceClass"`
+		SubnetID       int      `json:"subnetId"`
+		IsVpcGateway   int      `json:"isVpcGateway"`
+		UUID           string   `json:"uuid"`
+		WanIPSet       []string `json:"wanIpSet"`
+		ProjectID      int      `json:"projectId"`
+		DeadlineTime   string   `json:"deadlineTime"`
+		CvmPayMode     int      `json:"cvmPayMode"`
+		ZoneID         int      `json:"zoneId"`
+		InstanceName   string   `json:"instanceName"`
+		ImageType      string   `json:"imageType"`
+		Status         int      `json:"status"`
+		Mem            int      `json:"mem"`
+		Region         string   `json:"Region"`
+		NetworkPayMode int      `json:"networkPayMode"`
+		UnInstanceID   string   `json:"unInstanceId"`
+		CreateTime     string   `json:"createTime"`
+		ZoneName       string   `json:"zoneName"`
+		StatusTime     string   `json:"statusTime"`
+		OS             string   `json:"os"`
+		CPU            int      `json:"cpu"`
+		DiskInfo       struct {
+			RootID      string `json:"rootId"`
+			StorageSize int    `json:"storageSize"`
+			RootType    int    `json:"rootType"`
+			StorageType int    `json:"storageType"`
+			StorageID   string `json:"storageId"`
+			RootSize    int    `json:"rootSize"`
+		} `json:"diskInfo"`
+	} `json:"instanceSet"`
+}
+
+// floor is the work no client can avoid for the call, done with the
+// standard library: sort the parameters, HMAC-SHA256 the string to sign,
+// form-encode the body, and decode the same answer with encoding/json into
+// fresh structs of the same shape as the contender's result.
+func floor(body []byte, idList []string, fresh func() any) loop {
+	return func(n int) error {
+		for range n {
+			p := url.Values{"Action": {"DescribeInstances"}, "Region": {"gz"}, "SecretId": {"AKIDbench"},
+				"SignatureMethod": {"HmacSHA256"}, "Timestamp": {"1700000000"}, "Nonce": {"12345"}, "limit": {"100"}}
+			for i, id := range idList {
+				p.Set("instanceIds."+strconv.Itoa(i), id)
+			}
+			keys := make([]string, 0, len(p))
+			for k := range p {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			var sts strings.Builder
+			sts.WriteString("POSTcvm.api.qcloud.com/v2/index.php?")
+			for i, k := range keys {
+				if i > 0 {
+					sts.WriteByte('&')
+				}
+				sts.WriteString(k + "=" + p.Get(k))
+			}
+			mac := hmac.New(sha256.New, []byte("benchkey"))
+			mac.Write([]byte(sts.String()))
+			p.Set("Signature", base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+			_ = strings.NewReader(p.Encode())
+			if err := json.Unmarshal(body, fresh()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// loop makes the call n times.
+type loop func(n int) error
+
+func newClient(body []byte) *cvm.Client {
+	c, err := cvm.NewClient(cvm.Config{
+		SecretID: "AKIDbench", SecretKey: "benchkey", Region: "gz",
+		HTTPClient: &http.Client{Transport: memTransport{body}},
+		RateLimit:  cvm.RateLimit{Disabled: true},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return c
+}
+
+var order = []string{"tencentcloud-sdk-go", "floor-plain", "floor-full", "Do-plain", "Do-envelope", "List"}
+
+// contenders are the ways of making the same call.
+func contenders() map[string]loop {
+	legacy, v3 := legacyBody(100), v3Body(100)
+	idList := ids(100)
+	params := struct {
+		IDs   cvm.List[string] `url:"instanceIds"`
+		Limit int              `url:"limit"`
+	}{idList, 100}
+	ctx := context.Background()
+	short := errors.New("short answer")
+	official := func() loop {
+		c, err := tccvm.NewClient(common.NewCredential("AKIDbench", "benchkey"), "ap-guangzhou", profile.NewClientProfile())
+		if err != nil {
+			panic(err)
+		}
+		c.WithHttpTransport(memTransport{v3})
+		return func(n int) error {
+			for range n {
+				req := tccvm.NewDescribeInstancesRequest()
+				req.InstanceIds = common.StringPtrs(idList)
+				resp, err := c.DescribeInstances(req)
+				if err != nil {
+					return err
+				}
+				if len(resp.Response.InstanceSet) != 100 {
+					return short
+				}
+			}
+			return nil
+		}
+	}
+	doInto := func(fresh func() any, count func(any) int) loop {
+		c := newClient(legacy)
+		return func(n int) error {
+			for range n {
+				out := fresh()
+				if err := c.Do(ctx, "cvm", "DescribeInstances", params, out); err != nil {
+					return err
+				}
+				if count(out) != 100 {
+					return short
+				}
+			}
+			return nil
+		}
+	}
+	list := func() loop {
+		c := newClient(legacy)
+		opts := &cvm.InstanceListOptions{InstanceIDs: idList, ListOptions: cvm.ListOptions{Limit: 100}}
+		return func(n int) error {
+			for range n {
+				l, _, err := c.Instances.List(ctx, opts)
+				if err != nil {
+					return err
+				}
+				if len(l) != 100 {
+					return short
+				}
+			}
+			return nil
+		}
+	}
+	return map[string]loop{
+		"tencentcloud-sdk-go": official(),
+		"floor-plain":         floor(legacy, idList, func() any { return new(plainInstances) }),
+		"floor-full":          floor(legacy, idList, func() any { return new(fullInstances) }),
+		"Do-plain": doInto(func() any { return new(plainInstances) },
+			func(o any) int { return len(o.(*plainInstances).InstanceSet) }),
+		"Do-envelope": doInto(func() any { return new(envelopedInstances) },
+			func(o any) int { return len(o.(*envelopedInstances).InstanceSet) }),
+		"List": list(),
+	}
+}
+
+// BenchmarkDescribeInstances100 runs each contender on its own:
+//
+//	go test -run '^$' -bench DescribeInstances100 -benchmem
 func BenchmarkDescribeInstances100(b *testing.B) {
-	b.Run("this-sdk", func(b *testing.B) {
-		body := legacyBody(100)
-		c, err := cvm.NewClient(cvm.Config{
-			SecretID: "AKIDbench", SecretKey: "benchkey", Region: "gz",
-			HTTPClient: &http.Client{Transport: memTransport{body}},
-			RateLimit:  cvm.RateLimit{Disabled: true},
+	cs := contenders()
+	for _, name := range order {
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			if err := cs[name](b.N); err != nil {
+				b.Fatal(err)
+			}
 		})
-		if err != nil {
-			b.Fatal(err)
+	}
+}
+
+// measured is one contender's cost per call.
+type measured struct{ ns, allocs, bytes float64 }
+
+// measure runs f for about d and returns its cost per call.
+func measure(f loop, d time.Duration) (measured, error) {
+	n := 1
+	for {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		if err := f(n); err != nil {
+			return measured{}, err
 		}
-		params := struct {
-			IDs   cvm.List[string] `url:"instanceIds"`
-			Limit int              `url:"limit"`
-		}{ids(100), 100}
-		ctx := context.Background()
-		b.ReportAllocs()
-		for range b.N {
-			var out describeInstances
-			if err := c.Do(ctx, "cvm", "DescribeInstances", params, &out); err != nil || len(out.InstanceSet) != 100 {
-				b.Fatal(err)
+		el := time.Since(start)
+		runtime.ReadMemStats(&after)
+		if el >= d || n >= 1<<20 {
+			return measured{float64(el.Nanoseconds()) / float64(n),
+				float64(after.Mallocs-before.Mallocs) / float64(n),
+				float64(after.TotalAlloc-before.TotalAlloc) / float64(n)}, nil
+		}
+		n = max(n*2, int(float64(n)*float64(d)/float64(max(el, time.Microsecond))*1.2))
+	}
+}
+
+// BenchmarkRatios measures every contender in the same run, in three
+// interleaved rounds (the best of each kept), and reports the goals as
+// ratios: time and allocations against the official SDK, time against the
+// encoding/json floor of the same shape.
+//
+//	go test -run '^$' -bench Ratios -benchtime 1x
+func BenchmarkRatios(b *testing.B) {
+	cs := contenders()
+	best := map[string]measured{}
+	for range 3 {
+		for _, name := range order {
+			m, err := measure(cs[name], 300*time.Millisecond)
+			if err != nil {
+				b.Fatal(name, err)
+			}
+			if old, ok := best[name]; !ok || m.ns < old.ns {
+				best[name] = m
 			}
 		}
-	})
-	b.Run("this-sdk-typed-List", func(b *testing.B) {
-		body := legacyBody(100)
-		c, err := cvm.NewClient(cvm.Config{
-			SecretID: "AKIDbench", SecretKey: "benchkey", Region: "gz",
-			HTTPClient: &http.Client{Transport: memTransport{body}},
-			RateLimit:  cvm.RateLimit{Disabled: true},
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		opts := &cvm.InstanceListOptions{InstanceIDs: ids(100), ListOptions: cvm.ListOptions{Limit: 100}}
-		ctx := context.Background()
-		b.ReportAllocs()
-		for range b.N {
-			list, _, err := c.Instances.List(ctx, opts)
-			if err != nil || len(list) != 100 {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("tencentcloud-sdk-go", func(b *testing.B) {
-		body := v3Body(100)
-		cred := common.NewCredential("AKIDbench", "benchkey")
-		cpf := profile.NewClientProfile()
-		c, err := tccvm.NewClient(cred, "ap-guangzhou", cpf)
-		if err != nil {
-			b.Fatal(err)
-		}
-		c.WithHttpTransport(memTransport{body})
-		idList := ids(100)
-		b.ReportAllocs()
-		for range b.N {
-			req := tccvm.NewDescribeInstancesRequest()
-			req.InstanceIds = common.StringPtrs(idList)
-			resp, err := c.DescribeInstances(req)
-			if err != nil || len(resp.Response.InstanceSet) != 100 {
-				b.Fatal(err)
-			}
-		}
-	})
+	}
+	for range b.N {
+	}
+	r := func(a, z string) float64 { return best[a].ns / best[z].ns }
+	b.ReportMetric(r("Do-plain", "tencentcloud-sdk-go"), "Do-plain/official")
+	b.ReportMetric(best["Do-plain"].allocs/best["tencentcloud-sdk-go"].allocs, "Do-plain-allocs/official")
+	b.ReportMetric(r("Do-plain", "floor-plain"), "Do-plain/floor")
+	b.ReportMetric(r("Do-envelope", "tencentcloud-sdk-go"), "Do-envelope/official")
+	b.ReportMetric(r("List", "tencentcloud-sdk-go"), "List/official")
+	b.ReportMetric(r("List", "floor-full"), "List/floor")
+	for _, n := range order {
+		b.Logf("%-20s %10.0f ns/op %8.0f B/op %6.0f allocs/op", n, best[n].ns, best[n].bytes, best[n].allocs)
+	}
 }

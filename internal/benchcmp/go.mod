@@ -1,6 +1,6 @@
 module github.com/qcloud-legacy/cvm/internal/benchcmp
 
-go 1.23.0
+go 1.26
 
 replace github.com/qcloud-legacy/cvm => ../..
 
@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/google/go-querystring v1.2.0 // indirect
 	golang.org/x/time v0.12.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
