@@ -324,7 +324,7 @@ func NewClient(cfg Config) (*Client, error) {
 	case cfg.RateLimit.Disabled:
 		c.limiter = LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
 	default:
-		c.limiter = sharedLimiter(cfg.SecretID, cfg.RateLimit)
+		c.limiter = accountLimiter(cfg.SecretID, cfg.RateLimit)
 	}
 	c.ua = fmt.Sprintf("qcloud-legacy-cvm-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	if cfg.UserAgent != "" {

@@ -3,11 +3,8 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"math"
 	"sync"
 	"time"
-
-	"golang.org/x/time/rate"
 
 	"github.com/qcloud-legacy/cvm/internal/clock"
 	"github.com/qcloud-legacy/cvm/internal/testhook"
@@ -25,9 +22,10 @@ const (
 // included, with the legacy action about to be sent. Wait returns an error,
 // without waiting, when it cannot let the call through before ctx ends.
 //
-// A Limiter shared across processes (say, backed by Redis) can be plugged in
-// through [Config.Limiter]. [*rate.Limiter] from golang.org/x/time/rate fits
-// through [LimiterFunc].
+// A Limiter shared across processes can be plugged in through
+// [Config.Limiter]: the nested module github.com/qcloud-legacy/cvm/redisquota
+// shares the quota of an account through Redis. [*rate.Limiter] from
+// golang.org/x/time/rate fits through [LimiterFunc].
 type Limiter interface {
 	Wait(ctx context.Context, action string) error
 }
@@ -52,6 +50,13 @@ type RateLimit struct {
 	PerAction int
 	// Window is the quota window. 0 means one minute.
 	Window time.Duration
+	// Margin is added to Window when the client counts its calls: the
+	// server counts a call when it arrives, a little after the client let it
+	// through, and by a varying delay, so two calls a Window apart at the
+	// client may arrive closer together. 0 means Window/200 (300 ms for a
+	// minute), which keeps sustained use at 99.5% of the quota; negative
+	// means none.
+	Margin time.Duration
 	// Disabled turns client-side limiting off.
 	Disabled bool
 }
@@ -66,8 +71,24 @@ func (r RateLimit) withDefaults() RateLimit {
 	if r.Window == 0 {
 		r.Window = DefaultQuotaWindow
 	}
+	switch {
+	case r.Margin == 0:
+		r.Margin = r.Window / 200
+	case r.Margin < 0:
+		r.Margin = 0
+	}
 	return r
 }
+
+// Span is the length of the sliding window the client counts calls in:
+// Window plus Margin, defaults applied.
+func (r RateLimit) Span() time.Duration {
+	r = r.withDefaults()
+	return r.Window + r.Margin
+}
+
+// Effective returns r with its defaults applied.
+func (r RateLimit) Effective() RateLimit { return r.withDefaults() }
 
 func (r RateLimit) validate() error {
 	switch {
@@ -81,106 +102,298 @@ func (r RateLimit) validate() error {
 	return nil
 }
 
-// bucketFor returns a token bucket that never lets more than quota calls into
-// any window of the given length, however the server aligns its window, and
-// that sustains at least 99% of the quota.
-//
-// A bucket of burst b refilled at r admits at most b + r·L calls in any span
-// of length L. With b = quota/100 (at least 1) and r = (quota-b)/window, a span
-// of one window holds at most quota calls, and the long-run rate is
-// (quota-b)/quota ≥ 99% of the quota. A quota of 1 gets r = 1/window, which
-// keeps the bound for windows that exclude one end, as a sliding counter of
-// "the last N seconds" does.
-func bucketFor(quota int, window time.Duration) *rate.Limiter {
-	burst := max(1, quota/100)
-	refill := max(quota-burst, 1)
-	return rate.NewLimiter(rate.Limit(float64(refill)/window.Seconds()), burst)
+// tighter returns the stricter of two quotas, field by field: the smaller
+// counts, the longer window and margin.
+func (r RateLimit) tighter(o RateLimit) RateLimit {
+	return RateLimit{
+		Global: min(r.Global, o.Global), PerAction: min(r.PerAction, o.PerAction),
+		Window: max(r.Window, o.Window), Margin: max(r.Margin, o.Margin),
+	}
 }
 
-// bucketLimiter is the built-in [Limiter]: one bucket for the account and one
-// per action, consumed together at the instant the call is let through, so
-// that the instants counted by each bucket are the instants calls are sent.
-//
-// Waiters of one action queue in FIFO order and only the head of each queue
-// competes for the account's bucket. Among heads whose action bucket has a
-// token, the one whose action was served least recently takes the account's
-// next token, so a busy action cannot crowd out others, and an action keeps
-// its place while the scheduler hands its turn from one waiter to the next.
-type bucketLimiter struct {
-	clock  clock.Clock
-	rl     RateLimit
-	mu     sync.Mutex
-	global *rate.Limiter
-	action map[string]*actionQueue
-	seq    uint64 // orders heads that became ready at the same instant
-	// onGrant, when set by tests (directly, or through testhook.Grants),
-	// is called under mu for every call let through, with the instant.
-	onGrant func(action string, at time.Time)
+// slidingLog holds the instants (Unix nanoseconds) of the calls let through
+// in the current window, oldest first. It is an exact sliding-window log: a
+// call at t counts for every instant before t+span.
+type slidingLog struct {
+	at   []int64
+	head int
+}
+
+// expire forgets the calls at or before cut.
+func (s *slidingLog) expire(cut int64) {
+	for s.head < len(s.at) && s.at[s.head] <= cut {
+		s.head++
+	}
+	switch {
+	case s.head == len(s.at):
+		s.at, s.head = nil, 0 // an idle log holds no memory
+	case s.head > 64 && s.head > len(s.at)/2:
+		s.at = append(s.at[:0:0], s.at[s.head:]...)
+		s.head = 0
+	}
+}
+
+func (s *slidingLog) count() int { return len(s.at) - s.head }
+
+func (s *slidingLog) push(t int64) { s.at = append(s.at, t) }
+
+// until returns how long from now until at most quota-n calls lie in the
+// window (now-span, now], so that n more may go (0 if they may now).
+func (s *slidingLog) until(now, span int64, quota, n int) int64 {
+	s.expire(now - span)
+	need := s.count() - (quota - n)
+	if need <= 0 {
+		return 0
+	}
+	if need > s.count() {
+		return span // a quota smaller than n: a full window
+	}
+	return s.at[s.head+need-1] + span - now
+}
+
+// account is the limiter state of one SecretID: its log, and one queue and
+// log per action in use. Idle actions are forgotten after a window, and so
+// is an idle account.
+type account struct {
+	key     string
+	rl      RateLimit // defaults applied; the tightest of its clients'
+	mu      sync.Mutex
+	log     slidingLog
+	actions map[string]*actionQueue
+	ready   map[*actionQueue]struct{} // heads waiting for the account's slot
+	seq     uint64
+	// changed is closed, and replaced, whenever a slot is taken or a ready
+	// head leaves: heads waiting for their turn among others re-rank then.
+	changed chan struct{}
+	// lru orders the actions by last use, least recent first, so that idle
+	// ones are found without scanning them all.
+	lru actionList
+	// Under the registry's lock:
+	waiters    int
+	touched    int64
+	prev, next *account
 }
 
 type actionQueue struct {
-	bucket *rate.Limiter
-	turn   chan struct{} // holds a token while some waiter is the head
-	// ready is set while the head has its action token and waits for the
+	name string
+	log  slidingLog
+	turn chan struct{} // holds a token while some waiter is the head
+	// ready is set while the head has its action's slot and waits for the
 	// account's. served is when the action was last let through (zero:
 	// never); seq breaks ties.
-	ready  bool
-	served time.Time
-	seq    uint64
+	ready      bool
+	overShare  bool // the ready head waits for others to reach their share
+	served     int64
+	seq        uint64
+	waiters    int
+	touched    int64
+	prev, next *actionQueue
 }
 
-// NewLimiter returns the built-in token-bucket limiter for rl, on the wall
-// clock. Clients share one per SecretID automatically; call this only to
-// share one limiter across several accounts or to use it apart from a Client.
-func NewLimiter(rl RateLimit) Limiter {
-	return newBucketLimiter(rl, clock.Real{})
-}
+// actionList is an intrusive doubly linked list of actions, by last use.
+type actionList struct{ front, back *actionQueue }
 
-func newBucketLimiter(rl RateLimit, clk clock.Clock) *bucketLimiter {
-	rl = rl.withDefaults()
-	l := &bucketLimiter{
-		clock:  clk,
-		rl:     rl,
-		global: bucketFor(rl.Global, rl.Window),
-		action: make(map[string]*actionQueue),
+func (l *actionList) remove(q *actionQueue) {
+	if q.prev != nil {
+		q.prev.next = q.next
+	} else {
+		l.front = q.next
 	}
+	if q.next != nil {
+		q.next.prev = q.prev
+	} else {
+		l.back = q.prev
+	}
+	q.prev, q.next = nil, nil
+}
+
+func (l *actionList) pushBack(q *actionQueue) {
+	q.prev, q.next = l.back, nil
+	if l.back != nil {
+		l.back.next = q
+	} else {
+		l.front = q
+	}
+	l.back = q
+}
+
+// touch marks q used at now, moving it to the back of the list.
+func (a *account) touch(q *actionQueue, now int64) {
+	q.touched = now
+	a.lru.remove(q)
+	a.lru.pushBack(q)
+}
+
+// sweep forgets the actions idle for a whole span, least recent first: the
+// cost is proportional to what it frees, not to the actions ever seen.
+func (a *account) sweep(now int64) {
+	span := int64(a.rl.Window + a.rl.Margin)
+	for q := a.lru.front; q != nil && q.waiters == 0 && q.touched <= now-span; q = a.lru.front {
+		a.lru.remove(q)
+		delete(a.actions, q.name)
+	}
+}
+
+// registry holds the accounts of a process (or of one standalone limiter).
+type registry struct {
+	clock    clock.Clock
+	mu       sync.Mutex
+	accounts map[string]*account
+	front    *account // least recently used
+	back     *account
+	// onGrant, when set by tests (directly, or through testhook.Grants),
+	// is called under the account's lock for every call let through.
+	onGrant func(action string, at time.Time)
+}
+
+func newRegistry(clk clock.Clock) *registry {
+	r := &registry{clock: clk, accounts: map[string]*account{}}
 	if f := testhook.Grants.Load(); f != nil {
-		l.onGrant = *f
+		r.onGrant = *f
 	}
-	return l
+	return r
 }
 
-func (l *bucketLimiter) queue(action string) *actionQueue {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	q, ok := l.action[action]
-	if !ok {
-		q = &actionQueue{bucket: bucketFor(l.rl.PerAction, l.rl.Window), turn: make(chan struct{}, 1)}
-		l.action[action] = q
+// processAccounts is the registry every Client's built-in limiter uses, so
+// that the clients of one SecretID in a process share one quota.
+var processAccounts = sync.OnceValue(func() *registry { return newRegistry(clock.Real{}) })
+
+func (r *registry) unlink(a *account) {
+	if a.prev != nil {
+		a.prev.next = a.next
+	} else {
+		r.front = a.next
 	}
-	return q
+	if a.next != nil {
+		a.next.prev = a.prev
+	} else {
+		r.back = a.prev
+	}
+	a.prev, a.next = nil, nil
+}
+
+func (r *registry) link(a *account) {
+	a.prev, a.next = r.back, nil
+	if r.back != nil {
+		r.back.next = a
+	} else {
+		r.front = a
+	}
+	r.back = a
+}
+
+// acquire returns the account for key, made or tightened to rl, counted as
+// in use until release.
+func (r *registry) acquire(key string, rl RateLimit) *account {
+	now := r.clock.Now().UnixNano()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// Forget accounts idle for a whole span, least recent first.
+	for a := r.front; a != nil && a.waiters == 0 && a.touched <= now-int64(a.rl.Window+a.rl.Margin); a = r.front {
+		r.unlink(a)
+		delete(r.accounts, a.key)
+	}
+	a, ok := r.accounts[key]
+	if !ok {
+		a = &account{key: key, rl: rl, actions: map[string]*actionQueue{}, ready: map[*actionQueue]struct{}{},
+			changed: make(chan struct{})}
+		r.accounts[key] = a
+	} else {
+		r.unlink(a)
+		if t := a.rl.tighter(rl); t != a.rl {
+			a.mu.Lock()
+			a.rl = t
+			a.mu.Unlock()
+		}
+	}
+	r.link(a)
+	a.waiters++
+	a.touched = now
+	return a
+}
+
+func (r *registry) release(a *account) {
+	now := r.clock.Now().UnixNano()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	a.waiters--
+	a.touched = now
+	if r.accounts[a.key] == a {
+		r.unlink(a)
+		r.link(a)
+	}
+}
+
+// size returns how many accounts and actions the registry holds.
+func (r *registry) size() (accounts, actions int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, a := range r.accounts {
+		a.mu.Lock()
+		actions += len(a.actions)
+		a.mu.Unlock()
+	}
+	return len(r.accounts), actions
+}
+
+// slidingLimiter is the built-in [Limiter]: an exact sliding-window log for
+// the account and one for each action, consumed together at the instant a
+// call is let through. An idle client sends up to the full quota at once;
+// in no window of Window+Margin, however aligned, does it let through more
+// than the quota, for the account or any action.
+//
+// Waiters of one action queue in FIFO order and only the head of each queue
+// competes for the account's slots. Among heads whose action has a free
+// slot, those whose actions were served least recently take the account's
+// free slots first, so a busy action cannot crowd out others.
+type slidingLimiter struct {
+	reg *registry
+	key string
+	rl  RateLimit
+}
+
+// NewLimiter returns a built-in sliding-window limiter for rl of its own,
+// on the wall clock. Clients share one account state per SecretID
+// automatically; call this only to share one quota across several accounts
+// or to use it apart from a Client.
+func NewLimiter(rl RateLimit) Limiter {
+	return &slidingLimiter{reg: newRegistry(clock.Real{}), rl: rl.withDefaults()}
+}
+
+// accountLimiter returns the built-in limiter of a SecretID in this
+// process. Clients of one SecretID whose RateLimit differs share one
+// account; the smallest quotas (and longest window) among them apply.
+func accountLimiter(secretID string, rl RateLimit) *slidingLimiter {
+	return &slidingLimiter{reg: processAccounts(), key: secretID, rl: rl.withDefaults()}
 }
 
 // Wait blocks until a call of action may be sent, or returns at once when the
 // wait would outlast ctx's deadline.
-func (l *bucketLimiter) Wait(ctx context.Context, action string) error {
+func (l *slidingLimiter) Wait(ctx context.Context, action string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	q := l.queue(action)
+	a := l.reg.acquire(l.key, l.rl)
+	defer l.reg.release(a)
+	q := a.queue(action, l.reg.clock.Now().UnixNano())
+	defer a.leave(q)
 	select {
 	case q.turn <- struct{}{}:
 	case <-ctx.Done():
 		return ctx.Err()
 	}
 	defer func() {
-		l.mu.Lock()
-		q.ready = false
-		l.mu.Unlock()
+		a.mu.Lock()
+		if q.ready {
+			q.ready, q.overShare = false, false
+			delete(a.ready, q)
+			a.signal()
+		}
+		a.mu.Unlock()
 		<-q.turn
 	}()
 	for {
-		wait, now := l.tryTake(action, q)
+		wait, now, rerank := l.tryTake(a, q, action)
 		if wait <= 0 {
 			return nil
 		}
@@ -188,88 +401,139 @@ func (l *bucketLimiter) Wait(ctx context.Context, action string) error {
 			return fmt.Errorf("cvm: rate limit: %s would wait %v, past the context deadline: %w",
 				action, wait.Round(time.Millisecond), context.DeadlineExceeded)
 		}
-		if !clock.Sleep(l.clock, wait, ctx.Done()) {
+		t := l.reg.clock.NewTimer(wait)
+		select {
+		case <-t.C():
+		case <-rerank: // the heads ahead moved: look again
+			t.Stop()
+		case <-ctx.Done():
+			t.Stop()
 			return ctx.Err()
 		}
 	}
 }
 
-// tryTake takes a token from both buckets if both have one, and otherwise
-// says how long until both will.
-func (l *bucketLimiter) tryTake(action string, q *actionQueue) (time.Duration, time.Time) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.clock.Now()
-	if wait := untilTokens(q.bucket, now, 1); wait > 0 {
-		return wait, now
+// signal wakes the heads waiting for their turn. a.mu must be held.
+func (a *account) signal() {
+	close(a.changed)
+	a.changed = make(chan struct{})
+}
+
+// queue returns the action's queue, counted as waited on until leave.
+func (a *account) queue(action string, now int64) *actionQueue {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sweep(now)
+	q, ok := a.actions[action]
+	if !ok {
+		q = &actionQueue{name: action, turn: make(chan struct{}, 1)}
+		a.actions[action] = q
+		a.lru.pushBack(q)
+	}
+	q.waiters++
+	a.touch(q, now)
+	return q
+}
+
+func (a *account) leave(q *actionQueue) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	q.waiters--
+}
+
+// tryTake lets the call through if the action and the account both have a
+// free slot (and the account's slot is this action's turn), and otherwise
+// says how long to wait before trying again, and, when other heads are
+// ahead in turn, a channel closed when they move.
+func (l *slidingLimiter) tryTake(a *account, q *actionQueue, action string) (time.Duration, time.Time, <-chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	t := l.reg.clock.Now()
+	now := t.UnixNano()
+	span := int64(a.rl.Window + a.rl.Margin)
+	if wait := q.log.until(now, span, a.rl.PerAction, 1); wait > 0 {
+		return time.Duration(wait), t, nil
 	}
 	if !q.ready {
-		l.seq++
-		q.ready, q.seq = true, l.seq
+		a.seq++
+		q.ready, q.seq = true, a.seq
+		a.ready[q] = struct{}{}
 	}
-	if wait := untilTokens(l.global, now, 1); wait > 0 {
-		return wait, now
+	// An action at its fair share of the account waits while another
+	// action in use is below it.
+	grace := max(span/1000, int64(time.Millisecond))
+	if q.overShare = a.overShare(q, now, span, grace); q.overShare {
+		return time.Duration(grace), t, a.changed
 	}
-	if l.nextServed() != q {
-		// The account's token goes to an action served less recently;
-		// ours is the one after it.
-		return untilTokens(l.global, now, 2), now
+	// The account's free slots go to the ready heads in the order their
+	// actions were last served: ours needs one more free slot than there
+	// are heads before it.
+	ahead := a.ahead(q)
+	if wait := a.log.until(now, span, a.rl.Global, ahead+1); wait > 0 {
+		var rerank <-chan struct{}
+		if ahead > 0 {
+			rerank = a.changed
+		}
+		return time.Duration(wait), t, rerank
 	}
-	q.ready, q.served = false, now
-	l.global.AllowN(now, 1)
-	q.bucket.AllowN(now, 1)
-	if l.onGrant != nil {
-		l.onGrant(action, now)
+	q.ready, q.overShare, q.served = false, false, now
+	delete(a.ready, q)
+	a.log.push(now)
+	q.log.push(now)
+	a.touch(q, now)
+	if l.reg.onGrant != nil {
+		l.reg.onGrant(action, t)
 	}
-	return 0, now
+	a.signal()
+	return 0, t, nil
 }
 
-// nextServed returns, among the ready heads, the one whose action was
-// served least recently.
-func (l *bucketLimiter) nextServed() *actionQueue {
-	var best *actionQueue
-	for _, q := range l.action {
-		if q.ready && (best == nil || q.served.Before(best.served) || q.served.Equal(best.served) && q.seq < best.seq) {
-			best = q
+// overShare reports whether q has had its fair share of the account in the
+// current window while another action in use has not: max-min fairness.
+// An action is in use while its head waits, or for grace after its last
+// call, so that a caller who calls again at once keeps its place. The cost
+// is proportional to the actions in use, not to those ever seen.
+func (a *account) overShare(q *actionQueue, now, span, grace int64) bool {
+	mine := q.log.count()
+	if mine == 0 {
+		return false
+	}
+	var inUse []*actionQueue
+	for o := range a.ready {
+		inUse = append(inUse, o)
+	}
+	for o := a.lru.back; o != nil && o.touched >= now-grace; o = o.prev {
+		if !o.ready {
+			inUse = append(inUse, o)
 		}
 	}
-	return best
-}
-
-// untilTokens says how long until b holds n tokens (0 if it does now).
-func untilTokens(b *rate.Limiter, now time.Time, n float64) time.Duration {
-	missing := n - b.TokensAt(now)
-	if missing <= 0 {
-		return 0
+	if !q.ready {
+		inUse = append(inUse, q)
 	}
-	// Round up, so that waking at now+d finds the token there.
-	return time.Duration(math.Ceil(missing/float64(b.Limit())*float64(time.Second))) + 1
-}
-
-// accountLimiters holds the built-in limiter of each account, so that every
-// Client of one SecretID in a process draws on the same buckets.
-var accountLimiters struct {
-	sync.Mutex
-	m map[accountKey]*bucketLimiter
-}
-
-type accountKey struct {
-	secretID string
-	rl       RateLimit
-}
-
-func sharedLimiter(secretID string, rl RateLimit) *bucketLimiter {
-	rl = rl.withDefaults()
-	accountLimiters.Lock()
-	defer accountLimiters.Unlock()
-	if accountLimiters.m == nil {
-		accountLimiters.m = make(map[accountKey]*bucketLimiter)
+	share := (a.rl.Global + len(inUse) - 1) / len(inUse)
+	if mine < share {
+		return false
 	}
-	k := accountKey{secretID, rl}
-	l, ok := accountLimiters.m[k]
-	if !ok {
-		l = newBucketLimiter(rl, clock.Real{})
-		accountLimiters.m[k] = l
+	for _, o := range inUse {
+		if o == q {
+			continue
+		}
+		o.log.expire(now - span)
+		if n := o.log.count(); n < share && n < a.rl.PerAction {
+			return true
+		}
 	}
-	return l
+	return false
+}
+
+// ahead counts the ready heads whose actions were served less recently
+// than q's (ties broken by when they became ready).
+func (a *account) ahead(q *actionQueue) int {
+	n := 0
+	for o := range a.ready {
+		if o != q && !o.overShare && (o.served < q.served || o.served == q.served && o.seq < q.seq) {
+			n++
+		}
+	}
+	return n
 }
