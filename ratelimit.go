@@ -241,17 +241,13 @@ type registry struct {
 	accounts map[string]*account
 	front    *account // least recently used
 	back     *account
-	// onGrant, when set by tests (directly, or through testhook.Grants),
-	// is called under the account's lock for every call let through.
+	// onGrant, when set by tests (or else testhook.Grants), is called under
+	// the account's lock for every call let through.
 	onGrant func(action string, at time.Time)
 }
 
 func newRegistry(clk clock.Clock) *registry {
-	r := &registry{clock: clk, accounts: map[string]*account{}}
-	if f := testhook.Grants.Load(); f != nil {
-		r.onGrant = *f
-	}
-	return r
+	return &registry{clock: clk, accounts: map[string]*account{}}
 }
 
 // processAccounts is the registry every Client's built-in limiter uses, so
@@ -483,6 +479,8 @@ func (l *slidingLimiter) tryTake(a *account, q *actionQueue, action string) (tim
 	a.touch(q, now)
 	if l.reg.onGrant != nil {
 		l.reg.onGrant(action, t)
+	} else if f := testhook.Grants.Load(); f != nil {
+		(*f)(action, t)
 	}
 	a.signal()
 	return 0, t, nil

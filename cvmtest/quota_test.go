@@ -1,0 +1,96 @@
+package cvmtest_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+)
+
+// TestFullBurstOnEmulator: an idle client sends the whole quota of an action
+// (100 renames) at once, on the emulator with the documented quotas on; the
+// 101st is refused by the client at once, since it would wait a minute. The
+// deadline makes the point without timing anything: a limiter that paced
+// the burst would refuse calls long before the 100th.
+func TestFullBurstOnEmulator(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithInstances(1), cvmtest.WithCredentials("AKIDburst", "burst-key"))
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.MaxAttempts = 1
+	c, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	id := srv.Instances("")[0].ID
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	for i := range 100 {
+		_, err := c.Instances.Rename(ctx, id, "burst")
+		require.NoError(t, err, "call %d", i)
+	}
+	short, cancel2 := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel2()
+	_, err = c.Instances.Rename(short, id, "burst")
+	assert.ErrorIs(t, err, context.DeadlineExceeded, "the 101st waits for the window")
+	assert.NotErrorIs(t, err, cvm.ErrQuotaExceeded, "the server never had to refuse")
+}
+
+// TestQuotaNeverOverOnEmulator: 12 goroutines on 4 actions call as fast as
+// the client lets them, over loopback, against the emulator enforcing a
+// compressed quota (60 calls per 2 s for the account, 30 per action) with
+// its own sliding windows. The client's margin (40 ms) absorbs the loopback
+// delay: no 4400, and at least 97% of the quota used.
+func TestQuotaNeverOverOnEmulator(t *testing.T) {
+	const (
+		global, perAction = 60, 30
+		window, margin    = 2 * time.Second, 40 * time.Millisecond
+		windows           = 3
+	)
+	srv := cvmtest.NewServer(cvmtest.WithQuotas(global, perAction, window), cvmtest.WithCredentials("AKIDquota", "quota-key"))
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.MaxAttempts = 1
+	cfg.RateLimit = cvm.RateLimit{Global: global, PerAction: perAction, Window: window, Margin: margin}
+	c, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	span := window + margin
+	ctx, cancel := context.WithTimeout(context.Background(), windows*span-span/4)
+	defer cancel()
+	var ok, over, other int
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, action := range []string{"DescribeAvailabilityZones", "DescribeProductRegionList", "DescribeEipQuota", "DescribeInstances"} {
+		for range 3 {
+			wg.Go(func() {
+				for {
+					err := c.Do(ctx, "", action, nil, nil)
+					if errors.Is(err, context.DeadlineExceeded) {
+						return
+					}
+					mu.Lock()
+					switch {
+					case err == nil:
+						ok++
+					case errors.Is(err, cvm.ErrQuotaExceeded):
+						over++
+					default:
+						other++
+					}
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	use := float64(ok) / (windows * global)
+	t.Logf("%d calls let through, %d answered 4400, %d other errors: %.1f%% of %d windows' quota", ok, over, other, 100*use, windows)
+	assert.Zero(t, over)
+	assert.Zero(t, other)
+	assert.GreaterOrEqual(t, use, 0.97)
+}
