@@ -64,7 +64,7 @@ func ExampleConfig_Format() {
 	cfg := cvm.Config{SecretID: "AKIDexample", SecretKey: "very-secret", Region: "gz"}
 	fmt.Printf("%+v\n", cfg)
 	// Output:
-	// {SecretID:AKIDexample SecretKey:REDACTED Token: Region:gz Endpoint: AllowInsecureHTTP:false AllowInsecureTLS:false HTTPClient:<nil> HTTPMethod: SignatureMethod: MaxAttempts:0 RateLimit:{Global:0 PerAction:0 Window:0s Disabled:false} Limiter:<nil> Logger:<nil> UserAgent:}
+	// {SecretID:AKIDexample SecretKey:REDACTED Token: Region:gz Endpoint: AllowInsecureHTTP:false AllowInsecureTLS:false HTTPClient:<nil> HTTPMethod: SignatureMethod: MaxAttempts:0 RateLimit:{Global:0 PerAction:0 Window:0s Margin:0s Disabled:false} Limiter:<nil> Logger:<nil> UserAgent:}
 }
 
 func ExampleZonesService_Get() {
