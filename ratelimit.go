@@ -161,6 +161,7 @@ type account struct {
 	log     slidingLog
 	actions map[string]*actionQueue
 	ready   map[*actionQueue]struct{} // heads waiting for the account's slot
+	waiting map[*actionQueue]struct{} // actions someone is waiting for
 	seq     uint64
 	// changed is closed, and replaced, whenever a slot is taken or a ready
 	// head leaves: heads waiting for their turn among others re-rank then.
@@ -292,7 +293,7 @@ func (r *registry) acquire(key string, rl RateLimit) *account {
 	a, ok := r.accounts[key]
 	if !ok {
 		a = &account{key: key, rl: rl, actions: map[string]*actionQueue{}, ready: map[*actionQueue]struct{}{},
-			changed: make(chan struct{})}
+			waiting: map[*actionQueue]struct{}{}, changed: make(chan struct{})}
 		r.accounts[key] = a
 	} else {
 		r.unlink(a)
@@ -427,6 +428,7 @@ func (a *account) queue(action string, now int64) *actionQueue {
 		a.lru.pushBack(q)
 	}
 	q.waiters++
+	a.waiting[q] = struct{}{}
 	a.touch(q, now)
 	return q
 }
@@ -434,7 +436,9 @@ func (a *account) queue(action string, now int64) *actionQueue {
 func (a *account) leave(q *actionQueue) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	q.waiters--
+	if q.waiters--; q.waiters == 0 {
+		delete(a.waiting, q)
+	}
 }
 
 // tryTake lets the call through if the action and the account both have a
@@ -458,7 +462,13 @@ func (l *slidingLimiter) tryTake(a *account, q *actionQueue, action string) (tim
 	// An action at its fair share of the account waits while another
 	// action in use is below it.
 	grace := max(span/1000, int64(time.Millisecond))
-	if q.overShare = a.overShare(q, now, span, grace); q.overShare {
+	over := a.overShare(q, now, span, grace)
+	if over != q.overShare {
+		// Heads behind this one move up (or back): let them look again.
+		q.overShare = over
+		a.signal()
+	}
+	if over {
 		return time.Duration(grace), t, a.changed
 	}
 	// The account's free slots go to the ready heads in the order their
@@ -488,25 +498,22 @@ func (l *slidingLimiter) tryTake(a *account, q *actionQueue, action string) (tim
 
 // overShare reports whether q has had its fair share of the account in the
 // current window while another action in use has not: max-min fairness.
-// An action is in use while its head waits, or for grace after its last
-// call, so that a caller who calls again at once keeps its place. The cost
+// An action is in use while someone waits for it, or for grace after its
+// last call, so that a caller who calls again at once keeps its place. The cost
 // is proportional to the actions in use, not to those ever seen.
 func (a *account) overShare(q *actionQueue, now, span, grace int64) bool {
 	mine := q.log.count()
 	if mine == 0 {
 		return false
 	}
-	var inUse []*actionQueue
-	for o := range a.ready {
+	inUse := make([]*actionQueue, 0, len(a.waiting))
+	for o := range a.waiting { // q among them
 		inUse = append(inUse, o)
 	}
 	for o := a.lru.back; o != nil && o.touched >= now-grace; o = o.prev {
-		if !o.ready {
+		if o.waiters == 0 {
 			inUse = append(inUse, o)
 		}
-	}
-	if !q.ready {
-		inUse = append(inUse, q)
 	}
 	share := (a.rl.Global + len(inUse) - 1) / len(inUse)
 	if mine < share {
