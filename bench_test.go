@@ -89,7 +89,7 @@ func BenchmarkDescribeInstances100(b *testing.B) {
 
 	b.Run("Do", func(b *testing.B) {
 		c, err := NewClient(Config{
-			SecretID: "AKIDbench", SecretKey: "benchkey", Region: "gz",
+			SecretID: "AKIDbench", SecretKey: NewSecret("benchkey"), Region: "gz",
 			HTTPClient: &http.Client{Transport: memTransport{body}},
 			RateLimit:  RateLimit{Disabled: true},
 		})

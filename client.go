@@ -27,10 +27,14 @@
 // Requests are signed with the account's SecretID and SecretKey, by
 // HMAC-SHA256 unless [Config.SignatureMethod] says HmacSHA1, as the legacy API
 // documents. Every attempt is signed afresh with a new Timestamp and a random
-// Nonce, since the API rejects a repeated Nonce as a replay. Temporary
-// credentials add a [Config.Token]. [ConfigFromEnv] reads the environment
-// variables and the profile file of Tencent's tools. The SecretKey, the Token
-// and request signatures never appear in logs, errors or a printed Config.
+// Nonce, since the API rejects a repeated (Timestamp, Nonce) as a replay.
+// Credentials are static ([Config.SecretID], [Config.SecretKey], and
+// [Config.Token] for temporary ones) or come from a [CredentialsProvider]
+// in [Config.Credentials], refreshed before they expire: the environment,
+// Tencent's credentials file, tccli's profile, a CVM instance's CAM role, or
+// a role assumed through STS. [ConfigFromEnv] sets up the chain of them
+// Tencent's tools use. The SecretKey, the Token and request signatures never
+// appear in logs, errors, or a printed or marshalled Config.
 //
 // # Pagination
 //
@@ -122,16 +126,22 @@ const (
 	apiDomain          = ".api.qcloud.com"
 )
 
-// Config configures a [Client]. Only SecretID, SecretKey and Region are
-// required; every other field's zero value is a documented default.
+// Config configures a [Client]. Region and credentials (SecretID and
+// SecretKey, or Credentials) are required; every other field's zero value is
+// a documented default.
 type Config struct {
 	// SecretID is the API key's id ("AKID...").
 	SecretID string
-	// SecretKey is the API key's secret. It is never logged or printed.
-	SecretKey string
+	// SecretKey is the API key's secret. As a [Secret], it never shows when
+	// the Config is printed, marshalled or logged.
+	SecretKey Secret
 	// Token is the session token of temporary credentials; empty for a
-	// long-lived key. It is never logged or printed.
-	Token string
+	// long-lived key.
+	Token Secret
+	// Credentials, instead of SecretID, SecretKey and Token, provides the
+	// credentials of each call: temporary ones are refreshed before they
+	// expire. See [ConfigFromEnv] and [DefaultCredentialsChain].
+	Credentials CredentialsProvider
 	// Region is the region to call, by short code ("gz") or long name
 	// ("ap-guangzhou"); see [Regions]. The legacy short code is sent.
 	Region string
@@ -173,29 +183,29 @@ type Config struct {
 
 const redacted = "REDACTED"
 
-// Format prints the Config with SecretKey and Token replaced by REDACTED, for
-// every verb, so that a logged Config never leaks them.
+// Format prints the Config with SecretKey and Token shown as REDACTED, for
+// every verb.
 func (cfg Config) Format(f fmt.State, verb rune) {
 	type plain Config // no methods: avoids recursion
-	r := plain(cfg)
-	if r.SecretKey != "" {
-		r.SecretKey = redacted
-	}
-	if r.Token != "" {
-		r.Token = redacted
-	}
-	s := fmt.Sprintf(fmt.FormatString(f, verb), r)
+	s := fmt.Sprintf(fmt.FormatString(f, verb), plain(cfg))
 	fmt.Fprint(f, strings.Replace(s, "cvm.plain{", "cvm.Config{", 1))
+}
+
+// LogValue logs the Config's SecretID, Region and Endpoint only.
+func (cfg Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("secret_id", cfg.SecretID), slog.String("region", cfg.Region),
+		slog.String("endpoint", cfg.Endpoint))
 }
 
 // Client calls the legacy API. It is safe for concurrent use; create one
 // per account and region and reuse it.
 type Client struct {
-	cfg *Config // with defaults applied, SecretKey and Token cleared
-	// The SecretKey and Token live only in these closures, out of reach of
-	// fmt's reflection over the Client's fields.
-	sign     func(stringToSign string) []byte
-	token    func() string
+	cfg *Config // with defaults applied, credentials cleared
+	// The credentials live only behind this closure, out of reach of fmt's
+	// reflection over the Client's fields.
+	creds    func(ctx context.Context) (Credentials, error)
+	invalid  func() // drops cached temporary credentials
+	temp     bool   // the credentials may be temporary
 	region   Region
 	endpoint *url.URL // nil: https://<module>.api.qcloud.com/v2/index.php
 	hc       *http.Client
@@ -232,7 +242,11 @@ func (c Client) String() string {
 	if c.endpoint != nil {
 		ep = c.endpoint.String()
 	}
-	return fmt.Sprintf("cvm.Client{SecretID: %s, Region: %s, Endpoint: %s}", c.cfg.SecretID, c.region.Short, ep)
+	id := c.cfg.SecretID
+	if id == "" {
+		id = "(from a provider)"
+	}
+	return fmt.Sprintf("cvm.Client{SecretID: %s, Region: %s, Endpoint: %s}", id, c.region.Short, ep)
 }
 
 // Format prints [Client.String] for every verb, so that no verb reaches
@@ -247,14 +261,20 @@ func (c *Client) Region() Region { return c.region }
 // signature method, a malformed endpoint, or plain http to a host other than
 // loopback without [Config.AllowInsecureHTTP].
 func NewClient(cfg Config) (*Client, error) {
-	if cfg.SecretID == "" {
-		return nil, &ArgError{Arg: "Config.SecretID", Reason: "is required"}
-	}
-	if cfg.SecretKey == "" {
+	var provider CredentialsProvider
+	switch {
+	case cfg.Credentials != nil && (cfg.SecretID != "" || !cfg.SecretKey.IsZero() || !cfg.Token.IsZero()):
+		return nil, &ArgError{Arg: "Config.Credentials", Reason: "set either Credentials or SecretID and SecretKey, not both"}
+	case cfg.Credentials != nil:
+		provider = cfg.Credentials
+	case cfg.SecretID == "":
+		return nil, &ArgError{Arg: "Config.SecretID", Reason: "is required (or Config.Credentials)"}
+	case cfg.SecretKey.IsZero():
 		return nil, &ArgError{Arg: "Config.SecretKey", Reason: "is required"}
-	}
-	if strings.ContainsAny(cfg.SecretID, " \t\r\n") {
+	case strings.ContainsAny(cfg.SecretID, " \t\r\n"):
 		return nil, &ArgError{Arg: "Config.SecretID", Reason: "contains white space"}
+	default:
+		provider = StaticCredentials(cfg.SecretID, cfg.SecretKey.Reveal(), cfg.Token.Reveal())
 	}
 	region, ok := LookupRegion(cfg.Region)
 	if !ok {
@@ -324,17 +344,30 @@ func NewClient(cfg Config) (*Client, error) {
 	case cfg.RateLimit.Disabled:
 		c.limiter = LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
 	default:
-		c.limiter = accountLimiter(cfg.SecretID, cfg.RateLimit)
+		key := cfg.SecretID
+		if k, ok := provider.(quotaKeyer); ok && key == "" {
+			key = k.quotaKey()
+		}
+		if key == "" {
+			// A provider of the caller's own: one quota per provider.
+			key = fmt.Sprintf("provider:%p", provider)
+		}
+		c.limiter = accountLimiter(key, cfg.RateLimit)
 	}
 	c.ua = fmt.Sprintf("qcloud-legacy-cvm-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	if cfg.UserAgent != "" {
 		c.ua = cfg.UserAgent + " " + c.ua
 	}
 	c.reqTag = "SDK_GO_CVM_" + Version
-	key, method, token := cfg.SecretKey, cfg.SignatureMethod, cfg.Token
-	c.sign = func(sts string) []byte { return appendSignature(nil, sts, key, method) }
-	c.token = func() string { return token }
-	cfg.SecretKey, cfg.Token = "", ""
+	if _, static := provider.(staticProvider); static {
+		p := provider
+		c.creds = p.Retrieve
+		c.invalid = func() {}
+	} else {
+		cache := NewCredentialsCache(provider)
+		c.creds, c.invalid, c.temp = cache.Retrieve, cache.Invalidate, true
+	}
+	cfg.SecretKey, cfg.Token, cfg.Credentials = Secret{}, Secret{}, nil
 	c.cfg = &cfg
 	c.common.client = c
 	c.EIPs = (*EIPsService)(&c.common)
@@ -487,16 +520,13 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 	// Common parameters set once; Timestamp, Nonce and Signature change per
 	// attempt.
 	vals.Set("Action", action)
-	vals.Set("SecretId", c.cfg.SecretID)
 	vals.Set("SignatureMethod", c.cfg.SignatureMethod)
 	vals.Set("RequestClient", c.reqTag)
-	if tok := c.token(); tok != "" {
-		vals.Set("Token", tok)
-	}
 	target := c.target(module)
 
 	resp := &Response{}
 	var lastErr error
+	refreshed := false
 	for attempt := 1; ; attempt++ {
 		resp.Attempts = attempt
 		if err := c.limiter.Wait(ctx, action); err != nil {
@@ -506,8 +536,12 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 			}
 			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
 		}
+		creds, err := c.creds(ctx)
+		if err != nil {
+			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
+		}
 		start := c.clock.Now()
-		hr, buf, tr, err := c.send(ctx, target, vals, safe)
+		hr, buf, tr, err := c.send(ctx, target, vals, safe, creds)
 		if hr != nil {
 			resp.HTTPResponse = hr
 		}
@@ -520,6 +554,16 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 		c.logAttempt(module, action, attempt, c.clock.Now().Sub(start), err)
 		if err == nil {
 			return resp, nil
+		}
+		if c.temp && authRefused(err) && !refreshed {
+			// Temporary credentials the API no longer takes (expired, or
+			// revoked early): fetch new ones and try once more. The API
+			// refused the call before acting on it.
+			c.invalid()
+			refreshed = true
+			if attempt < c.cfg.MaxAttempts+1 {
+				continue
+			}
 		}
 		if !safe && outcomeUnknown(err, tr) {
 			return resp, &OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)}
@@ -542,6 +586,13 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)}
 		}
 	}
+}
+
+// authRefused reports whether the API refused the credentials themselves:
+// an unknown or expired SecretId (4104) or a bad Token (4105).
+func authRefused(err error) bool {
+	var apiErr *APIError
+	return errors.As(err, &apiErr) && (apiErr.Code == 4104 || apiErr.Code == 4105)
 }
 
 // outcomeUnknown reports whether a failed attempt of a change leaves open
@@ -627,12 +678,18 @@ func (noReplayBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (noReplayBody) Close() error             { return nil }
 
 // send signs vals afresh and sends them once.
-func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
+func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool, creds Credentials) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
+	vals.Set("SecretId", creds.SecretID)
+	if creds.Token != "" {
+		vals.Set("Token", creds.Token)
+	} else {
+		vals.Del("Token")
+	}
 	vals.Set("Timestamp", strconv.FormatInt(c.clock.Now().Unix(), 10))
 	vals.Set("Nonce", strconv.FormatUint(c.nonce(), 10))
 	pairs := canonicalPairs(vals)
 	sts := stringToSign(c.cfg.HTTPMethod, t.host, t.path, pairs)
-	sig := c.sign(sts)
+	sig := appendSignature(nil, sts, creds.SecretKey, c.cfg.SignatureMethod)
 	form := encodeForm(pairs, sig)
 
 	var writes atomic.Int32
@@ -689,7 +746,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool)
 		return nil, nil, attemptTrace{}, fmt.Errorf("%w: %s; set Config.AllowInsecureTLS to accept it", ErrInsecureConnection, *why)
 	}
 	if err != nil {
-		return nil, nil, tr, redact(err, base, sig, c.token())
+		return nil, nil, tr, redact(err, base, sig, creds.Token)
 	}
 	defer hr.Body.Close()
 	body, err = readBody(hr)

@@ -47,7 +47,7 @@ func TestWireGET(t *testing.T) {
 	c, mt := setup(t, func(cfg *Config) {
 		cfg.HTTPMethod = "get"
 		cfg.SignatureMethod = "HmacSHA1"
-		cfg.Token = "tok"
+		cfg.Token = NewSecret("tok")
 	})
 	rec := answer(t, mt, "GET", `=~^https://image\.api\.qcloud\.com/v2/index\.php`, `{"code":0}`)
 

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,14 +14,14 @@ import (
 
 func TestNewClientValidation(t *testing.T) {
 	t.Parallel()
-	good := Config{SecretID: "AKID1", SecretKey: "k", Region: "gz"}
+	good := Config{SecretID: "AKID1", SecretKey: NewSecret("k"), Region: "gz"}
 	tests := []struct {
 		name    string
 		mod     func(*Config)
 		wantArg string
 	}{
 		{"missing id", func(c *Config) { c.SecretID = "" }, "Config.SecretID"},
-		{"missing key", func(c *Config) { c.SecretKey = "" }, "Config.SecretKey"},
+		{"missing key", func(c *Config) { c.SecretKey = Secret{} }, "Config.SecretKey"},
 		{"id with space", func(c *Config) { c.SecretID = "AK ID" }, "Config.SecretID"},
 		{"missing region", func(c *Config) { c.Region = "" }, "Config.Region"},
 		{"unknown region", func(c *Config) { c.Region = "mars-1" }, "Config.Region"},
@@ -72,7 +70,7 @@ func TestNewClientValidation(t *testing.T) {
 
 func TestNewClientDefaults(t *testing.T) {
 	t.Parallel()
-	c, err := NewClient(Config{SecretID: "AKIDdefaults", SecretKey: "k", Region: "ap-guangzhou"})
+	c, err := NewClient(Config{SecretID: "AKIDdefaults", SecretKey: NewSecret("k"), Region: "ap-guangzhou"})
 	require.NoError(t, err)
 	assert.Equal(t, "gz", c.Region().Short)
 	assert.Equal(t, "POST", c.cfg.HTTPMethod)
@@ -82,7 +80,7 @@ func TestNewClientDefaults(t *testing.T) {
 	assert.GreaterOrEqual(t, tr.TLSClientConfig.MinVersion, uint16(0x0303), "TLS 1.2 at least")
 	assert.False(t, tr.TLSClientConfig.InsecureSkipVerify)
 	assert.NotNil(t, c.hc.CheckRedirect)
-	ep, err := NewClient(Config{SecretID: "AKIDdefaults", SecretKey: "k", Region: "gz", Endpoint: "https://proxy.example.com"})
+	ep, err := NewClient(Config{SecretID: "AKIDdefaults", SecretKey: NewSecret("k"), Region: "gz", Endpoint: "https://proxy.example.com"})
 	require.NoError(t, err)
 	assert.Equal(t, "/v2/index.php", ep.endpoint.Path)
 }
@@ -90,7 +88,7 @@ func TestNewClientDefaults(t *testing.T) {
 // TestSecretsNeverPrinted covers Config and Client under every common verb.
 func TestSecretsNeverPrinted(t *testing.T) {
 	t.Parallel()
-	cfg := Config{SecretID: "AKIDvisible", SecretKey: testSecretKey, Token: testToken, Region: "gz"}
+	cfg := Config{SecretID: "AKIDvisible", SecretKey: NewSecret(testSecretKey), Token: NewSecret(testToken), Region: "gz"}
 	c, err := NewClient(cfg)
 	require.NoError(t, err)
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
@@ -114,7 +112,7 @@ func TestLogging(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	c, mt := setup(t, func(cfg *Config) {
 		cfg.Logger = logger
-		cfg.Token = testToken
+		cfg.Token = NewSecret(testToken)
 		cfg.HTTPMethod = "GET"
 	})
 	rec := answer(t, mt, "GET", `=~^https://cvm`, `{"code":4400,"message":"slow down"}`, `{"code":0}`)
@@ -134,7 +132,7 @@ func TestTransportErrorHidesSignedURL(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t, func(cfg *Config) {
 		cfg.HTTPMethod = "GET"
-		cfg.Token = testToken
+		cfg.Token = NewSecret(testToken)
 		cfg.MaxAttempts = 1
 	})
 	var sig string
@@ -149,54 +147,4 @@ func TestTransportErrorHidesSignedURL(t *testing.T) {
 	assert.NotContains(t, err.Error(), testToken)
 	assert.NotContains(t, err.Error(), "SecretId")
 	assert.Contains(t, err.Error(), "https://cvm.api.qcloud.com/v2/index.php")
-}
-
-func TestConfigFromEnv(t *testing.T) {
-	// t.Setenv: not parallel.
-	dir := t.TempDir()
-	t.Setenv("HOME", dir)
-	for _, k := range []string{EnvSecretID, EnvSecretKey, EnvSessionToken, EnvRegion, EnvCredentialsFile} {
-		t.Setenv(k, "")
-	}
-
-	_, err := ConfigFromEnv()
-	require.ErrorIs(t, err, ErrNoCredentials, "nothing anywhere")
-
-	t.Setenv(EnvSecretID, "AKIDenv")
-	t.Setenv(EnvSecretKey, "envkey")
-	t.Setenv(EnvSessionToken, "envtoken")
-	t.Setenv(EnvRegion, "sh")
-	cfg, err := ConfigFromEnv()
-	require.NoError(t, err)
-	assert.Equal(t, Config{SecretID: "AKIDenv", SecretKey: "envkey", Token: "envtoken", Region: "sh"}, cfg)
-
-	// The profile file in the home directory.
-	t.Setenv(EnvSecretID, "")
-	t.Setenv(EnvSecretKey, "")
-	t.Setenv(EnvSessionToken, "")
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, ".tencentcloud"), 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(dir, ".tencentcloud", "credentials"),
-		[]byte("; comment\n[default]\nsecret_id = AKIDfile\nsecret_key = filekey\nregion = gz\n\n[other]\nsecret_id = nope\n"), 0o600))
-	cfg, err = ConfigFromEnv()
-	require.NoError(t, err)
-	assert.Equal(t, Config{SecretID: "AKIDfile", SecretKey: "filekey", Region: "sh"}, cfg, "the environment's region wins")
-
-	// TENCENTCLOUD_CREDENTIALS_FILE points elsewhere.
-	other := filepath.Join(dir, "creds.ini")
-	require.NoError(t, os.WriteFile(other, []byte("[default]\nsecret_id=AKIDother\nsecret_key=otherkey\ntoken=t1\n"), 0o600))
-	t.Setenv(EnvCredentialsFile, other)
-	t.Setenv(EnvRegion, "")
-	cfg, err = ConfigFromEnv()
-	require.NoError(t, err)
-	assert.Equal(t, Config{SecretID: "AKIDother", SecretKey: "otherkey", Token: "t1"}, cfg)
-
-	// A named file that is missing, or has no keys, is an error naming it.
-	t.Setenv(EnvCredentialsFile, filepath.Join(dir, "missing.ini"))
-	_, err = ConfigFromEnv()
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "missing.ini")
-	require.NoError(t, os.WriteFile(other, []byte("[default]\nsecret_id=AKIDonly\n"), 0o600))
-	t.Setenv(EnvCredentialsFile, other)
-	_, err = ConfigFromEnv()
-	require.ErrorIs(t, err, ErrNoCredentials)
 }

@@ -50,7 +50,7 @@ func Example() {
 }
 
 func ExampleNewClient() {
-	_, err := cvm.NewClient(cvm.Config{SecretID: "AKID...", SecretKey: "...", Region: "mars-1"})
+	_, err := cvm.NewClient(cvm.Config{SecretID: "AKID...", SecretKey: cvm.NewSecret("..."), Region: "mars-1"})
 	fmt.Println(err)
 
 	var argErr *cvm.ArgError
@@ -61,10 +61,10 @@ func ExampleNewClient() {
 }
 
 func ExampleConfig_Format() {
-	cfg := cvm.Config{SecretID: "AKIDexample", SecretKey: "very-secret", Region: "gz"}
+	cfg := cvm.Config{SecretID: "AKIDexample", SecretKey: cvm.NewSecret("very-secret"), Region: "gz"}
 	fmt.Printf("%+v\n", cfg)
 	// Output:
-	// {SecretID:AKIDexample SecretKey:REDACTED Token: Region:gz Endpoint: AllowInsecureHTTP:false AllowInsecureTLS:false HTTPClient:<nil> HTTPMethod: SignatureMethod: MaxAttempts:0 RateLimit:{Global:0 PerAction:0 Window:0s Margin:0s Disabled:false} Limiter:<nil> Logger:<nil> UserAgent:}
+	// {SecretID:AKIDexample SecretKey:REDACTED Token: Credentials:<nil> Region:gz Endpoint: AllowInsecureHTTP:false AllowInsecureTLS:false HTTPClient:<nil> HTTPMethod: SignatureMethod: MaxAttempts:0 RateLimit:{Global:0 PerAction:0 Window:0s Margin:0s Disabled:false} Limiter:<nil> Logger:<nil> UserAgent:}
 }
 
 func ExampleZonesService_Get() {

@@ -30,7 +30,7 @@ func setup(t testing.TB, mods ...func(*Config)) (*Client, *httpmock.MockTranspor
 	mt := httpmock.NewMockTransport()
 	cfg := Config{
 		SecretID:   testSecretID,
-		SecretKey:  testSecretKey,
+		SecretKey:  NewSecret(testSecretKey),
 		Region:     "ap-guangzhou",
 		HTTPClient: &http.Client{Transport: mt},
 		RateLimit:  RateLimit{Disabled: true},

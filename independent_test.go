@@ -66,7 +66,7 @@ func TestSignaturesVerifyIndependently(t *testing.T) {
 	for _, method := range []string{"POST", "GET"} {
 		for _, alg := range []string{cvm.SignatureHmacSHA256, cvm.SignatureHmacSHA1} {
 			for _, token := range []string{"", "a-session-token"} {
-				c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDindependent", SecretKey: key, Token: token,
+				c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDindependent", SecretKey: cvm.NewSecret(key), Token: cvm.NewSecret(token),
 					Region: "gz", Endpoint: srv.URL + "/v2/index.php", HTTPMethod: method, SignatureMethod: alg,
 					RateLimit: cvm.RateLimit{Disabled: true}})
 				require.NoError(t, err)

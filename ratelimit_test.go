@@ -216,11 +216,11 @@ func TestLimiterCancelWhileWaiting(t *testing.T) {
 
 func TestClientsShareAccountLimiter(t *testing.T) {
 	t.Parallel()
-	a1, err := NewClient(Config{SecretID: "AKIDshare1", SecretKey: "k", Region: "gz"})
+	a1, err := NewClient(Config{SecretID: "AKIDshare1", SecretKey: NewSecret("k"), Region: "gz"})
 	require.NoError(t, err)
-	a2, err := NewClient(Config{SecretID: "AKIDshare1", SecretKey: "k", Region: "sh"})
+	a2, err := NewClient(Config{SecretID: "AKIDshare1", SecretKey: NewSecret("k"), Region: "sh"})
 	require.NoError(t, err)
-	b, err := NewClient(Config{SecretID: "AKIDshare2", SecretKey: "k", Region: "gz"})
+	b, err := NewClient(Config{SecretID: "AKIDshare2", SecretKey: NewSecret("k"), Region: "gz"})
 	require.NoError(t, err)
 	l1, l2, lb := a1.limiter.(*slidingLimiter), a2.limiter.(*slidingLimiter), b.limiter.(*slidingLimiter)
 	assert.Same(t, l1.reg, l2.reg)

@@ -121,7 +121,7 @@ func TestChangeWithLostAnswerIsNotRepeated(t *testing.T) {
 	for _, method := range []string{"GET", "POST"} {
 		for _, ch := range changes {
 			ds := newDroppingServer(t)
-			c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", HTTPMethod: method,
+			c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Region: "gz", HTTPMethod: method,
 				Endpoint: "http://" + ds.ln.Addr().String() + "/v2/index.php", RateLimit: cvm.RateLimit{Disabled: true}})
 			require.NoError(t, err)
 			ctx := context.Background()
@@ -214,7 +214,7 @@ func TestRedirectsAreNeverFollowed(t *testing.T) {
 			http.Redirect(w, r, thief.URL+"/v2/index.php", status)
 		}))
 		for _, method := range []string{"GET", "POST"} {
-			c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Token: "tok-secret", Region: "gz",
+			c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Token: cvm.NewSecret("tok-secret"), Region: "gz",
 				HTTPMethod: method, Endpoint: redirector.URL + "/v2/index.php", HTTPClient: &http.Client{},
 				RateLimit: cvm.RateLimit{Disabled: true}, MaxAttempts: 1})
 			require.NoError(t, err)
@@ -247,7 +247,7 @@ func TestErrorTextsCarryNoSecrets(t *testing.T) {
 		inner := &url.Error{Op: "Get", URL: req.URL.String(), Err: fmt.Errorf("dial failed for %s: %w", req.URL, io.ErrUnexpectedEOF)}
 		return nil, fmt.Errorf("middleware: %w (while fetching %q)", inner, req.URL.String())
 	})
-	c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Token: "session-token-value", Region: "gz",
+	c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Token: cvm.NewSecret("session-token-value"), Region: "gz",
 		HTTPMethod: "GET", HTTPClient: &http.Client{Transport: rt}, RateLimit: cvm.RateLimit{Disabled: true}, MaxAttempts: 1})
 	require.NoError(t, err)
 	_, _, err = c.Instances.Stop(context.Background(), "ins-1")
@@ -304,7 +304,7 @@ func TestInsecureTLSRefusedHoweverWrapped(t *testing.T) {
 		rt        http.RoundTripper
 	}{{"skip verify", srv.URL, wrapped{insecure}}, {"TLS 1.1", old.URL, wrapped{oldTLS}}} {
 		for _, method := range []string{"GET", "POST"} {
-			c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", HTTPMethod: method,
+			c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Region: "gz", HTTPMethod: method,
 				Endpoint: tc.url + "/v2/index.php", HTTPClient: &http.Client{Transport: tc.rt}, RateLimit: cvm.RateLimit{Disabled: true}})
 			require.NoError(t, err)
 			err = c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil)
@@ -313,7 +313,7 @@ func TestInsecureTLSRefusedHoweverWrapped(t *testing.T) {
 	}
 	assert.Zero(t, got.Load(), "a signed request went over unverified TLS")
 
-	c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", Endpoint: srv.URL + "/v2/index.php",
+	c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Region: "gz", Endpoint: srv.URL + "/v2/index.php",
 		HTTPClient: &http.Client{Transport: wrapped{insecure}}, AllowInsecureTLS: true, RateLimit: cvm.RateLimit{Disabled: true}})
 	require.NoError(t, err)
 	assert.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil), "allowed when asked for")
@@ -321,7 +321,7 @@ func TestInsecureTLSRefusedHoweverWrapped(t *testing.T) {
 	pool = x509.NewCertPool()
 	pool.AddCert(srv.Certificate())
 	verified := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}}
-	c, err = cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", Endpoint: srv.URL + "/v2/index.php",
+	c, err = cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Region: "gz", Endpoint: srv.URL + "/v2/index.php",
 		HTTPClient: &http.Client{Transport: wrapped{verified}}, RateLimit: cvm.RateLimit{Disabled: true}})
 	require.NoError(t, err)
 	assert.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil), "a verified connection")
@@ -338,7 +338,7 @@ func TestStrictCode(t *testing.T) {
 		`{"CODE":0}`, `{"Code":0}`, `{"code ":0}`, `{"code":0}{"x":1}`, `[{"code":0}]`,
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) }))
-		c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", Endpoint: srv.URL + "/v2/index.php",
+		c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Region: "gz", Endpoint: srv.URL + "/v2/index.php",
 			RateLimit: cvm.RateLimit{Disabled: true}, MaxAttempts: 1})
 		require.NoError(t, err)
 		var out map[string]any
@@ -351,7 +351,7 @@ func TestStrictCode(t *testing.T) {
 	}
 	for _, body := range []string{`{"code":0}`, `{"code":"0"}`, `{"code":-0}`} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) }))
-		c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: "k", Region: "gz", Endpoint: srv.URL + "/v2/index.php",
+		c, err := cvm.NewClient(cvm.Config{SecretID: "AKIDx", SecretKey: cvm.NewSecret("k"), Region: "gz", Endpoint: srv.URL + "/v2/index.php",
 			RateLimit: cvm.RateLimit{Disabled: true}})
 		require.NoError(t, err)
 		assert.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil), body)

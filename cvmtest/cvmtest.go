@@ -177,8 +177,8 @@ func (s *Server) Endpoint() string { return s.URL + emulator.Path }
 func (s *Server) Config() cvm.Config {
 	return cvm.Config{
 		SecretID:   s.secretID,
-		SecretKey:  s.key,
-		Token:      s.token,
+		SecretKey:  cvm.NewSecret(s.key),
+		Token:      cvm.NewSecret(s.token),
 		Region:     s.region,
 		Endpoint:   s.Endpoint(),
 		HTTPClient: s.Client(),

@@ -78,7 +78,7 @@ func TestSignatureMethodsAndVerbs(t *testing.T) {
 			assert.NoError(t, err, "%s %s", method, sig)
 		}
 	}
-	bad := newClient(t, srv, func(cfg *cvm.Config) { cfg.SecretKey = "wrong" })
+	bad := newClient(t, srv, func(cfg *cvm.Config) { cfg.SecretKey = cvm.NewSecret("wrong") })
 	_, _, err := bad.Zones.List(context.Background())
 	assert.ErrorIs(t, err, cvm.ErrAuth)
 }
@@ -89,7 +89,7 @@ func TestTemporaryCredentials(t *testing.T) {
 	defer srv.Close()
 	_, _, err := newClient(t, srv).Zones.List(context.Background())
 	require.NoError(t, err)
-	_, _, err = newClient(t, srv, func(cfg *cvm.Config) { cfg.Token = "" }).Zones.List(context.Background())
+	_, _, err = newClient(t, srv, func(cfg *cvm.Config) { cfg.Token = cvm.Secret{} }).Zones.List(context.Background())
 	assert.ErrorIs(t, err, cvm.ErrAuth)
 }
 

@@ -107,7 +107,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		add(nil, nil, c.Do(ctx, "cvm", "NoSuchAction", nil, nil))
 		add(c.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Password: "weak"}))
 		bad := cfg
-		bad.SecretKey = "wrong-" + secretKey
+		bad.SecretKey = cvm.NewSecret("wrong-" + secretKey)
 		bc, err := cvm.NewClient(bad)
 		require.NoError(t, err)
 		add(bc.Zones.List(ctx))
@@ -140,7 +140,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 
 func TestInsecureTLSIsRefusedUnlessAskedFor(t *testing.T) {
 	t.Parallel()
-	base := cvm.Config{SecretID: "AKIDtls", SecretKey: "k", Region: "gz"}
+	base := cvm.Config{SecretID: "AKIDtls", SecretKey: cvm.NewSecret("k"), Region: "gz"}
 	for _, tc := range []*tls.Config{{InsecureSkipVerify: true}, {MinVersion: tls.VersionTLS10}} {
 		cfg := base
 		cfg.HTTPClient = &http.Client{Transport: &http.Transport{TLSClientConfig: tc}}

@@ -192,7 +192,7 @@ func worker() int {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
 	}
-	cfg := cvm.Config{SecretID: spec.SecretID, SecretKey: os.Getenv("REDISQUOTA_FLEET_KEY"), Region: spec.Region, Endpoint: spec.Endpoint}
+	cfg := cvm.Config{SecretID: spec.SecretID, SecretKey: cvm.NewSecret(os.Getenv("REDISQUOTA_FLEET_KEY")), Region: spec.Region, Endpoint: spec.Endpoint}
 	rl := spec.RateLimit
 	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv("REDISQUOTA_FLEET_REDIS")})
 	defer rdb.Close()
@@ -268,7 +268,7 @@ func TestFleetSharesOneQuota(t *testing.T) {
 	var mu sync.Mutex
 	for range processes {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec), "REDISQUOTA_FLEET_KEY="+key,
+		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec), "REDISQUOTA_FLEET_KEY="+key.Reveal(),
 			"REDISQUOTA_FLEET_REDIS="+rs.addr, "REDISQUOTA_FLEET_FOR="+runFor.String())
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()

@@ -40,7 +40,7 @@ func TestServesAndStops(t *testing.T) {
 	assert.Equal(t, "AKIDcmd", got["secret id"])
 	assert.Equal(t, "cmdkey", got["secret key"])
 
-	c, err := cvm.NewClient(cvm.Config{SecretID: got["secret id"], SecretKey: got["secret key"], Region: got["region"], Endpoint: got["endpoint"]})
+	c, err := cvm.NewClient(cvm.Config{SecretID: got["secret id"], SecretKey: cvm.NewSecret(got["secret key"]), Region: got["region"], Endpoint: got["endpoint"]})
 	require.NoError(t, err)
 	var out struct {
 		cvm.Envelope

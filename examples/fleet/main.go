@@ -37,6 +37,7 @@ import (
 // job is what the parent tells each worker.
 type job struct {
 	SecretID, Region, Endpoint string
+	Account                    string // what the fleet's Redis keys are named after
 	RateLimit                  cvm.RateLimit
 	Redis                      string
 	For                        time.Duration
@@ -76,6 +77,10 @@ func main() {
 	case err != nil:
 		log.Fatal(err)
 	}
+	account := cfg.SecretID
+	if account == "" {
+		account = "the account of " + os.Getenv(cvm.EnvSecretID)
+	}
 	if *redisAddr != "" {
 		rdb := redis.NewClient(&redis.Options{Addr: *redisAddr})
 		if err := rdb.Ping(context.Background()).Err(); err != nil {
@@ -86,7 +91,7 @@ func main() {
 	} else {
 		fmt.Printf("%d workers, each with its own limiter.\n", *workers)
 	}
-	spec, _ := json.Marshal(job{SecretID: cfg.SecretID, Region: cfg.Region, Endpoint: cfg.Endpoint,
+	spec, _ := json.Marshal(job{SecretID: cfg.SecretID, Account: account, Region: cfg.Region, Endpoint: cfg.Endpoint,
 		RateLimit: rl, Redis: *redisAddr, For: *runFor})
 	self, err := os.Executable()
 	if err != nil {
@@ -98,7 +103,7 @@ func main() {
 	for range *workers {
 		cmd := exec.Command(self)
 		// The secret key goes by the environment, never on a command line.
-		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec), "FLEET_SECRET_KEY="+cfg.SecretKey)
+		cmd.Env = append(os.Environ(), workerEnv+"="+string(spec), "FLEET_SECRET_KEY="+cfg.SecretKey.Reveal())
 		cmd.Stderr = os.Stderr
 		out, err := cmd.StdoutPipe()
 		if err != nil {
@@ -154,12 +159,23 @@ func work(spec string) error {
 	if err := json.Unmarshal([]byte(spec), &j); err != nil {
 		return err
 	}
-	cfg := cvm.Config{SecretID: j.SecretID, SecretKey: os.Getenv("FLEET_SECRET_KEY"), Region: j.Region,
+	cfg := cvm.Config{SecretID: j.SecretID, SecretKey: cvm.NewSecret(os.Getenv("FLEET_SECRET_KEY")), Region: j.Region,
 		Endpoint: j.Endpoint, RateLimit: j.RateLimit, MaxAttempts: 1}
+	if j.SecretID == "" {
+		// The real API: each worker finds the credentials the parent found.
+		env, err := cvm.ConfigFromEnv()
+		if err != nil {
+			return err
+		}
+		cfg.SecretKey, cfg.Credentials = cvm.Secret{}, env.Credentials
+		if cfg.Region == "" {
+			cfg.Region = env.Region
+		}
+	}
 	if j.Redis != "" {
 		rdb := redis.NewClient(&redis.Options{Addr: j.Redis})
 		defer rdb.Close()
-		cfg.Limiter = redisquota.New(rdb, j.SecretID, j.RateLimit)
+		cfg.Limiter = redisquota.New(rdb, j.Account, j.RateLimit)
 	}
 	c, err := cvm.NewClient(cfg)
 	if err != nil {

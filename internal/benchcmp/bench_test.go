@@ -202,7 +202,7 @@ type loop func(n int) error
 
 func newClient(body []byte) *cvm.Client {
 	c, err := cvm.NewClient(cvm.Config{
-		SecretID: "AKIDbench", SecretKey: "benchkey", Region: "gz",
+		SecretID: "AKIDbench", SecretKey: cvm.NewSecret("benchkey"), Region: "gz",
 		HTTPClient: &http.Client{Transport: memTransport{body}},
 		RateLimit:  cvm.RateLimit{Disabled: true},
 	})
