@@ -91,7 +91,9 @@ func (c Credentials) LogValue() slog.Value {
 }
 
 // Expired reports whether the credentials have expired at now.
-func (c Credentials) Expired(now time.Time) bool { return !c.Expires.IsZero() && !now.Before(c.Expires) }
+func (c Credentials) Expired(now time.Time) bool {
+	return !c.Expires.IsZero() && !now.Before(c.Expires)
+}
 
 // CredentialsProvider gives the credentials to sign calls with. The client
 // asks before every attempt, through a [CredentialsCache] it adds unless the
