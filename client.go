@@ -680,8 +680,8 @@ func (noReplayBody) Close() error             { return nil }
 // send signs vals afresh and sends them once.
 func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool, creds Credentials) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
 	vals.Set("SecretId", creds.SecretID)
-	if creds.Token != "" {
-		vals.Set("Token", creds.Token)
+	if !creds.Token.IsZero() {
+		vals.Set("Token", creds.Token.Reveal())
 	} else {
 		vals.Del("Token")
 	}
@@ -689,7 +689,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 	vals.Set("Nonce", strconv.FormatUint(c.nonce(), 10))
 	pairs := canonicalPairs(vals)
 	sts := stringToSign(c.cfg.HTTPMethod, t.host, t.path, pairs)
-	sig := appendSignature(nil, sts, creds.SecretKey, c.cfg.SignatureMethod)
+	sig := appendSignature(nil, sts, creds.SecretKey.Reveal(), c.cfg.SignatureMethod)
 	form := encodeForm(pairs, sig)
 
 	var writes atomic.Int32
@@ -746,7 +746,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 		return nil, nil, attemptTrace{}, fmt.Errorf("%w: %s; set Config.AllowInsecureTLS to accept it", ErrInsecureConnection, *why)
 	}
 	if err != nil {
-		return nil, nil, tr, redact(err, base, sig, creds.Token)
+		return nil, nil, tr, redact(err, base, sig, creds.Token.Reveal())
 	}
 	defer hr.Body.Close()
 	body, err = readBody(hr)

@@ -18,11 +18,12 @@ import (
 // credentials, a session Token and when they expire.
 //
 // Printed with any fmt verb, marshalled (JSON, text, gob) or logged with
-// log/slog, Credentials show the SecretID and the expiry only.
+// log/slog, Credentials show the SecretID, the source and the expiry only;
+// the key and Token are [Secret]s.
 type Credentials struct {
 	SecretID  string
-	SecretKey string
-	Token     string
+	SecretKey Secret
+	Token     Secret
 	// Expires is when temporary credentials stop working; zero for a
 	// long-lived key.
 	Expires time.Time
@@ -42,12 +43,7 @@ type redactedCredentials struct {
 
 func (c Credentials) redacted() redactedCredentials {
 	r := redactedCredentials{SecretID: c.SecretID, Expires: c.Expires, Source: c.Source}
-	if c.SecretKey != "" {
-		r.SecretKey = redacted
-	}
-	if c.Token != "" {
-		r.Token = redacted
-	}
+	r.SecretKey, r.Token = c.SecretKey.String(), c.Token.String()
 	return r
 }
 
@@ -115,7 +111,7 @@ func (f CredentialsProviderFunc) Retrieve(ctx context.Context) (Credentials, err
 
 // StaticCredentials returns a provider of fixed credentials.
 func StaticCredentials(secretID, secretKey, token string) CredentialsProvider {
-	c := Credentials{SecretID: secretID, SecretKey: secretKey, Token: token, Source: "static"}
+	c := Credentials{SecretID: secretID, SecretKey: NewSecret(secretKey), Token: NewSecret(token), Source: "static"}
 	return staticProvider{c}
 }
 
@@ -329,7 +325,7 @@ func (c *CredentialsCache) startLocked() *credentialsFlight {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		switch {
-		case err == nil && (creds.SecretID == "" || creds.SecretKey == ""):
+		case err == nil && (creds.SecretID == "" || creds.SecretKey.IsZero()):
 			err = &CredentialsError{Source: sourceOf(creds), Reason: "the provider returned an empty key"}
 		case err == nil && creds.Expired(now):
 			err = &CredentialsError{Source: sourceOf(creds), Reason: "the provider returned expired credentials"}

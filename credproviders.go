@@ -73,7 +73,7 @@ func (envProvider) Retrieve(context.Context) (Credentials, error) {
 	case strings.TrimSpace(id) != id || strings.TrimSpace(key) != key:
 		return Credentials{}, &CredentialsError{Source: src, Reason: EnvSecretID + " or " + EnvSecretKey + " has surrounding white space"}
 	}
-	return Credentials{SecretID: id, SecretKey: key, Token: tok, Source: src}, nil
+	return Credentials{SecretID: id, SecretKey: NewSecret(key), Token: NewSecret(tok), Source: src}, nil
 }
 
 func (envProvider) quotaKey() string { return os.Getenv(EnvSecretID) }
@@ -139,7 +139,7 @@ func (p *iniProvider) Retrieve(context.Context) (Credentials, error) {
 			return Credentials{}, &CredentialsError{Source: src, Reason: "has no secret_id and secret_key in [default]"}
 		}
 		p.id, p.region = id, strings.TrimSpace(sec.Key("region").String())
-		return Credentials{SecretID: id, SecretKey: key, Token: strings.TrimSpace(sec.Key("token").String()), Source: src}, nil
+		return Credentials{SecretID: id, SecretKey: NewSecret(key), Token: NewSecret(strings.TrimSpace(sec.Key("token").String())), Source: src}, nil
 	}
 	return Credentials{}, notConfigured("credentials file", "none of "+strings.Join(paths, ", ")+" exists")
 }
@@ -245,7 +245,7 @@ func (p *tccliProvider) Retrieve(ctx context.Context) (Credentials, error) {
 		return Credentials{}, &CredentialsError{Source: src, Reason: "has no secretId and secretKey"}
 	}
 	p.id = id
-	c := Credentials{SecretID: id, SecretKey: key, Token: strings.TrimSpace(f.Token), Source: src}
+	c := Credentials{SecretID: id, SecretKey: NewSecret(key), Token: NewSecret(strings.TrimSpace(f.Token)), Source: src}
 	if f.ExpiresAt > 0 {
 		c.Expires = time.Unix(f.ExpiresAt, 0)
 	}
@@ -389,7 +389,7 @@ func (p *roleProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if doc.TmpSecretID == "" || doc.TmpSecretKey == "" || doc.Token == "" || doc.ExpiredTime == 0 {
 		return Credentials{}, &CredentialsError{Source: src, Reason: "the metadata answer lacks a key, token or expiry"}
 	}
-	return Credentials{SecretID: doc.TmpSecretID, SecretKey: doc.TmpSecretKey, Token: doc.Token,
+	return Credentials{SecretID: doc.TmpSecretID, SecretKey: NewSecret(doc.TmpSecretKey), Token: NewSecret(doc.Token),
 		Expires: time.Unix(doc.ExpiredTime, 0), Source: src}, nil
 }
 
@@ -480,7 +480,7 @@ func (p *assumeRoleProvider) Retrieve(ctx context.Context) (Credentials, error) 
 	if cr.TmpSecretID == "" || cr.TmpSecretKey == "" || tok == "" || out.Data.ExpiredTime == 0 {
 		return Credentials{}, &CredentialsError{Source: src, Reason: "the AssumeRole answer lacks a key, token or expiry"}
 	}
-	return Credentials{SecretID: string(cr.TmpSecretID), SecretKey: string(cr.TmpSecretKey), Token: tok,
+	return Credentials{SecretID: string(cr.TmpSecretID), SecretKey: NewSecret(string(cr.TmpSecretKey)), Token: NewSecret(tok),
 		Expires: time.Unix(int64(out.Data.ExpiredTime), 0), Source: src}, nil
 }
 

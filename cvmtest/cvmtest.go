@@ -16,7 +16,11 @@
 package cvmtest
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync/atomic"
@@ -37,6 +41,7 @@ type Server struct {
 	key      string
 	token    string
 	region   string
+	offline  bool
 }
 
 // Option configures a Server.
@@ -52,6 +57,7 @@ type settings struct {
 	images    []string
 	groups    []string
 	eips      int
+	offline   bool
 }
 
 // WithCredentials sets the key pair the server accepts. By default each
@@ -119,6 +125,28 @@ func WithSecurityGroups(names ...string) Option {
 // WithEIPs seeds n unbound EIPs.
 func WithEIPs(n int) Option { return func(s *settings) { s.eips = n } }
 
+// WithRole binds a CAM role to the instance the server's metadata service
+// speaks for: GET /latest/meta-data/cam/security-credentials/ names it, and
+// .../<name> hands out temporary keys that last ttl (new ones when a
+// quarter of their life, at most 15 minutes, is left), which the API accepts
+// with their Token until they expire, on the server's clock. Point
+// [cvm.InstanceRoleOptions.Endpoint] or TENCENTCLOUD_METADATA_ENDPOINT at
+// [Server.MetadataEndpoint]. The server also serves legacy STS AssumeRole.
+func WithRole(name string, ttl time.Duration) Option {
+	return func(s *settings) {
+		if s.opts.Roles == nil {
+			s.opts.Roles = map[string]time.Duration{}
+		}
+		s.opts.Roles[name] = ttl
+	}
+}
+
+// WithoutNetwork makes a server that listens on no port: clients reach it
+// through [Server.Transport], which [Server.Config] sets, in process. Tests
+// can then run under testing/synctest, where fake time makes waits,
+// backoff and transitions finish at once (see the package example).
+func WithoutNetwork() Option { return func(s *settings) { s.offline = true } }
+
 var serial atomic.Int64
 
 // NewServer starts an emulator on a loopback port. Close it when done. It
@@ -164,8 +192,63 @@ func NewServer(opts ...Option) *Server {
 			panic("cvmtest: " + err.Error())
 		}
 	}
+	if st.offline {
+		s.offline = true
+		s.Server = &httptest.Server{URL: "http://127.0.0.1"} // loopback, so clients accept plain http; nothing listens
+		return s
+	}
 	s.Server = httptest.NewServer(s.emu)
 	return s
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	if !s.offline {
+		s.Server.Close()
+	}
+}
+
+// MetadataEndpoint returns the base URL of the server's CVM metadata
+// service, for [cvm.InstanceRoleOptions.Endpoint] or
+// TENCENTCLOUD_METADATA_ENDPOINT.
+func (s *Server) MetadataEndpoint() string { return s.URL }
+
+// Transport returns an http.RoundTripper that hands requests to the
+// emulator in process, with no network: like httptest.Server.Client, but
+// usable under testing/synctest. An answer the emulator drops (a Drop
+// fault) comes back as an error.
+func (s *Server) Transport() http.RoundTripper { return inProcess{s.emu} }
+
+type inProcess struct{ h http.Handler }
+
+func (t inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error) {
+	if req.Body != nil {
+		b, rerr := io.ReadAll(req.Body)
+		req.Body.Close()
+		if rerr != nil {
+			return nil, rerr
+		}
+		req = req.Clone(req.Context())
+		req.Body = io.NopCloser(bytes.NewReader(b))
+	}
+	if req.Host == "" {
+		req.Host = req.URL.Host
+	}
+	req.RequestURI = req.URL.RequestURI()
+	rec := httptest.NewRecorder()
+	defer func() {
+		if r := recover(); r != nil {
+			// The emulator aborts the handler to drop the connection.
+			resp, err = nil, fmt.Errorf("cvmtest: connection closed without an answer (%v)", r)
+		}
+	}()
+	t.h.ServeHTTP(rec, req)
+	if err := req.Context().Err(); err != nil {
+		return nil, err
+	}
+	resp = rec.Result()
+	resp.Request = req
+	return resp, nil
 }
 
 // Endpoint returns the URL clients call: the server's URL and the API path.
@@ -181,8 +264,15 @@ func (s *Server) Config() cvm.Config {
 		Token:      cvm.NewSecret(s.token),
 		Region:     s.region,
 		Endpoint:   s.Endpoint(),
-		HTTPClient: s.Client(),
+		HTTPClient: s.client(),
 	}
+}
+
+func (s *Server) client() *http.Client {
+	if s.offline {
+		return &http.Client{Transport: s.Transport()}
+	}
+	return s.Client()
 }
 
 // Advance moves the fake clock of a server made [WithClock]. It panics on a

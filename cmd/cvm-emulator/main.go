@@ -7,6 +7,7 @@
 //	cvm-emulator [-addr 127.0.0.1:9191] [-secret-id ID -secret-key KEY]
 //	             [-quota-global 1000] [-quota-action 100] [-quota-window 1m]
 //	             [-instances N] [-transition 2s] [-seed N]
+//	             [-role NAME -role-ttl 2h] [-read-timeout 30s]
 //
 // It prints its endpoint and credentials when ready, logs one line per
 // request, and stops cleanly on SIGINT or SIGTERM.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	transition := fs.Duration("transition", 2*time.Second, "how long a transitional state lasts")
 	seed := fs.Uint64("seed", 0, "seed for generated ids")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	role := fs.String("role", "", "bind this CAM role to the instance the metadata service (/latest/meta-data/cam/security-credentials/) speaks for")
+	roleTTL := fs.Duration("role-ttl", 2*time.Hour, "how long the role's temporary keys last")
 	readTimeout := fs.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request; a slower one is disconnected")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -84,6 +87,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-instances must not be negative")
 	case *readTimeout <= 0:
 		return errors.New("-read-timeout must be positive")
+	case *roleTTL <= 0:
+		return errors.New("-role-ttl must be positive")
 	}
 	opts := emulator.Options{
 		Keys:        map[string]string{*id: *key},
@@ -93,6 +98,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if *transition <= 0 {
 		opts.Transition = -1
+	}
+	if *role != "" {
+		opts.Roles = map[string]time.Duration{*role: *roleTTL}
 	}
 	if !*quiet {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
@@ -118,6 +126,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "  secret id:  %s\n", *id)
 	fmt.Fprintf(stdout, "  secret key: %s\n", *key)
 	fmt.Fprintf(stdout, "  region:     %s\n", emulator.DefaultRegion)
+	if *role != "" {
+		fmt.Fprintf(stdout, "  metadata:   http://%s (instance role %s, keys for %v)\n", ln.Addr(), *role, *roleTTL)
+	}
 
 	select {
 	case err := <-errc:

@@ -197,8 +197,12 @@ func (s *Server) authenticate(method, host, path string, p url.Values) *apiError
 		return errf(4100, "missing parameter SecretId")
 	}
 	key, ok := s.opts.Keys[id]
+	temp, isTemp := tempKey{}, false
 	if !ok {
-		return &apiError{code: 4104, codeDesc: "AuthFailure", message: "Authentication failed. SecretId does not exist"}
+		if temp, isTemp = s.tempKeyOf(id); !isTemp {
+			return &apiError{code: 4104, codeDesc: "AuthFailure", message: "Authentication failed. SecretId does not exist"}
+		}
+		key = temp.key
 	}
 	sig := p.Get("Signature")
 	if sig == "" {
@@ -209,11 +213,20 @@ func (s *Server) authenticate(method, host, path string, p url.Values) *apiError
 		return errf(4100, "鉴权失败，请参考文档中鉴权部分。signature mismatch")
 	}
 	// A temporary key needs its Token; a Token with a long-term key is
-	// refused too ("长期密钥不需要 Token"; 4105 "token 错误").
-	if tok, temp := s.opts.Tokens[id]; temp || p.Get("Token") != "" {
-		if !temp || !hmac.Equal([]byte(tok), []byte(p.Get("Token"))) {
+	// refused too ("长期密钥不需要 Token"; 4105 "token 错误"). An issued
+	// key is refused once it has expired (4104, as for a key that no longer
+	// exists).
+	tok, needsToken := s.opts.Tokens[id]
+	if isTemp {
+		tok, needsToken = temp.token, true
+	}
+	if needsToken || p.Get("Token") != "" {
+		if !needsToken || !hmac.Equal([]byte(tok), []byte(p.Get("Token"))) {
 			return &apiError{code: 4105, codeDesc: "AuthFailure", message: "token 错误: invalid Token"}
 		}
+	}
+	if isTemp && !s.clock.Now().Before(temp.expires) {
+		return &apiError{code: 4104, codeDesc: "AuthFailure", message: "Authentication failed. The temporary SecretId has expired"}
 	}
 	ts, err := strconv.ParseInt(p.Get("Timestamp"), 10, 64)
 	if err != nil {

@@ -56,6 +56,9 @@ type Options struct {
 	Logger *slog.Logger
 	// AppID is the account's AppId, reported in a few answers.
 	AppID int64
+	// Roles are the CAM roles of the instance the metadata service speaks
+	// for, each with the lifetime of the temporary keys it hands out.
+	Roles map[string]time.Duration
 }
 
 // Default credentials of an emulator started without keys.
@@ -72,7 +75,12 @@ type Server struct {
 	log   *slog.Logger
 
 	replay *replayMemory
-	wall   func() time.Time // for tests; nil means time.Now
+
+	tempMu  sync.Mutex
+	temp    map[string]tempKey   // temporary keys by SecretId
+	roles   map[string]roleCreds // the metadata service's current keys
+	tempRng *rand.Rand
+	wall    func() time.Time // for tests; nil means time.Now
 
 	quotaMu sync.Mutex
 	quota   map[string]*window // "id" and "id\x00action"
@@ -119,6 +127,9 @@ func New(opts Options) *Server {
 		clock:   opts.Clock,
 		log:     opts.Logger,
 		replay:  newReplayMemory(opts.ReplayWindow, defaultReplayMax),
+		temp:    map[string]tempKey{},
+		roles:   map[string]roleCreds{},
+		tempRng: rand.New(rand.NewPCG(opts.Seed, 0x5851f42d4c957f2d)),
 		quota:   make(map[string]*window),
 		faults:  make(map[string][]*Fault),
 		prng:    rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15)),
@@ -179,6 +190,9 @@ const maxBody = 8 << 20
 
 // ServeHTTP answers one API request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if s.serveMetadata(w, r) {
+		return
+	}
 	start := time.Now()
 	action, region, out, aerr := s.handle(w, r)
 	if out == nil && aerr == nil {

@@ -201,6 +201,10 @@ func TestResponseShapes(t *testing.T) {
 		{action: "DeleteImages", params: []string{"imageIds.0", "{img}"}, shapes: []string{"detail:object"}},
 		{action: "DeleteSecurityGroup", params: []string{"sgId", "{sg}"}},
 		{action: "ReturnInstance", params: []string{"instanceId", "{ins2}"}},
+		// Legacy STS (spec §13.5): the token is sessionToken.
+		{action: "AssumeRole", params: []string{"roleArn", "qcs::cam::uin/12345678:roleName/deploy", "roleSessionName", "shape"},
+			shapes: []string{"data.credentials.sessionToken:string", "data.credentials.tmpSecretId:string",
+				"data.credentials.tmpSecretKey:string", "data.expiredTime:number", "data.expiration:string"}},
 	}
 	covered := map[string]bool{}
 	for i, st := range steps {
