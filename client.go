@@ -221,10 +221,18 @@ type Client struct {
 
 	// EIPs manages elastic IPs.
 	EIPs *EIPsService
+	// Deals follows orders.
+	Deals *DealsService
 	// Images manages images.
 	Images *ImagesService
 	// Instances manages instances.
 	Instances *InstancesService
+	// KeyPairs manages SSH key pairs.
+	KeyPairs *KeyPairsService
+	// NetworkInterfaces attaches network interfaces to instances.
+	NetworkInterfaces *NetworkInterfacesService
+	// Projects lists and creates projects.
+	Projects *ProjectsService
 	// SecurityGroups manages security groups and their rules.
 	SecurityGroups *SecurityGroupsService
 	// Zones lists zones and regions.
@@ -371,7 +379,11 @@ func NewClient(cfg Config) (*Client, error) {
 	c.cfg = &cfg
 	c.common.client = c
 	c.EIPs = (*EIPsService)(&c.common)
+	c.Deals = (*DealsService)(&c.common)
 	c.Images = (*ImagesService)(&c.common)
+	c.KeyPairs = (*KeyPairsService)(&c.common)
+	c.NetworkInterfaces = (*NetworkInterfacesService)(&c.common)
+	c.Projects = (*ProjectsService)(&c.common)
 	c.Instances = (*InstancesService)(&c.common)
 	c.SecurityGroups = (*SecurityGroupsService)(&c.common)
 	c.Zones = (*ZonesService)(&c.common)

@@ -232,6 +232,7 @@ type itemJSON struct {
 	ID         jsonString `json:"id"`
 	InstanceID jsonString `json:"instanceId"`
 	ImageID    jsonString `json:"imageId"`
+	KeyID      jsonString `json:"keyId"`
 }
 
 func (d *batchDetail) UnmarshalJSON(b []byte) error {
@@ -241,6 +242,14 @@ func (d *batchDetail) UnmarshalJSON(b []byte) error {
 	}
 	switch b[0] {
 	case '{':
+		// DeleteKeyPair puts its list under detail.deleteKeySet.
+		var wrapped struct {
+			DeleteKeySet *batchDetail `json:"deleteKeySet"`
+		}
+		if json2.Unmarshal(b, &wrapped, v1) == nil && wrapped.DeleteKeySet != nil {
+			*d = *wrapped.DeleteKeySet
+			return nil
+		}
 		var m map[string]itemJSON
 		if json2.Unmarshal(b, &m, v1) != nil {
 			return nil
@@ -264,6 +273,9 @@ func (d *batchDetail) UnmarshalJSON(b []byte) error {
 			}
 			if id == "" {
 				id = string(it.ImageID)
+			}
+			if id == "" {
+				id = string(it.KeyID)
 			}
 			out = append(out, ItemResult{ID: id, Code: int(it.Code), Message: string(it.Message), RequestID: string(it.RequestID)})
 		}

@@ -7,6 +7,7 @@ import (
 	"log"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -263,4 +264,113 @@ func ExampleEIPsService_Associate() {
 	fmt.Println(eip.Status, eip.InstanceID == inst[0])
 	// Output:
 	// bound true
+}
+
+func ExampleKeyPairsService_Create() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	key, _, err := client.KeyPairs.Create(ctx, "example_key")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// The private key is returned once: write key.PrivateKey.Reveal() to a
+	// file now. Printed by mistake, it shows REDACTED.
+	fmt.Println(strings.HasPrefix(key.PublicKey, "ssh-rsa "), key.PrivateKey)
+	// Output:
+	// true REDACTED
+}
+
+func ExampleKeyPairsService_Bind() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	ids, _, err := client.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+		ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Name: "key-example",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// Keys bind to stopped Linux instances only.
+	if _, _, err := client.Instances.Stop(ctx, ids...); err != nil {
+		log.Fatal(err)
+	}
+	key, _, err := client.KeyPairs.Create(ctx, "bind_example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if _, err := client.KeyPairs.Bind(ctx, key.ID, ids...); err != nil {
+		log.Fatal(err)
+	}
+	k, _, err := client.KeyPairs.Get(ctx, key.ID)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(k.InstanceIDs), k.InstanceIDs[0] == ids[0])
+	// Output:
+	// 1 true
+}
+
+func ExampleDealsService_WaitSettled() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	res, _, err := client.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{Months: 1,
+		InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph"}})
+	if err != nil {
+		log.Fatal(err)
+	}
+	deals, err := client.Deals.WaitSettled(ctx, res.DealIDs...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(deals[0].Status, len(deals[0].InstanceIDs))
+	// Output:
+	// delivered 1
+}
+
+func ExampleProjectsService_Create() {
+	client, err := cvm.NewClient(config)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ctx := context.Background()
+	id, _, err := client.Projects.Create(ctx, "backend", "services behind the load balancer")
+	if err != nil {
+		log.Fatal(err)
+	}
+	projects, _, err := client.Projects.List(ctx, false)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(projects[0].ID == id, projects[0].Name)
+	// Output:
+	// true backend
+}
+
+// ExampleInstanceRoleCredentials shows credentials from a CVM instance's CAM
+// role, refreshed before they expire; here the emulator's metadata service
+// stands in for the real one.
+func ExampleInstanceRoleCredentials() {
+	srv := cvmtest.NewServer(cvmtest.WithRole("CVMRole", time.Hour))
+	defer srv.Close()
+	role := cvm.InstanceRoleCredentials(cvm.InstanceRoleOptions{Endpoint: srv.MetadataEndpoint()})
+	client, err := cvm.NewClient(cvm.Config{Credentials: role, Region: "gz", Endpoint: srv.Endpoint()})
+	if err != nil {
+		log.Fatal(err)
+	}
+	zones, _, err := client.Zones.List(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	creds, _ := role.Retrieve(context.Background())
+	fmt.Println(len(zones) > 0, creds.Source, creds.SecretKey)
+	// Output:
+	// true instance role CVMRole REDACTED
 }

@@ -1,6 +1,6 @@
 module github.com/qcloud-legacy/cvm
 
-go 1.26
+go 1.26.0
 
 require (
 	github.com/go-json-experiment/json v1.27.2
@@ -12,4 +12,7 @@ require (
 	gopkg.in/ini.v1 v1.67.0
 )
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+)

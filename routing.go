@@ -27,6 +27,7 @@ func init() {
 			"InquiryInstancePriceHour", "DescribeAvailabilityZones", "DescribeZoneAbility",
 			"DescribeProductRegionList", "DescribeKeyPairs", "CreateKeyPair", "ImportKeyPair",
 			"DeleteKeyPair", "ModifyKeyPair", "BindInstanceKey", "UnBindInstanceKey",
+			"UpdateInstanceVpcConfig",
 		},
 		ModuleImage: {
 			"DescribeImages", "CreateImage", "DeleteImages", "ModifyImageAttributes",
@@ -38,13 +39,17 @@ func init() {
 			"CreateSecurityGroupPolicy", "ModifySingleSecurityGroupPolicy",
 			"DeleteSecurityGroupPolicy", "DescribeInstancesOfSecurityGroup",
 			"ModifySecurityGroupsOfInstance", "DescribeAssociateSecurityGroups",
-			"DescribeOrCreateDefaultSecurityGroup",
+			"DescribeOrCreateDefaultSecurityGroup", "DescribeNetworkInterfacesOfSecurityGroup",
+			"ModifySecurityGroupsOfNetworkInterface", "DescribeSecurityGroups",
 		},
 		ModuleEIP: {
 			"DescribeEip", "CreateEip", "DeleteEip", "ModifyEipAttributes", "EipBindInstance",
 			"EipUnBindInstance", "DescribeEipQuota", "TransformWanIpToEip", "TransformMode",
 		},
-		ModuleTrade: {"SetAutoRenew"},
+		ModuleTrade:   {"SetAutoRenew", "DescribeDeals", "DescribeDealsByCond", "PayDeals"},
+		ModuleVPC:     {"AttachNetworkInterface", "DetachNetworkInterface", "DescribeVpcTaskResult"},
+		ModuleAccount: {"DescribeProject", "AddProject", "UpdateProject"},
+		ModuleSTS:     {"AssumeRole", "GetFederationToken"},
 	} {
 		for _, a := range actions {
 			actionModules[a] = module

@@ -316,6 +316,98 @@ func TestWireParams(t *testing.T) {
 				return err
 			},
 			v("Action", "TransformMode", "eipId", "eip-1", "mode", "0")},
+		{"KeyPairs.List", "cvm", `{"code":0,"data":{"totalCount":0,"sshSet":[]}}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.KeyPairs.List(ctx, &KeyPairListOptions{IDs: []string{"skey-1"}, Name: "n", ProjectID: &three})
+				return err
+			},
+			v("Action", "DescribeKeyPairs", "keyIds.0", "skey-1", "keyName", "n", "projectId", "3")},
+		{"KeyPairs.Create", "cvm", `{"code":0,"data":{"keyId":"skey-1","secretkey":"x"}}`,
+			func(ctx context.Context, c *Client) error { _, _, err := c.KeyPairs.Create(ctx, "k_1"); return err },
+			v("Action", "CreateKeyPair", "keyName", "k_1")},
+		{"KeyPairs.Import", "cvm", `{"code":0,"keyId":"skey-2"}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.KeyPairs.Import(ctx, "k_2", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC4LyMNeOViOiaei5Nh9nFGt52gKlVUHw3++MjnrmNJEDUKrkKcCLs1joMDdfgdHP5C68CKRqypPVFnOY0UWVcPi9YeIu8HutlVmV6w8l2WR94oZRfZePV3YJ1+SpsaILaoAYRaDIlKphO80t893hqEg/G6EGPtNV7BlHrH7wUdgQ== k")
+				return err
+			},
+			v("Action", "ImportKeyPair", "keyName", "k_2", "pubKey", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC4LyMNeOViOiaei5Nh9nFGt52gKlVUHw3++MjnrmNJEDUKrkKcCLs1joMDdfgdHP5C68CKRqypPVFnOY0UWVcPi9YeIu8HutlVmV6w8l2WR94oZRfZePV3YJ1+SpsaILaoAYRaDIlKphO80t893hqEg/G6EGPtNV7BlHrH7wUdgQ== k")},
+		{"KeyPairs.Rename", "cvm", `{"code":0,"data":[]}`,
+			func(ctx context.Context, c *Client) error {
+				_, err := c.KeyPairs.Rename(ctx, "skey-1", "k_3")
+				return err
+			},
+			v("Action", "ModifyKeyPair", "keyId", "skey-1", "keyName", "k_3")},
+		{"KeyPairs.Delete", "cvm", `{"code":0,"detail":{"deleteKeySet":[{"keyId":"skey-1","code":0}]}}`,
+			func(ctx context.Context, c *Client) error { _, _, err := c.KeyPairs.Delete(ctx, "skey-1"); return err },
+			v("Action", "DeleteKeyPair", "keyIds.0", "skey-1")},
+		{"KeyPairs.Bind", "cvm", `{"code":0}`,
+			func(ctx context.Context, c *Client) error {
+				_, err := c.KeyPairs.Bind(ctx, "skey-1", "ins-1", "ins-2")
+				return err
+			},
+			v("Action", "BindInstanceKey", "keyId", "skey-1", "instanceIds.0", "ins-1", "instanceIds.1", "ins-2")},
+		{"KeyPairs.Unbind", "cvm", `{"code":0}`,
+			func(ctx context.Context, c *Client) error {
+				_, err := c.KeyPairs.Unbind(ctx, "skey-1", "ins-1")
+				return err
+			},
+			v("Action", "UnBindInstanceKey", "keyId", "skey-1", "instanceIds.0", "ins-1")},
+		{"NetworkInterfaces.Attach", "vpc", `{"code":"0","data":{"taskId":"17382"}}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.NetworkInterfaces.Attach(ctx, "vpc-1", "eni-1", "ins-1")
+				return err
+			},
+			v("Action", "AttachNetworkInterface", "vpcId", "vpc-1", "networkInterfaceId", "eni-1", "instanceId", "ins-1")},
+		{"NetworkInterfaces.TaskStatus", "vpc", `{"code":0,"data":{"status":0}}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.NetworkInterfaces.TaskStatus(ctx, 17382)
+				return err
+			},
+			v("Action", "DescribeVpcTaskResult", "taskId", "17382")},
+		{"SecurityGroups.NetworkInterfaces", "dfw", `{"code":0,"data":{"totalCount":0,"networkInterfaceSet":[]}}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.SecurityGroups.NetworkInterfaces(ctx, "sg-1")
+				return err
+			},
+			v("Action", "DescribeNetworkInterfacesOfSecurityGroup", "sgId", "sg-1")},
+		{"SecurityGroups.SetNetworkInterfaceGroups", "dfw", `{"code":0}`,
+			func(ctx context.Context, c *Client) error {
+				_, err := c.SecurityGroups.SetNetworkInterfaceGroups(ctx, NetworkInterfaceGroups{InterfaceID: "eni-1", SecurityGroupIDs: []string{"sg-1", "sg-2"}})
+				return err
+			},
+			v("Action", "ModifySecurityGroupsOfNetworkInterface", "networkInterfaceSet.0.networkInterfaceId", "eni-1",
+				"networkInterfaceSet.0.sgIds.0", "sg-1", "networkInterfaceSet.0.sgIds.1", "sg-2")},
+		{"Instances.UpdateVPCConfig", "cvm", `{"code":0}`,
+			func(ctx context.Context, c *Client) error {
+				_, err := c.Instances.UpdateVPCConfig(ctx, &InstanceVPCConfig{InstanceID: "ins-1", VPCID: "vpc-1", SubnetID: "subnet-1", PrivateIP: "10.0.0.9"})
+				return err
+			},
+			v("Action", "UpdateInstanceVpcConfig", "instanceId", "ins-1", "vpcId", "vpc-1", "subnetId", "subnet-1",
+				"privateIpAddresses.0", "10.0.0.9", "autoPowerOffFlag", "1")},
+		{"Deals.List", "trade", `{"code":0,"totalNum":0,"dealDetails":[]}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Deals.List(ctx, &DealListOptions{IDs: []string{"12345"}, Limit: 50, From: day, To: day.Add(time.Hour)})
+				return err
+			},
+			v("Action", "DescribeDeals", "dealIds.0", "12345", "limit", "50", "startTime", "2026-11-25 12:00:00", "endTime", "2026-11-25 13:00:00")},
+		{"Deals.Query", "trade", `{"code":"0","data":{"totalNum":"0","deals":[]}}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Deals.Query(ctx, DealQuery{From: day, To: day.Add(time.Hour), Status: DealPaid, PageSize: 10})
+				return err
+			},
+			v("Action", "DescribeDealsByCond", "startTime", "2026-11-25 12:00:00", "endTime", "2026-11-25 13:00:00", "status", "2", "pageSize", "10")},
+		{"Deals.Pay", "trade", `{"code":0,"succDealIds":[1],"failDealIds":[]}`,
+			func(ctx context.Context, c *Client) error { _, _, err := c.Deals.Pay(ctx, "1", "2"); return err },
+			v("Action", "PayDeals", "dealIds.0", "1", "dealIds.1", "2")},
+		{"Projects.List", "account", `{"code":0,"data":[{"projectId":"1002189","projectName":"a"}]}`,
+			func(ctx context.Context, c *Client) error { _, _, err := c.Projects.List(ctx, true); return err },
+			v("Action", "DescribeProject", "allList", "1")},
+		{"Projects.Create", "account", `{"code":0,"projectId":1002996}`,
+			func(ctx context.Context, c *Client) error {
+				_, _, err := c.Projects.Create(ctx, "web1", "d")
+				return err
+			},
+			v("Action", "AddProject", "projectName", "web1", "projectDesc", "d")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

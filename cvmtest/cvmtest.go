@@ -141,6 +141,11 @@ func WithRole(name string, ttl time.Duration) Option {
 	}
 }
 
+// WithUnpaidDeals leaves the orders of prepaid actions unpaid, and their
+// instances being created, until [cvm.DealsService.Pay] pays them. By
+// default orders are paid from the balance at once.
+func WithUnpaidDeals() Option { return func(s *settings) { s.opts.UnpaidDeals = true } }
+
 // WithoutNetwork makes a server that listens on no port: clients reach it
 // through [Server.Transport], which [Server.Config] sets, in process. Tests
 // can then run under testing/synctest, where fake time makes waits,
@@ -207,6 +212,20 @@ func (s *Server) Close() {
 		s.Server.Close()
 	}
 }
+
+// SeedNetworkInterface adds a secondary network interface in a VPC and
+// zone, attached to nothing, and returns its id. It panics on an unknown
+// region or zone.
+func (s *Server) SeedNetworkInterface(region, vpcID string, zoneID int) string {
+	id, err := s.emu.SeedNetworkInterface(s.or(region), vpcID, zoneID)
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return id
+}
+
+// SeedProject adds a project, as AddProject would, and returns its id.
+func (s *Server) SeedProject(name string) int { return s.emu.SeedProject(name) }
 
 // MetadataEndpoint returns the base URL of the server's CVM metadata
 // service, for [cvm.InstanceRoleOptions.Endpoint] or

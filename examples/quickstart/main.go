@@ -167,6 +167,30 @@ func run(ctx context.Context, c *cvm.Client, create bool) error {
 	}
 	fmt.Println("   stopped")
 
+	fmt.Println("\n== An SSH key pair for them (keys bind to stopped Linux instances)")
+	key, _, err := c.KeyPairs.Create(ctx, "quickstart_key")
+	if err != nil {
+		return err
+	}
+	// The private key comes back once; it is a cvm.Secret, so printing it
+	// by mistake shows REDACTED. Save key.PrivateKey.Reveal() to a file.
+	fmt.Printf("   created %s (%s); private key %v\n", key.ID, key.Name, key.PrivateKey)
+	if _, err := c.KeyPairs.Bind(ctx, key.ID, ids...); err != nil {
+		return err
+	}
+	bound, _, err := c.KeyPairs.Get(ctx, key.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("   bound to %v\n", bound.InstanceIDs)
+	if _, err := c.KeyPairs.Unbind(ctx, key.ID, ids...); err != nil {
+		return err
+	}
+	if _, _, err := c.KeyPairs.Delete(ctx, key.ID); err != nil {
+		return err
+	}
+	fmt.Printf("   unbound and deleted %s\n", key.ID)
+
 	fmt.Println("\n== Cleaning up")
 	if _, err := c.EIPs.Disassociate(ctx, eip.ID, false); err != nil {
 		return err

@@ -1,6 +1,6 @@
 module github.com/qcloud-legacy/cvm/internal/benchcmp
 
-go 1.26
+go 1.26.0
 
 replace github.com/qcloud-legacy/cvm => ../..
 
@@ -13,6 +13,7 @@ require (
 require (
 	github.com/go-json-experiment/json v1.27.2 // indirect
 	github.com/google/go-querystring v1.2.0 // indirect
-	golang.org/x/time v0.12.0 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )

@@ -220,3 +220,28 @@ func (s *Server) SeedEIPs(regionCode string, n int) ([]string, error) {
 	}
 	return ids, nil
 }
+
+// SeedNetworkInterface adds a secondary network interface in a VPC and
+// zone, attached to nothing, and returns its id.
+func (s *Server) SeedNetworkInterface(regionCode, vpcID string, zoneID int) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := rg.zone(zoneID); !ok {
+		return "", fmt.Errorf("emulator: zone %d is not in region %s", zoneID, regionCode)
+	}
+	id := s.newID("eni-", func(id string) bool { return rg.enis[id] != nil })
+	rg.enis[id] = &eni{id: id, vpcID: vpcID, zoneID: zoneID,
+		privateIP: fmt.Sprintf("172.16.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
+	return id, nil
+}
+
+// SeedProject adds a project, as AddProject would, and returns its id.
+func (s *Server) SeedProject(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.addProjectLocked(name, "", s.clock.Now())
+}

@@ -525,7 +525,9 @@ func (s *Server) runInstances(r *request) (map[string]any, *apiError) {
 		}
 	}
 	ids := s.create(r, c, payPrepaid, r.now.AddDate(0, period, 0))
-	deal := 1000 + s.nextSeq()
+	deal := s.newDeal(r, 1, 1, map[string]any{"cpu": c.cpu, "mem": c.mem, "bandwidth": c.bandwidth, "timeSpan": period,
+		"storageType": c.stTyp, "storageSize": c.storageSize, "imageId": c.image.legacyID, "zoneId": c.zone.id,
+		"vpcId": c.vpcID, "subnetId": c.subnetID}, ids)
 	if c.token != "" {
 		s.tokens[r.secretID+"\x00"+c.token] = tokenResult{action: r.action, ids: ids, deal: deal}
 	}
@@ -797,10 +799,13 @@ func (s *Server) resizeInstance(r *request) (map[string]any, *apiError) {
 		e.codeDesc = "NotSupport.NotPrepaidUser"
 		return nil, e
 	}
+	oldCPU, oldMem := in.cpu, in.mem
 	if err := s.resize(r, q, in); err != nil {
 		return nil, err
 	}
-	return map[string]any{"message": "ok", "dealIds": []int64{1000 + s.nextSeq()}}, nil
+	deal := s.newDeal(r, 4, 21, map[string]any{"instanceId": in.id, "oldCpu": oldCPU, "upgradeCpu": in.cpu,
+		"oldMem": oldMem, "upgradeMem": in.mem}, nil)
+	return map[string]any{"message": "ok", "dealIds": []int64{deal}}, nil
 }
 
 // bandwidthCap is the documented ceiling: 100 Mbps billed by traffic, 200
@@ -868,8 +873,11 @@ func (s *Server) updateInstanceBandwidth(r *request) (map[string]any, *apiError)
 		e.codeDesc = "InvalidParameter.Bandwidth"
 		return nil, e
 	}
+	old := in.bandwidth
 	in.bandwidth = bw
-	return map[string]any{"message": "ok", "dealIds": []int64{1000 + s.nextSeq()}}, nil
+	deal := s.newDeal(r, 5, 16, map[string]any{"instanceId": in.id, "bandwidth": bw, "oldBandwidth": old,
+		"startTime": start, "endTime": end}, nil)
+	return map[string]any{"message": "ok", "dealIds": []int64{deal}}, nil
 }
 
 func (s *Server) renewInstance(r *request) (map[string]any, *apiError) {
@@ -888,7 +896,8 @@ func (s *Server) renewInstance(r *request) (map[string]any, *apiError) {
 		return nil, e
 	}
 	in.deadline = in.deadline.AddDate(0, period, 0)
-	return map[string]any{"dealId": strconv.FormatInt(1000+s.nextSeq(), 10)}, nil
+	deal := s.newDeal(r, 1, 15, map[string]any{"instanceId": in.id, "timeSpan": period}, nil)
+	return map[string]any{"dealId": strconv.FormatInt(deal, 10)}, nil
 }
 
 func (s *Server) setAutoRenew(r *request) (map[string]any, *apiError) {

@@ -59,6 +59,9 @@ type Options struct {
 	// Roles are the CAM roles of the instance the metadata service speaks
 	// for, each with the lifetime of the temporary keys it hands out.
 	Roles map[string]time.Duration
+	// UnpaidDeals leaves the orders of prepaid actions unpaid, and their
+	// instances undelivered, until PayDeals pays them.
+	UnpaidDeals bool
 }
 
 // Default credentials of an emulator started without keys.
@@ -95,6 +98,12 @@ type Server struct {
 	seq     int64
 	tokens  map[string]tokenResult // clientToken → result
 	appID   int64
+	// Account-wide state.
+	deals       map[int64]*deal
+	dealSeq     []int64
+	projects    map[int]bool // usable project ids, 0 included; shared by every region
+	projectInfo map[int]*project
+	vpcTasks    map[int64]vpcTask
 }
 
 // New returns a Server.
@@ -137,6 +146,11 @@ func New(opts Options) *Server {
 		regions: make(map[string]*region),
 		tokens:  make(map[string]tokenResult),
 		appID:   opts.AppID,
+
+		deals:       map[int64]*deal{},
+		projects:    map[int]bool{0: true},
+		projectInfo: map[int]*project{},
+		vpcTasks:    map[int64]vpcTask{},
 	}
 	if s.clock == nil {
 		s.clock = clock.Real{}
@@ -154,6 +168,7 @@ type apiError struct {
 	message  string
 	status   int // HTTP status; 0 means 200
 	detail   map[string]item
+	extra    map[string]any // more members of the answer
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("code %d: %s", e.code, e.message) }
@@ -230,6 +245,9 @@ func (s *Server) render(out map[string]any, aerr *apiError) []byte {
 		m := map[string]any{"code": aerr.code, "message": aerr.message, "codeDesc": aerr.codeDesc}
 		if aerr.detail != nil {
 			m["detail"] = aerr.detail
+		}
+		for k, v := range aerr.extra {
+			m[k] = v
 		}
 		b, _ := json.Marshal(m)
 		return b

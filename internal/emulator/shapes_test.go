@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,9 @@ import (
 )
 
 // jsonType names the JSON type of a decoded value.
+// testPubKey is an OpenSSH RSA public key made for these tests.
+const testPubKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAAAgQC4LyMNeOViOiaei5Nh9nFGt52gKlVUHw3++MjnrmNJEDUKrkKcCLs1joMDdfgdHP5C68CKRqypPVFnOY0UWVcPi9YeIu8HutlVmV6w8l2WR94oZRfZePV3YJ1+SpsaILaoAYRaDIlKphO80t893hqEg/G6EGPtNV7BlHrH7wUdgQ== test"
+
 func jsonType(v any) string {
 	switch v.(type) {
 	case float64:
@@ -201,6 +205,58 @@ func TestResponseShapes(t *testing.T) {
 		{action: "DeleteImages", params: []string{"imageIds.0", "{img}"}, shapes: []string{"detail:object"}},
 		{action: "DeleteSecurityGroup", params: []string{"sgId", "{sg}"}},
 		{action: "ReturnInstance", params: []string{"instanceId", "{ins2}"}},
+		// Key pairs (spec §5.6): lists under data, ImportKeyPair's keyId at
+		// the top, ModifyKeyPair's data an empty list, DeleteKeyPair's
+		// results a list under detail.deleteKeySet.
+		{action: "CreateKeyPair", params: []string{"keyName", "shape_key"}, shapes: []string{"data.keyId:string", "data.keyName:string",
+			"data.pubkey:string", "data.secretkey:string"},
+			save: func(out map[string]any) { vars["key"] = out["data"].(map[string]any)["keyId"].(string) }},
+		{action: "ImportKeyPair", params: []string{"keyName", "imported", "pubKey", testPubKey}, shapes: []string{"keyId:string"},
+			save: func(out map[string]any) { vars["key2"] = out["keyId"].(string) }},
+		{action: "ModifyKeyPair", params: []string{"keyId", "{key2}", "keyName", "renamed_key"}, shapes: []string{"data:array"}},
+		{action: "StopInstances", params: []string{"instanceIds.0", "{ins0}"}},
+		{action: "BindInstanceKey", params: []string{"instanceIds.0", "{ins0}", "keyId", "{key}"}},
+		{action: "DescribeKeyPairs", shapes: []string{"data.totalCount:number", "data.sshSet[].keyId:string", "data.sshSet[].keyName:string",
+			"data.sshSet[].pubkey:string", "data.sshSet[].status:number", "data.sshSet[].bindIps:array",
+			"data.sshSet[].createTime:string", "data.sshSet[].bindUnInstanceIds:array"}},
+		{action: "UnBindInstanceKey", params: []string{"instanceIds.0", "{ins0}", "keyId", "{key}"}},
+		{action: "BindInstanceKey", params: []string{"instanceIds.0", "{ins0}", "keyId", "{key}"}},
+		{action: "unBindInstanceKey", params: []string{"instanceIds.0", "{ins0}", "keyId", "{key}"}},
+		{action: "DeleteKeyPair", params: []string{"keyIds.0", "{key2}"}, shapes: []string{"detail.deleteKeySet[].keyId:string",
+			"detail.deleteKeySet[].code:number", "detail.deleteKeySet[].message:string"}},
+		// Network interfaces (spec §5.7).
+		{action: "RunInstancesHour", params: []string{"zoneId", "100003", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
+			"storageSize", "0", "vpcId", "vpc-shape001", "subnetId", "subnet-shape01"},
+			save: func(out map[string]any) {
+				vars["vpcIns"] = out["unInstanceIds"].([]any)[0].(string)
+				id, err := h.emu.SeedNetworkInterface("gz", "vpc-shape001", 100003)
+				require.NoError(t, err)
+				vars["eni"] = id
+			}},
+		{action: "AttachNetworkInterface", params: []string{"vpcId", "vpc-shape001", "networkInterfaceId", "{eni}", "instanceId", "{vpcIns}"},
+			shapes: []string{"data.taskId:number"},
+			save:   func(out map[string]any) { vars["task"] = fmt.Sprint(out["data"].(map[string]any)["taskId"]) }},
+		{action: "DescribeVpcTaskResult", params: []string{"taskId", "{task}"}, shapes: []string{"data.status:number"}},
+		{action: "ModifySecurityGroupsOfNetworkInterface", params: []string{"networkInterfaceSet.0.networkInterfaceId", "{eni}",
+			"networkInterfaceSet.0.sgIds.0", "{sg2}"}},
+		{action: "DescribeNetworkInterfacesOfSecurityGroup", params: []string{"sgId", "{sg2}"},
+			shapes: []string{"data.totalCount:number", "data.networkInterfaceSet[].networkInterfaceId:string"}},
+		{action: "UpdateInstanceVpcConfig", params: []string{"instanceId", "{vpcIns}", "vpcId", "vpc-shape001", "subnetId", "subnet-shape02",
+			"privateIpAddresses.0", "10.0.0.77"}},
+		// Orders and projects (spec §5.8): DescribeDealsByCond's values are
+		// strings, its code too.
+		{action: "DescribeDeals", shapes: []string{"totalNum:number", "dealDetails[].dealId:string", "dealDetails[].dealName:string",
+			"dealDetails[].instanceType:number", "dealDetails[].region:string", "dealDetails[].goodsNum:string",
+			"dealDetails[].creater:string", "dealDetails[].creatTime:string", "dealDetails[].overdueTime:string",
+			"dealDetails[].endTime:string", "dealDetails[].status:string", "dealDetails[].price:number", "dealDetails[].goodsDetail:object"}},
+		{action: "DescribeDealsByCond", params: []string{"startTime", "2000-01-01 00:00:00", "endTime", "2100-01-01 00:00:00"},
+			shapes: []string{"code:string", "data.totalNum:string", "data.deals[].dealId:string", "data.deals[].dealName:string",
+				"data.deals[].goodsCategoryId:string", "data.deals[].creatTime:string", "data.deals[].realTotalCost:string",
+				"data.deals[].projectId:string", "data.deals[].goodsDetail:object"}},
+		{action: "PayDeals", params: []string{"dealIds.0", "1"}, shapes: []string{"succDealIds:array", "failDealIds:array"}},
+		{action: "AddProject", params: []string{"projectName", "shape项目1"}, shapes: []string{"projectId:number"}},
+		{action: "DescribeProject", shapes: []string{"data[].projectName:string", "data[].projectId:number", "data[].createTime:string",
+			"data[].creatorUin:number", "data[].projectInfo:string"}},
 		// Legacy STS (spec §13.5): the token is sessionToken.
 		{action: "AssumeRole", params: []string{"roleArn", "qcs::cam::uin/12345678:roleName/deploy", "roleSessionName", "shape"},
 			shapes: []string{"data.credentials.sessionToken:string", "data.credentials.tmpSecretId:string",

@@ -19,7 +19,9 @@ type region struct {
 	sgSeq     []string
 	eips      map[string]*eip
 	eipSeq    []string
-	projects  map[int]bool
+	projects  map[int]bool // the server's, shared by every region
+	keyPairs  map[string]*keyPair
+	enis      map[string]*eni // secondary interfaces
 	eipDay    eipDay
 	// gen changes whenever anything an answer shows may have changed; the
 	// encoded instances cached under an older gen are stale.
@@ -74,7 +76,9 @@ func (s *Server) regionLocked(code string) *region {
 		instances: map[string]*instance{},
 		sgs:       map[string]*securityGroup{},
 		eips:      map[string]*eip{},
-		projects:  map[int]bool{0: true},
+		projects:  s.projects,
+		keyPairs:  map[string]*keyPair{},
+		enis:      map[string]*eni{},
 	}
 	created := time.Date(2016, 1, 1, 0, 0, 0, 0, beijing)
 	for _, pi := range publicImages {

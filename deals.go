@@ -1,0 +1,405 @@
+package cvm
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// DealsService follows orders (module trade): the dealIds of prepaid
+// purchases, resizes, bandwidth changes and renewals.
+type DealsService service
+
+// DealStatus is an order's state.
+type DealStatus int
+
+// Documented order statuses.
+const (
+	DealUnpaid           DealStatus = 1
+	DealPaid             DealStatus = 2
+	DealShipping         DealStatus = 3
+	DealDelivered        DealStatus = 4
+	DealDeliveryFailed   DealStatus = 5
+	DealRefunded         DealStatus = 6
+	DealClosed           DealStatus = 7
+	DealExpired          DealStatus = 8
+	DealInvalid          DealStatus = 9
+	DealProductInvalid   DealStatus = 10
+	DealPaymentRefused   DealStatus = 11
+	DealPaymentInProcess DealStatus = 12
+)
+
+var dealStatusNames = map[DealStatus]string{
+	DealUnpaid: "unpaid", DealPaid: "paid", DealShipping: "shipping", DealDelivered: "delivered",
+	DealDeliveryFailed: "delivery-failed", DealRefunded: "refunded", DealClosed: "closed", DealExpired: "expired",
+	DealInvalid: "invalid", DealProductInvalid: "product-invalid", DealPaymentRefused: "payment-refused",
+	DealPaymentInProcess: "paying",
+}
+
+// String names the status.
+func (s DealStatus) String() string { return enumName(dealStatusNames, s, "status") }
+
+// Settled reports whether the order will not change by itself any more:
+// delivered, or failed, refunded, closed or expired one way or another.
+// Unpaid orders wait for [DealsService.Pay].
+func (s DealStatus) Settled() bool {
+	return s == DealDelivered || s >= DealDeliveryFailed && s <= DealPaymentRefused
+}
+
+// Deal is an order, as DescribeDeals reports it.
+type Deal struct {
+	ID string
+	// Name is the long id support asks for.
+	Name string
+	// Product: 1 CVM, 2 CDB, 3 load balancer, 4 CVM upgrade, 5 bandwidth
+	// upgrade, 6 VPN.
+	Product int
+	Region  string
+	Status  DealStatus
+	// Price, in fen [inferred from the other prepaid prices].
+	Price       Fen
+	Count       int
+	InstanceIDs []string
+	Created     time.Time
+	// Details is the order's goodsDetail, as sent.
+	Details map[string]any
+}
+
+type dealJSON struct {
+	DealID       jsonString            `json:"dealId"`
+	DealName     jsonString            `json:"dealName"`
+	InstanceType jsonInt               `json:"instanceType"`
+	Region       jsonString            `json:"region"`
+	GoodsNum     jsonInt               `json:"goodsNum"`
+	CreatTime    jsonTime              `json:"creatTime"` // the API's spelling
+	Status       jsonInt               `json:"status"`
+	Price        jsonInt               `json:"price"`
+	GoodsDetail  map[string]any        `json:"goodsDetail"`
+}
+
+type describeDealsResponse struct {
+	envelope
+	TotalNum    jsonInt    `json:"totalNum"`
+	DealDetails []dealJSON `json:"dealDetails"`
+}
+
+func (j *dealJSON) deal() Deal {
+	d := Deal{ID: string(j.DealID), Name: string(j.DealName), Product: int(j.InstanceType), Region: string(j.Region),
+		Status: DealStatus(j.Status), Price: Fen(j.Price), Count: int(j.GoodsNum), Created: time.Time(j.CreatTime),
+		Details: j.GoodsDetail}
+	if ids, ok := j.GoodsDetail["unInstanceId"].([]any); ok {
+		for _, id := range ids {
+			if s, ok := id.(string); ok {
+				d.InstanceIDs = append(d.InstanceIDs, s)
+			}
+		}
+	}
+	return d
+}
+
+// DealListOptions filters DescribeDeals.
+type DealListOptions struct {
+	// Offset and Limit page through the orders; Limit is at most 50.
+	Offset int `url:"offset,omitempty"`
+	Limit  int `url:"limit,omitempty"`
+	// IDs keeps these orders.
+	IDs List[string] `url:"dealIds,omitempty"`
+	// From and To bound when the orders were made (Beijing time).
+	From time.Time `url:"-"`
+	To   time.Time `url:"-"`
+}
+
+// List returns orders, and their total in Response.TotalCount.
+//
+// It calls the DescribeDeals action (module trade).
+func (s *DealsService) List(ctx context.Context, opts *DealListOptions) ([]Deal, *Response, error) {
+	var o DealListOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Limit < 0 || o.Limit > 50 || o.Offset < 0 {
+		return nil, nil, &ArgError{Arg: "opts", Reason: "Limit must be 0 to 50 and Offset not negative"}
+	}
+	p := struct {
+		*DealListOptions
+		Start string `url:"startTime,omitempty"`
+		End   string `url:"endTime,omitempty"`
+	}{DealListOptions: &o}
+	if !o.From.IsZero() {
+		p.Start = o.From.In(beijing).Format(apiTimeLayout)
+	}
+	if !o.To.IsZero() {
+		p.End = o.To.In(beijing).Format(apiTimeLayout)
+	}
+	var out describeDealsResponse
+	resp, err := s.client.do(ctx, ModuleTrade, "DescribeDeals", p, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	deals := make([]Deal, len(out.DealDetails))
+	for i := range out.DealDetails {
+		deals[i] = out.DealDetails[i].deal()
+	}
+	resp.TotalCount = int(out.TotalNum)
+	return deals, resp, nil
+}
+
+// Get returns one order; an error matching [ErrNotFound] when there is none.
+//
+// It calls the DescribeDeals action.
+func (s *DealsService) Get(ctx context.Context, id string) (*Deal, *Response, error) {
+	if err := checkID("id", id); err != nil {
+		return nil, nil, err
+	}
+	list, resp, err := s.List(ctx, &DealListOptions{IDs: []string{id}})
+	if err != nil {
+		return nil, resp, err
+	}
+	for i := range list {
+		if list[i].ID == id {
+			return &list[i], resp, nil
+		}
+	}
+	return nil, resp, &APIError{Action: "DescribeDeals", Code: CodeNotFound, Message: "deal " + id + " not found"}
+}
+
+// DealQuery asks DescribeDealsByCond for the orders of a time span in one
+// status.
+type DealQuery struct {
+	From, To time.Time
+	// Status is the status to list; 0 means DealDelivered (the API's
+	// default).
+	Status DealStatus
+	// Page counts from 0; PageSize defaults to 20.
+	Page, PageSize int
+	// DealID keeps one order.
+	DealID int64
+}
+
+// DealSummary is an order as DescribeDealsByCond reports it.
+type DealSummary struct {
+	ID, Name string
+	// Category is the goodsCategoryId: for CVM 1 (new), 15 (renewal),
+	// 16 (bandwidth), 21 (upgrade), and the 1000xx codes of newer pages.
+	Category  int
+	ProjectID int
+	// Cost, in fen.
+	Cost    Fen
+	Created time.Time
+	Details map[string]any
+}
+
+type dealsByCondResponse struct {
+	envelope
+	Data struct {
+		TotalNum jsonInt `json:"totalNum"`
+		Deals    []struct {
+			DealID          jsonString     `json:"dealId"`
+			DealName        jsonString     `json:"dealName"`
+			GoodsCategoryID jsonInt        `json:"goodsCategoryId"`
+			ProjectID       jsonInt        `json:"projectId"`
+			RealTotalCost   jsonInt        `json:"realTotalCost"`
+			CreatTime       jsonTime       `json:"creatTime"`
+			GoodsDetail     map[string]any `json:"goodsDetail"`
+		} `json:"deals"`
+	} `json:"data"`
+}
+
+// Query lists the orders of a time span, and their total in
+// Response.TotalCount.
+//
+// It calls the DescribeDealsByCond action (module trade).
+func (s *DealsService) Query(ctx context.Context, q DealQuery) ([]DealSummary, *Response, error) {
+	if q.From.IsZero() || q.To.IsZero() || q.To.Before(q.From) {
+		return nil, nil, &ArgError{Arg: "q", Reason: "From and To are required, From first"}
+	}
+	v := url.Values{"startTime": {q.From.In(beijing).Format(apiTimeLayout)}, "endTime": {q.To.In(beijing).Format(apiTimeLayout)}}
+	if q.Status != 0 {
+		v.Set("status", strconv.Itoa(int(q.Status)))
+	}
+	if q.Page > 0 {
+		v.Set("page", strconv.Itoa(q.Page))
+	}
+	if q.PageSize > 0 {
+		v.Set("pageSize", strconv.Itoa(q.PageSize))
+	}
+	if q.DealID > 0 {
+		v.Set("dealId", strconv.FormatInt(q.DealID, 10))
+	}
+	var out dealsByCondResponse
+	resp, err := s.client.do(ctx, ModuleTrade, "DescribeDealsByCond", v, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	res := make([]DealSummary, len(out.Data.Deals))
+	for i, d := range out.Data.Deals {
+		res[i] = DealSummary{ID: string(d.DealID), Name: string(d.DealName), Category: int(d.GoodsCategoryID),
+			ProjectID: int(d.ProjectID), Cost: Fen(d.RealTotalCost), Created: time.Time(d.CreatTime), Details: d.GoodsDetail}
+	}
+	resp.TotalCount = int(out.Data.TotalNum)
+	return res, resp, nil
+}
+
+// PayResult says which orders were paid.
+type PayResult struct {
+	Paid, Failed []int64
+}
+
+type payDealsResponse struct {
+	envelope
+	Succ oneOrMany[jsonInt] `json:"succDealIds"`
+	Fail oneOrMany[jsonInt] `json:"failDealIds"`
+}
+
+// Pay pays orders left unpaid, from the account's balance. Orders bought
+// together must be paid together (module error 100193).
+//
+// It calls the PayDeals action (module trade).
+func (s *DealsService) Pay(ctx context.Context, ids ...string) (*PayResult, *Response, error) {
+	if err := checkIDs("ids", ids); err != nil {
+		return nil, nil, err
+	}
+	v := url.Values{}
+	for i, id := range ids {
+		v.Set(fmt.Sprintf("dealIds.%d", i+listIndexBase), id)
+	}
+	var out payDealsResponse
+	resp, err := s.client.do(ctx, ModuleTrade, "PayDeals", v, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	res := &PayResult{}
+	for _, n := range out.Succ {
+		res.Paid = append(res.Paid, int64(n))
+	}
+	for _, n := range out.Fail {
+		res.Failed = append(res.Failed, int64(n))
+	}
+	return res, resp, nil
+}
+
+// WaitSettled waits until every order is settled (delivered, or failed for
+// good), polling DescribeDeals as [InstancesService.WaitStatus] does, and
+// returns them. An unpaid order stops the wait with a [*WaitError] naming
+// it, since it will not move until paid.
+func (s *DealsService) WaitSettled(ctx context.Context, ids ...string) ([]Deal, error) {
+	if err := checkIDs("ids", ids); err != nil {
+		return nil, err
+	}
+	var deals []Deal
+	var unpaid []string
+	err := s.client.poll(ctx, "DescribeDeals", "deals settled", func(ctx context.Context) (bool, map[string]string, error) {
+		list, _, err := s.List(ctx, &DealListOptions{IDs: ids, Limit: min(50, max(len(ids), 1))})
+		if err != nil {
+			return false, nil, err
+		}
+		last := map[string]string{}
+		byID := map[string]Deal{}
+		for _, d := range list {
+			byID[d.ID] = d
+		}
+		unpaid = unpaid[:0]
+		for _, id := range ids {
+			d, ok := byID[id]
+			switch {
+			case !ok:
+				last[id] = "unknown"
+			case d.Status == DealUnpaid:
+				unpaid = append(unpaid, id)
+			case !d.Status.Settled():
+				last[id] = d.Status.String()
+			}
+		}
+		deals = list
+		return len(last) == 0, last, nil
+	})
+	if err == nil && len(unpaid) > 0 {
+		last := map[string]string{}
+		for _, id := range unpaid {
+			last[id] = DealUnpaid.String()
+		}
+		return deals, &WaitError{Action: "DescribeDeals", Want: "deals settled", Last: last, Err: fmt.Errorf("cvm: %d unpaid order(s); pay them with Deals.Pay", len(unpaid))}
+	}
+	return deals, err
+}
+
+// ProjectsService lists and creates projects (module account).
+type ProjectsService service
+
+// Project is a project of the account. The default project, 0, is not
+// listed but is accepted everywhere.
+type Project struct {
+	ID          int
+	Name        string
+	Description string
+	Created     time.Time
+	CreatorUIN  int64
+}
+
+type describeProjectResponse struct {
+	envelope
+	Data []struct {
+		ProjectName jsonString `json:"projectName"`
+		ProjectID   jsonInt    `json:"projectId"` // a string or a number
+		CreateTime  jsonTime   `json:"createTime"`
+		CreatorUin  jsonInt    `json:"creatorUin"`
+		ProjectInfo jsonString `json:"projectInfo"`
+	} `json:"data"`
+}
+
+// List returns the account's projects; hidden ones too when all is true.
+//
+// It calls the DescribeProject action (module account).
+func (s *ProjectsService) List(ctx context.Context, all bool) ([]Project, *Response, error) {
+	v := url.Values{}
+	if all {
+		v.Set("allList", "1")
+	}
+	var out describeProjectResponse
+	resp, err := s.client.do(ctx, ModuleAccount, "DescribeProject", v, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	ps := make([]Project, len(out.Data))
+	for i, p := range out.Data {
+		ps[i] = Project{ID: int(p.ProjectID), Name: string(p.ProjectName), Description: string(p.ProjectInfo),
+			Created: time.Time(p.CreateTime), CreatorUIN: int64(p.CreatorUin)}
+	}
+	resp.TotalCount = len(ps)
+	return ps, resp, nil
+}
+
+type addProjectResponse struct {
+	envelope
+	ProjectID jsonInt `json:"projectId"`
+}
+
+// Create creates a project and returns its id. The name may hold only
+// Chinese characters, English letters and digits, and must be new (module
+// error 1036); an account has at most 500 projects (1015).
+//
+// It calls the AddProject action (module account).
+func (s *ProjectsService) Create(ctx context.Context, name, description string) (int, *Response, error) {
+	if name == "" || utf8.RuneCountInString(name) > 64 {
+		return 0, nil, &ArgError{Arg: "name", Reason: "must be 1 to 64 characters"}
+	}
+	for _, c := range name {
+		if !(c < 128 && (unicode.IsLetter(c) || unicode.IsDigit(c)) || unicode.Is(unicode.Han, c)) {
+			return 0, nil, &ArgError{Arg: "name", Reason: "may hold only Chinese characters, English letters and digits"}
+		}
+	}
+	v := url.Values{"projectName": {name}}
+	if description != "" {
+		v.Set("projectDesc", description)
+	}
+	var out addProjectResponse
+	resp, err := s.client.do(ctx, ModuleAccount, "AddProject", v, &out)
+	if err != nil {
+		return 0, resp, err
+	}
+	return int(out.ProjectID), resp, nil
+}

@@ -1,0 +1,235 @@
+package cvm
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+)
+
+// Modules of the actions beyond the five resource families.
+const (
+	ModuleVPC     = "vpc"
+	ModuleAccount = "account"
+	ModuleSTS     = "sts"
+)
+
+// NetworkInterfacesService attaches elastic network interfaces (ENIs) to
+// instances (module vpc) and follows the VPC tasks that do it. Which
+// security groups an interface is in is the business of
+// [SecurityGroupsService.NetworkInterfaces] and
+// [SecurityGroupsService.SetNetworkInterfaceGroups].
+type NetworkInterfacesService service
+
+// VPCTaskStatus is the state of an asynchronous VPC task.
+type VPCTaskStatus int
+
+// Documented VPC task statuses.
+const (
+	VPCTaskSucceeded  VPCTaskStatus = 0
+	VPCTaskFailed     VPCTaskStatus = 1
+	VPCTaskInProgress VPCTaskStatus = 2
+)
+
+var vpcTaskNames = map[VPCTaskStatus]string{VPCTaskSucceeded: "succeeded", VPCTaskFailed: "failed", VPCTaskInProgress: "in-progress"}
+
+// String names the status.
+func (s VPCTaskStatus) String() string { return enumName(vpcTaskNames, s, "status") }
+
+type taskIDResponse struct {
+	envelope
+	TaskID jsonInt `json:"taskId"` // top level in one copy of the page
+	Data   struct {
+		TaskID jsonInt `json:"taskId"`
+	} `json:"data"`
+}
+
+// Attach attaches an interface of a VPC to an instance of that VPC, in the
+// interface's zone, that is running or stopped. An instance may hold
+// several interfaces, an interface one instance. It returns the VPC task
+// to follow with [NetworkInterfacesService.WaitTask].
+//
+// It calls the AttachNetworkInterface action (module vpc). Errors name
+// InvalidVpc.NotFound, InvalidNetworkInterface.NotFound,
+// InvalidInstance.NotFound or InvalidNetworkInterface.AlreadyAssociated.
+func (s *NetworkInterfacesService) Attach(ctx context.Context, vpcID, interfaceID, instanceID string) (int64, *Response, error) {
+	for arg, v := range map[string]string{"vpcID": vpcID, "interfaceID": interfaceID, "instanceID": instanceID} {
+		if err := checkID(arg, v); err != nil {
+			return 0, nil, err
+		}
+	}
+	var out taskIDResponse
+	resp, err := s.client.do(ctx, ModuleVPC, "AttachNetworkInterface",
+		url.Values{"vpcId": {vpcID}, "networkInterfaceId": {interfaceID}, "instanceId": {instanceID}}, &out)
+	if err != nil {
+		return 0, resp, err
+	}
+	id := int64(out.Data.TaskID)
+	if id == 0 {
+		id = int64(out.TaskID)
+	}
+	if id == 0 {
+		return 0, resp, &ResponseError{Action: "AttachNetworkInterface", HTTPStatusCode: 200, Reason: "answer has no taskId"}
+	}
+	return id, resp, nil
+}
+
+type vpcTaskResponse struct {
+	envelope
+	Data struct {
+		Status *jsonInt `json:"status"`
+	} `json:"data"`
+}
+
+// TaskStatus returns the state of a VPC task.
+//
+// It calls the DescribeVpcTaskResult action (module vpc).
+func (s *NetworkInterfacesService) TaskStatus(ctx context.Context, taskID int64) (VPCTaskStatus, *Response, error) {
+	if taskID <= 0 {
+		return 0, nil, &ArgError{Arg: "taskID", Reason: "must be positive"}
+	}
+	var out vpcTaskResponse
+	resp, err := s.client.do(ctx, ModuleVPC, "DescribeVpcTaskResult", url.Values{"taskId": {strconv.FormatInt(taskID, 10)}}, &out)
+	if err != nil {
+		return 0, resp, err
+	}
+	if out.Data.Status == nil {
+		return 0, resp, &ResponseError{Action: "DescribeVpcTaskResult", HTTPStatusCode: 200, Reason: "answer has no status"}
+	}
+	return VPCTaskStatus(*out.Data.Status), resp, nil
+}
+
+// ErrTaskFailed matches the error of a waiter whose task failed.
+var ErrTaskFailed = fmt.Errorf("cvm: task failed")
+
+// WaitTask waits until a VPC task is done, polling DescribeVpcTaskResult
+// as [InstancesService.WaitStatus] does. A failed task gives an error
+// matching [ErrTaskFailed].
+func (s *NetworkInterfacesService) WaitTask(ctx context.Context, taskID int64) error {
+	var failed bool
+	err := s.client.poll(ctx, "DescribeVpcTaskResult", "task succeeded", func(ctx context.Context) (bool, map[string]string, error) {
+		st, _, err := s.TaskStatus(ctx, taskID)
+		if err != nil {
+			return false, nil, err
+		}
+		if st == VPCTaskFailed {
+			failed = true
+			return true, nil, nil
+		}
+		return st == VPCTaskSucceeded, map[string]string{strconv.FormatInt(taskID, 10): st.String()}, nil
+	})
+	if err == nil && failed {
+		return fmt.Errorf("cvm: VPC task %d: %w", taskID, ErrTaskFailed)
+	}
+	return err
+}
+
+type eniOfGroupResponse struct {
+	envelope
+	Data struct {
+		TotalCount          jsonInt `json:"totalCount"`
+		NetworkInterfaceSet []struct {
+			NetworkInterfaceID jsonString `json:"networkInterfaceId"`
+		} `json:"networkInterfaceSet"`
+	} `json:"data"`
+}
+
+// NetworkInterfaces returns the ids of the network interfaces a security
+// group is associated with (an interface may be in several groups).
+//
+// It calls the DescribeNetworkInterfacesOfSecurityGroup action.
+func (s *SecurityGroupsService) NetworkInterfaces(ctx context.Context, sgID string) ([]string, *Response, error) {
+	if err := checkID("sgID", sgID); err != nil {
+		return nil, nil, err
+	}
+	var out eniOfGroupResponse
+	resp, err := s.client.do(ctx, ModuleDFW, "DescribeNetworkInterfacesOfSecurityGroup", url.Values{"sgId": {sgID}}, &out)
+	if err != nil {
+		return nil, resp, err
+	}
+	ids := make([]string, len(out.Data.NetworkInterfaceSet))
+	for i, e := range out.Data.NetworkInterfaceSet {
+		ids[i] = string(e.NetworkInterfaceID)
+	}
+	resp.TotalCount = int(out.Data.TotalCount)
+	return ids, resp, nil
+}
+
+// NetworkInterfaceGroups is the whole list of security groups of one
+// network interface, in evaluation order.
+type NetworkInterfaceGroups struct {
+	InterfaceID      string
+	SecurityGroupIDs []string
+}
+
+// SetNetworkInterfaceGroups replaces the security groups of network
+// interfaces, each with its own list (the order is the order rules are
+// evaluated in; to add a group, list the ones kept too).
+// [SecurityGroupsService.SetInstanceGroups] changes an instance's primary
+// interface only; this reaches the others.
+//
+// It calls the ModifySecurityGroupsOfNetworkInterface action.
+func (s *SecurityGroupsService) SetNetworkInterfaceGroups(ctx context.Context, sets ...NetworkInterfaceGroups) (*Response, error) {
+	if len(sets) == 0 {
+		return nil, &ArgError{Arg: "sets", Reason: "is empty"}
+	}
+	v := url.Values{}
+	for i, set := range sets {
+		if err := checkID(fmt.Sprintf("sets[%d].InterfaceID", i), set.InterfaceID); err != nil {
+			return nil, err
+		}
+		if err := checkIDs(fmt.Sprintf("sets[%d].SecurityGroupIDs", i), set.SecurityGroupIDs); err != nil {
+			return nil, err
+		}
+		v.Set(fmt.Sprintf("networkInterfaceSet.%d.networkInterfaceId", i), set.InterfaceID)
+		for j, sg := range set.SecurityGroupIDs {
+			v.Set(fmt.Sprintf("networkInterfaceSet.%d.sgIds.%d", i, j), sg)
+		}
+	}
+	return s.client.do(ctx, ModuleDFW, "ModifySecurityGroupsOfNetworkInterface", v, nil)
+}
+
+// InstanceVPCConfig moves an instance to another subnet of its VPC, with a
+// new private address.
+type InstanceVPCConfig struct {
+	InstanceID string `url:"instanceId"`
+	// VPCID is the instance's VPC: moving across VPCs is not supported.
+	VPCID    string `url:"vpcId"`
+	SubnetID string `url:"subnetId"`
+	// PrivateIP is the new private address (one only).
+	PrivateIP string `url:"-"`
+	// NoPowerOff keeps the instance running; by default it is stopped for
+	// the change and started again.
+	NoPowerOff bool `url:"-"`
+}
+
+// UpdateVPCConfig changes an instance's subnet and private address within
+// its VPC.
+//
+// It calls the UpdateInstanceVpcConfig action. Errors name
+// InvalidParameter.InvalidIpFormat, NotSupportReservedIp, IpNotInCidrRange
+// or IpInUse.
+func (s *InstancesService) UpdateVPCConfig(ctx context.Context, req *InstanceVPCConfig) (*Response, error) {
+	if req == nil {
+		return nil, &ArgError{Arg: "req", Reason: "is nil"}
+	}
+	for arg, v := range map[string]string{"InstanceID": req.InstanceID, "VPCID": req.VPCID, "SubnetID": req.SubnetID} {
+		if err := checkID(arg, v); err != nil {
+			return nil, err
+		}
+	}
+	if ip := net.ParseIP(req.PrivateIP); ip == nil || ip.To4() == nil {
+		return nil, &ArgError{Arg: "PrivateIP", Reason: "must be an IPv4 address"}
+	}
+	flag := 1
+	if req.NoPowerOff {
+		flag = 0
+	}
+	p := struct {
+		*InstanceVPCConfig
+		IPs  List[string] `url:"privateIpAddresses"`
+		Flag int          `url:"autoPowerOffFlag"`
+	}{req, List[string]{req.PrivateIP}, flag}
+	return s.client.do(ctx, ModuleCVM, "UpdateInstanceVpcConfig", p, nil)
+}
