@@ -70,15 +70,15 @@ type Deal struct {
 }
 
 type dealJSON struct {
-	DealID       jsonString            `json:"dealId"`
-	DealName     jsonString            `json:"dealName"`
-	InstanceType jsonInt               `json:"instanceType"`
-	Region       jsonString            `json:"region"`
-	GoodsNum     jsonInt               `json:"goodsNum"`
-	CreatTime    jsonTime              `json:"creatTime"` // the API's spelling
-	Status       jsonInt               `json:"status"`
-	Price        jsonInt               `json:"price"`
-	GoodsDetail  map[string]any        `json:"goodsDetail"`
+	DealID       jsonString     `json:"dealId"`
+	DealName     jsonString     `json:"dealName"`
+	InstanceType jsonInt        `json:"instanceType"`
+	Region       jsonString     `json:"region"`
+	GoodsNum     jsonInt        `json:"goodsNum"`
+	CreatTime    jsonTime       `json:"creatTime"` // the API's spelling
+	Status       jsonInt        `json:"status"`
+	Price        jsonInt        `json:"price"`
+	GoodsDetail  map[string]any `json:"goodsDetail"`
 }
 
 type describeDealsResponse struct {
