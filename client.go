@@ -104,6 +104,7 @@ import (
 	"net/url"
 	"reflect"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -113,9 +114,6 @@ import (
 	"github.com/qcloud-legacy/cvm/internal/clock"
 	"github.com/qcloud-legacy/cvm/internal/testhook"
 )
-
-// Version is the SDK's version, sent in the User-Agent and RequestClient.
-const Version = "0.1.0"
 
 // Defaults of [Config].
 const (
@@ -166,8 +164,15 @@ type Config struct {
 	// SignatureMethod is "HmacSHA256" (the default) or "HmacSHA1".
 	SignatureMethod string
 	// MaxAttempts is how many attempts a call may make, the first included.
-	// 0 means 3; 1 means no retries.
+	// 0 means 3; 1 means no retries. Retry.MaxAttempts, when set, wins.
 	MaxAttempts int
+	// Retry is the retry policy: attempts, backoff bounds, further codes to
+	// retry. Its zero value means MaxAttempts and the documented defaults.
+	Retry RetryPolicy
+	// Wait is how waiters poll (WaitStatus and the like).
+	Wait WaitPolicy
+	// Hooks observe every call and attempt; see [Hooks].
+	Hooks []Hooks
 	// RateLimit sets the built-in limiter's quotas. The zero value means
 	// the API's documented quotas.
 	RateLimit RateLimit
@@ -447,6 +452,9 @@ func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastR
 
 // Response is what a call returns besides its result.
 type Response struct {
+	// RequestID identifies the last answer, when it carries one (a
+	// request-id header); quote it to support.
+	RequestID string
 	// HTTPResponse is the last attempt's HTTP answer; its body has been
 	// read and closed.
 	HTTPResponse *http.Response
@@ -470,7 +478,13 @@ type Response struct {
 // documentation. Common parameters (Action, Region, Timestamp, Nonce,
 // SecretId, SignatureMethod, Token) are set by the client; a Region in params
 // overrides the client's region for this call.
-func (c *Client) Do(ctx context.Context, module, action string, params, out any) error {
+//
+// opts are per-call options, as [WithCallOptions] gives them to typed
+// methods.
+func (c *Client) Do(ctx context.Context, module, action string, params, out any, opts ...func(*CallOptions)) error {
+	if ctx != nil && len(opts) > 0 {
+		ctx = WithCallOptions(ctx, opts...)
+	}
 	_, err := c.do(ctx, module, action, params, out)
 	return err
 }
@@ -537,25 +551,60 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 	target := c.target(module)
 
 	resp := &Response{}
+	o := c.callOptions(ctx, nil)
+	pol := o.Retry.withDefaults(c.cfg.MaxAttempts)
+	info := CallInfo{Action: action, Module: module, Region: vals.Get("Region")}
+	callStart := c.clock.Now()
+	var ends []func(CallResult)
+	for _, h := range o.Hooks {
+		if h.Call != nil {
+			var end func(CallResult)
+			if ctx, end = h.Call(ctx, info); end != nil {
+				ends = append(ends, end)
+			}
+		}
+	}
+	result := CallResult{CallInfo: info, Code: -1}
+	finish := func(err error) (*Response, error) {
+		result.Attempts, result.Duration, result.Err, result.RequestID = resp.Attempts, c.clock.Now().Sub(callStart), err, resp.RequestID
+		result.Code = codeOf(err)
+		for i := len(ends) - 1; i >= 0; i-- {
+			ends[i](result)
+		}
+		return resp, err
+	}
 	var lastErr error
 	refreshed := false
 	for attempt := 1; ; attempt++ {
 		resp.Attempts = attempt
+		waitStart := c.clock.Now()
 		if err := c.limiter.Wait(ctx, action); err != nil {
 			if lastErr != nil {
 				// Keep the answer that made this retry necessary.
 				err = fmt.Errorf("%w (last error: %w)", err, lastErr)
 			}
-			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
+			result.LimiterWait += c.clock.Now().Sub(waitStart)
+			return finish(&RequestError{Action: action, Attempts: attempt - 1, Err: err})
 		}
+		limiterWait := c.clock.Now().Sub(waitStart)
+		result.LimiterWait += limiterWait
 		creds, err := c.creds(ctx)
 		if err != nil {
-			return resp, &RequestError{Action: action, Attempts: attempt - 1, Err: err}
+			return finish(&RequestError{Action: action, Attempts: attempt - 1, Err: err})
 		}
 		start := c.clock.Now()
-		hr, buf, tr, err := c.send(ctx, target, vals, safe, creds)
+		actx, cancel := ctx, context.CancelFunc(func() {})
+		if o.AttemptTimeout > 0 {
+			actx, cancel = context.WithTimeout(ctx, o.AttemptTimeout)
+		}
+		hr, buf, tr, err := c.send(actx, target, vals, safe, creds)
+		timedOut := o.AttemptTimeout > 0 && ctx.Err() == nil && actx.Err() != nil
+		cancel()
+		status := 0
 		if hr != nil {
 			resp.HTTPResponse = hr
+			status = hr.StatusCode
+			resp.RequestID = requestIDOf(hr)
 		}
 		if err == nil {
 			err = decodeBody(action, hr.StatusCode, buf.Bytes(), out)
@@ -563,9 +612,23 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 		} else if re, ok := err.(*ResponseError); ok {
 			re.Action = action
 		}
-		c.logAttempt(module, action, attempt, c.clock.Now().Sub(start), err)
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.RequestID == "" {
+			apiErr.RequestID = resp.RequestID
+		}
+		elapsed := c.clock.Now().Sub(start)
+		c.logAttempt(ctx, module, action, attempt, elapsed, err)
+		emit := func(reason string) {
+			for _, h := range o.Hooks {
+				if h.Attempt != nil {
+					h.Attempt(ctx, AttemptInfo{CallInfo: info, Attempt: attempt, LimiterWait: limiterWait, Duration: elapsed,
+						HTTPStatus: status, Code: codeOf(err), RequestID: resp.RequestID, Err: err, RetryReason: reason})
+				}
+			}
+		}
 		if err == nil {
-			return resp, nil
+			emit("")
+			return finish(nil)
 		}
 		if c.temp && authRefused(err) && !refreshed {
 			// Temporary credentials the API no longer takes (expired, or
@@ -573,31 +636,90 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 			// refused the call before acting on it.
 			c.invalid()
 			refreshed = true
-			if attempt < c.cfg.MaxAttempts+1 {
-				continue
-			}
+			emit("credentials")
+			continue
 		}
 		if !safe && outcomeUnknown(err, tr) {
-			return resp, &OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)}
+			emit("")
+			return finish(&OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)})
 		}
-		if !retryable(err, tr.sent, safe) || attempt >= c.cfg.MaxAttempts {
-			return resp, finalError(action, attempt, err, ctx)
+		again := retryable(err, tr.sent, safe, pol.Codes) || timedOut && (safe || !tr.sent)
+		if !again || attempt >= pol.MaxAttempts {
+			emit("")
+			return finish(finalError(action, attempt, err, ctx))
 		}
 		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
 			// A retry the deadline refuses: both causes stay reachable.
-			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctxErr, err)}
+			emit("")
+			return finish(&RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctxErr, err)})
 		}
+		reason := retryReason(err)
+		if timedOut {
+			reason = "attempt-timeout"
+		}
+		emit(reason)
 		lastErr = err
-		delay := backoff(attempt)
+		delay := pol.backoff(attempt)
 		if c.log != nil {
 			c.log.LogAttrs(ctx, slog.LevelWarn, "cvm: retrying",
-				slog.String("action", action), slog.Int("attempt", attempt),
+				slog.String("action", action), slog.Int("attempt", attempt), slog.String("reason", reason),
 				slog.Duration("delay", delay), slog.String("error", err.Error()))
 		}
 		if !clock.Sleep(c.timers, delay, ctx.Done()) {
-			return resp, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)}
+			return finish(&RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)})
 		}
 	}
+}
+
+// requestIDOf reads the id an answer carries in its headers, if any.
+func requestIDOf(hr *http.Response) string {
+	for _, h := range [...]string{"X-Request-Id", "X-Tc-Requestid", "Request-Id"} {
+		if v := hr.Header.Get(h); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// codeOf is the API code an error carries: 0 for nil, -1 without one.
+func codeOf(err error) int {
+	var apiErr *APIError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &apiErr):
+		return apiErr.Code
+	}
+	return -1
+}
+
+// retryReason names why an error is retried.
+func retryReason(err error) string {
+	var apiErr *APIError
+	var respErr *ResponseError
+	switch {
+	case errors.As(err, &apiErr):
+		switch apiErr.Code {
+		case CodeQuotaExceeded:
+			return "quota"
+		case CodeReplay:
+			return "replay"
+		case CodeServiceUnavailable:
+			return "unavailable"
+		case CodeInternal:
+			return "internal"
+		}
+		if apiErr.HTTPStatusCode >= 500 {
+			return "http-5xx"
+		}
+		return "code-" + strconv.Itoa(apiErr.Code)
+	case errors.As(err, &respErr):
+		if errors.Is(err, errCutShort) {
+			return "cut-short"
+		}
+		return "http-5xx"
+	}
+	return "transport"
 }
 
 // authRefused reports whether the API refused the credentials themselves:
@@ -636,8 +758,8 @@ func finalError(action string, attempt int, err error, ctx context.Context) erro
 	return &RequestError{Action: action, Attempts: attempt, Err: err}
 }
 
-func (c *Client) logAttempt(module, action string, attempt int, d time.Duration, err error) {
-	if c.log == nil || !c.log.Enabled(context.Background(), slog.LevelDebug) {
+func (c *Client) logAttempt(ctx context.Context, module, action string, attempt int, d time.Duration, err error) {
+	if c.log == nil || !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	code := 0
@@ -655,7 +777,7 @@ func (c *Client) logAttempt(module, action string, attempt int, d time.Duration,
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	attrs = append(attrs, slog.Int("code", code))
-	c.log.LogAttrs(context.Background(), slog.LevelDebug, "cvm: call", attrs...)
+	c.log.LogAttrs(ctx, slog.LevelDebug, "cvm: call", attrs...)
 }
 
 // target is where a module's requests go.
@@ -892,9 +1014,15 @@ const (
 )
 
 func backoff(attempt int) time.Duration {
-	ceil := backoffCap
-	if shift := attempt - 1; shift < bits.Len64(uint64(backoffCap/backoffBase)) {
-		ceil = min(backoffCap, backoffBase<<shift)
+	return RetryPolicy{BaseDelay: backoffBase, MaxDelay: backoffCap}.backoff(attempt)
+}
+
+// backoff is the delay before attempt+1: full jitter below a ceiling that
+// doubles from BaseDelay up to MaxDelay.
+func (p RetryPolicy) backoff(attempt int) time.Duration {
+	ceil := p.MaxDelay
+	if shift := attempt - 1; shift < bits.Len64(uint64(p.MaxDelay/p.BaseDelay)) {
+		ceil = min(p.MaxDelay, p.BaseDelay<<shift)
 	}
 	return time.Duration(mathrand.Int64N(int64(ceil))) + 1
 }
@@ -902,9 +1030,14 @@ func backoff(attempt int) time.Duration {
 // retryable says whether another attempt is worth making and safe.
 // safe is true for calls that cannot act twice (reads, and creations that
 // carry a clientToken).
-func retryable(err error, sent, safe bool) bool {
+func retryable(err error, sent, safe bool, codes ...[]int) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
+		for _, cs := range codes {
+			if safe && slices.Contains(cs, apiErr.Code) {
+				return true
+			}
+		}
 		switch apiErr.Code {
 		case CodeQuotaExceeded, CodeReplay, CodeServiceUnavailable:
 			// The server refused the call before acting on it.

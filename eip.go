@@ -361,6 +361,9 @@ func (s *EIPsService) WaitStatus(ctx context.Context, id string, status EIPStatu
 		if e.Status == status {
 			return true, nil, nil
 		}
+		if e.Status == EIPCreateFailed {
+			return false, nil, &UnreachableError{ID: id, Status: e.Status.String(), Want: status.String()}
+		}
 		return false, map[string]string{id: fmt.Sprint(e.Status)}, nil
 	})
 }

@@ -144,6 +144,9 @@ type APIError struct {
 	// Items holds, for a batch action (codes 5100 and 5400), the result for
 	// each resource id, sorted by id. It is empty for other errors.
 	Items []ItemResult
+	// RequestID identifies the answer, when it carries one; quote it to
+	// support.
+	RequestID string
 }
 
 // ItemResult is the outcome of one resource of a batch action, from the
@@ -213,6 +216,11 @@ func (e *APIError) Error() string {
 				b.WriteString(oneLine(it.Message))
 			}
 		}
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(oneLine(e.RequestID))
+		b.WriteString(")")
 	}
 	return b.String()
 }

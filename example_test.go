@@ -63,9 +63,10 @@ func ExampleNewClient() {
 
 func ExampleConfig_Format() {
 	cfg := cvm.Config{SecretID: "AKIDexample", SecretKey: cvm.NewSecret("very-secret"), Region: "gz"}
-	fmt.Printf("%+v\n", cfg)
+	out := fmt.Sprintf("%+v", cfg)
+	fmt.Println(strings.Contains(out, "very-secret"), strings.Contains(out, "SecretID:AKIDexample SecretKey:REDACTED"))
 	// Output:
-	// {SecretID:AKIDexample SecretKey:REDACTED Token: Credentials:<nil> Region:gz Endpoint: AllowInsecureHTTP:false AllowInsecureTLS:false HTTPClient:<nil> HTTPMethod: SignatureMethod: MaxAttempts:0 RateLimit:{Global:0 PerAction:0 Window:0s Margin:0s Disabled:false} Limiter:<nil> Logger:<nil> UserAgent:}
+	// false true
 }
 
 func ExampleZonesService_Get() {

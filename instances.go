@@ -412,10 +412,26 @@ func (s *InstancesService) WaitStatus(ctx context.Context, status InstanceStatus
 			}
 			if st != status {
 				last[id] = st.String()
+				if instanceDeadEnd(st, status) {
+					return false, last, &UnreachableError{ID: id, Status: st.String(), Want: status.String()}
+				}
 			}
 		}
 		return len(last) == 0, last, nil
 	})
+}
+
+// instanceDeadEnd reports whether an instance in status st can no longer
+// reach want: a failed creation reaches nothing, a returned instance (or
+// one being returned) only "returned".
+func instanceDeadEnd(st, want InstanceStatus) bool {
+	switch st {
+	case InstanceCreateFailed:
+		return want != InstanceCreateFailed
+	case InstanceReturned, InstanceReturning:
+		return want != InstanceReturned && want != InstanceReturning
+	}
+	return false
 }
 
 // Password rules of the API. Linux: 8 to 16 characters and at least two of

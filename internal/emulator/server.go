@@ -220,6 +220,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	// A request id to quote, as gateways send [inferred: the legacy pages
+	// document none].
+	w.Header().Set("X-Request-Id", requestID())
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 	if s.log != nil {
@@ -418,6 +421,12 @@ func hostModule(host string) string {
 		return ""
 	}
 	return mod
+}
+
+// requestID returns a random UUID-shaped id.
+func requestID() string {
+	a, b := rand.Uint64(), rand.Uint64()
+	return fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", a>>32, a>>16&0xffff, a&0xfff, b>>52, b&0xffffffffffff)
 }
 
 // dropConnection closes the connection without an answer.

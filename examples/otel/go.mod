@@ -1,0 +1,34 @@
+module github.com/qcloud-legacy/cvm/examples/otel
+
+go 1.26.0
+
+replace (
+	github.com/qcloud-legacy/cvm => ../..
+	github.com/qcloud-legacy/cvm/cvmotel => ../../cvmotel
+)
+
+require (
+	github.com/qcloud-legacy/cvm v0.0.0-00010101000000-000000000000
+	github.com/qcloud-legacy/cvm/cvmotel v0.0.0-00010101000000-000000000000
+	go.opentelemetry.io/otel/exporters/stdout/stdoutmetric v1.47.0
+	go.opentelemetry.io/otel/exporters/stdout/stdouttrace v1.47.0
+	go.opentelemetry.io/otel/sdk v1.47.0
+	go.opentelemetry.io/otel/sdk/metric v1.47.0
+)
+
+require (
+	github.com/cespare/xxhash/v2 v2.3.0 // indirect
+	github.com/go-json-experiment/json v1.27.2 // indirect
+	github.com/go-logr/logr v1.4.4 // indirect
+	github.com/go-logr/stdr v1.2.2 // indirect
+	github.com/google/go-querystring v1.2.0 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
+	go.opentelemetry.io/otel v1.47.0 // indirect
+	go.opentelemetry.io/otel/log v1.47.0 // indirect
+	go.opentelemetry.io/otel/metric v1.47.0 // indirect
+	go.opentelemetry.io/otel/trace v1.47.0 // indirect
+	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	gopkg.in/ini.v1 v1.67.0 // indirect
+)
