@@ -44,12 +44,12 @@ func TestFullBurstOnEmulator(t *testing.T) {
 // TestQuotaNeverOverOnEmulator: 12 goroutines on 4 actions call as fast as
 // the client lets them, over loopback, against the emulator enforcing a
 // compressed quota (60 calls per 2 s for the account, 30 per action) with
-// its own sliding windows. The client's margin (40 ms) absorbs the loopback
+// its own sliding windows. The client's margin (100 ms) absorbs the loopback
 // delay: no 4400, and at least 97% of the quota used.
 func TestQuotaNeverOverOnEmulator(t *testing.T) {
 	const (
 		global, perAction = 60, 30
-		window, margin    = 2 * time.Second, 40 * time.Millisecond
+		window, margin    = 2 * time.Second, 100 * time.Millisecond
 		windows           = 3
 	)
 	srv := cvmtest.NewServer(cvmtest.WithQuotas(global, perAction, window), cvmtest.WithCredentials("AKIDquota", "quota-key"))

@@ -71,7 +71,7 @@ func main() {
 		srv := cvmtest.NewServer(cvmtest.WithQuotas(global, perAction, window))
 		defer srv.Close()
 		cfg = srv.Config()
-		rl = cvm.RateLimit{Global: global, PerAction: perAction, Window: window, Margin: 40 * time.Millisecond}
+		rl = cvm.RateLimit{Global: global, PerAction: perAction, Window: window, Margin: 150 * time.Millisecond}
 		fmt.Printf("No credentials: an emulator at %s allows %d calls per %v (%d per action).\n",
 			cfg.Endpoint, global, window, perAction)
 	case err != nil:
