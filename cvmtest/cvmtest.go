@@ -312,22 +312,78 @@ func (s *Server) Now() time.Time {
 }
 
 // Fault is an injected failure; see [Server.InjectFault].
-type Fault = emulator.Fault
+type Fault struct {
+	// Code, when not 0, is answered as an error code, before acting.
+	Code int
+	// Message goes with Code.
+	Message string
+	// HTTPStatus, when not 0, is answered with Body, before acting, as a
+	// proxy in front of the API would: an HTML 502 page, say.
+	HTTPStatus int
+	Body       string
+	// Delay holds the answer back (the server's time, so that clients'
+	// deadlines are exercised).
+	Delay time.Duration
+	// Drop closes the connection without an answer after the server has
+	// acted: the lost-answer case.
+	Drop bool
+	// Times is how many calls it applies to; 0 means every call.
+	Times int
+	// Probability, when in (0, 1), applies it to that share of calls, drawn
+	// from the seed.
+	Probability float64
+}
 
 // InjectFault makes calls of action ("*" for all) fail as f says: an error
 // code, an HTTP status with a body, a delay, or a dropped answer after the
 // server acted; for the next f.Times calls (0: all) or with probability
 // f.Probability.
-func (s *Server) InjectFault(action string, f Fault) { s.emu.InjectFault(action, f) }
+func (s *Server) InjectFault(action string, f Fault) { s.emu.InjectFault(action, emulator.Fault(f)) }
 
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 
 // Instance is a snapshot of an emulated instance.
-type Instance = emulator.InstanceInfo
+type Instance struct {
+	// ID is the unified id (ins-...), LegacyID the qcvm... one.
+	ID, LegacyID string
+	Name         string
+	ImageID      string
+	// Zone is the zone's name, ZoneID its id.
+	Zone  string
+	LanIP string
+	// ZoneID, CPU (cores), Mem (GB) and Bandwidth (Mbps).
+	ZoneID, CPU, Mem, Bandwidth int
+	// Status is the API's status code (2 running, 4 stopped, ...).
+	Status    int
+	ProjectID int
+	// Prepaid is true for monthly instances.
+	Prepaid bool
+	// WanIPs are its public addresses; SecurityGroupIDs its groups, in
+	// order.
+	WanIPs, SecurityGroupIDs []string
+	Created                  time.Time
+}
 
 // Image is a snapshot of an emulated image.
-type Image = emulator.ImageInfo
+type Image struct {
+	ID, Name, Description string
+	// Type is 1 custom, 2 public, 3 marketplace, 4 shared; Status the API's
+	// status code (2 normal, ...).
+	Type, Status int
+	// SharedWith lists the accounts it is shared with.
+	SharedWith []string
+}
+
+// convert copies the emulator's snapshots into cvmtest's types, whose
+// fields are the same.
+func convert[T, F any](in []F, f func(F) T) []T {
+	out := make([]T, len(in))
+	for i, x := range in {
+		out[i] = f(x)
+	}
+	return out
+}
 
 // Instances returns the instances of a region ("" for the server's
 // region), in creation order.
@@ -336,7 +392,7 @@ func (s *Server) Instances(region string) []Instance {
 	if err != nil {
 		panic("cvmtest: " + err.Error())
 	}
-	return out
+	return convert(out, func(x emulator.InstanceInfo) Instance { return Instance(x) })
 }
 
 // Images returns the images of a region of an image type (0 for all; 1
@@ -346,7 +402,7 @@ func (s *Server) Images(region string, imageType int) []Image {
 	if err != nil {
 		panic("cvmtest: " + err.Error())
 	}
-	return out
+	return convert(out, func(x emulator.ImageInfo) Image { return Image(x) })
 }
 
 // SeedInstances creates n running instances in a region and returns their
@@ -367,10 +423,27 @@ func (s *Server) or(region string) string {
 }
 
 // SecurityGroup is a snapshot of an emulated security group.
-type SecurityGroup = emulator.SecurityGroupInfo
+type SecurityGroup struct {
+	ID, Name, Remark string
+	ProjectID        int
+	// Default is true for the project's default group.
+	Default bool
+	// Version is the rules' optimistic-lock version.
+	Version int
+	// Ingress and Egress count the rules.
+	Ingress, Egress int
+	// InstanceIDs are the instances in the group.
+	InstanceIDs []string
+}
 
 // EIP is a snapshot of an emulated elastic IP.
-type EIP = emulator.EIPInfo
+type EIP struct {
+	ID, Name, IP string
+	// InstanceID is the instance it is bound to, if any.
+	InstanceID string
+	// Status is the API's status code (2 bound, 4 unbound, ...).
+	Status int
+}
 
 // SecurityGroups returns the security groups of a region, in creation order.
 func (s *Server) SecurityGroups(region string) []SecurityGroup {
@@ -378,7 +451,7 @@ func (s *Server) SecurityGroups(region string) []SecurityGroup {
 	if err != nil {
 		panic("cvmtest: " + err.Error())
 	}
-	return out
+	return convert(out, func(x emulator.SecurityGroupInfo) SecurityGroup { return SecurityGroup(x) })
 }
 
 // EIPs returns the EIPs of a region, in creation order.
@@ -387,5 +460,5 @@ func (s *Server) EIPs(region string) []EIP {
 	if err != nil {
 		panic("cvmtest: " + err.Error())
 	}
-	return out
+	return convert(out, func(x emulator.EIPInfo) EIP { return EIP(x) })
 }
