@@ -1,0 +1,414 @@
+package emulator
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Snapshot is the whole state of an emulator, as JSON: every region's
+// resources and the account's orders, projects, idempotency tokens and
+// temporary keys. Quota windows, replay memory and injected faults are not
+// part of it. Its shape is versioned by SnapshotVersion.
+type Snapshot struct {
+	Version  int                    `json:"version"`
+	Seq      int64                  `json:"seq"`
+	AppID    int64                  `json:"appId"`
+	Regions  map[string]*regionSnap `json:"regions"`
+	Tokens   map[string]tokenSnap   `json:"tokens,omitempty"`
+	Deals    []dealSnap             `json:"deals,omitempty"`
+	Projects []projectSnap          `json:"projects,omitempty"`
+	VPCTasks map[string]time.Time   `json:"vpcTasks,omitempty"`
+	TempKeys map[string]tempKeySnap `json:"tempKeys,omitempty"`
+	Roles    map[string]roleSnap    `json:"roles,omitempty"`
+}
+
+// SnapshotVersion is the version of the Snapshot shape this emulator
+// writes and reads.
+const SnapshotVersion = 1
+
+type regionSnap struct {
+	Images    []imageSnap    `json:"images"`
+	Instances []instanceSnap `json:"instances"`
+	Groups    []groupSnap    `json:"securityGroups"`
+	EIPs      []eipSnap      `json:"eips"`
+	KeyPairs  []keySnap      `json:"keyPairs"`
+	ENIs      []eniSnap      `json:"networkInterfaces"`
+	EIPDay    eipDaySnap     `json:"eipDay"`
+}
+
+type imageSnap struct {
+	Seq      int64                `json:"seq"`
+	ID       string               `json:"id"`
+	LegacyID int                  `json:"legacyId"`
+	Name     string               `json:"name"`
+	Desc     string               `json:"description"`
+	OSName   string               `json:"osName"`
+	Type     int                  `json:"type"`
+	Status   int                  `json:"status"`
+	Next     int                  `json:"next,omitempty"`
+	NextAt   time.Time            `json:"nextAt,omitzero"`
+	Created  time.Time            `json:"created"`
+	Creator  string               `json:"creator"`
+	Windows  bool                 `json:"windows"`
+	Shares   map[string]time.Time `json:"shares,omitempty"`
+}
+
+type instanceSnap struct {
+	Seq           int64     `json:"seq"`
+	ID            string    `json:"id"`
+	LegacyID      string    `json:"legacyId"`
+	UUID          string    `json:"uuid"`
+	Name          string    `json:"name"`
+	ZoneID        int       `json:"zoneId"`
+	CPU           int       `json:"cpu"`
+	Mem           int       `json:"mem"`
+	Bandwidth     int       `json:"bandwidth"`
+	BandwidthType string    `json:"bandwidthType"`
+	ImageID       string    `json:"imageId"`
+	Status        int       `json:"status"`
+	Next          int       `json:"next,omitempty"`
+	NextAt        time.Time `json:"nextAt,omitzero"`
+	StatusTime    time.Time `json:"statusTime,omitzero"`
+	Created       time.Time `json:"created"`
+	Deadline      time.Time `json:"deadline,omitzero"`
+	AutoRenew     int       `json:"autoRenew"`
+	ProjectID     int       `json:"projectId"`
+	PayMode       int       `json:"payMode"`
+	NetPayMode    int       `json:"netPayMode"`
+	LanIP         string    `json:"lanIp"`
+	WanIPs        []string  `json:"wanIps,omitempty"`
+	RootSize      int       `json:"rootSize"`
+	StorageSize   int       `json:"storageSize"`
+	StorageType   int       `json:"storageType"`
+	InstanceType  string    `json:"instanceType"`
+	KeyID         string    `json:"keyId,omitempty"`
+	SGIDs         []string  `json:"securityGroupIds,omitempty"`
+	VPCID         string    `json:"vpcId,omitempty"`
+	SubnetID      string    `json:"subnetId,omitempty"`
+	DiskRoot      string    `json:"diskRoot"`
+	DiskData      string    `json:"diskData,omitempty"`
+}
+
+type groupSnap struct {
+	Seq       int64             `json:"seq"`
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	Remark    string            `json:"remark"`
+	ProjectID int               `json:"projectId"`
+	Created   time.Time         `json:"created"`
+	Rules     map[string][]rule `json:"rules"`
+	Version   int               `json:"version"`
+	Default   bool              `json:"default"`
+}
+
+type eipSnap struct {
+	Seq        int64     `json:"seq"`
+	ID         string    `json:"id"`
+	ENIID      string    `json:"networkInterfaceId,omitempty"`
+	Name       string    `json:"name"`
+	IP         string    `json:"ip"`
+	ISPID      int       `json:"ispId"`
+	Status     int       `json:"status"`
+	Next       int       `json:"next,omitempty"`
+	NextAt     time.Time `json:"nextAt,omitzero"`
+	InstanceID string    `json:"instanceId,omitempty"`
+	PrivateIP  string    `json:"privateIp,omitempty"`
+	Created    time.Time `json:"created"`
+	Updated    time.Time `json:"updated"`
+	Mode       int       `json:"mode"`
+}
+
+type keySnap struct {
+	Seq     int64     `json:"seq"`
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Pubkey  string    `json:"publicKey"`
+	Created time.Time `json:"created"`
+}
+
+type eniSnap struct {
+	ID         string   `json:"id"`
+	VPCID      string   `json:"vpcId"`
+	ZoneID     int      `json:"zoneId"`
+	PrivateIP  string   `json:"privateIp"`
+	InstanceID string   `json:"instanceId,omitempty"`
+	SGIDs      []string `json:"securityGroupIds,omitempty"`
+}
+
+type eipDaySnap struct {
+	Day          string `json:"day,omitempty"`
+	Applied      int    `json:"applied,omitempty"`
+	AllocatedWan int    `json:"allocatedWan,omitempty"`
+}
+
+type tokenSnap struct {
+	Action string   `json:"action"`
+	IDs    []string `json:"ids"`
+	Deal   int64    `json:"deal,omitempty"`
+}
+
+type dealSnap struct {
+	ID           int64          `json:"id"`
+	InstanceType int            `json:"instanceType"`
+	Category     int            `json:"category"`
+	Region       string         `json:"region"`
+	Goods        map[string]any `json:"goods"`
+	Instances    []string       `json:"instances,omitempty"`
+	Price        int64          `json:"price"`
+	Status       int            `json:"status"`
+	Created      time.Time      `json:"created"`
+	ProjectID    int            `json:"projectId"`
+}
+
+type projectSnap struct {
+	ID      int       `json:"id"`
+	Name    string    `json:"name"`
+	Info    string    `json:"info"`
+	Created time.Time `json:"created"`
+}
+
+// tempKeySnap keeps an issued temporary key, secret included: a snapshot
+// holds the emulator's own test keys, never a real account's.
+type tempKeySnap struct {
+	Key     string    `json:"key"`
+	Token   string    `json:"token"`
+	Expires time.Time `json:"expires"`
+}
+
+type roleSnap struct {
+	ID      string    `json:"id"`
+	Expires time.Time `json:"expires"`
+}
+
+// Snapshot returns the emulator's state.
+func (s *Server) Snapshot() Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.clock.Now()
+	snap := Snapshot{Version: SnapshotVersion, Seq: s.seq, AppID: s.appID, Regions: map[string]*regionSnap{},
+		Tokens: map[string]tokenSnap{}, VPCTasks: map[string]time.Time{}}
+	for code, rg := range s.regions {
+		rg.settle(now)
+		r := &regionSnap{EIPDay: eipDaySnap{rg.eipDay.day, rg.eipDay.applied, rg.eipDay.allocatedWan}}
+		for _, id := range rg.imageSeq {
+			img := rg.images[id]
+			r.Images = append(r.Images, imageSnap{img.seq, img.id, img.legacyID, img.name, img.desc, img.osName, img.typ,
+				img.status, img.next, img.nextAt, img.created, img.creator, img.windows, maps.Clone(img.shares)})
+		}
+		for _, id := range rg.instSeq {
+			in := rg.instances[id]
+			if in == nil {
+				continue
+			}
+			r.Instances = append(r.Instances, instanceSnap{in.seq, in.id, in.legacyID, in.uuid, in.name, in.zone.id, in.cpu,
+				in.mem, in.bandwidth, in.bandwidthType, in.image.id, in.status, in.next, in.nextAt, in.statusTime, in.created,
+				in.deadline, in.autoRenew, in.projectID, in.payMode, in.netPayMode, in.lanIP, slices.Clone(in.wanIPs), in.rootSize,
+				in.storageSize, in.storTyp, in.instanceType, in.keyID, slices.Clone(in.sgIDs), in.vpcID, in.subnetID,
+				in.diskRoot, in.diskData})
+		}
+		for _, id := range rg.sgSeq {
+			g := rg.sgs[id]
+			rules := map[string][]rule{}
+			for k, v := range g.rules {
+				rules[k] = slices.Clone(v)
+			}
+			r.Groups = append(r.Groups, groupSnap{g.seq, g.id, g.name, g.remark, g.projectID, g.created, rules, g.version, g.isDefault})
+		}
+		for _, id := range rg.eipSeq {
+			e := rg.eips[id]
+			r.EIPs = append(r.EIPs, eipSnap{e.seq, e.id, e.eniID, e.name, e.ip, e.ispID, e.status, e.next, e.nextAt,
+				e.instanceID, e.privateIP, e.created, e.updated, e.mode})
+		}
+		for _, k := range slices.SortedFunc(maps.Values(rg.keyPairs), func(a, b *keyPair) int { return int(a.seq - b.seq) }) {
+			r.KeyPairs = append(r.KeyPairs, keySnap{k.seq, k.id, k.name, k.pubkey, k.created})
+		}
+		for _, id := range slices.Sorted(maps.Keys(rg.enis)) {
+			e := rg.enis[id]
+			r.ENIs = append(r.ENIs, eniSnap{e.id, e.vpcID, e.zoneID, e.privateIP, e.instanceID, slices.Clone(e.sgIDs)})
+		}
+		snap.Regions[code] = r
+	}
+	for k, t := range s.tokens {
+		snap.Tokens[k] = tokenSnap{t.action, slices.Clone(t.ids), t.deal}
+	}
+	for _, id := range s.dealSeq {
+		d := s.deals[id]
+		snap.Deals = append(snap.Deals, dealSnap{d.id, d.instanceType, d.category, d.region, maps.Clone(d.goods),
+			slices.Clone(d.instances), d.price, d.status, d.created, d.projectID})
+	}
+	for _, id := range slices.Sorted(maps.Keys(s.projectInfo)) {
+		p := s.projectInfo[id]
+		snap.Projects = append(snap.Projects, projectSnap{p.id, p.name, p.info, p.created})
+	}
+	for id, t := range s.vpcTasks {
+		snap.VPCTasks[strconv.FormatInt(id, 10)] = t.doneAt
+	}
+	s.tempMu.Lock()
+	defer s.tempMu.Unlock()
+	snap.TempKeys = map[string]tempKeySnap{}
+	for id, k := range s.temp {
+		snap.TempKeys[id] = tempKeySnap{k.key, k.token, k.expires}
+	}
+	snap.Roles = map[string]roleSnap{}
+	for n, r := range s.roles {
+		snap.Roles[n] = roleSnap{r.id, r.expires}
+	}
+	return snap
+}
+
+// Restore replaces the emulator's state with a snapshot, after checking it
+// whole: a snapshot that does not hold together is refused with an error,
+// and the state is left as it was.
+func (s *Server) Restore(snap Snapshot) error {
+	if snap.Version != SnapshotVersion {
+		return fmt.Errorf("emulator: snapshot version %d, want %d", snap.Version, SnapshotVersion)
+	}
+	regions := map[string]*region{}
+	projects := map[int]bool{0: true}
+	projectInfo := map[int]*project{}
+	for _, p := range snap.Projects {
+		if p.ID <= 0 || projects[p.ID] {
+			return fmt.Errorf("emulator: snapshot: bad or repeated project id %d", p.ID)
+		}
+		projects[p.ID] = true
+		projectInfo[p.ID] = &project{id: p.ID, name: p.Name, info: p.Info, created: p.Created}
+	}
+	for code, r := range snap.Regions {
+		if r == nil {
+			return fmt.Errorf("emulator: snapshot: region %q is empty", code)
+		}
+		if _, ok := zoneTable[code]; !ok {
+			return fmt.Errorf("emulator: snapshot: unknown region %q", code)
+		}
+		rg := &region{code: code, zones: zoneTable[code], images: map[string]*image{}, instances: map[string]*instance{},
+			sgs: map[string]*securityGroup{}, eips: map[string]*eip{}, projects: projects, keyPairs: map[string]*keyPair{},
+			enis: map[string]*eni{}, eipDay: eipDay{r.EIPDay.Day, r.EIPDay.Applied, r.EIPDay.AllocatedWan}}
+		for _, i := range r.Images {
+			if i.ID == "" || rg.images[i.ID] != nil {
+				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated image id %q", code, i.ID)
+			}
+			shares := i.Shares
+			if shares == nil {
+				shares = map[string]time.Time{}
+			}
+			rg.addImage(&image{seq: i.Seq, id: i.ID, legacyID: i.LegacyID, name: i.Name, desc: i.Desc, osName: i.OSName,
+				typ: i.Type, status: i.Status, next: i.Next, nextAt: i.NextAt, created: i.Created, creator: i.Creator,
+				windows: i.Windows, shares: shares})
+		}
+		for _, in := range r.Instances {
+			img := rg.images[in.ImageID]
+			z, zok := rg.zone(in.ZoneID)
+			switch {
+			case in.ID == "" || rg.instances[in.ID] != nil:
+				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated instance id %q", code, in.ID)
+			case img == nil:
+				return fmt.Errorf("emulator: snapshot: instance %s: no image %q", in.ID, in.ImageID)
+			case !zok:
+				return fmt.Errorf("emulator: snapshot: instance %s: zone %d is not in %s", in.ID, in.ZoneID, code)
+			}
+			rg.instances[in.ID] = &instance{seq: in.Seq, id: in.ID, legacyID: in.LegacyID, uuid: in.UUID, name: in.Name, zone: z,
+				cpu: in.CPU, mem: in.Mem, bandwidth: in.Bandwidth, bandwidthType: in.BandwidthType, image: img, status: in.Status,
+				next: in.Next, nextAt: in.NextAt, statusTime: in.StatusTime, created: in.Created, deadline: in.Deadline,
+				autoRenew: in.AutoRenew, projectID: in.ProjectID, payMode: in.PayMode, netPayMode: in.NetPayMode, lanIP: in.LanIP,
+				wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
+				instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
+				diskRoot: in.DiskRoot, diskData: in.DiskData}
+			rg.instSeq = append(rg.instSeq, in.ID)
+		}
+		for _, g := range r.Groups {
+			if g.ID == "" || rg.sgs[g.ID] != nil {
+				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated security group id %q", code, g.ID)
+			}
+			rules := g.Rules
+			if rules == nil {
+				rules = map[string][]rule{}
+			}
+			rg.sgs[g.ID] = &securityGroup{seq: g.Seq, id: g.ID, name: g.Name, remark: g.Remark, projectID: g.ProjectID,
+				created: g.Created, rules: rules, version: g.Version, isDefault: g.Default}
+			rg.sgSeq = append(rg.sgSeq, g.ID)
+		}
+		for _, e := range r.EIPs {
+			if e.ID == "" || rg.eips[e.ID] != nil {
+				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated EIP id %q", code, e.ID)
+			}
+			rg.eips[e.ID] = &eip{seq: e.Seq, id: e.ID, eniID: e.ENIID, name: e.Name, ip: e.IP, ispID: e.ISPID, status: e.Status,
+				next: e.Next, nextAt: e.NextAt, instanceID: e.InstanceID, privateIP: e.PrivateIP, created: e.Created,
+				updated: e.Updated, mode: e.Mode}
+			rg.eipSeq = append(rg.eipSeq, e.ID)
+		}
+		for _, k := range r.KeyPairs {
+			if k.ID == "" || rg.keyPairs[k.ID] != nil {
+				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated key id %q", code, k.ID)
+			}
+			rg.keyPairs[k.ID] = &keyPair{seq: k.Seq, id: k.ID, name: k.Name, pubkey: k.Pubkey, created: k.Created}
+		}
+		for _, e := range r.ENIs {
+			if e.ID == "" || rg.enis[e.ID] != nil {
+				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated network interface id %q", code, e.ID)
+			}
+			rg.enis[e.ID] = &eni{id: e.ID, vpcID: e.VPCID, zoneID: e.ZoneID, privateIP: e.PrivateIP, instanceID: e.InstanceID, sgIDs: e.SGIDs}
+		}
+		regions[code] = rg
+	}
+	deals := map[int64]*deal{}
+	var dealSeq []int64
+	for _, d := range snap.Deals {
+		if deals[d.ID] != nil {
+			return fmt.Errorf("emulator: snapshot: repeated deal %d", d.ID)
+		}
+		deals[d.ID] = &deal{id: d.ID, instanceType: d.InstanceType, category: d.Category, region: d.Region, goods: d.Goods,
+			instances: d.Instances, price: d.Price, status: d.Status, created: d.Created, projectID: d.ProjectID}
+		dealSeq = append(dealSeq, d.ID)
+	}
+	tasks := map[int64]vpcTask{}
+	for id, at := range snap.VPCTasks {
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return fmt.Errorf("emulator: snapshot: bad task id %q", id)
+		}
+		tasks[n] = vpcTask{doneAt: at}
+	}
+	tokens := map[string]tokenResult{}
+	for k, t := range snap.Tokens {
+		tokens[k] = tokenResult{action: t.Action, ids: t.IDs, deal: t.Deal}
+	}
+	s.mu.Lock()
+	s.regions, s.seq, s.deals, s.dealSeq, s.vpcTasks, s.tokens = regions, snap.Seq, deals, dealSeq, tasks, tokens
+	s.projects, s.projectInfo = projects, projectInfo
+	if snap.AppID != 0 {
+		s.appID = snap.AppID
+	}
+	for _, rg := range s.regions {
+		rg.gen++
+	}
+	s.mu.Unlock()
+	s.tempMu.Lock()
+	s.temp, s.roles = map[string]tempKey{}, map[string]roleCreds{}
+	for id, k := range snap.TempKeys {
+		s.temp[id] = tempKey{key: k.Key, token: k.Token, expires: k.Expires}
+	}
+	for n, r := range snap.Roles {
+		s.roles[n] = roleCreds{id: r.ID, expires: r.Expires}
+	}
+	s.tempMu.Unlock()
+	return nil
+}
+
+// MarshalSnapshot and UnmarshalSnapshot read and write the JSON form.
+func MarshalSnapshot(snap Snapshot) ([]byte, error) { return json.MarshalIndent(snap, "", " ") }
+
+// UnmarshalSnapshot parses a snapshot, refusing unknown fields.
+func UnmarshalSnapshot(b []byte) (Snapshot, error) {
+	var snap Snapshot
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&snap); err != nil {
+		return Snapshot{}, fmt.Errorf("emulator: snapshot: %w", err)
+	}
+	return snap, nil
+}
