@@ -7,10 +7,15 @@
 //	cvm-emulator [-addr 127.0.0.1:9191] [-secret-id ID -secret-key KEY]
 //	             [-quota-global 1000] [-quota-action 100] [-quota-window 1m]
 //	             [-instances N] [-transition 2s] [-seed N]
-//	             [-role NAME -role-ttl 2h] [-read-timeout 30s]
+//	             [-role NAME -role-ttl 2h] [-read-timeout 30s] [-token T]
+//	             [-region gz] [-seed-region gz:instances=3,eips=1 ...]
+//	             [-seed-file seed.json] [-state state.json]
+//	             [-admin-token T] [-fake-clock] [-quiet]
 //
 // It prints its endpoint and credentials when ready, logs one line per
-// request, and stops cleanly on SIGINT or SIGTERM.
+// request, serves an admin API under /_emulator/ (reset, seed, state,
+// faults, clock, request log; see -h), and stops cleanly on SIGINT or
+// SIGTERM, saving its state first when -state is set.
 package main
 
 import (
@@ -24,9 +29,14 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/internal/clock"
 	"github.com/qcloud-legacy/cvm/internal/emulator"
 )
 
@@ -55,28 +65,130 @@ func newServer(h http.Handler, readTimeout time.Duration) *http.Server {
 	}
 }
 
-// run parses flags and serves until ctx ends or a signal arrives.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("cvm-emulator", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:9191", "address to listen on")
-	id := fs.String("secret-id", emulator.DefaultSecretID, "SecretId the emulator accepts")
-	key := fs.String("secret-key", emulator.DefaultSecretKey, "SecretKey of that SecretId")
-	qGlobal := fs.Int("quota-global", 1000, "calls per window per SecretId (0 turns quotas off)")
-	qAction := fs.Int("quota-action", 100, "calls per window per SecretId and action (0 turns quotas off)")
-	qWindow := fs.Duration("quota-window", time.Minute, "quota window")
-	instances := fs.Int("instances", 0, "seed N running instances in the default region (gz)")
-	transition := fs.Duration("transition", 2*time.Second, "how long a transitional state lasts")
-	seed := fs.Uint64("seed", 0, "seed for generated ids")
-	quiet := fs.Bool("quiet", false, "do not log requests")
-	role := fs.String("role", "", "bind this CAM role to the instance the metadata service (/latest/meta-data/cam/security-credentials/) speaks for")
-	roleTTL := fs.Duration("role-ttl", 2*time.Hour, "how long the role's temporary keys last")
-	readTimeout := fs.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request; a slower one is disconnected")
-	if err := fs.Parse(args); err != nil {
+// regionSeeds collects -seed-region flags: "gz:instances=5,eips=2,images=web|db".
+type regionSeeds map[string]emulator.RegionSeed
+
+func (r regionSeeds) String() string { return "" }
+
+func (r regionSeeds) Set(v string) error {
+	region, spec, ok := strings.Cut(v, ":")
+	if !ok || region == "" {
+		return fmt.Errorf("want REGION:KIND=VALUE,..., got %q", v)
+	}
+	sp := r[region]
+	for _, kv := range strings.Split(spec, ",") {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("want KIND=VALUE, got %q", kv)
+		}
+		names := strings.Split(val, "|")
+		switch k {
+		case "instances", "eips":
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 {
+				return fmt.Errorf("%s takes a count, got %q", k, val)
+			}
+			if k == "instances" {
+				sp.Instances += n
+			} else {
+				sp.EIPs += n
+			}
+		case "images":
+			sp.Images = append(sp.Images, names...)
+		case "groups":
+			sp.SecurityGroups = append(sp.SecurityGroups, names...)
+		case "keypairs":
+			sp.KeyPairs = append(sp.KeyPairs, names...)
+		case "projects":
+			sp.Projects = append(sp.Projects, names...)
+		default:
+			return fmt.Errorf("unknown kind %q (instances, eips, images, groups, keypairs, projects)", k)
+		}
+	}
+	r[region] = sp
+	return nil
+}
+
+// writeState writes a snapshot atomically: a temporary file renamed over
+// the old one, so a crash never leaves half a file.
+func writeState(emu *emulator.Server, path string) error {
+	b, err := emulator.MarshalSnapshot(emu.Snapshot())
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".cvm-emulator-state-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+const usage = `cvm-emulator serves an emulator of the legacy CVM API on a local port.
+
+API:   POST or GET http://ADDR/v2/index.php, signed as the API documents.
+Admin: JSON under http://ADDR/_emulator/ (loopback clients only, unless
+       -admin-token is set; then "Authorization: Bearer TOKEN"):
+  GET    /_emulator/health     {"status":"ok",...} once serving
+  POST   /_emulator/reset      state back to what the flags seeded
+  POST   /_emulator/seed       add resources: the JSON of -seed-file
+  GET    /_emulator/state      a snapshot; PUT /_emulator/state restores one
+  POST   /_emulator/faults     {"action":"StopInstances","code":6000,"message":"...",
+                               "httpStatus":502,"body":"...","delay":"2s","drop":true,
+                               "times":1,"probability":0.5} (any subset; "*" for all)
+  DELETE /_emulator/faults     every fault removed
+  POST   /_emulator/clock      {"advance":"5s"} (with -fake-clock)
+  GET    /_emulator/requests   {"requests":[{"time","action","module","region","code","status"}]}
+Metadata: GET /latest/meta-data/cam/security-credentials/[ROLE] (with -role).
+
+Flags:
+`
+
+// run parses flags and serves until ctx ends or a signal arrives.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("cvm-emulator", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:9191", "address to listen on")
+	id := flags.String("secret-id", emulator.DefaultSecretID, "SecretId the emulator accepts")
+	key := flags.String("secret-key", emulator.DefaultSecretKey, "SecretKey of that SecretId")
+	qGlobal := flags.Int("quota-global", 1000, "calls per window per SecretId (0 turns quotas off)")
+	qAction := flags.Int("quota-action", 100, "calls per window per SecretId and action (0 turns quotas off)")
+	qWindow := flags.Duration("quota-window", time.Minute, "quota window")
+	instances := flags.Int("instances", 0, "seed N running instances in the default region (-region)")
+	transition := flags.Duration("transition", 2*time.Second, "how long a transitional state lasts")
+	seed := flags.Uint64("seed", 0, "seed for generated ids")
+	quiet := flags.Bool("quiet", false, "do not log requests")
+	role := flags.String("role", "", "bind this CAM role to the instance the metadata service (/latest/meta-data/cam/security-credentials/) speaks for")
+	roleTTL := flags.Duration("role-ttl", 2*time.Hour, "how long the role's temporary keys last")
+	readTimeout := flags.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request; a slower one is disconnected")
+	token := flags.String("token", "", "make the key pair temporary credentials that need this session Token")
+	region := flags.String("region", emulator.DefaultRegion, "the default region, of -instances and of the printed settings")
+	seeds := regionSeeds{}
+	flags.Var(seeds, "seed-region", "seed a region, repeatable: REGION:instances=N,eips=N,images=a|b,groups=web|db,keypairs=k1|k2,projects=p")
+	seedPath := flags.String("seed-file", "", `seed from a JSON file: {"regions":{"gz":{"instances":3,"eips":1,"images":["web"],"securityGroups":["web"],"keyPairs":["deploy"],"projects":["backend"]}}}`)
+	statePath := flags.String("state", "", "load the state from FILE at start (if it exists) and save it there on SIGINT/SIGTERM and after PUT /_emulator/state")
+	adminToken := flags.String("admin-token", "", "serve the admin API to any client with this bearer token (otherwise loopback clients only)")
+	fakeClock := flags.Bool("fake-clock", false, "run on a fake clock that moves only through POST /_emulator/clock (it starts at the wall clock's time; clients sign with theirs, so advance it at most 2h in all)")
+	flags.Usage = func() {
+		fmt.Fprint(flags.Output(), usage)
+		flags.PrintDefaults()
+	}
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", flags.Args())
 	}
 	switch {
 	case *id == "" || *key == "":
@@ -90,6 +202,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case *roleTTL <= 0:
 		return errors.New("-role-ttl must be positive")
 	}
+	if _, ok := cvm.LookupRegion(*region); !ok {
+		return fmt.Errorf("-region %q is not a region", *region)
+	}
 	opts := emulator.Options{
 		Keys:        map[string]string{*id: *key},
 		QuotaGlobal: *qGlobal, QuotaAction: *qAction, QuotaWindow: *qWindow,
@@ -102,20 +217,67 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *role != "" {
 		opts.Roles = map[string]time.Duration{*role: *roleTTL}
 	}
+	if *token != "" {
+		opts.Tokens = map[string]string{*id: *token}
+	}
+	var fake *clock.Fake
+	if *fakeClock {
+		fake = clock.NewFake(time.Now())
+		opts.Clock = fake
+	}
 	if !*quiet {
 		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
 	emu := emulator.New(opts)
-	if *instances > 0 {
-		if _, err := emu.SeedInstances(emulator.DefaultRegion, *instances); err != nil {
-			return err
+	if *seedPath != "" {
+		b, err := os.ReadFile(*seedPath)
+		if err != nil {
+			return fmt.Errorf("-seed-file: %w", err)
+		}
+		sd, err := emulator.ParseSeed(b)
+		if err == nil {
+			err = emu.ApplySeed(sd)
+		}
+		if err != nil {
+			return fmt.Errorf("-seed-file %s: %w", *seedPath, err)
 		}
 	}
+	if *instances > 0 {
+		sp := seeds[*region]
+		sp.Instances += *instances
+		seeds[*region] = sp
+	}
+	if err := emu.ApplySeed(emulator.Seed{Regions: seeds}); err != nil {
+		return fmt.Errorf("-seed-region: %w", err)
+	}
+	seeded := emu.Snapshot() // what reset returns to
+	if *statePath != "" {
+		b, err := os.ReadFile(*statePath)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+		case err != nil:
+			return fmt.Errorf("-state: %w", err)
+		default:
+			snap, err := emulator.UnmarshalSnapshot(b)
+			if err == nil {
+				err = emu.Restore(snap)
+			}
+			if err != nil {
+				return fmt.Errorf("-state %s is not a usable snapshot, so nothing was loaded: %w", *statePath, err)
+			}
+		}
+	}
+	save := func() error { return nil }
+	if *statePath != "" {
+		save = func() error { return writeState(emu, *statePath) }
+	}
+	handler := emu.Admin(emulator.AdminOptions{Token: *adminToken, Fake: fake, SaveState: save,
+		Reset: func() error { return emu.Restore(seeded) }})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
-	srv := newServer(emu, *readTimeout)
+	srv := newServer(handler, *readTimeout)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -125,7 +287,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "  endpoint:   http://%s%s\n", ln.Addr(), emulator.Path)
 	fmt.Fprintf(stdout, "  secret id:  %s\n", *id)
 	fmt.Fprintf(stdout, "  secret key: %s\n", *key)
-	fmt.Fprintf(stdout, "  region:     %s\n", emulator.DefaultRegion)
+	fmt.Fprintf(stdout, "  region:     %s\n", *region)
+	if *token != "" {
+		fmt.Fprintf(stdout, "  token:      %s\n", *token)
+	}
+	fmt.Fprintf(stdout, "  admin:      http://%s%s\n", ln.Addr(), emulator.AdminPrefix)
 	if *role != "" {
 		fmt.Fprintf(stdout, "  metadata:   http://%s (instance role %s, keys for %v)\n", ln.Addr(), *role, *roleTTL)
 	}
@@ -139,6 +305,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
 		return err
+	}
+	if *statePath != "" {
+		if err := save(); err != nil {
+			return fmt.Errorf("saving the state to %s: %w", *statePath, err)
+		}
+		fmt.Fprintf(stdout, "state saved to %s\n", *statePath)
 	}
 	fmt.Fprintln(stdout, "cvm-emulator stopped")
 	return nil

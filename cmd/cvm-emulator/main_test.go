@@ -67,6 +67,12 @@ func TestBadFlags(t *testing.T) {
 		{"-nosuchflag"},
 		{"extra"},
 		{"-addr", "256.0.0.1:1"},
+		{"-region", "atlantis"},
+		{"-seed-region", "gz"},
+		{"-seed-region", "gz:instances=many"},
+		{"-seed-region", "gz:servers=1"},
+		{"-seed-region", "atlantis:instances=1"},
+		{"-seed-region", "gz:keypairs=bad name"},
 	} {
 		err := run(context.Background(), args, io.Discard, io.Discard)
 		assert.Error(t, err, "%v", args)

@@ -182,6 +182,13 @@ func (m *replayMemory) dropOldest() {
 	delete(m.bySec, min)
 }
 
+// reset forgets every triple.
+func (m *replayMemory) reset() {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.bySec, m.n, m.oldest = map[int64]map[replayKey]struct{}{}, 0, 0
+}
+
 // size returns the number of remembered triples.
 func (m *replayMemory) size() int {
 	m.mu.Lock()

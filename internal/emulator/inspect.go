@@ -201,6 +201,26 @@ func (s *Server) SeedSecurityGroup(regionCode, name string) (string, error) {
 	return s.newGroup(rg, s.clock.Now(), name, "", 0).id, nil
 }
 
+// SeedKeyPair adds an RSA key pair, as CreateKeyPair would, and returns its
+// id. The private key is discarded: a seeded pair is for listing, binding
+// and deleting, not for logging in.
+func (s *Server) SeedKeyPair(regionCode, name string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return "", err
+	}
+	if e := s.checkKeyName(rg, name, nil); e != nil {
+		return "", fmt.Errorf("emulator: %s", e.message)
+	}
+	k, _, err := s.generateKeyPair(rg, s.clock.Now(), name)
+	if err != nil {
+		return "", fmt.Errorf("emulator: cannot generate a key: %w", err)
+	}
+	return k.id, nil
+}
+
 // SeedEIPs adds n unbound EIPs and returns their ids.
 func (s *Server) SeedEIPs(regionCode string, n int) ([]string, error) {
 	s.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qcloud-legacy/cvm/internal/clock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -78,4 +80,74 @@ func TestLegacyNodeSDK(t *testing.T) {
 	assert.Equal(t, 4100, code(got["bad-key"]))
 	assert.Equal(t, "AuthFailure", got["bad-key"]["codeDesc"])
 	assert.Equal(t, 4000, code(got["bad-region"]))
+}
+
+// TestAdminAPIFromNode: a Node program drives the admin API over plain
+// HTTP (reset, fake clock, faults, state out and back in, request log)
+// while Tencent's legacy Node SDK makes the API calls.
+func TestAdminAPIFromNode(t *testing.T) {
+	dir := filepath.Join("testdata", "legacy-node")
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", "qcloudapi-sdk")); err != nil {
+		if os.Getenv("CVM_REQUIRE_LEGACY_SDK") != "" {
+			t.Fatal("qcloudapi-sdk is not installed in " + dir)
+		}
+		t.Skip("run `npm ci` in " + dir + " to run this test")
+	}
+	// The SDK signs with the wall clock, so the fake one starts there.
+	fake := clock.NewFake(time.Now())
+	emu := New(Options{Keys: map[string]string{tid: tkey}, Clock: fake, Seed: 7, Transition: 10 * time.Second})
+	srv := httptest.NewServer(emu.Admin(AdminOptions{Fake: fake}))
+	defer srv.Close()
+	cmd := exec.Command(node, "admin.js", strings.TrimPrefix(srv.URL, "http://"), tid, tkey)
+	cmd.Dir = dir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	done := make(chan struct{})
+	var out []byte
+	go func() { out, err = cmd.Output(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(60 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("node admin.js did not finish")
+	}
+	require.NoError(t, err, stderr.String())
+
+	type line struct {
+		Name   string         `json:"name"`
+		Err    *string        `json:"err"`
+		Status int            `json:"status"`
+		Body   map[string]any `json:"body"`
+	}
+	got := map[string]line{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(make([]byte, 1<<20), 4<<20)
+	for sc.Scan() {
+		var l line
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &l), sc.Text())
+		require.Nil(t, l.Err, l.Name)
+		got[l.Name] = l
+	}
+	for _, name := range []string{"health", "reset", "advance", "fault", "state", "reset-again", "restore", "requests"} {
+		assert.Equal(t, 200, got[name].Status, "%s: %v", name, got[name].Body)
+	}
+	statusOf := func(name string) any {
+		set, _ := got[name].Body["instanceSet"].([]any)
+		require.Len(t, set, 1, "%s: %v", name, got[name].Body)
+		return set[0].(map[string]any)["status"]
+	}
+	assert.EqualValues(t, 3, statusOf("creating"), "creating until the clock moves")
+	assert.EqualValues(t, 2, statusOf("running"))
+	assert.Equal(t, 6000, code(got["faulted"].Body))
+	assert.Equal(t, "injected by node", got["faulted"].Body["message"])
+	assert.Equal(t, 0, code(got["after-fault"].Body))
+	assert.EqualValues(t, 0, got["after-reset"].Body["totalCount"])
+	assert.EqualValues(t, 1, got["after-restore"].Body["totalCount"])
+	reqs := got["requests"].Body["requests"].([]any)
+	require.Len(t, reqs, 2, "the log restarted at the last reset: %v", reqs)
+	assert.Equal(t, "DescribeInstances", reqs[0].(map[string]any)["action"])
 }

@@ -156,21 +156,28 @@ func (s *Server) createKeyPair(r *request) (map[string]any, *apiError) {
 	if err := s.checkKeyName(rg, name, nil); err != nil {
 		return nil, err
 	}
-	// An OpenSSH RSA key pair, the private key in PKCS#1 PEM, as documented;
-	// 1024 bits as in the documented example [inferred], which keeps the
-	// emulator quick.
-	priv, err := rsa.GenerateKey(rand.Reader, 1024)
+	k, secret, err := s.generateKeyPair(rg, r.now, name)
 	if err != nil {
 		return nil, errf(6000, "cannot generate a key: %v", err)
 	}
+	return map[string]any{"data": map[string]any{"keyId": k.id, "keyName": k.name, "pubkey": k.pubkey, "secretkey": string(secret)}}, nil
+}
+
+// generateKeyPair makes an OpenSSH RSA key pair, the private key in PKCS#1
+// PEM, as documented; 1024 bits as in the documented example [inferred],
+// which keeps the emulator quick. The private key is returned, never kept.
+func (s *Server) generateKeyPair(rg *region, now time.Time, name string) (*keyPair, []byte, error) {
+	priv, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		return nil, nil, err
+	}
 	pub, err := ssh.NewPublicKey(&priv.PublicKey)
 	if err != nil {
-		return nil, errf(6000, "cannot encode the key: %v", err)
+		return nil, nil, err
 	}
-	k := s.newKeyPair(rg, r.now, name, "")
+	k := s.newKeyPair(rg, now, name, "")
 	k.pubkey = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub))) + " skey_" + strconv.FormatInt(k.seq, 10)
-	secret := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)})
-	return map[string]any{"data": map[string]any{"keyId": k.id, "keyName": k.name, "pubkey": k.pubkey, "secretkey": string(secret)}}, nil
+	return k, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}), nil
 }
 
 func (s *Server) importKeyPair(r *request) (map[string]any, *apiError) {

@@ -152,3 +152,11 @@ func (s *Server) applyFault(ctx context.Context, w http.ResponseWriter, f *Fault
 	}
 	return f.Drop, false, nil
 }
+
+// resetQuotas forgets every quota window and remembered request.
+func (s *Server) resetQuotas() {
+	s.quotaMu.Lock()
+	s.quota = make(map[string]*window)
+	s.quotaMu.Unlock()
+	s.replay.reset()
+}

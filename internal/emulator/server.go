@@ -78,6 +78,7 @@ type Server struct {
 	log   *slog.Logger
 
 	replay *replayMemory
+	reqLog requestLog
 
 	tempMu  sync.Mutex
 	temp    map[string]tempKey   // temporary keys by SecretId
@@ -225,14 +226,34 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", requestID())
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	code := 0
+	if aerr != nil {
+		code = aerr.code
+	}
+	s.record(r, action, region, status, code)
 	if s.log != nil {
-		code := 0
-		if aerr != nil {
-			code = aerr.code
-		}
 		s.log.Info("request", "method", r.Method, "action", action, "region", region,
 			"code", code, "status", status, "duration", time.Since(start).Round(time.Microsecond))
 	}
+}
+
+// record adds a call to the request log; status 0 is an answer dropped
+// on purpose, or never written because the client went away.
+func (s *Server) record(r *http.Request, action, region string, status, code int) {
+	// Cut short and cloned: a parsed value may be a slice of the whole
+	// request body, or megabytes long itself, and the log keeps neither.
+	short := func(v string) string {
+		if len(v) > 64 {
+			v = strings.ToValidUTF8(v[:64], "") + "…"
+		}
+		return strings.Clone(v)
+	}
+	rec := RequestRecord{Time: s.clock.Now().UTC(), Action: short(action), Module: short(hostModule(r.Host)),
+		Region: short(region), Status: status, Code: code}
+	if rec.Module == "" && len(handlers[action].modules) > 0 {
+		rec.Module = handlers[action].modules[0]
+	}
+	s.reqLog.add(rec)
 }
 
 // rawAnswer is the key under which a handler returns a complete answer it
@@ -320,8 +341,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 	if err := s.charge(secretID, action); err != nil {
 		return action, regionCode, nil, err
 	}
-	drop, answered, ferr := s.applyFault(r.Context(), w, s.takeFault(action))
+	f := s.takeFault(action)
+	drop, answered, ferr := s.applyFault(r.Context(), w, f)
 	if answered {
+		s.record(r, action, regionCode, f.HTTPStatus, 0)
 		return action, regionCode, nil, nil
 	}
 	if ferr != nil {
@@ -353,6 +376,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 	s.mu.Unlock()
 	if drop {
 		// The server acted, but the answer is lost on the way.
+		code := 0
+		if aerr != nil {
+			code = aerr.code
+		}
+		s.record(r, action, regionCode, 0, code)
 		dropConnection(w)
 		return action, regionCode, nil, nil
 	}

@@ -1,0 +1,279 @@
+package emulator
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qcloud-legacy/cvm/internal/clock"
+)
+
+// AdminPrefix is where the admin API is served, beside the API's path.
+const AdminPrefix = "/_emulator/"
+
+// RequestRecord is one call in the request log: never a signature, key or
+// token. Status is the HTTP status answered; 0 means no answer (a dropped
+// one, or a client gone before it).
+type RequestRecord struct {
+	Time   time.Time `json:"time"`
+	Action string    `json:"action"`
+	Module string    `json:"module"`
+	Region string    `json:"region"`
+	Code   int       `json:"code"`
+	Status int       `json:"status"`
+}
+
+// requestLog keeps the last calls.
+type requestLog struct {
+	mu   sync.Mutex
+	recs []RequestRecord
+	next int
+	full bool
+}
+
+const requestLogSize = 1000
+
+func (l *requestLog) add(r RequestRecord) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.recs == nil {
+		l.recs = make([]RequestRecord, requestLogSize)
+	}
+	l.recs[l.next] = r
+	l.next = (l.next + 1) % requestLogSize
+	l.full = l.full || l.next == 0
+}
+
+func (l *requestLog) list() []RequestRecord {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.full {
+		return append([]RequestRecord{}, l.recs[:l.next]...)
+	}
+	return append(append([]RequestRecord{}, l.recs[l.next:]...), l.recs[:l.next]...)
+}
+
+func (l *requestLog) clear() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.recs, l.next, l.full = nil, 0, false
+}
+
+// Requests returns the recent calls, oldest first.
+func (s *Server) Requests() []RequestRecord { return s.reqLog.list() }
+
+// AdminOptions configure the admin API.
+type AdminOptions struct {
+	// Token, when set, is required as "Authorization: Bearer <token>";
+	// without it, only requests from loopback addresses are served.
+	Token string
+	// Reset returns the state to what it was at start; nil uses the state
+	// the handler was made with.
+	Reset func() error
+	// SaveState, when set, is called after a PUT /_emulator/state, to keep
+	// the new state (a -state file, say).
+	SaveState func() error
+	// Fake is the fake clock POST /_emulator/clock advances; nil refuses
+	// the endpoint.
+	Fake *clock.Fake
+}
+
+// adminError answers with the API's JSON envelope.
+func adminError(w http.ResponseWriter, status int, format string, args ...any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"code": 4000, "codeDesc": "InvalidParameter", "message": fmt.Sprintf(format, args...)})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// faultRequest is the JSON of POST /_emulator/faults.
+type faultRequest struct {
+	Action      string  `json:"action"`
+	Code        int     `json:"code"`
+	Message     string  `json:"message"`
+	HTTPStatus  int     `json:"httpStatus"`
+	Body        string  `json:"body"`
+	Delay       string  `json:"delay"`
+	Drop        bool    `json:"drop"`
+	Times       int     `json:"times"`
+	Probability float64 `json:"probability"`
+}
+
+// Admin returns a handler of the API with the admin API mounted under
+// AdminPrefix:
+//
+//	GET    /_emulator/health    {"status":"ok","actions":N,"time":...}
+//	POST   /_emulator/reset     back to the state at start
+//	POST   /_emulator/seed      resources added: the JSON of a Seed
+//	GET    /_emulator/state     a snapshot; PUT restores one
+//	POST   /_emulator/faults    {"action":"StopInstances","code":6000,...}
+//	DELETE /_emulator/faults    every fault removed
+//	POST   /_emulator/clock     {"advance":"5s"} on a fake clock
+//	GET    /_emulator/requests  {"requests":[{time, action, module, region, code, status}]}
+func (s *Server) Admin(opts AdminOptions) http.Handler {
+	initial := s.Snapshot()
+	reset := opts.Reset
+	if reset == nil {
+		reset = func() error { return s.Restore(initial) }
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /_emulator/health", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]any{"status": "ok", "actions": len(handlers), "time": s.clock.Now().UTC()})
+	})
+	mux.HandleFunc("POST /_emulator/reset", func(w http.ResponseWriter, r *http.Request) {
+		if err := reset(); err != nil {
+			adminError(w, http.StatusInternalServerError, "reset: %v", err)
+			return
+		}
+		s.ClearFaults()
+		s.reqLog.clear()
+		s.resetQuotas()
+		writeJSON(w, map[string]any{"status": "reset"})
+	})
+	mux.HandleFunc("POST /_emulator/seed", func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "reading the seed: %v", err)
+			return
+		}
+		sd, err := ParseSeed(b)
+		if err == nil {
+			err = s.ApplySeed(sd)
+		}
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "%v", err)
+			return
+		}
+		writeJSON(w, map[string]any{"status": "seeded"})
+	})
+	mux.HandleFunc("GET /_emulator/state", func(w http.ResponseWriter, r *http.Request) {
+		b, err := MarshalSnapshot(s.Snapshot())
+		if err != nil {
+			adminError(w, http.StatusInternalServerError, "%v", err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		_, _ = w.Write(b)
+	})
+	mux.HandleFunc("PUT /_emulator/state", func(w http.ResponseWriter, r *http.Request) {
+		b, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "reading the snapshot: %v", err)
+			return
+		}
+		snap, err := UnmarshalSnapshot(b)
+		if err == nil {
+			err = s.Restore(snap)
+		}
+		if err != nil {
+			adminError(w, http.StatusBadRequest, "%v", err)
+			return
+		}
+		if opts.SaveState != nil {
+			if err := opts.SaveState(); err != nil {
+				adminError(w, http.StatusInternalServerError, "restored, but not saved: %v", err)
+				return
+			}
+		}
+		writeJSON(w, map[string]any{"status": "restored"})
+	})
+	mux.HandleFunc("POST /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+		var fr faultRequest
+		dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&fr); err != nil {
+			adminError(w, http.StatusBadRequest, "fault: %v", err)
+			return
+		}
+		if fr.Action == "" {
+			adminError(w, http.StatusBadRequest, `fault: "action" is required ("*" for every action)`)
+			return
+		}
+		if fr.Action != "*" && handlers[fr.Action].fn == nil {
+			adminError(w, http.StatusBadRequest, "fault: unknown action %q", fr.Action)
+			return
+		}
+		f := Fault{Code: fr.Code, Message: fr.Message, HTTPStatus: fr.HTTPStatus, Body: fr.Body, Drop: fr.Drop,
+			Times: fr.Times, Probability: fr.Probability}
+		if fr.Delay != "" {
+			d, err := time.ParseDuration(fr.Delay)
+			if err != nil || d < 0 {
+				adminError(w, http.StatusBadRequest, "fault: delay %q is not a duration such as 2s", fr.Delay)
+				return
+			}
+			f.Delay = d
+		}
+		if f.Probability < 0 || f.Probability > 1 || f.Times < 0 {
+			adminError(w, http.StatusBadRequest, "fault: probability must be in [0, 1] and times not negative")
+			return
+		}
+		s.InjectFault(fr.Action, f)
+		writeJSON(w, map[string]any{"status": "injected"})
+	})
+	mux.HandleFunc("DELETE /_emulator/faults", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearFaults()
+		writeJSON(w, map[string]any{"status": "cleared"})
+	})
+	mux.HandleFunc("POST /_emulator/clock", func(w http.ResponseWriter, r *http.Request) {
+		if opts.Fake == nil {
+			adminError(w, http.StatusConflict, "the emulator runs on the wall clock; start it with -fake-clock")
+			return
+		}
+		var body struct {
+			Advance string `json:"advance"`
+		}
+		if err := json.NewDecoder(io.LimitReader(r.Body, 1<<10)).Decode(&body); err != nil {
+			adminError(w, http.StatusBadRequest, "clock: %v", err)
+			return
+		}
+		d, err := time.ParseDuration(body.Advance)
+		if err != nil || d < 0 {
+			adminError(w, http.StatusBadRequest, "clock: advance %q is not a positive duration such as 5s", body.Advance)
+			return
+		}
+		opts.Fake.Advance(d)
+		writeJSON(w, map[string]any{"time": opts.Fake.Now().UTC()})
+	})
+	mux.HandleFunc("GET /_emulator/requests", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, map[string]any{"requests": s.Requests()})
+	})
+	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, r *http.Request) {
+		adminError(w, http.StatusNotFound, "no admin endpoint %s %s", r.Method, r.URL.Path)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, AdminPrefix) {
+			s.ServeHTTP(w, r)
+			return
+		}
+		if !adminAllowed(r, opts.Token) {
+			adminError(w, http.StatusForbidden, "the admin API is served to loopback clients, or with the -admin-token as a bearer token")
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// adminAllowed: with a token, exactly that bearer token; without one, a
+// client on loopback only.
+func adminAllowed(r *http.Request, token string) bool {
+	if token != "" {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		return ok && subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
