@@ -132,7 +132,11 @@ func TestAdminAPIFromNode(t *testing.T) {
 		require.Nil(t, l.Err, l.Name)
 		got[l.Name] = l
 	}
-	for _, name := range []string{"health", "reset", "advance", "fault", "state", "reset-again", "restore", "requests"} {
+	assert.Equal(t, 400, got["seed-bad"].Status, "%v", got["seed-bad"].Body)
+	assert.Contains(t, got["seed-bad"].Body["message"], "servers")
+	keys, _ := got["keys"].Body["data"].(map[string]any)
+	assert.EqualValues(t, 2, keys["totalCount"], "seeded key pairs: %v", got["keys"].Body)
+	for _, name := range []string{"health", "reset", "seed", "advance", "fault", "state", "reset-again", "restore", "requests"} {
 		assert.Equal(t, 200, got[name].Status, "%s: %v", name, got[name].Body)
 	}
 	statusOf := func(name string) any {

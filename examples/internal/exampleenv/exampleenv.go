@@ -1,6 +1,7 @@
 // Package exampleenv gives the example programs a client: the real API when
 // TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY (or the profile file)
-// are set, and otherwise an emulator started in-process.
+// are set, a running cvm-emulator when TENCENTCLOUD_API_ENDPOINT points at
+// it as well, and otherwise an emulator started in-process.
 package exampleenv
 
 import (
@@ -45,7 +46,11 @@ func New(opts ...cvmtest.Option) (*Env, error) {
 		if cfg.Region == "" {
 			cfg.Region = "gz"
 		}
-		fmt.Printf("Using the real API as %s in region %s\n", cfg.SecretID, cfg.Region)
+		api := "the real API"
+		if cfg.Endpoint != "" {
+			api = cfg.Endpoint
+		}
+		fmt.Printf("Using %s in region %s\n", api, cfg.Region)
 	}
 	client, err := cvm.NewClient(cfg)
 	if err != nil {

@@ -27,6 +27,9 @@ async function admin(name, method, path, body) {
 async function main() {
   await admin('health', 'GET', 'health')
   await admin('reset', 'POST', 'reset')
+  await admin('seed', 'POST', 'seed', { regions: { gz: { keyPairs: ['deploy', 'backup'], securityGroups: ['web'] } } })
+  await call('keys', { Action: 'DescribeKeyPairs' })
+  await admin('seed-bad', 'POST', 'seed', { regions: { gz: { servers: 3 } } })
   const run = await call('run', {
     Action: 'RunInstancesHour', zoneId: 100003, cpu: 1, mem: 1, imageId: 'img-31tjrtph',
     storageSize: 0, bandwidth: 1, goodsNum: 1, clientToken: 'node-admin-1'
