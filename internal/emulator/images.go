@@ -147,7 +147,7 @@ func (s *Server) createImage(r *request) (map[string]any, *apiError) {
 		img.status, img.next, img.nextAt = imageCreating, imageNormal, r.now.Add(s.opts.Transition)
 	}
 	rg.addImage(img)
-	s.move(in, r.now, 12, stStopped) // 12: 镜像制作中
+	s.move(r.region, in, r.now, 12, stStopped) // 12: 镜像制作中
 	return map[string]any{"requestId": 9000000 + s.nextSeq(), "unImgId": img.id}, nil
 }
 

@@ -73,13 +73,20 @@ type instance struct {
 // settle moves every instance whose transition is due to its next status,
 // and removes the ones that are gone. s.mu must be held.
 func (rg *region) settle(now time.Time) {
+	// Only the instances in transition are visited, so a call costs what
+	// is moving, not the whole region: paging 100,000 instances stays
+	// linear. One whose transition was called off elsewhere (next set to
+	// 0) is dropped from the set here.
 	removed := false
-	for id, in := range rg.instances {
+	for in := range rg.moving {
 		if in.next != 0 && !now.Before(in.nextAt) {
 			in.status, in.statusTime, in.next = in.next, in.nextAt, 0
 			rg.gen++
 		}
-		if in.status == stGone {
+		if in.next == 0 {
+			delete(rg.moving, in)
+		}
+		if id := in.id; in.status == stGone && rg.instances[id] == in {
 			delete(rg.instances, id)
 			removed = true
 			// A returned instance lets go of its EIP.
@@ -107,13 +114,25 @@ func (rg *region) settle(now time.Time) {
 
 // move starts a transition: the status is via until the transition time has
 // passed, then final. With no transition time, it is final at once.
-func (s *Server) move(in *instance, now time.Time, via, final int) {
+func (s *Server) move(rg *region, in *instance, now time.Time, via, final int) {
 	in.statusTime = now
 	if s.opts.Transition <= 0 {
 		in.status, in.next = final, 0
+	} else {
+		in.status, in.next, in.nextAt = via, final, now.Add(s.opts.Transition)
+	}
+	rg.track(in)
+}
+
+// track notes an instance settle must look at: one in transition, or gone.
+func (rg *region) track(in *instance) {
+	if in.next == 0 && in.status != stGone {
 		return
 	}
-	in.status, in.next, in.nextAt = via, final, now.Add(s.opts.Transition)
+	if rg.moving == nil {
+		rg.moving = make(map[*instance]struct{})
+	}
+	rg.moving[in] = struct{}{}
 }
 
 func (rg *region) instance(id string) *instance {
@@ -273,8 +292,20 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 			idSet[id] = true
 		}
 	}
-	matches := make([]*instance, 0, len(rg.instSeq))
+	var matches []*instance
+	var pg []*instance
+	total := 0
+	if idSet == nil && !byStatus && !byProject && !byZone && word == "" && len(lanIPs) == 0 {
+		// No filter: the page is read straight from the creation order.
+		total = len(rg.instSeq)
+		for _, id := range pageOf(rg.instSeq, offset, limit) {
+			pg = append(pg, rg.instances[id])
+		}
+	}
 	for _, id := range rg.instSeq {
+		if total > 0 {
+			break
+		}
 		in := rg.instances[id]
 		switch {
 		case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
@@ -289,7 +320,10 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 	}
 	// The answer is written directly from each instance's cached encoding:
 	// DescribeInstances is by far the most called action.
-	pg := pageOf(matches, offset, limit)
+	if total == 0 {
+		total = len(matches)
+		pg = pageOf(matches, offset, limit)
+	}
 	size := 96
 	for _, in := range pg {
 		if in.encoded == nil || in.encodedGen != rg.gen {
@@ -303,7 +337,7 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 	}
 	buf := make([]byte, 0, size)
 	buf = append(buf, `{"code":0,"message":"","codeDesc":"Success","totalCount":`...)
-	buf = strconv.AppendInt(buf, int64(len(matches)), 10)
+	buf = strconv.AppendInt(buf, int64(total), 10)
 	buf = append(buf, `,"instanceSet":[`...)
 	for i, in := range pg {
 		if i > 0 {
@@ -474,7 +508,7 @@ func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Tim
 		if c.wanIP {
 			in.wanIPs = []string{fmt.Sprintf("119.29.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
 		}
-		s.move(in, r.now, stCreating, stRunning)
+		s.move(r.region, in, r.now, stCreating, stRunning)
 		rg.instances[id] = in
 		rg.instSeq = append(rg.instSeq, id)
 		ids = append(ids, id)
@@ -584,7 +618,7 @@ func (s *Server) startInstances(r *request) (map[string]any, *apiError) {
 		if in.status != stStopped {
 			return statusErr(in, stStopped)
 		}
-		s.move(in, r.now, stStarting, stRunning)
+		s.move(r.region, in, r.now, stStarting, stRunning)
 		return nil
 	})
 }
@@ -594,7 +628,7 @@ func (s *Server) stopInstances(r *request) (map[string]any, *apiError) {
 		if in.status != stRunning {
 			return statusErr(in, stRunning)
 		}
-		s.move(in, r.now, stStopping, stStopped)
+		s.move(r.region, in, r.now, stStopping, stStopped)
 		return nil
 	})
 }
@@ -604,7 +638,7 @@ func (s *Server) restartInstances(r *request) (map[string]any, *apiError) {
 		if in.status != stRunning {
 			return statusErr(in, stRunning)
 		}
-		s.move(in, r.now, stRestarting, stRunning)
+		s.move(r.region, in, r.now, stRestarting, stRunning)
 		return nil
 	})
 }
@@ -623,7 +657,7 @@ func (s *Server) resetInstancePassword(r *request) (map[string]any, *apiError) {
 		if in.status != stStopped {
 			return statusErr(in, stStopped)
 		}
-		s.move(in, r.now, stResettingPw, stStopped)
+		s.move(r.region, in, r.now, stResettingPw, stStopped)
 		return nil
 	})
 }
@@ -653,7 +687,7 @@ func (s *Server) returnInstance(r *request) (map[string]any, *apiError) {
 	if in.status != stRunning && in.status != stStopped {
 		return nil, statusErr(in, stRunning, stStopped)
 	}
-	s.move(in, r.now, stReturning, stGone)
+	s.move(r.region, in, r.now, stReturning, stGone)
 	return map[string]any{"message": "ok"}, nil
 }
 
@@ -705,7 +739,7 @@ func (s *Server) resetInstances(r *request) (map[string]any, *apiError) {
 		in.diskRoot = s.newID("disk-", func(string) bool { return false })
 	}
 	in.image = img
-	s.move(in, r.now, stReinstall, stRunning)
+	s.move(r.region, in, r.now, stReinstall, stRunning)
 	return map[string]any{"requestId": 9000000 + s.nextSeq()}, nil
 }
 
@@ -769,7 +803,7 @@ func (s *Server) resize(r *request, q *p, in *instance) *apiError {
 	if storage > 0 && in.diskData == "" {
 		in.diskData, in.storTyp = s.newID("disk-", func(string) bool { return false }), 2
 	}
-	s.move(in, r.now, stUpgrading, stStopped)
+	s.move(r.region, in, r.now, stUpgrading, stStopped)
 	return nil
 }
 

@@ -318,6 +318,7 @@ func (s *Server) Restore(snap Snapshot) error {
 				wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
 				instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
 				diskRoot: in.DiskRoot, diskData: in.DiskData}
+			rg.track(rg.instances[in.ID])
 			rg.instSeq = append(rg.instSeq, in.ID)
 		}
 		for _, g := range r.Groups {

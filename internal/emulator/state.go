@@ -15,6 +15,9 @@ type region struct {
 	imageSeq  []string // creation order
 	instances map[string]*instance
 	instSeq   []string
+	// moving are the instances in transition (or gone, to be removed):
+	// what settle visits.
+	moving map[*instance]struct{}
 	sgs       map[string]*securityGroup
 	sgSeq     []string
 	eips      map[string]*eip
