@@ -17,15 +17,15 @@ type region struct {
 	instSeq   []string
 	// moving are the instances in transition (or gone, to be removed):
 	// what settle visits.
-	moving map[*instance]struct{}
-	sgs       map[string]*securityGroup
-	sgSeq     []string
-	eips      map[string]*eip
-	eipSeq    []string
-	projects  map[int]bool // the server's, shared by every region
-	keyPairs  map[string]*keyPair
-	enis      map[string]*eni // secondary interfaces
-	eipDay    eipDay
+	moving   map[*instance]struct{}
+	sgs      map[string]*securityGroup
+	sgSeq    []string
+	eips     map[string]*eip
+	eipSeq   []string
+	projects map[int]bool // the server's, shared by every region
+	keyPairs map[string]*keyPair
+	enis     map[string]*eni // secondary interfaces
+	eipDay   eipDay
 	// gen changes whenever anything an answer shows may have changed; the
 	// encoded instances cached under an older gen are stale.
 	gen uint64
