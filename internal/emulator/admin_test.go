@@ -3,8 +3,10 @@ package emulator
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -68,4 +70,57 @@ func TestRequestLogKeepsNoLargeValues(t *testing.T) {
 	require.Len(t, recs, 1)
 	assert.LessOrEqual(t, len(recs[0].Action), 70)
 	assert.LessOrEqual(t, len(recs[0].Region), 70)
+}
+
+// TestCachedPagesFollowChanges: an unfiltered page is answered from a
+// cache, which every change must invalidate: seeding, an API change, a
+// transition completing on the clock, a restore.
+func TestCachedPagesFollowChanges(t *testing.T) {
+	h := newHarness(t, nil)
+	ids, err := h.emu.SeedInstances("gz", 3)
+	require.NoError(t, err)
+	page := func() (float64, []any) {
+		t.Helper()
+		out := h.call("DescribeInstances", "Region", "gz", "limit", "2")
+		require.Equal(t, 0, code(out), "%v", out)
+		return out["totalCount"].(float64), out["instanceSet"].([]any)
+	}
+	field := func(set []any, i int, k string) any { return set[i].(map[string]any)[k] }
+	total, set := page()
+	assert.EqualValues(t, 3, total)
+	snap := h.emu.Snapshot()
+
+	_, err = h.emu.SeedInstances("gz", 2)
+	require.NoError(t, err)
+	total, _ = page()
+	assert.EqualValues(t, 5, total, "seeding invalidates")
+
+	require.Equal(t, 0, code(h.call("ModifyInstanceAttributes", "Region", "gz", "instanceId", ids[0], "instanceName", "renamed")))
+	_, set = page()
+	assert.Equal(t, "renamed", field(set, 0, "instanceName"), "an API change invalidates")
+
+	require.Equal(t, 0, code(h.call("StopInstances", "Region", "gz", "instanceIds.0", ids[1])))
+	_, set = page()
+	assert.EqualValues(t, 9, field(set, 1, "status"), "stopping")
+	h.fake.Advance(time.Minute)
+	_, set = page()
+	assert.EqualValues(t, 4, field(set, 1, "status"), "a transition completing invalidates")
+
+	require.NoError(t, h.emu.Restore(snap))
+	total, set = page()
+	assert.EqualValues(t, 3, total, "a restore invalidates")
+	assert.NotEqual(t, "renamed", field(set, 0, "instanceName"))
+}
+
+// TestRequestIDIsAUUID: the X-Request-Id is a version-4 UUID, distinct per
+// answer.
+func TestRequestIDIsAUUID(t *testing.T) {
+	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 1000 {
+		id := requestID()
+		require.Regexp(t, re, id)
+		require.False(t, seen[id])
+		seen[id] = true
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"hash"
 	"hash/maphash"
+	"io"
 	"net/url"
 	"sort"
 	"strconv"
@@ -54,7 +55,12 @@ func signedString(method, host, path string, params url.Values) string {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
+	size := len(method) + len(host) + len(path) + 1
+	for k, v := range canon {
+		size += len(k) + len(v) + 2
+	}
 	var b strings.Builder
+	b.Grow(size)
 	b.WriteString(strings.ToUpper(method))
 	b.WriteString(host)
 	b.WriteString(path)
@@ -74,13 +80,57 @@ func signedString(method, host, path string, params url.Values) string {
 // SignatureMethod is "HmacSHA256" and SHA-1 for anything else, absent or
 // garbage included (spec §2, §3.1 step 6).
 func expectedSignature(s, key, signatureMethod string) string {
-	newHash := sha1.New
-	if signatureMethod == "HmacSHA256" {
-		newHash = func() hash.Hash { return sha256.New() }
+	sha256 := signatureMethod == "HmacSHA256"
+	pool := macPool(key, sha256)
+	mac, _ := pool.Get().(hash.Hash)
+	if mac == nil {
+		mac = newMAC(key, sha256)
 	}
-	mac := hmac.New(newHash, []byte(key))
-	mac.Write([]byte(s))
-	return base64.StdEncoding.EncodeToString(mac.Sum(nil))
+	mac.Reset()
+	_, _ = io.WriteString(mac, s)
+	var sum [sha256Size]byte
+	out := base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
+	pool.Put(mac)
+	return out
+}
+
+const sha256Size = 32
+
+func newMAC(key string, useSHA256 bool) hash.Hash {
+	if useSHA256 {
+		return hmac.New(sha256.New, []byte(key))
+	}
+	return hmac.New(sha1.New, []byte(key))
+}
+
+// macPools keeps keyed HMAC states per (key, algorithm), since keying one
+// costs two hash blocks and allocations on every request. At most
+// maxMACPools keys are pooled (temporary keys come and go); beyond that a
+// fresh pool is used once and dropped.
+var macPools = struct {
+	sync.Mutex
+	m map[macPoolKey]*sync.Pool
+}{m: map[macPoolKey]*sync.Pool{}}
+
+type macPoolKey struct {
+	key    string
+	sha256 bool
+}
+
+const maxMACPools = 256
+
+func macPool(key string, useSHA256 bool) *sync.Pool {
+	k := macPoolKey{key, useSHA256}
+	macPools.Lock()
+	defer macPools.Unlock()
+	if p, ok := macPools.m[k]; ok {
+		return p
+	}
+	p := &sync.Pool{}
+	if len(macPools.m) < maxMACPools {
+		macPools.m[k] = p
+	}
+	return p
 }
 
 // defaultReplayWindow is how far a Timestamp may stray from the server's

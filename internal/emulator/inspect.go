@@ -33,6 +33,9 @@ func (s *Server) region(code string) (*region, error) {
 	}
 	rg := s.regionLocked(r.Short)
 	rg.settle(s.clock.Now())
+	// The inspection and seeding methods come through here; any of them
+	// may change what answers show, so cached encodings are dropped.
+	rg.gen++
 	return rg, nil
 }
 

@@ -292,38 +292,43 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 			idSet[id] = true
 		}
 	}
-	var matches []*instance
+	unfiltered := idSet == nil && !byStatus && !byProject && !byZone && word == "" && len(lanIPs) == 0
+	pageKey := [2]int{offset, limit}
+	if unfiltered && rg.pagesGen == rg.gen {
+		// The same page of an unchanged region: the same bytes. Answers
+		// are never changed once made, so they are shared as they are.
+		if b, ok := rg.pages[pageKey]; ok {
+			return map[string]any{rawAnswer: b}, nil
+		}
+	}
 	var pg []*instance
 	total := 0
-	if idSet == nil && !byStatus && !byProject && !byZone && word == "" && len(lanIPs) == 0 {
+	if unfiltered {
 		// No filter: the page is read straight from the creation order.
 		total = len(rg.instSeq)
 		for _, id := range pageOf(rg.instSeq, offset, limit) {
 			pg = append(pg, rg.instances[id])
 		}
-	}
-	for _, id := range rg.instSeq {
-		if total > 0 {
-			break
+	} else {
+		var matches []*instance
+		for _, id := range rg.instSeq {
+			in := rg.instances[id]
+			switch {
+			case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
+				byStatus && in.status != status,
+				byProject && in.projectID != project,
+				byZone && in.zone.id != zoneID,
+				word != "" && !strings.Contains(in.name, word),
+				len(lanIPs) > 0 && !hasIP(in, lanIPs):
+				continue
+			}
+			matches = append(matches, in)
 		}
-		in := rg.instances[id]
-		switch {
-		case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
-			byStatus && in.status != status,
-			byProject && in.projectID != project,
-			byZone && in.zone.id != zoneID,
-			word != "" && !strings.Contains(in.name, word),
-			len(lanIPs) > 0 && !hasIP(in, lanIPs):
-			continue
-		}
-		matches = append(matches, in)
-	}
-	// The answer is written directly from each instance's cached encoding:
-	// DescribeInstances is by far the most called action.
-	if total == 0 {
 		total = len(matches)
 		pg = pageOf(matches, offset, limit)
 	}
+	// The answer is written directly from each instance's cached encoding:
+	// DescribeInstances is by far the most called action.
 	size := 96
 	for _, in := range pg {
 		if in.encoded == nil || in.encodedGen != rg.gen {
@@ -346,8 +351,18 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 		buf = append(buf, in.encoded...)
 	}
 	buf = append(buf, "]}"...)
+	if unfiltered {
+		if rg.pages == nil || rg.pagesGen != rg.gen || len(rg.pages) >= maxCachedPages {
+			rg.pages, rg.pagesGen = map[[2]int][]byte{}, rg.gen
+		}
+		rg.pages[pageKey] = buf
+	}
 	return map[string]any{rawAnswer: buf}, nil
 }
+
+// maxCachedPages bounds the unfiltered DescribeInstances answers a region
+// keeps (at most about 8 MB of 100-instance pages).
+const maxCachedPages = 128
 
 func hasIP(in *instance, ips []string) bool {
 	for _, ip := range ips {

@@ -5,6 +5,8 @@
 package emulator
 
 import (
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -396,6 +398,30 @@ func readOnly(action string) bool {
 		(strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Get") || strings.HasPrefix(action, "Inquiry"))
 }
 
+// readBody reads at most maxBody+1 bytes, into a buffer of the announced
+// size when that is within the cap.
+func readBody(body io.Reader, announced int64) ([]byte, error) {
+	size := 512
+	if announced > 0 && announced <= maxBody {
+		size = int(announced) + 1 // +1: the read that sees the end
+	}
+	buf := make([]byte, 0, size)
+	lr := io.LimitReader(body, maxBody+1)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}
+
 // readParams reads the query of a GET or the form body of a POST (never
 // both, as the API documents), with keys canonicalised as the PHP server
 // does.
@@ -405,7 +431,10 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 	case http.MethodGet:
 		raw = r.URL.RawQuery
 	case http.MethodPost:
-		b, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		// Read into a buffer of the announced size (when it is within the
+		// cap), so an ordinary body is read with one allocation; a body
+		// longer than announced still grows it, up to the cap.
+		b, err := readBody(r.Body, r.ContentLength)
 		if err != nil {
 			return nil, invalid("cannot read the request body: %v", err)
 		}
@@ -422,6 +451,16 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 	vals, err := url.ParseQuery(raw)
 	if err != nil {
 		return nil, invalid("malformed parameters: %v", err)
+	}
+	plain := true // no name to canonicalise and no repeated field
+	for k, vs := range vals {
+		if len(vs) > 1 || canonicalName(k) != k {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return vals, nil
 	}
 	out := make(url.Values, len(vals))
 	for k, vs := range vals {
@@ -453,8 +492,23 @@ func hostModule(host string) string {
 
 // requestID returns a random UUID-shaped id.
 func requestID() string {
-	a, b := rand.Uint64(), rand.Uint64()
-	return fmt.Sprintf("%08x-%04x-4%03x-a%03x-%012x", a>>32, a>>16&0xffff, a&0xfff, b>>52, b&0xffffffffffff)
+	// A version-4 UUID's layout: 8-4-4-4-12 hex digits.
+	var u [16]byte
+	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
+	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
+	u[6] = u[6]&0x0f | 0x40
+	u[8] = u[8]&0x3f | 0x80
+	var out [36]byte
+	hex.Encode(out[0:8], u[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], u[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], u[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], u[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:], u[10:])
+	return string(out[:])
 }
 
 // dropConnection closes the connection without an answer.

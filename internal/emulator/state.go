@@ -17,7 +17,11 @@ type region struct {
 	instSeq   []string
 	// moving are the instances in transition (or gone, to be removed):
 	// what settle visits.
-	moving   map[*instance]struct{}
+	moving map[*instance]struct{}
+	// pages are unfiltered DescribeInstances answers by (offset, limit),
+	// valid while gen is pagesGen.
+	pages    map[[2]int][]byte
+	pagesGen uint64
 	sgs      map[string]*securityGroup
 	sgSeq    []string
 	eips     map[string]*eip
