@@ -9,6 +9,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"os"
@@ -39,9 +40,21 @@ func main() {
 	reader := sdkmetric.NewManualReader()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader))
 
-	srv := cvmtest.NewServer(cvmtest.WithInstances(3))
-	defer srv.Close()
-	cfg := srv.Config()
+	// TENCENTCLOUD_* settings (a running cvm-emulator through
+	// TENCENTCLOUD_API_ENDPOINT, say) are honoured; without them, an
+	// in-process emulator, which can also inject a fault to show a retry.
+	cfg, err := cvm.ConfigFromEnv()
+	var srv *cvmtest.Server
+	switch {
+	case errors.Is(err, cvm.ErrNoCredentials):
+		srv = cvmtest.NewServer(cvmtest.WithInstances(3))
+		defer srv.Close()
+		cfg = srv.Config()
+	case err != nil:
+		log.Fatal(err)
+	case cfg.Region == "":
+		cfg.Region = "gz"
+	}
 	cfg.Hooks = []cvm.Hooks{cvmotel.Hooks(cvmotel.WithTracerProvider(tp), cvmotel.WithMeterProvider(mp))}
 	// A tight quota for this program's own limiter: the third zone listing
 	// would wait a minute, so the 1-second deadline refuses it at once.
@@ -56,8 +69,12 @@ func main() {
 	if _, _, err := client.Instances.List(ctx, nil); err != nil {
 		log.Fatal(err)
 	}
-	fmt.Println("== A call the emulator answers 6200 once, then 0: retried")
-	srv.InjectFault("DescribeAvailabilityZones", cvmtest.Fault{Code: 6200, Times: 1})
+	if srv != nil {
+		fmt.Println("== A call the emulator answers 6200 once, then 0: retried")
+		srv.InjectFault("DescribeAvailabilityZones", cvmtest.Fault{Code: 6200, Times: 1})
+	} else {
+		fmt.Println("== A second call")
+	}
 	if _, _, err := client.Zones.List(ctx); err != nil {
 		log.Fatal(err)
 	}
