@@ -73,7 +73,11 @@ func main() {
 		fmt.Println("== A call the emulator answers 6200 once, then 0: retried")
 		srv.InjectFault("DescribeAvailabilityZones", cvmtest.Fault{Code: 6200, Times: 1})
 	} else {
-		fmt.Println("== A second call")
+		// Two calls, as the retried one makes two attempts.
+		fmt.Println("== Two more calls")
+		if _, _, err := client.Zones.List(ctx); err != nil {
+			log.Fatal(err)
+		}
 	}
 	if _, _, err := client.Zones.List(ctx); err != nil {
 		log.Fatal(err)
