@@ -3,6 +3,7 @@ package emulator
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http/httptest"
 	"os"
@@ -22,32 +23,9 @@ import (
 // and sets CVM_REQUIRE_LEGACY_SDK=1; elsewhere the test skips when Node or
 // the package is missing.
 func TestLegacyNodeSDK(t *testing.T) {
-	dir := filepath.Join("testdata", "legacy-node")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "qcloudapi-sdk")); err != nil {
-		if os.Getenv("CVM_REQUIRE_LEGACY_SDK") != "" {
-			t.Fatal("qcloudapi-sdk is not installed in " + dir)
-		}
-		t.Skip("run `npm ci` in " + dir + " to run this test")
-	}
+	requireLegacySDK(t)
 	h := newHarness(t, func(o *Options) { o.Clock = nil; o.Transition = -1 })
-	cmd := exec.Command(node, "run.js", strings.TrimPrefix(h.srv.URL, "http://"), tid, tkey)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	done := make(chan struct{})
-	var out []byte
-	go func() { out, err = cmd.Output(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("node run.js did not finish")
-	}
-	require.NoError(t, err, stderr.String())
+	out := runNode(t, "run.js", h.srv.URL)
 
 	got := map[string]map[string]any{}
 	sc := bufio.NewScanner(bytes.NewReader(out))
@@ -86,36 +64,13 @@ func TestLegacyNodeSDK(t *testing.T) {
 // HTTP (reset, fake clock, faults, state out and back in, request log)
 // while Tencent's legacy Node SDK makes the API calls.
 func TestAdminAPIFromNode(t *testing.T) {
-	dir := filepath.Join("testdata", "legacy-node")
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Skip("node is not installed")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "node_modules", "qcloudapi-sdk")); err != nil {
-		if os.Getenv("CVM_REQUIRE_LEGACY_SDK") != "" {
-			t.Fatal("qcloudapi-sdk is not installed in " + dir)
-		}
-		t.Skip("run `npm ci` in " + dir + " to run this test")
-	}
+	requireLegacySDK(t)
 	// The SDK signs with the wall clock, so the fake one starts there.
 	fake := clock.NewFake(time.Now())
 	emu := New(Options{Keys: map[string]string{tid: tkey}, Clock: fake, Seed: 7, Transition: 10 * time.Second})
 	srv := httptest.NewServer(emu.Admin(AdminOptions{Fake: fake}))
 	defer srv.Close()
-	cmd := exec.Command(node, "admin.js", strings.TrimPrefix(srv.URL, "http://"), tid, tkey)
-	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	done := make(chan struct{})
-	var out []byte
-	go func() { out, err = cmd.Output(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("node admin.js did not finish")
-	}
-	require.NoError(t, err, stderr.String())
+	out := runNode(t, "admin.js", srv.URL)
 
 	type line struct {
 		Name   string         `json:"name"`
@@ -154,4 +109,42 @@ func TestAdminAPIFromNode(t *testing.T) {
 	reqs := got["requests"].Body["requests"].([]any)
 	require.Len(t, reqs, 2, "the log restarted at the last reset: %v", reqs)
 	assert.Equal(t, "DescribeInstances", reqs[0].(map[string]any)["action"])
+}
+
+// legacyNodeDir holds Tencent's legacy Node SDK and the scripts that drive
+// it.
+var legacyNodeDir = filepath.Join("testdata", "legacy-node")
+
+// requireLegacySDK skips the test when Node or the SDK is missing, unless
+// CVM_REQUIRE_LEGACY_SDK is set (as in CI), where it fails.
+func requireLegacySDK(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("node"); err != nil {
+		if os.Getenv("CVM_REQUIRE_LEGACY_SDK") != "" {
+			t.Fatal("node is not installed")
+		}
+		t.Skip("node is not installed")
+	}
+	if _, err := os.Stat(filepath.Join(legacyNodeDir, "node_modules", "qcloudapi-sdk")); err != nil {
+		if os.Getenv("CVM_REQUIRE_LEGACY_SDK") != "" {
+			t.Fatal("qcloudapi-sdk is not installed in " + legacyNodeDir)
+		}
+		t.Skip("run `npm ci` in " + legacyNodeDir + " to run this test")
+	}
+}
+
+// runNode runs a script of legacyNodeDir against the server at serverURL
+// with the test's key pair, and returns what it printed.
+func runNode(t *testing.T, script, serverURL string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "node", script, strings.TrimPrefix(serverURL, "http://"), tid, tkey)
+	cmd.Dir = legacyNodeDir
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, ctx.Err(), "node %s did not finish", script)
+	require.NoError(t, err, stderr.String())
+	return out
 }
