@@ -1,6 +1,7 @@
 package cvm
 
 import (
+	"container/list"
 	"context"
 	"fmt"
 	"sync"
@@ -168,11 +169,11 @@ type account struct {
 	changed chan struct{}
 	// lru orders the actions by last use, least recent first, so that idle
 	// ones are found without scanning them all.
-	lru actionList
+	lru list.List // of *actionQueue
 	// Under the registry's lock:
-	waiters    int
-	touched    int64
-	prev, next *account
+	waiters int
+	touched int64
+	elem    *list.Element // in the registry's list
 }
 
 type actionQueue struct {
@@ -182,55 +183,31 @@ type actionQueue struct {
 	// ready is set while the head has its action's slot and waits for the
 	// account's. served is when the action was last let through (zero:
 	// never); seq breaks ties.
-	ready      bool
-	overShare  bool // the ready head waits for others to reach their share
-	served     int64
-	seq        uint64
-	waiters    int
-	touched    int64
-	prev, next *actionQueue
-}
-
-// actionList is an intrusive doubly linked list of actions, by last use.
-type actionList struct{ front, back *actionQueue }
-
-func (l *actionList) remove(q *actionQueue) {
-	if q.prev != nil {
-		q.prev.next = q.next
-	} else {
-		l.front = q.next
-	}
-	if q.next != nil {
-		q.next.prev = q.prev
-	} else {
-		l.back = q.prev
-	}
-	q.prev, q.next = nil, nil
-}
-
-func (l *actionList) pushBack(q *actionQueue) {
-	q.prev, q.next = l.back, nil
-	if l.back != nil {
-		l.back.next = q
-	} else {
-		l.front = q
-	}
-	l.back = q
+	ready     bool
+	overShare bool // the ready head waits for others to reach their share
+	served    int64
+	seq       uint64
+	waiters   int
+	touched   int64
+	elem      *list.Element // in the account's list
 }
 
 // touch marks q used at now, moving it to the back of the list.
 func (a *account) touch(q *actionQueue, now int64) {
 	q.touched = now
-	a.lru.remove(q)
-	a.lru.pushBack(q)
+	a.lru.MoveToBack(q.elem)
 }
 
 // sweep forgets the actions idle for a whole span, least recent first: the
 // cost is proportional to what it frees, not to the actions ever seen.
 func (a *account) sweep(now int64) {
 	span := int64(a.rl.Window + a.rl.Margin)
-	for q := a.lru.front; q != nil && q.waiters == 0 && q.touched <= now-span; q = a.lru.front {
-		a.lru.remove(q)
+	for e := a.lru.Front(); e != nil; e = a.lru.Front() {
+		q := e.Value.(*actionQueue)
+		if q.waiters != 0 || q.touched > now-span {
+			break
+		}
+		a.lru.Remove(e)
 		delete(a.actions, q.name)
 	}
 }
@@ -240,8 +217,7 @@ type registry struct {
 	clock    clock.Clock
 	mu       sync.Mutex
 	accounts map[string]*account
-	front    *account // least recently used
-	back     *account
+	lru      list.List // of *account, least recently used first
 	// onGrant, when set by tests (or else testhook.Grants), is called under
 	// the account's lock for every call let through.
 	onGrant func(action string, at time.Time)
@@ -255,30 +231,6 @@ func newRegistry(clk clock.Clock) *registry {
 // that the clients of one SecretID in a process share one quota.
 var processAccounts = sync.OnceValue(func() *registry { return newRegistry(clock.Real{}) })
 
-func (r *registry) unlink(a *account) {
-	if a.prev != nil {
-		a.prev.next = a.next
-	} else {
-		r.front = a.next
-	}
-	if a.next != nil {
-		a.next.prev = a.prev
-	} else {
-		r.back = a.prev
-	}
-	a.prev, a.next = nil, nil
-}
-
-func (r *registry) link(a *account) {
-	a.prev, a.next = r.back, nil
-	if r.back != nil {
-		r.back.next = a
-	} else {
-		r.front = a
-	}
-	r.back = a
-}
-
 // acquire returns the account for key, made or tightened to rl, counted as
 // in use until release.
 func (r *registry) acquire(key string, rl RateLimit) *account {
@@ -286,8 +238,12 @@ func (r *registry) acquire(key string, rl RateLimit) *account {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	// Forget accounts idle for a whole span, least recent first.
-	for a := r.front; a != nil && a.waiters == 0 && a.touched <= now-int64(a.rl.Window+a.rl.Margin); a = r.front {
-		r.unlink(a)
+	for e := r.lru.Front(); e != nil; e = r.lru.Front() {
+		a := e.Value.(*account)
+		if a.waiters != 0 || a.touched > now-int64(a.rl.Window+a.rl.Margin) {
+			break
+		}
+		r.lru.Remove(e)
 		delete(r.accounts, a.key)
 	}
 	a, ok := r.accounts[key]
@@ -295,15 +251,15 @@ func (r *registry) acquire(key string, rl RateLimit) *account {
 		a = &account{key: key, rl: rl, actions: map[string]*actionQueue{}, ready: map[*actionQueue]struct{}{},
 			waiting: map[*actionQueue]struct{}{}, changed: make(chan struct{})}
 		r.accounts[key] = a
+		a.elem = r.lru.PushBack(a)
 	} else {
-		r.unlink(a)
+		r.lru.MoveToBack(a.elem)
 		if t := a.rl.tighter(rl); t != a.rl {
 			a.mu.Lock()
 			a.rl = t
 			a.mu.Unlock()
 		}
 	}
-	r.link(a)
 	a.waiters++
 	a.touched = now
 	return a
@@ -316,8 +272,7 @@ func (r *registry) release(a *account) {
 	a.waiters--
 	a.touched = now
 	if r.accounts[a.key] == a {
-		r.unlink(a)
-		r.link(a)
+		r.lru.MoveToBack(a.elem)
 	}
 }
 
@@ -425,7 +380,7 @@ func (a *account) queue(action string, now int64) *actionQueue {
 	if !ok {
 		q = &actionQueue{name: action, turn: make(chan struct{}, 1)}
 		a.actions[action] = q
-		a.lru.pushBack(q)
+		q.elem = a.lru.PushBack(q)
 	}
 	q.waiters++
 	a.waiting[q] = struct{}{}
@@ -510,7 +465,11 @@ func (a *account) overShare(q *actionQueue, now, span, grace int64) bool {
 	for o := range a.waiting { // q among them
 		inUse = append(inUse, o)
 	}
-	for o := a.lru.back; o != nil && o.touched >= now-grace; o = o.prev {
+	for e := a.lru.Back(); e != nil; e = e.Prev() {
+		o := e.Value.(*actionQueue)
+		if o.touched < now-grace {
+			break
+		}
 		if o.waiters == 0 {
 			inUse = append(inUse, o)
 		}
