@@ -243,11 +243,15 @@ func TestBackoffCancelledKeepsLastError(t *testing.T) {
 	t.Parallel()
 	c, mt := setup(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	c.timers = clock.NewFake(time.Unix(testEpoch, 0)) // sleeps never end by themselves
-	mt.RegisterResponder("POST", `=~^https://`, func(req *http.Request) (*http.Response, error) {
+	timers := clock.NewFake(time.Unix(testEpoch, 0)) // sleeps never end by themselves
+	c.timers = timers
+	answer(t, mt, "POST", `=~^https://`, `{"code":6200,"message":"maintenance"}`)
+	// Cancelled once the client sleeps before its second attempt, not while
+	// the answer is on its way (which would end the attempt instead).
+	go func() {
+		timers.BlockUntil(1)
 		cancel()
-		return httpmock.NewStringResponse(200, `{"code":6200,"message":"maintenance"}`), nil
-	})
+	}()
 	err := c.Do(ctx, "", "DescribeInstances", nil, nil)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, ErrUnavailable)
