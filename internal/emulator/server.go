@@ -5,6 +5,7 @@
 package emulator
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -399,27 +400,15 @@ func readOnly(action string) bool {
 }
 
 // readBody reads at most maxBody+1 bytes, into a buffer of the announced
-// size when that is within the cap.
+// size when that is within the cap, so an ordinary body costs one
+// allocation (io.ReadAll would grow its buffer from 512 bytes).
 func readBody(body io.Reader, announced int64) ([]byte, error) {
-	size := 512
+	var buf bytes.Buffer
 	if announced > 0 && announced <= maxBody {
-		size = int(announced) + 1 // +1: the read that sees the end
+		buf.Grow(int(announced) + bytes.MinRead) // ReadFrom wants MinRead free
 	}
-	buf := make([]byte, 0, size)
-	lr := io.LimitReader(body, maxBody+1)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
+	_, err := buf.ReadFrom(io.LimitReader(body, maxBody+1))
+	return buf.Bytes(), err
 }
 
 // readParams reads the query of a GET or the form body of a POST (never
