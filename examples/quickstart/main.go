@@ -174,7 +174,8 @@ func run(ctx context.Context, c *cvm.Client, create bool) error {
 	}
 	// The private key comes back once; it is a cvm.Secret, so printing it
 	// by mistake shows REDACTED. Save key.PrivateKey.Reveal() to a file.
-	fmt.Printf("   created %s (%s); private key %v\n", key.ID, key.Name, key.PrivateKey)
+	fmt.Printf("   created %s (%s); the private key prints as %v (save key.PrivateKey.Reveal() instead)\n",
+		key.ID, key.Name, key.PrivateKey)
 	if _, err := c.KeyPairs.Bind(ctx, key.ID, ids...); err != nil {
 		return err
 	}
