@@ -80,58 +80,33 @@ func signedString(method, host, path string, params url.Values) string {
 // SignatureMethod is "HmacSHA256" and SHA-1 for anything else, absent or
 // garbage included (spec §2, §3.1 step 6).
 func expectedSignature(s, key, signatureMethod string) string {
-	sha256 := signatureMethod == "HmacSHA256"
-	pool := macPool(key, sha256)
-	mac, _ := pool.Get().(hash.Hash)
-	if mac == nil {
-		mac = newMAC(key, sha256)
+	useSHA256 := signatureMethod == "HmacSHA256"
+	// A keyed HMAC state from the pool when it was keyed the same way
+	// (keying costs two hash blocks and allocations; an emulator has one
+	// key pair or a few), else a new one. No table of keys is kept.
+	m, _ := macs.Get().(*keyedMAC)
+	if m == nil || m.key != key || m.sha256 != useSHA256 {
+		newHash := sha1.New
+		if useSHA256 {
+			newHash = sha256.New
+		}
+		m = &keyedMAC{key: key, sha256: useSHA256, mac: hmac.New(newHash, []byte(key))}
 	}
-	mac.Reset()
-	_, _ = io.WriteString(mac, s)
-	var sum [sha256Size]byte
-	out := base64.StdEncoding.EncodeToString(mac.Sum(sum[:0]))
-	pool.Put(mac)
+	m.mac.Reset()
+	_, _ = io.WriteString(m.mac, s)
+	var sum [sha256.Size]byte
+	out := base64.StdEncoding.EncodeToString(m.mac.Sum(sum[:0]))
+	macs.Put(m)
 	return out
 }
 
-const sha256Size = 32
-
-func newMAC(key string, useSHA256 bool) hash.Hash {
-	if useSHA256 {
-		return hmac.New(sha256.New, []byte(key))
-	}
-	return hmac.New(sha1.New, []byte(key))
-}
-
-// macPools keeps keyed HMAC states per (key, algorithm), since keying one
-// costs two hash blocks and allocations on every request. At most
-// maxMACPools keys are pooled (temporary keys come and go); beyond that a
-// fresh pool is used once and dropped.
-var macPools = struct {
-	sync.Mutex
-	m map[macPoolKey]*sync.Pool
-}{m: map[macPoolKey]*sync.Pool{}}
-
-type macPoolKey struct {
+type keyedMAC struct {
 	key    string
 	sha256 bool
+	mac    hash.Hash
 }
 
-const maxMACPools = 256
-
-func macPool(key string, useSHA256 bool) *sync.Pool {
-	k := macPoolKey{key, useSHA256}
-	macPools.Lock()
-	defer macPools.Unlock()
-	if p, ok := macPools.m[k]; ok {
-		return p
-	}
-	p := &sync.Pool{}
-	if len(macPools.m) < maxMACPools {
-		macPools.m[k] = p
-	}
-	return p
-}
+var macs sync.Pool // of *keyedMAC
 
 // defaultReplayWindow is how far a Timestamp may stray from the server's
 // clock: 2 hours (spec §12).
