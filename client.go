@@ -558,8 +558,12 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 	var ends []func(CallResult)
 	for _, h := range o.Hooks {
 		if h.Call != nil {
-			var end func(CallResult)
-			if ctx, end = h.Call(ctx, info); end != nil {
+			hctx, end := h.Call(ctx, info)
+			if hctx != nil {
+				// A hook that returns no context leaves the call's own.
+				ctx = hctx
+			}
+			if end != nil {
 				ends = append(ends, end)
 			}
 		}
@@ -575,6 +579,7 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 	}
 	var lastErr error
 	refreshed := false
+	var secrets secretSet // what this call sent that its errors must not quote
 	for attempt := 1; ; attempt++ {
 		resp.Attempts = attempt
 		waitStart := c.clock.Now()
@@ -592,12 +597,14 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 		if err != nil {
 			return finish(&RequestError{Action: action, Attempts: attempt - 1, Err: err})
 		}
+		secrets.add(creds.Token.Reveal())
+		secrets.add(creds.SecretKey.Reveal())
 		start := c.clock.Now()
 		actx, cancel := ctx, context.CancelFunc(func() {})
 		if o.AttemptTimeout > 0 {
 			actx, cancel = context.WithTimeout(ctx, o.AttemptTimeout)
 		}
-		hr, buf, tr, err := c.send(actx, target, vals, safe, creds)
+		hr, buf, tr, err := c.send(actx, target, vals, safe, creds, &secrets)
 		timedOut := o.AttemptTimeout > 0 && ctx.Err() == nil && actx.Err() != nil
 		cancel()
 		status := 0
@@ -612,6 +619,7 @@ func (c *Client) call(ctx context.Context, module, action string, vals url.Value
 		} else if re, ok := err.(*ResponseError); ok {
 			re.Action = action
 		}
+		err = secrets.scrub(err)
 		var apiErr *APIError
 		if errors.As(err, &apiErr) && apiErr.RequestID == "" {
 			apiErr.RequestID = resp.RequestID
@@ -812,7 +820,7 @@ func (noReplayBody) Read([]byte) (int, error) { return 0, io.EOF }
 func (noReplayBody) Close() error             { return nil }
 
 // send signs vals afresh and sends them once.
-func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool, creds Credentials) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
+func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool, creds Credentials, secrets *secretSet) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
 	vals.Set("SecretId", creds.SecretID)
 	if !creds.Token.IsZero() {
 		vals.Set("Token", creds.Token.Reveal())
@@ -824,6 +832,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 	pairs := canonicalPairs(vals)
 	sts := stringToSign(c.cfg.HTTPMethod, t.host, t.path, pairs)
 	sig := appendSignature(nil, sts, creds.SecretKey.Reveal(), c.cfg.SignatureMethod)
+	secrets.addSig(sig)
 	form := encodeForm(pairs, sig)
 
 	var writes atomic.Int32

@@ -444,16 +444,29 @@ func decodeBody(action string, status int, body []byte, out any) error {
 
 func isEnveloper(v any) bool { _, ok := v.(enveloper); return ok }
 
+// badResponse reports an answer that is not the envelope. Its snippet of
+// the body has the values of secret-bearing names replaced; for an action
+// whose answer carries a secret there is no snippet at all, and the
+// decoding error's text is withheld too (errors.As still reaches it).
 func badResponse(action string, status int, reason string, body []byte, err error) *ResponseError {
+	re := &ResponseError{Action: action, HTTPStatusCode: status, Reason: reason, Err: err}
+	if answerCarriesSecret(action) {
+		if err != nil {
+			re.Err = &redactedError{msg: "details withheld: the answer carries a secret", cause: err}
+			re.Reason += ": " + re.Err.Error()
+		}
+		return re
+	}
+	if err != nil {
+		re.Reason += ": " + scrubNamed(err.Error())
+	}
 	const snippet = 128
 	s := body
 	if len(s) > snippet {
 		s = s[:snippet]
 	}
-	if err != nil {
-		reason += ": " + err.Error()
-	}
-	return &ResponseError{Action: action, HTTPStatusCode: status, Reason: reason, Body: string(bytes.ToValidUTF8(s, nil)), Err: err}
+	re.Body = scrubNamed(string(bytes.ToValidUTF8(s, nil)))
+	return re
 }
 
 var (

@@ -12,8 +12,9 @@ import (
 // metrics on them.
 type Hooks struct {
 	// Call is called as a call starts. The context it returns is the one the
-	// call goes on with (its attempts, limiter waits and HTTP requests); the
-	// function, if not nil, is called once the call ends.
+	// call goes on with (its attempts, limiter waits and HTTP requests); a
+	// nil context leaves the call's context as it was. The function, if not
+	// nil, is called once the call ends.
 	Call func(ctx context.Context, info CallInfo) (context.Context, func(CallResult))
 	// Attempt is called after each attempt, with the call's context.
 	Attempt func(ctx context.Context, info AttemptInfo)

@@ -211,3 +211,21 @@ func TestWaitPolicy(t *testing.T) {
 	assert.True(t, n >= 3 && n <= 7, "polls 30 to 60 s apart over 3 minutes: %d", n)
 	assert.LessOrEqual(t, c.clock.Now().Sub(start), 3*time.Minute)
 }
+
+// TestHookReturningNilContext (round 3, finding 14): a Call hook that
+// returns a nil context leaves the call's context as it was; the call goes
+// on, and the hook's end function still runs.
+func TestHookReturningNilContext(t *testing.T) {
+	t.Parallel()
+	ended := false
+	c, mt := setup(t, func(cfg *Config) {
+		cfg.Hooks = []Hooks{{Call: func(context.Context, CallInfo) (context.Context, func(CallResult)) {
+			return nil, func(CallResult) { ended = true } //nolint:staticcheck // the point of the test
+		}}}
+	})
+	answer(t, mt, http.MethodPost, cvmURL, `{"code":0,"message":"","codeDesc":"Success"}`)
+	require.NotPanics(t, func() {
+		require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil))
+	})
+	assert.True(t, ended)
+}

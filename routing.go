@@ -60,3 +60,15 @@ func init() {
 // ModuleOf returns the module that serves a legacy action of this SDK, such
 // as "image" for "DescribeImages", or "" for an action it does not know.
 func ModuleOf(action string) string { return actionModules[action] }
+
+// secretAnswers are the actions whose successful answer carries a secret:
+// CreateKeyPair the private key (secretkey), AssumeRole and
+// GetFederationToken temporary keys and a session token. An answer of
+// theirs that cannot be decoded is never quoted in an error, not even
+// scrubbed: its secret may sit under a name no scrubber knows, and the key
+// pair or session it describes was made, so the secret must not end in a
+// log.
+var secretAnswers = map[string]bool{"CreateKeyPair": true, "AssumeRole": true, "GetFederationToken": true}
+
+// answerCarriesSecret reports whether action's answer carries a secret.
+func answerCarriesSecret(action string) bool { return secretAnswers[action] }
