@@ -2,6 +2,8 @@ package cvm
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"iter"
@@ -602,7 +604,7 @@ func (r *InstanceCreateRequest) validate() error {
 		return &ArgError{Arg: "KeyID", Reason: "Password and KeyID are exclusive"}
 	case utf8.RuneCountInString(r.Name) > 60:
 		return &ArgError{Arg: "Name", Reason: "must be at most 60 characters"}
-	case len(r.ClientToken) > 64:
+	case len(r.ClientToken) > maxClientToken:
 		return &ArgError{Arg: "ClientToken", Reason: "must be at most 64 characters"}
 	case r.ProjectID < 0:
 		return &ArgError{Arg: "ProjectID", Reason: "must not be negative"}
@@ -673,10 +675,7 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 	resp := &Response{}
 	for i, done := 0, 0; done < total; i++ {
 		n := min(total-done, maxGoodsNum)
-		token := base
-		if i > 0 {
-			token = base + "-" + strconv.Itoa(i)
-		}
+		token := chunkToken(base, i)
 		var out runInstancesHourResponse
 		r, err := s.client.do(ctx, ModuleCVM, "RunInstancesHour", req.params(n, token), &out)
 		if r != nil {
@@ -691,6 +690,27 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 		done += n
 	}
 	return ids, resp, nil
+}
+
+// maxClientToken is the longest clientToken RunInstancesHour and
+// RunInstances take (spec §5.1: "clientToken (≤64 chars, idempotency)").
+const maxClientToken = 64
+
+// chunkToken is the token of the i-th call of a create split in calls of
+// 100: the caller's own for the first, then the same token with "-i"; when
+// that would pass 64 characters, a hash of it takes its place, cut to leave
+// room for "-i". Each is the same however often Create is called with the
+// same token, so a repeated Create creates nothing twice, chunk by chunk.
+func chunkToken(base string, i int) string {
+	if i == 0 {
+		return base
+	}
+	suffix := "-" + strconv.Itoa(i)
+	if len(base)+len(suffix) <= maxClientToken {
+		return base + suffix
+	}
+	sum := sha256.Sum256([]byte(base))
+	return hex.EncodeToString(sum[:])[:maxClientToken-len(suffix)] + suffix
 }
 
 // InstancePrepaidCreateRequest creates prepaid (monthly) instances.
