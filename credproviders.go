@@ -113,10 +113,10 @@ func (p *iniProvider) paths() (paths []string, explicit bool) {
 	return append(paths, "/etc/tencentcloud/credentials"), false
 }
 
-func (p *iniProvider) Retrieve(context.Context) (Credentials, error) {
+func (p *iniProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	paths, explicit := p.paths()
 	for _, path := range paths {
-		b, err := os.ReadFile(path)
+		b, err := readCredentialsFile(ctx, path)
 		switch {
 		case errors.Is(err, fs.ErrNotExist) && !explicit:
 			continue
@@ -218,7 +218,7 @@ func (p *tccliProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	dir, profile, named := p.where()
 	path := filepath.Join(dir, profile+".credential")
 	src := "tccli profile " + path
-	b, err := os.ReadFile(path)
+	b, err := readCredentialsFile(ctx, path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && !named:
 		return Credentials{}, notConfigured("tccli profile", path+" does not exist")
@@ -235,7 +235,7 @@ func (p *tccliProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if err := json.Unmarshal(b, &f); err != nil {
 		return Credentials{}, &CredentialsError{Source: src, Reason: "is not a JSON object"}
 	}
-	p.region = tccliRegion(filepath.Join(dir, profile+".configure"))
+	p.region = tccliRegion(ctx, filepath.Join(dir, profile+".configure"))
 	if f.Type == "cvm-role" && f.SecretID == "" {
 		p.role = InstanceRoleCredentials(InstanceRoleOptions{})
 		return p.role.Retrieve(ctx)
@@ -259,8 +259,8 @@ func (p *tccliProvider) quotaKey() string {
 	return p.id
 }
 
-func tccliRegion(path string) string {
-	b, err := os.ReadFile(path)
+func tccliRegion(ctx context.Context, path string) string {
+	b, err := readCredentialsFile(ctx, path)
 	if err != nil {
 		return ""
 	}
@@ -312,6 +312,16 @@ func InstanceRoleCredentials(opts InstanceRoleOptions) CredentialsProvider {
 type roleProvider struct {
 	opts InstanceRoleOptions
 	role string
+	// detect: part of the default chain, which asks the service only on a
+	// CVM instance or with TENCENTCLOUD_METADATA_ENDPOINT set (oncvm.go).
+	detect bool
+}
+
+// defaultInstanceRole is the instance role of the default chain.
+func defaultInstanceRole() CredentialsProvider {
+	p := InstanceRoleCredentials(InstanceRoleOptions{}).(*roleProvider)
+	p.detect = true
+	return p
 }
 
 func (p *roleProvider) base() string {
@@ -342,6 +352,9 @@ func (p *roleProvider) get(ctx context.Context, url string) (int, []byte, error)
 func (p *roleProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if v, _ := strconv.ParseBool(os.Getenv(EnvMetadataDisabled)); v {
 		return Credentials{}, notConfigured("instance role", EnvMetadataDisabled+" is true")
+	}
+	if p.detect && p.opts.Endpoint == "" && !metadataReachable() {
+		return Credentials{}, notConfigured("instance role", "not a CVM instance, so the metadata service was not asked (set "+EnvMetadataEndpoint+" to ask it)")
 	}
 	base := p.base()
 	role := p.opts.Role
@@ -488,10 +501,12 @@ func (p *assumeRoleProvider) quotaKey() string { return "role:" + p.req.RoleArn 
 
 // DefaultCredentialsChain is the chain [ConfigFromEnv] uses: the
 // environment, the INI file, tccli's profile, then the instance role, each
-// skipped when not configured (spec §13.7).
+// skipped when not configured (spec §13.7). The instance role is asked only
+// on a machine that looks like a CVM instance, or with
+// TENCENTCLOUD_METADATA_ENDPOINT set: elsewhere the chain makes no network
+// call at all.
 func DefaultCredentialsChain() CredentialsProvider {
-	return CredentialsChain(EnvCredentials(), INIFileCredentials(""), TCCLICredentials("", ""),
-		InstanceRoleCredentials(InstanceRoleOptions{}))
+	return CredentialsChain(EnvCredentials(), INIFileCredentials(""), TCCLICredentials("", ""), defaultInstanceRole())
 }
 
 // ConfigFromEnv returns a Config whose Credentials are those of the first
@@ -514,7 +529,7 @@ func ConfigFromEnv() (Config, error) {
 func configFromEnv(ctx context.Context) (Config, error) {
 	cfg := Config{Region: os.Getenv(EnvRegion), Endpoint: os.Getenv(EnvAPIEndpoint)}
 	env, ini, tccli := EnvCredentials(), INIFileCredentials("").(*iniProvider), TCCLICredentials("", "").(*tccliProvider)
-	ch := CredentialsChain(env, ini, tccli, InstanceRoleCredentials(InstanceRoleOptions{})).(*chain)
+	ch := CredentialsChain(env, ini, tccli, defaultInstanceRole()).(*chain)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := ch.Retrieve(ctx); err != nil {
