@@ -171,6 +171,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	quiet := flags.Bool("quiet", false, "do not log requests")
 	role := flags.String("role", "", "bind this CAM role to the instance the metadata service (/latest/meta-data/cam/security-credentials/) speaks for")
 	roleTTL := flags.Duration("role-ttl", 2*time.Hour, "how long the role's temporary keys last")
+	shutdownTimeout := flags.Duration("shutdown-timeout", 5*time.Second, "how long running requests may take to finish at SIGINT/SIGTERM before they are cut off (the state is saved either way)")
 	readTimeout := flags.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request; a slower one is disconnected")
 	token := flags.String("token", "", "make the key pair temporary credentials that need this session Token")
 	region := flags.String("region", emulator.DefaultRegion, "the default region, of -instances and of the printed settings")
@@ -199,6 +200,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-instances must not be negative")
 	case *readTimeout <= 0:
 		return errors.New("-read-timeout must be positive")
+	case *shutdownTimeout < 0:
+		return errors.New("-shutdown-timeout must not be negative")
 	case *roleTTL <= 0:
 		return errors.New("-role-ttl must be positive")
 	}
@@ -296,21 +299,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "  metadata:   http://%s (instance role %s, keys for %v)\n", ln.Addr(), *role, *roleTTL)
 	}
 
+	var serveErr error
 	select {
-	case err := <-errc:
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	// Every way out saves the state: stop taking requests, give running
+	// ones the budget, cut off what is left, then make the state final
+	// (under the state lock, so no request changes it after the save).
+	shutdown, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return err
+		fmt.Fprintf(stderr, "cvm-emulator: %d request(s) still running after %v, cut off\n", emu.InFlight(), *shutdownTimeout)
+		_ = srv.Close()
 	}
+	emu.Stop()
 	if *statePath != "" {
 		if err := save(); err != nil {
-			return fmt.Errorf("saving the state to %s: %w", *statePath, err)
+			return errors.Join(serveErr, fmt.Errorf("saving the state to %s: %w", *statePath, err))
 		}
 		fmt.Fprintf(stdout, "state saved to %s\n", *statePath)
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
 	}
 	fmt.Fprintln(stdout, "cvm-emulator stopped")
 	return nil

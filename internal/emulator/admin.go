@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -112,7 +115,7 @@ type faultRequest struct {
 // Admin returns a handler of the API with the admin API mounted under
 // AdminPrefix:
 //
-//	GET    /_emulator/health    {"status":"ok","actions":N,"time":...}
+//	GET    /_emulator/health    {"status":"ok","actions":N,"time":...,"inFlight":N}
 //	POST   /_emulator/reset     back to the state at start
 //	POST   /_emulator/seed      resources added: the JSON of a Seed
 //	GET    /_emulator/state     a snapshot; PUT restores one
@@ -128,7 +131,7 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /_emulator/health", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, map[string]any{"status": "ok", "actions": len(handlers), "time": s.clock.Now().UTC()})
+		writeJSON(w, map[string]any{"status": "ok", "actions": len(handlers), "time": s.clock.Now().UTC(), "inFlight": s.InFlight()})
 	})
 	mux.HandleFunc("POST /_emulator/reset", func(w http.ResponseWriter, r *http.Request) {
 		if err := reset(); err != nil {
@@ -147,6 +150,12 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 			return
 		}
 		sd, err := ParseSeed(b)
+		if err == nil {
+			var n int
+			if n, err = sd.Size(); err == nil && n > MaxSeedRequest {
+				err = fmt.Errorf("seed: %d resources asked for, past the cap of %d a request", n, MaxSeedRequest)
+			}
+		}
 		if err == nil {
 			err = s.ApplySeed(sd)
 		}
@@ -213,8 +222,8 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 			}
 			f.Delay = d
 		}
-		if f.Probability < 0 || f.Probability > 1 || f.Times < 0 {
-			adminError(w, http.StatusBadRequest, "fault: probability must be in [0, 1] and times not negative")
+		if err := f.validate(); err != nil {
+			adminError(w, http.StatusBadRequest, "fault: %v", err)
 			return
 		}
 		s.InjectFault(fr.Action, f)
@@ -259,8 +268,97 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 			adminError(w, http.StatusForbidden, "the admin API is served to loopback clients, or with the -admin-token as a bearer token")
 			return
 		}
+		if why := crossSite(r, opts.Token); why != "" {
+			adminError(w, http.StatusForbidden, "%s", why)
+			return
+		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// moduleCodes are the module error numbers the legacy pages document
+// (spec §4.2, §5.3, §5.8): they travel in the message as "(7001)...", and a
+// fault may put one in the code, to test a client that meets one there.
+var moduleCodes = map[int]bool{
+	7000: true, 7001: true, 7002: true, 7003: true, 7005: true, 7006: true, 9003: true,
+	1000: true, 1006: true, 1007: true, 1015: true, 1036: true, 1072: true, 100004: true, 100193: true,
+}
+
+// validate refuses a fault the emulator could not answer as asked: an HTTP
+// status outside 200-599 (net/http cannot send one as a final answer: a
+// 1xx is informational, and anything else panics in WriteHeader, which
+// the client sees as a closed connection), a code the API does not
+// document (spec §4.2) nor a module's, a probability outside [0, 1] or negative times.
+func (f Fault) validate() error {
+	switch {
+	case f.HTTPStatus != 0 && (f.HTTPStatus < 200 || f.HTTPStatus > 599):
+		return fmt.Errorf("httpStatus %d is not an HTTP status from 200 to 599", f.HTTPStatus)
+	case f.Code != 0 && codeDescs[f.Code] == "" && !moduleCodes[f.Code]:
+		return fmt.Errorf("code %d is neither one of the API's documented codes (4000, 41xx, 4200, 4300, 4400, 4500, 4600, 5000-5400, 6000, 6100, 6200) nor a documented module code (7000-7006, 9003, ...)", f.Code)
+	case f.Probability < 0 || f.Probability > 1:
+		return fmt.Errorf("probability %v is not in [0, 1]", f.Probability)
+	case f.Times < 0:
+		return fmt.Errorf("times %d is negative", f.Times)
+	case f.HTTPStatus != 0 && (f.Code != 0 || f.Drop):
+		return fmt.Errorf("httpStatus answers without an envelope: it goes with neither code nor drop")
+	}
+	return nil
+}
+
+// crossSite says why a request must be refused as coming from a web page
+// rather than from a test or a tool, or "" when it need not be. A page open
+// in the developer's browser can reach a loopback port: it may post a form
+// or a simple fetch cross-site (no preflight for a text/plain or form body),
+// and through DNS rebinding it may even read answers, under a name of its
+// own that resolves to 127.0.0.1. So:
+//
+//   - a browser's Sec-Fetch-Site other than same-origin or none, or an
+//     Origin other than the request's own host, is refused;
+//   - every write (POST, PUT, DELETE) must say Content-Type:
+//     application/json, which no cross-site page can send without a CORS
+//     preflight, and the emulator answers no preflight;
+//   - without -admin-token, the Host must be the listener's own loopback
+//     name or address (localhost, 127.0.0.0/8, ::1), which a rebinding
+//     page's name is not. With a token, any name is served: the token is
+//     the guard, and a page cannot send it.
+func crossSite(r *http.Request, token string) string {
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "", "same-origin", "none":
+	default:
+		return "the admin API refuses cross-site requests (Sec-Fetch-Site: " + site + ")"
+	}
+	if origin := r.Header.Get("Origin"); origin != "" {
+		u, err := url.Parse(origin)
+		if err != nil || !strings.EqualFold(u.Host, r.Host) {
+			return "the admin API refuses cross-site requests (Origin " + strconv.Quote(origin) + " is not " + r.Host + ")"
+		}
+	}
+	if token == "" && !loopbackHost(r.Host) {
+		return "the admin API answers only to its loopback name or address (Host " + strconv.Quote(r.Host) + "); use -admin-token to serve it under another name"
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	default:
+		mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err != nil || mt != "application/json" {
+			return "admin writes must say Content-Type: application/json"
+		}
+	}
+	return ""
+}
+
+// loopbackHost reports whether a Host header names loopback: localhost or
+// a loopback address, with or without a port.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // adminAllowed: with a token, exactly that bearer token; without one, a

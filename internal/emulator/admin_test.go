@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,7 @@ func TestAdminRefusesRemoteClients(t *testing.T) {
 		h := s.Admin(AdminOptions{Token: c.token})
 		r := httptest.NewRequest("GET", "/_emulator/health", nil)
 		r.RemoteAddr = c.remote
+		r.Host = "127.0.0.1:9191"
 		if c.auth != "" {
 			r.Header.Set("Authorization", c.auth)
 		}
@@ -123,4 +125,148 @@ func TestRequestIDIsAUUID(t *testing.T) {
 		require.False(t, seen[id])
 		seen[id] = true
 	}
+}
+
+// adminDo sends one admin request from loopback, as the listener's own
+// name, with the headers given.
+func adminDo(t *testing.T, h http.Handler, method, path, body string, headers map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	r := httptest.NewRequest(method, path, strings.NewReader(body))
+	r.RemoteAddr, r.Host = "127.0.0.1:5555", "127.0.0.1:9191"
+	if method != http.MethodGet {
+		r.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range headers {
+		if k == "Host" {
+			r.Host = v
+			continue
+		}
+		if v == "" {
+			r.Header.Del(k)
+		} else {
+			r.Header.Set(k, v)
+		}
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
+// TestAdminRefusesWebPages (round 3, finding 10): a web page open on the
+// developer's machine can neither write (a cross-site form or fetch) nor
+// read (DNS rebinding, under a name of its own) the admin API; a test or a
+// tool, on loopback with JSON, can. With -admin-token any name is served.
+func TestAdminRefusesWebPages(t *testing.T) {
+	s := New(Options{})
+	h := s.Admin(AdminOptions{})
+	for _, c := range []struct {
+		name    string
+		method  string
+		path    string
+		headers map[string]string
+		want    int
+	}{
+		{"a tool reads", "GET", "/_emulator/state", nil, http.StatusOK},
+		{"a tool writes JSON", "POST", "/_emulator/reset", nil, http.StatusOK},
+		{"localhost by name", "GET", "/_emulator/health", map[string]string{"Host": "localhost:9191"}, http.StatusOK},
+		{"IPv6 loopback", "GET", "/_emulator/health", map[string]string{"Host": "[::1]:9191"}, http.StatusOK},
+		{"same origin", "POST", "/_emulator/reset", map[string]string{"Origin": "http://127.0.0.1:9191", "Sec-Fetch-Site": "same-origin"}, http.StatusOK},
+		{"a cross-site form", "POST", "/_emulator/reset", map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"a cross-site fetch without Origin", "POST", "/_emulator/faults", map[string]string{"Sec-Fetch-Site": "cross-site"}, http.StatusForbidden},
+		{"a same-site page", "POST", "/_emulator/reset", map[string]string{"Sec-Fetch-Site": "same-site"}, http.StatusForbidden},
+		{"another origin", "POST", "/_emulator/seed", map[string]string{"Origin": "http://localhost:3000"}, http.StatusForbidden},
+		{"a text/plain write", "POST", "/_emulator/reset", map[string]string{"Content-Type": "text/plain;charset=UTF-8"}, http.StatusForbidden},
+		{"a write with no type", "DELETE", "/_emulator/faults", map[string]string{"Content-Type": ""}, http.StatusForbidden},
+		{"DNS rebinding reads the state", "GET", "/_emulator/state", map[string]string{"Host": "rebind.evil.example:9191"}, http.StatusForbidden},
+		{"a private name", "GET", "/_emulator/requests", map[string]string{"Host": "my-laptop.local:9191"}, http.StatusForbidden},
+	} {
+		w := adminDo(t, h, c.method, c.path, "", c.headers)
+		assert.Equal(t, c.want, w.Code, "%s: %s", c.name, w.Body.String())
+		if c.want == http.StatusForbidden {
+			assert.Contains(t, w.Header().Get("Content-Type"), "application/json", c.name)
+		}
+	}
+	// With a token, any name is served (the token is the guard), and still
+	// no cross-site write.
+	tok := s.Admin(AdminOptions{Token: "t0k"})
+	w := adminDo(t, tok, "GET", "/_emulator/health", "", map[string]string{"Host": "emulator.ci.internal:9191", "Authorization": "Bearer t0k"})
+	assert.Equal(t, http.StatusOK, w.Code)
+	w = adminDo(t, tok, "POST", "/_emulator/reset", "", map[string]string{"Authorization": "Bearer t0k", "Sec-Fetch-Site": "cross-site"})
+	assert.Equal(t, http.StatusForbidden, w.Code)
+}
+
+// TestFaultFieldsAreValidated (round 3, finding 11): a fault the emulator
+// could not answer as asked is refused with a JSON error; valid ones are
+// taken.
+func TestFaultFieldsAreValidated(t *testing.T) {
+	h := New(Options{}).Admin(AdminOptions{})
+	for _, body := range []string{
+		`{"action":"StopInstances","httpStatus":42}`,
+		`{"action":"StopInstances","httpStatus":1000}`,
+		`{"action":"StopInstances","httpStatus":-1}`,
+		`{"action":"StopInstances","httpStatus":101}`,
+		`{"action":"StopInstances","code":42}`,
+		`{"action":"StopInstances","code":-1}`,
+		`{"action":"StopInstances","code":1000000}`,
+		`{"action":"StopInstances","probability":1.5}`,
+		`{"action":"StopInstances","times":-1}`,
+		`{"action":"StopInstances","httpStatus":502,"code":6000}`,
+		`{"action":"NoSuchAction","code":6000}`,
+	} {
+		w := adminDo(t, h, "POST", "/_emulator/faults", body, nil)
+		assert.Equal(t, http.StatusBadRequest, w.Code, body)
+		assert.Contains(t, w.Body.String(), `"code":4000`, body)
+	}
+	for _, body := range []string{
+		`{"action":"StopInstances","httpStatus":502,"body":"<html>bad gateway</html>"}`,
+		`{"action":"StopInstances","httpStatus":200,"body":"not json"}`,
+		`{"action":"StopInstances","code":6200,"times":1}`,
+		`{"action":"*","code":9003}`,
+		`{"action":"StopInstances","drop":true,"probability":0.5}`,
+	} {
+		w := adminDo(t, h, "POST", "/_emulator/faults", body, nil)
+		assert.Equal(t, http.StatusOK, w.Code, "%s: %s", body, w.Body.String())
+	}
+}
+
+// TestSeedIsBounded (round 3, finding 9): a small request for a huge seed
+// is refused at once, before anything is allocated or added; a region
+// cannot be seeded past its cap; seeds within the caps work.
+func TestSeedIsBounded(t *testing.T) {
+	s := New(Options{})
+	h := s.Admin(AdminOptions{})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for _, body := range []string{
+		`{"regions":{"gz":{"instances":100000000}}}`,
+		`{"regions":{"gz":{"instances":60000,"eips":60000}}}`,
+		`{"regions":{"gz":{"instances":50000},"sh":{"instances":50001}}}`,
+		`{"regions":{"gz":{"instances":9223372036854775807,"eips":9223372036854775807}}}`,
+		`{"regions":{"gz":{"instances":-1}}}`,
+	} {
+		w := adminDo(t, h, "POST", "/_emulator/seed", body, nil)
+		assert.Equal(t, http.StatusBadRequest, w.Code, body)
+		assert.Contains(t, w.Body.String(), `"code":4000`, body)
+	}
+	runtime.ReadMemStats(&after)
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated by refused seeds")
+	insts, err := s.Instances("gz")
+	require.NoError(t, err)
+	assert.Empty(t, insts, "nothing added")
+
+	w := adminDo(t, h, "POST", "/_emulator/seed", `{"regions":{"gz":{"instances":3,"eips":1}}}`, nil)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	insts, err = s.Instances("gz")
+	require.NoError(t, err)
+	assert.Len(t, insts, 3)
+
+	// The region cap holds for seeds from Go and flags too, before anything
+	// is added.
+	err = s.ApplySeed(Seed{Regions: map[string]RegionSeed{"gz": {Instances: MaxRegionResources}}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cap")
+	insts, err = s.Instances("gz")
+	require.NoError(t, err)
+	assert.Len(t, insts, 3)
 }

@@ -442,3 +442,30 @@ func TestFaultProbabilityAndDelay(t *testing.T) {
 	assert.Equal(t, 0, code(h.call("DescribeAvailabilityZones")))
 	assert.GreaterOrEqual(t, time.Since(start), 30*time.Millisecond)
 }
+
+// TestFiftyThousandFormParameters (round 3, finding 16): the API takes a
+// POST of 50,000 parameters (Tencent's legacy Node SDK asserts code 0 for
+// that against the live API), past the standard library's 10,000 per parsed
+// query; the body-size cap still holds.
+func TestFiftyThousandFormParameters(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil)
+	p := url.Values{"Action": {"DescribeAvailabilityZones"}}
+	for i := range 50000 {
+		p.Set("extra"+strconv.Itoa(i), strconv.Itoa(i))
+	}
+	status, out := h.send(wire{params: p})
+	assert.Equal(t, http.StatusOK, status)
+	assert.Equal(t, 0, code(out), "%v", out["message"])
+
+	// Tampering with the last of them breaks the signature: every one was
+	// read and signed over.
+	p.Set("Timestamp", strconv.FormatInt(time.Now().Unix(), 10))
+	p.Set("Nonce", "777")
+	p.Set("SecretId", tid)
+	p.Set("Region", "gz")
+	p.Set("Signature", spectest.Sign("POST", strings.TrimPrefix(h.srv.URL, "http://"), "/v2/index.php", p, tkey))
+	p.Set("extra49999", "tampered")
+	_, out = h.send(wire{params: p, raw: true})
+	assert.Equal(t, 41, code(out)/100, "a bad signature: %v", out)
+}

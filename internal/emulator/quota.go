@@ -138,8 +138,14 @@ func (s *Server) applyFault(ctx context.Context, w http.ResponseWriter, f *Fault
 		}
 	}
 	if f.HTTPStatus != 0 {
+		status := f.HTTPStatus
+		if status < 200 || status > 599 {
+			// Refused by the admin API; from Go, an answer net/http can
+			// send rather than a panic in WriteHeader.
+			status = http.StatusInternalServerError
+		}
 		w.Header().Set("Content-Type", "text/html")
-		w.WriteHeader(f.HTTPStatus)
+		w.WriteHeader(status)
 		_, _ = w.Write([]byte(f.Body))
 		return false, true, nil
 	}

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/qcloud-legacy/cvm"
@@ -108,7 +109,24 @@ type Server struct {
 	projects    map[int]bool // usable project ids, 0 included; shared by every region
 	projectInfo map[int]*project
 	vpcTasks    map[int64]vpcTask
+	// stopped: no request changes anything any more (Stop).
+	stopped bool
+
+	inFlight atomic.Int64 // API requests being answered
 }
+
+// Stop makes the state final: every request from now on is refused with
+// 6200, and Restore fails, so that a state saved after Stop is the last
+// one. Requests acting when Stop is called finish first (it takes the state
+// lock they hold).
+func (s *Server) Stop() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stopped = true
+}
+
+// InFlight is how many API requests are being answered now.
+func (s *Server) InFlight() int64 { return s.inFlight.Load() }
 
 // New returns a Server.
 func New(opts Options) *Server {
@@ -212,6 +230,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.serveMetadata(w, r) {
 		return
 	}
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
 	start := time.Now()
 	action, region, out, aerr := s.handle(w, r)
 	if out == nil && aerr == nil {
@@ -365,6 +385,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 		regionCode = rg.Short
 	}
 	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return action, regionCode, nil, errf(6200, "the emulator is shutting down")
+	}
 	req.now = s.clock.Now()
 	if regionCode != "" {
 		req.region = s.regionLocked(regionCode)
@@ -437,7 +461,7 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 		return nil, &apiError{code: 4000, codeDesc: codeDescs[4000], status: http.StatusMethodNotAllowed,
 			message: "method " + r.Method + " not allowed; use GET or POST"}
 	}
-	vals, err := url.ParseQuery(raw)
+	vals, err := parseForm(raw)
 	if err != nil {
 		return nil, invalid("malformed parameters: %v", err)
 	}
@@ -463,6 +487,44 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 		}
 	}
 	return out, nil
+}
+
+// formChunk is how many parameters url.ParseQuery is handed at once: the
+// standard library refuses more than 10,000 in one query (its
+// urlmaxqueryparams default), where the real API takes a POST of 50,000
+// (Tencent's legacy Node SDK asserts code 0 for that against the live API
+// in its own tests). The body-size cap, maxBody, still bounds the total.
+const formChunk = 10000
+
+// parseForm parses a query or form body of any number of parameters,
+// chunk by chunk with url.ParseQuery, into one set of values.
+func parseForm(raw string) (url.Values, error) {
+	if strings.Count(raw, "&") < formChunk {
+		return url.ParseQuery(raw)
+	}
+	vals := url.Values{}
+	var first error
+	for raw != "" {
+		end, n := 0, 0
+		for end < len(raw) && n < formChunk {
+			i := strings.IndexByte(raw[end:], '&')
+			if i < 0 {
+				end = len(raw)
+				break
+			}
+			end += i + 1
+			n++
+		}
+		part, err := url.ParseQuery(strings.TrimSuffix(raw[:end], "&"))
+		if err != nil && first == nil {
+			first = err
+		}
+		for k, vs := range part {
+			vals[k] = append(vals[k], vs...)
+		}
+		raw = raw[end:]
+	}
+	return vals, first
 }
 
 // hostModule returns the module a Host header names ("cvm" for

@@ -379,6 +379,10 @@ func (s *Server) Restore(snap Snapshot) error {
 		tokens[k] = tokenResult{action: t.Action, ids: t.IDs, deal: t.Deal}
 	}
 	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return fmt.Errorf("emulator: stopped; the state is final")
+	}
 	s.regions, s.seq, s.deals, s.dealSeq, s.vpcTasks, s.tokens = regions, snap.Seq, deals, dealSeq, tasks, tokens
 	s.projects, s.projectInfo = projects, projectInfo
 	if snap.AppID != 0 {

@@ -18,7 +18,10 @@ function call(name, data) {
 }
 
 async function admin(name, method, path, body) {
-  const res = await fetch(base + path, { method, body: body === undefined ? undefined : JSON.stringify(body) })
+  // Writes say they are JSON: the admin API refuses any other write, as a
+  // web page could send it cross-site.
+  const headers = method === 'GET' ? {} : { 'Content-Type': 'application/json' }
+  const res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) })
   const text = await res.text()
   console.log(JSON.stringify({ name, status: res.status, body: JSON.parse(text) }))
   return JSON.parse(text)
