@@ -501,3 +501,36 @@ func (a *account) ahead(q *actionQueue) int {
 	}
 	return n
 }
+
+// QuotaAccount returns the name under which cfg's calls count against the
+// API's quotas, as the built-in limiter keys them and a limiter shared
+// across processes (package redisquota) should: cfg.SecretID, or, with
+// cfg.Credentials, the account its provider names: the SecretID of the
+// environment's or a file's key, "cam-role:NAME" for an instance role,
+// "role:ARN" for an assumed role (whose temporary SecretIDs change with
+// every refresh), or the SecretID of the credentials a provider of the
+// caller's own returns. A provider that must be asked is asked once, within
+// ctx.
+func QuotaAccount(ctx context.Context, cfg Config) (string, error) {
+	switch {
+	case cfg.SecretID != "":
+		return cfg.SecretID, nil
+	case cfg.Credentials == nil:
+		return "", &ArgError{Arg: "Config.SecretID", Reason: "is required (or Config.Credentials)"}
+	case ctx == nil:
+		return "", &ArgError{Arg: "ctx", Reason: "is nil"}
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		return "", err
+	}
+	if k, ok := cfg.Credentials.(quotaKeyer); ok {
+		if key := k.quotaKey(); key != "" {
+			return key, nil
+		}
+	}
+	if creds.SecretID == "" {
+		return "", &ArgError{Arg: "Config.Credentials", Reason: "gave credentials without a SecretID"}
+	}
+	return creds.SecretID, nil
+}

@@ -337,3 +337,29 @@ func BenchmarkLimiterWait(b *testing.B) {
 		})
 	}
 }
+
+// TestQuotaAccount: the SecretID when set; otherwise the account the
+// credentials provider names, asked once; never "".
+func TestQuotaAccount(t *testing.T) {
+	ctx := context.Background()
+	got, err := QuotaAccount(ctx, Config{SecretID: "AKIDstatic"})
+	require.NoError(t, err)
+	assert.Equal(t, "AKIDstatic", got)
+
+	got, err = QuotaAccount(ctx, Config{Credentials: NewCredentialsCache(StaticCredentials("AKIDprovider", "k", ""))})
+	require.NoError(t, err)
+	assert.Equal(t, "AKIDprovider", got)
+
+	own := CredentialsProviderFunc(func(context.Context) (Credentials, error) {
+		return Credentials{SecretID: "AKIDown", SecretKey: NewSecret("k")}, nil
+	})
+	got, err = QuotaAccount(ctx, Config{Credentials: own})
+	require.NoError(t, err)
+	assert.Equal(t, "AKIDown", got)
+
+	_, err = QuotaAccount(ctx, Config{})
+	assert.ErrorIs(t, err, ErrInvalidParameter)
+	failing := CredentialsProviderFunc(func(context.Context) (Credentials, error) { return Credentials{}, ErrNoCredentials })
+	_, err = QuotaAccount(ctx, Config{Credentials: failing})
+	assert.ErrorIs(t, err, ErrNoCredentials)
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -66,12 +67,33 @@ func startRedis(t *testing.T, addr string) *redisServer {
 	}
 }
 
+// pause stops the server's process (SIGSTOP): it still accepts connections
+// (the kernel completes the handshake) but never answers, as a stalled
+// primary or a partition does.
+func (rs *redisServer) pause() {
+	require.NoError(rs.t, rs.cmd.Process.Signal(syscall.SIGSTOP))
+	rs.t.Cleanup(rs.resume)
+}
+
+func (rs *redisServer) resume() {
+	if rs.cmd.Process != nil {
+		_ = rs.cmd.Process.Signal(syscall.SIGCONT)
+	}
+}
+
 func (rs *redisServer) stop() {
 	if rs.cmd.Process != nil {
 		_ = rs.cmd.Process.Kill()
 		_ = rs.cmd.Wait()
 		rs.cmd.Process = nil
 	}
+}
+
+func mustNew(t *testing.T, rdb redis.UniversalClient, account string, rl cvm.RateLimit, opts ...redisquota.Option) *redisquota.Limiter {
+	t.Helper()
+	l, err := redisquota.New(rdb, account, rl, opts...)
+	require.NoError(t, err)
+	return l
 }
 
 func client(t *testing.T, addr string) *redis.Client {
@@ -86,7 +108,7 @@ func client(t *testing.T, addr string) *redis.Client {
 func TestQuotasAreExact(t *testing.T) {
 	t.Parallel()
 	rs := startRedis(t, "")
-	l := redisquota.New(client(t, rs.addr), "AKIDexact", cvm.RateLimit{Global: 8, PerAction: 5, Window: time.Hour})
+	l := mustNew(t, client(t, rs.addr), "AKIDexact", cvm.RateLimit{Global: 8, PerAction: 5, Window: time.Hour})
 	ctx := context.Background()
 	for i := range 5 {
 		require.NoError(t, l.Wait(ctx, "StopInstances"), "call %d: the whole quota at once", i)
@@ -101,9 +123,9 @@ func TestQuotasAreExact(t *testing.T) {
 
 	// Another account has its own quota; the same account through another
 	// Limiter (another process) shares it.
-	other := redisquota.New(client(t, rs.addr), "AKIDother", cvm.RateLimit{Global: 8, PerAction: 5, Window: time.Hour})
+	other := mustNew(t, client(t, rs.addr), "AKIDother", cvm.RateLimit{Global: 8, PerAction: 5, Window: time.Hour})
 	assert.NoError(t, other.Wait(short, "StopInstances"))
-	same := redisquota.New(client(t, rs.addr), "AKIDexact", cvm.RateLimit{Global: 8, PerAction: 5, Window: time.Hour})
+	same := mustNew(t, client(t, rs.addr), "AKIDexact", cvm.RateLimit{Global: 8, PerAction: 5, Window: time.Hour})
 	assert.ErrorIs(t, same.Wait(short, "DescribeInstances"), context.DeadlineExceeded)
 }
 
@@ -114,12 +136,17 @@ func TestKeysAreHashedAndExpire(t *testing.T) {
 	rs := startRedis(t, "")
 	rdb := client(t, rs.addr)
 	const secret = "AKIDsecretaccount123"
-	l := redisquota.New(rdb, secret, cvm.RateLimit{Window: 10 * time.Second})
+	l := mustNew(t, rdb, secret, cvm.RateLimit{Window: 10 * time.Second})
 	require.NoError(t, l.Wait(context.Background(), "DescribeInstances"))
 	keys, err := rdb.Keys(context.Background(), "*").Result()
 	require.NoError(t, err)
-	require.Len(t, keys, 2)
+	require.Len(t, keys, 3)
+	acct, act := l.Keys("DescribeInstances")
 	for _, k := range keys {
+		if k != acct && k != act {
+			assert.True(t, strings.HasSuffix(k, ":marker"), k)
+			continue // the marker that tells a flushed Redis has no expiry
+		}
 		assert.NotContains(t, k, secret)
 		assert.NotContains(t, k, "secretaccount")
 		ttl, err := rdb.PTTL(context.Background(), k).Result()
@@ -127,40 +154,7 @@ func TestKeysAreHashedAndExpire(t *testing.T) {
 		assert.Positive(t, ttl, k)
 		assert.LessOrEqual(t, ttl, 10*time.Second+50*time.Millisecond+time.Second, k)
 	}
-	acct, act := l.Keys("DescribeInstances")
-	assert.ElementsMatch(t, []string{acct, act}, keys)
-}
-
-// TestRedisDown: failing closed returns ErrUnavailable at once; with a
-// fallback, calls go on at a share of the quota and Redis is used again once
-// it is back.
-func TestRedisDown(t *testing.T) {
-	t.Parallel()
-	rs := startRedis(t, "")
-	rl := cvm.RateLimit{Global: 100, PerAction: 100, Window: time.Hour}
-	closed := redisquota.New(client(t, rs.addr), "AKIDdown", rl)
-	fallback := redisquota.New(client(t, rs.addr), "AKIDdown", rl, redisquota.WithFallback(0.02), redisquota.WithRetryInterval(time.Nanosecond))
-	ctx := context.Background()
-	require.NoError(t, closed.Wait(ctx, "A"))
-	require.NoError(t, fallback.Wait(ctx, "A"))
-
-	rs.stop()
-	err := closed.Wait(ctx, "A")
-	assert.ErrorIs(t, err, redisquota.ErrUnavailable)
-	for i := range 2 {
-		require.NoError(t, fallback.Wait(ctx, "A"), "call %d on the local share", i)
-	}
-	short, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	assert.ErrorIs(t, fallback.Wait(short, "A"), context.DeadlineExceeded, "the local share is 2% of the quota")
-
-	// Back on the same port: both use Redis again.
-	startRedis(t, rs.addr)
-	require.NoError(t, closed.Wait(ctx, "A"))
-	require.NoError(t, fallback.Wait(ctx, "B"))
-	keys, err := client(t, rs.addr).Keys(ctx, "*").Result()
-	require.NoError(t, err)
-	assert.Len(t, keys, 3, "the account's and two actions' logs, in the new server")
+	assert.Subset(t, keys, []string{acct, act})
 }
 
 // workerEnv marks a re-executed test binary as one worker of the fleet.
@@ -196,7 +190,12 @@ func worker() int {
 	rl := spec.RateLimit
 	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv("REDISQUOTA_FLEET_REDIS")})
 	defer rdb.Close()
-	cfg.Limiter = redisquota.New(rdb, cfg.SecretID, rl)
+	l, err := redisquota.New(rdb, cfg.SecretID, rl)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	cfg.Limiter = l
 	cfg.MaxAttempts = 1
 	c, err := cvm.NewClient(cfg)
 	if err != nil {
@@ -311,7 +310,7 @@ func TestRace(t *testing.T) {
 	defer cancel()
 	var wg sync.WaitGroup
 	for p := range 4 {
-		l := redisquota.New(client(t, rs.addr), "AKIDrace", rl)
+		l := mustNew(t, client(t, rs.addr), "AKIDrace", rl)
 		for g := range 25 {
 			wg.Go(func() {
 				if l.Wait(ctx, "A"+strconv.Itoa((p+g)%3)) == nil {

@@ -77,9 +77,11 @@ func main() {
 	case err != nil:
 		log.Fatal(err)
 	}
-	account := cfg.SecretID
-	if account == "" {
-		account = "the account of " + os.Getenv(cvm.EnvSecretID)
+	// The name the fleet's quota is kept under in Redis: the SecretID, or
+	// the account the credentials provider names.
+	account, err := cvm.QuotaAccount(context.Background(), cfg)
+	if err != nil {
+		log.Fatal(err)
 	}
 	if *redisAddr != "" {
 		rdb := redis.NewClient(&redis.Options{Addr: *redisAddr})
@@ -175,7 +177,11 @@ func work(spec string) error {
 	if j.Redis != "" {
 		rdb := redis.NewClient(&redis.Options{Addr: j.Redis})
 		defer rdb.Close()
-		cfg.Limiter = redisquota.New(rdb, j.Account, j.RateLimit)
+		l, err := redisquota.New(rdb, j.Account, j.RateLimit)
+		if err != nil {
+			return err
+		}
+		cfg.Limiter = l
 	}
 	c, err := cvm.NewClient(cfg)
 	if err != nil {
