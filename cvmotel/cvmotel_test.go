@@ -118,3 +118,32 @@ func TestSpanForACallRefusedByTheLimiter(t *testing.T) {
 		}
 	}
 }
+
+// TestSpanCarriesNoPrivateKey: a CreateKeyPair answer that cannot be
+// decoded leaves no part of its private key in the span's status, events or
+// attributes.
+func TestSpanCarriesNoPrivateKey(t *testing.T) {
+	c, srv, sr, _ := setup(t, nil)
+	const key = "-----BEGIN RSA PRIVATE KEY-----MIIEsecretmaterial"
+	srv.InjectFault("CreateKeyPair", cvmtest.Fault{HTTPStatus: 200, Times: 1,
+		Body: `{"code":0,"message":"","codeDesc":"Success","data":{"keyId":"skey-1","secretkey":"` + key + `","keyName":{"x":1}}}`})
+	_, _, err := c.KeyPairs.Create(context.Background(), "deploy")
+	require.Error(t, err)
+	spans := sr.Ended()
+	require.Len(t, spans, 1)
+	texts := []string{spans[0].Status().Description}
+	for _, ev := range spans[0].Events() {
+		texts = append(texts, ev.Name)
+		for _, a := range ev.Attributes {
+			texts = append(texts, a.Value.Emit())
+		}
+	}
+	for _, a := range spans[0].Attributes() {
+		texts = append(texts, a.Value.Emit())
+	}
+	assert.Equal(t, codes.Error, spans[0].Status().Code)
+	for _, text := range texts {
+		assert.NotContains(t, text, "secretmaterial")
+		assert.NotContains(t, text, "PRIVATE KEY")
+	}
+}
