@@ -90,9 +90,26 @@ const (
 	minStallBudget = 5 * time.Millisecond
 )
 
-// kth is Lua shared by the scripts: the k-th smallest score (from 0) of
-// two sorted sets taken together, a log and its reservations.
-const kth = `
+// lua is shared by the scripts: Redis's clock in µs; the marker check, which
+// finds lost logs (a flush, a restart without persistence) and then grants
+// nothing for one window, since the calls they held may still count; and
+// the k-th smallest score (from 0) of a log and its reservations together.
+const lua = `
+local function clock()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000000 + tonumber(t[2])
+end
+local function checkMarker(markerKey, quietKey, known, fresh, now, span)
+  local marker = redis.call('GET', markerKey)
+  if not marker then
+    marker = fresh
+    redis.call('SET', markerKey, marker)
+    if known ~= '' then
+      redis.call('SET', quietKey, now + span, 'PX', math.ceil(span / 1000) + 1)
+    end
+  end
+  return marker
+end
 local function kth(a, b, k)
   local x = redis.call('ZRANGE', a, 0, k, 'WITHSCORES')
   local y = redis.call('ZRANGE', b, 0, k, 'WITHSCORES')
@@ -115,20 +132,10 @@ end
 // set if there is none. A call at t counts while now - span < t, as the
 // API's window does. It returns {granted, wait, marker, account count,
 // action count}.
-var script = redis.NewScript(kth + `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+var script = redis.NewScript(lua + `
+local now = clock()
 local span = tonumber(ARGV[1])
-local marker = redis.call('GET', KEYS[3])
-if not marker then
-  marker = ARGV[6]
-  redis.call('SET', KEYS[3], marker)
-  if ARGV[5] ~= '' then
-    -- The logs were lost (a flush, a restart without persistence): the
-    -- calls they held may still count. Grant nothing for one window.
-    redis.call('SET', KEYS[4], now + span, 'PX', math.ceil(span / 1000) + 1)
-  end
-end
+local marker = checkMarker(KEYS[3], KEYS[4], ARGV[5], ARGV[6], now, span)
 local logs = {{KEYS[1], KEYS[5]}, {KEYS[2], KEYS[6]}}
 local counts = {0, 0}
 for i = 1, 2 do
@@ -177,18 +184,10 @@ return {1, 0, marker, counts[1] + 1, counts[2] + 1}
 // interval (µs), the outage's id, then for each call the index of its
 // action's key (7 up), its age in µs and a unique member. It returns the
 // marker.
-var record = redis.NewScript(`
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+var record = redis.NewScript(lua + `
+local now = clock()
 local span = tonumber(ARGV[1])
-local marker = redis.call('GET', KEYS[2])
-if not marker then
-  marker = ARGV[3]
-  redis.call('SET', KEYS[2], marker)
-  if ARGV[2] ~= '' then
-    redis.call('SET', KEYS[3], now + span, 'PX', math.ceil(span / 1000) + 1)
-  end
-end
+local marker = checkMarker(KEYS[2], KEYS[3], ARGV[2], ARGV[3], now, span)
 local ttl = math.ceil(span / 1000) + 1000
 local settle = redis.call('HSETNX', KEYS[6], ARGV[9], 1) == 1
 redis.call('PEXPIRE', KEYS[6], ttl + math.ceil(tonumber(ARGV[8]) / 1000))
