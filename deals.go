@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strconv"
 	"time"
-	"unicode"
-	"unicode/utf8"
 )
 
 // DealsService follows orders (module trade): the dealIds of prepaid
@@ -325,81 +323,4 @@ func (s *DealsService) WaitSettled(ctx context.Context, ids ...string) ([]Deal, 
 		return deals, &WaitError{Action: "DescribeDeals", Want: "deals settled", Last: last, Err: fmt.Errorf("cvm: %d unpaid order(s); pay them with Deals.Pay", len(unpaid))}
 	}
 	return deals, err
-}
-
-// ProjectsService lists and creates projects (module account).
-type ProjectsService service
-
-// Project is a project of the account. The default project, 0, is not
-// listed but is accepted everywhere.
-type Project struct {
-	ID          int
-	Name        string
-	Description string
-	Created     time.Time
-	CreatorUIN  int64
-}
-
-type describeProjectResponse struct {
-	envelope
-	Data []struct {
-		ProjectName jsonString `json:"projectName"`
-		ProjectID   jsonInt    `json:"projectId"` // a string or a number
-		CreateTime  jsonTime   `json:"createTime"`
-		CreatorUin  jsonInt    `json:"creatorUin"`
-		ProjectInfo jsonString `json:"projectInfo"`
-	} `json:"data"`
-}
-
-// List returns the account's projects; hidden ones too when all is true.
-//
-// It calls the DescribeProject action (module account).
-func (s *ProjectsService) List(ctx context.Context, all bool) ([]Project, *Response, error) {
-	v := url.Values{}
-	if all {
-		v.Set("allList", "1")
-	}
-	var out describeProjectResponse
-	resp, err := s.client.do(ctx, ModuleAccount, "DescribeProject", v, &out)
-	if err != nil {
-		return nil, resp, err
-	}
-	ps := make([]Project, len(out.Data))
-	for i, p := range out.Data {
-		ps[i] = Project{ID: int(p.ProjectID), Name: string(p.ProjectName), Description: string(p.ProjectInfo),
-			Created: time.Time(p.CreateTime), CreatorUIN: int64(p.CreatorUin)}
-	}
-	resp.TotalCount = len(ps)
-	return ps, resp, nil
-}
-
-type addProjectResponse struct {
-	envelope
-	ProjectID jsonInt `json:"projectId"`
-}
-
-// Create creates a project and returns its id. The name may hold only
-// Chinese characters, English letters and digits, and must be new (module
-// error 1036); an account has at most 500 projects (1015).
-//
-// It calls the AddProject action (module account).
-func (s *ProjectsService) Create(ctx context.Context, name, description string) (int, *Response, error) {
-	if name == "" || utf8.RuneCountInString(name) > 64 {
-		return 0, nil, &ArgError{Arg: "name", Reason: "must be 1 to 64 characters"}
-	}
-	for _, c := range name {
-		if !(c < 128 && (unicode.IsLetter(c) || unicode.IsDigit(c)) || unicode.Is(unicode.Han, c)) {
-			return 0, nil, &ArgError{Arg: "name", Reason: "may hold only Chinese characters, English letters and digits"}
-		}
-	}
-	v := url.Values{"projectName": {name}}
-	if description != "" {
-		v.Set("projectDesc", description)
-	}
-	var out addProjectResponse
-	resp, err := s.client.do(ctx, ModuleAccount, "AddProject", v, &out)
-	if err != nil {
-		return 0, resp, err
-	}
-	return int(out.ProjectID), resp, nil
 }

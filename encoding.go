@@ -135,18 +135,3 @@ func encodeParams(params any) (url.Values, error) {
 	}
 	return vals, nil
 }
-
-// Enumerations with a String method would reach the wire as their names
-// through go-querystring, which formats with fmt; these send the number.
-
-// EncodeValues implements query.Encoder: the status's code.
-func (s InstanceStatus) EncodeValues(key string, v *url.Values) error {
-	v.Set(key, strconv.Itoa(int(s)))
-	return nil
-}
-
-// EncodeValues implements query.Encoder: the type's code.
-func (t ImageType) EncodeValues(key string, v *url.Values) error {
-	v.Set(key, strconv.Itoa(int(t)))
-	return nil
-}

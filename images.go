@@ -401,3 +401,25 @@ func (s *ImagesService) WaitStatus(ctx context.Context, id string, status ImageS
 		return false, map[string]string{id: img.Status.String()}, nil
 	})
 }
+
+// ImageType says where an image comes from.
+type ImageType int
+
+// Image types.
+const (
+	ImagePrivate ImageType = 1 // custom images of the account
+	ImagePublic  ImageType = 2
+	ImageMarket  ImageType = 3 // the marketplace (not in North America)
+	ImageShared  ImageType = 4 // shared with the account
+)
+
+// String names the image type.
+var imageTypeNames = map[ImageType]string{ImagePrivate: "private", ImagePublic: "public", ImageMarket: "marketplace", ImageShared: "shared"}
+
+func (t ImageType) String() string { return enumName(imageTypeNames, t, "imagetype") }
+
+// EncodeValues implements query.Encoder: the type's code.
+func (t ImageType) EncodeValues(key string, v *url.Values) error {
+	v.Set(key, strconv.Itoa(int(t)))
+	return nil
+}

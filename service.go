@@ -1,0 +1,117 @@
+package cvm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// enumName returns v's name, or kind(n) for a value the SDK does not know,
+// so that new values from the server print without error.
+func enumName[T ~int](names map[T]string, v T, kind string) string {
+	if n, ok := names[v]; ok {
+		return n
+	}
+	return kind + "(" + strconv.Itoa(int(v)) + ")"
+}
+
+func checkID(arg, id string) error {
+	if id == "" {
+		return &ArgError{Arg: arg, Reason: "is required"}
+	}
+	if strings.ContainsAny(id, " \t\r\n") {
+		return &ArgError{Arg: arg, Reason: fmt.Sprintf("%q is not an id", id)}
+	}
+	return nil
+}
+
+func checkIDs(arg string, ids []string) error {
+	if len(ids) == 0 {
+		return &ArgError{Arg: arg, Reason: "needs at least one id"}
+	}
+	for _, id := range ids {
+		if err := checkID(arg, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// BatchResult is the per-resource outcome of a batch action that
+// succeeded for every resource. (A partial or total failure is an
+// [*APIError] whose Items say the same per resource.)
+type BatchResult struct {
+	Items []ItemResult
+}
+
+// maxBatchIDs is how many ids one batch call takes [inferred: the legacy
+// pages give no limit; the newer API's is 100].
+const maxBatchIDs = 100
+
+type batchResponse struct{ envelope }
+
+// batch calls a batch action over ids, in calls of at most per ids, and
+// merges the per-id results. When some fail, the error is an *APIError
+// with code 5400 (5100 if all failed) and every item, as one call would
+// have answered.
+func (c *Client) batch(ctx context.Context, module, action, listName string, ids []string, per int, extra url.Values) (*BatchResult, *Response, error) {
+	if err := checkIDs("ids", ids); err != nil {
+		return nil, nil, err
+	}
+	res := &BatchResult{}
+	resp := &Response{}
+	failed := 0
+	var firstErr *APIError
+	for chunk := range chunks(ids, per) {
+		v := url.Values{}
+		for k, vs := range extra {
+			v[k] = vs
+		}
+		for i, id := range chunk {
+			v.Set(listName+"."+strconv.Itoa(i+listIndexBase), id)
+		}
+		var out batchResponse
+		r, err := c.call(ctx, module, action, v, &out)
+		if r != nil {
+			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+		}
+		items := []ItemResult(out.Detail)
+		if err != nil {
+			var apiErr *APIError
+			if !errors.As(err, &apiErr) || (apiErr.Code != CodePartialFailure && apiErr.Code != CodeOperationFailed) || len(apiErr.Items) == 0 {
+				return res, resp, err
+			}
+			if firstErr == nil {
+				firstErr = apiErr
+			}
+			items = apiErr.Items
+		}
+		for _, it := range items {
+			if it.Code != 0 {
+				failed++
+			}
+		}
+		res.Items = append(res.Items, items...)
+	}
+	if failed == 0 {
+		return res, resp, nil
+	}
+	code := CodePartialFailure
+	if failed == len(res.Items) {
+		code = CodeOperationFailed
+	}
+	return res, resp, &APIError{Action: action, Code: code, CodeDesc: firstErr.CodeDesc, Message: firstErr.Message,
+		HTTPStatusCode: firstErr.HTTPStatusCode, Items: res.Items}
+}
+
+type service struct{ client *Client }
