@@ -243,11 +243,20 @@ func (c *Client) Do(ctx context.Context, module, action string, params, out any,
 	if ctx != nil && len(opts) > 0 {
 		ctx = WithCallOptions(ctx, opts...)
 	}
-	_, err := c.do(ctx, module, action, params, out)
+	_, err := c.doModule(ctx, module, action, params, out)
 	return err
 }
 
-func (c *Client) do(ctx context.Context, module, action string, params, out any) (*Response, error) {
+// do calls an action of this SDK's table (actions.go), which names its
+// module, with params encoded as Do encodes them. The typed services call
+// it (or call, with values ready).
+func (c *Client) do(ctx context.Context, action string, params, out any) (*Response, error) {
+	return c.doModule(ctx, "", action, params, out)
+}
+
+// doModule checks and encodes what Do is given: module may be "" for an
+// action of the table.
+func (c *Client) doModule(ctx context.Context, module, action string, params, out any) (*Response, error) {
 	if action == "" {
 		return nil, &ArgError{Arg: "action", Reason: "is required"}
 	}
@@ -269,7 +278,7 @@ func (c *Client) do(ctx context.Context, module, action string, params, out any)
 			return nil, &ArgError{Arg: "out", Reason: fmt.Sprintf("must be a non-nil pointer, got %T", out)}
 		}
 	}
-	return c.call(ctx, module, action, vals, out)
+	return c.callModule(ctx, module, action, vals, out)
 }
 
 func validModule(m string) bool {
@@ -285,16 +294,28 @@ func validModule(m string) bool {
 	return true
 }
 
-// call runs the attempt loop for an encoded request. vals belongs to call.
-func (c *Client) call(ctx context.Context, module, action string, vals url.Values, out any) (*Response, error) {
+// call runs an action of the table with encoded values; vals belongs to
+// call.
+func (c *Client) call(ctx context.Context, action string, vals url.Values, out any) (*Response, error) {
+	module := ModuleOf(action)
+	if module == "" {
+		return nil, &ArgError{Arg: "action", Reason: fmt.Sprintf("%s is not an action of this SDK", action)}
+	}
+	return c.callModule(ctx, module, action, vals, out)
+}
+
+// callModule runs the attempt loop for an encoded request. vals belongs to
+// callModule.
+func (c *Client) callModule(ctx context.Context, module, action string, vals url.Values, out any) (*Response, error) {
 	if ctx == nil {
 		return nil, &ArgError{Arg: "ctx", Reason: "is nil"}
 	}
 	if _, ok := vals["Region"]; !ok {
 		vals.Set("Region", c.region.Short)
 	}
-	safe := readOnly(action)
-	if tokenActions[action] {
+	sf := safetyOf(action)
+	safe := sf != changes
+	if sf == tokened {
 		// One token for every attempt: the server creates nothing twice.
 		if vals.Get("clientToken") == "" {
 			vals.Set("clientToken", newClientToken())
@@ -459,17 +480,4 @@ func (c *Client) logAttempt(ctx context.Context, module, action string, attempt 
 	c.log.LogAttrs(ctx, slog.LevelDebug, "cvm: call", attrs...)
 }
 
-// readOnly reports whether an action only reads. DescribeOrCreate-
-// DefaultSecurityGroup creates at most one default group however often it is
-// called, so it is safe to repeat too.
-func readOnly(action string) bool {
-	for _, p := range [...]string{"Describe", "Inquiry", "Get"} {
-		if strings.HasPrefix(action, p) {
-			return true
-		}
-	}
-	return false
-}
 
-// tokenActions are the actions that take a clientToken for idempotency.
-var tokenActions = map[string]bool{"RunInstances": true, "RunInstancesHour": true}

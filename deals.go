@@ -134,7 +134,7 @@ func (s *DealsService) List(ctx context.Context, opts *DealListOptions) ([]Deal,
 		p.End = o.To.In(beijing).Format(apiTimeLayout)
 	}
 	var out describeDealsResponse
-	resp, err := s.client.do(ctx, ModuleTrade, "DescribeDeals", p, &out)
+	resp, err := s.client.do(ctx, "DescribeDeals", p, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -229,7 +229,7 @@ func (s *DealsService) Query(ctx context.Context, q DealQuery) ([]DealSummary, *
 		v.Set("dealId", strconv.FormatInt(q.DealID, 10))
 	}
 	var out dealsByCondResponse
-	resp, err := s.client.do(ctx, ModuleTrade, "DescribeDealsByCond", v, &out)
+	resp, err := s.client.do(ctx, "DescribeDealsByCond", v, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -266,7 +266,7 @@ func (s *DealsService) Pay(ctx context.Context, ids ...string) (*PayResult, *Res
 		v.Set(fmt.Sprintf("dealIds.%d", i+listIndexBase), id)
 	}
 	var out payDealsResponse
-	resp, err := s.client.do(ctx, ModuleTrade, "PayDeals", v, &out)
+	resp, err := s.client.do(ctx, "PayDeals", v, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -124,7 +124,7 @@ func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *R
 		p.OrderType = 0
 	}
 	var out describeEipResponse
-	resp, err := s.client.do(ctx, ModuleEIP, "DescribeEip", p, &out)
+	resp, err := s.client.do(ctx, "DescribeEip", p, &out)
 	if err != nil {
 		return page[EIP]{}, resp, err
 	}
@@ -210,7 +210,7 @@ func (s *EIPsService) Create(ctx context.Context, n int) ([]string, *Response, e
 	for done := 0; done < n; {
 		k := min(n-done, maxEIPsPerCreate)
 		var out eipIDsResponse
-		r, err := s.client.call(ctx, ModuleEIP, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(k)}}, &out)
+		r, err := s.client.call(ctx, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(k)}}, &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
@@ -232,7 +232,7 @@ func (s *EIPsService) Delete(ctx context.Context, ids ...string) (*Response, err
 	if err := checkIDs("ids", ids); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, ModuleEIP, "DeleteEip", struct {
+	return s.client.do(ctx, "DeleteEip", struct {
 		IDs List[string] `url:"eipIds"`
 	}{ids}, &batchResponse{})
 }
@@ -247,7 +247,7 @@ func (s *EIPsService) Rename(ctx context.Context, id, name string) (*Response, e
 	if name == "" || utf8.RuneCountInString(name) > 20 {
 		return nil, &ArgError{Arg: "name", Reason: "must be 1 to 20 characters"}
 	}
-	return s.client.call(ctx, ModuleEIP, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {name}}, &batchResponse{})
+	return s.client.call(ctx, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {name}}, &batchResponse{})
 }
 
 // Associate binds an unbound EIP to a running instance's primary address.
@@ -262,7 +262,7 @@ func (s *EIPsService) Associate(ctx context.Context, id, instanceID string) (*Re
 	if err := checkID("instanceID", instanceID); err != nil {
 		return nil, err
 	}
-	return s.client.call(ctx, ModuleEIP, "EipBindInstance", url.Values{"eipId": {id}, "unInstanceId": {instanceID}}, &batchResponse{})
+	return s.client.call(ctx, "EipBindInstance", url.Values{"eipId": {id}, "unInstanceId": {instanceID}}, &batchResponse{})
 }
 
 // Disassociate unbinds an EIP. With newPublicIP the instance gets a new
@@ -277,7 +277,7 @@ func (s *EIPsService) Disassociate(ctx context.Context, id string, newPublicIP b
 	if newPublicIP {
 		alloc = "1"
 	}
-	return s.client.call(ctx, ModuleEIP, "EipUnBindInstance", url.Values{"eipId": {id}, "allocWanIp": {alloc}}, &batchResponse{})
+	return s.client.call(ctx, "EipUnBindInstance", url.Values{"eipId": {id}, "allocWanIp": {alloc}}, &batchResponse{})
 }
 
 // EIPQuota is the account's EIP allowance in the region.
@@ -304,7 +304,7 @@ type eipQuotaResponse struct {
 // It calls the DescribeEipQuota action.
 func (s *EIPsService) Quota(ctx context.Context) (*EIPQuota, *Response, error) {
 	var out eipQuotaResponse
-	resp, err := s.client.call(ctx, ModuleEIP, "DescribeEipQuota", url.Values{}, &out)
+	resp, err := s.client.call(ctx, "DescribeEipQuota", url.Values{}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -325,7 +325,7 @@ func (s *EIPsService) FromPublicIP(ctx context.Context, instanceID string) (stri
 		return "", nil, err
 	}
 	var out eipIDsResponse
-	resp, err := s.client.call(ctx, ModuleEIP, "TransformWanIpToEip", url.Values{"unInstanceId": {instanceID}}, &out)
+	resp, err := s.client.call(ctx, "TransformWanIpToEip", url.Values{"unInstanceId": {instanceID}}, &out)
 	if err != nil {
 		return "", resp, err
 	}
@@ -344,7 +344,7 @@ func (s *EIPsService) SetPassThrough(ctx context.Context, id string, passThrough
 	if passThrough {
 		mode = "1"
 	}
-	return s.client.call(ctx, ModuleEIP, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}, &batchResponse{})
+	return s.client.call(ctx, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}, &batchResponse{})
 }
 
 // WaitStatus waits until an EIP has the status (for a binding, [EIPBound]),

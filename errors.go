@@ -89,20 +89,6 @@ func (e *OutcomeUnknownError) Unwrap() error { return e.Err }
 // Is reports whether target is ErrOutcomeUnknown.
 func (e *OutcomeUnknownError) Is(target error) bool { return target == ErrOutcomeUnknown }
 
-// resourceKind names what an action changes, for OutcomeUnknownError.
-func resourceKind(action string) string {
-	for _, k := range [...]struct{ part, kind string }{
-		{"SecurityGroup", "security group"}, {"Eip", "EIP"}, {"WanIp", "EIP"}, {"TransformMode", "EIP"},
-		{"Image", "image"}, {"KeyPair", "key pair"}, {"InstanceKey", "key pair"}, {"NetworkInterface", "network interface"},
-		{"Deal", "order"}, {"Project", "project"}, {"AutoRenew", "instance"}, {"Instance", "instance"},
-	} {
-		if strings.Contains(action, k.part) {
-			return k.kind
-		}
-	}
-	return "resource"
-}
-
 // Documented legacy API codes. See the API's error-code page for more.
 const (
 	CodeSuccess            = 0

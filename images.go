@@ -109,7 +109,7 @@ func (o *ImageListOptions) check() (ImageListOptions, error) {
 
 func (s *ImagesService) page(ctx context.Context, o ImageListOptions) (page[Image], *Response, error) {
 	var out describeImagesResponse
-	resp, err := s.client.do(ctx, ModuleImage, "DescribeImages", &o, &out)
+	resp, err := s.client.do(ctx, "DescribeImages", &o, &out)
 	if err != nil {
 		return page[Image]{}, resp, err
 	}
@@ -217,7 +217,7 @@ func (s *ImagesService) Create(ctx context.Context, req *ImageCreateRequest) (st
 		return "", nil, &ArgError{Arg: "Description", Reason: "must be at most 64 characters"}
 	}
 	var out createImageResponse
-	resp, err := s.client.do(ctx, ModuleImage, "CreateImage", req, &out)
+	resp, err := s.client.do(ctx, "CreateImage", req, &out)
 	if err != nil {
 		return "", resp, err
 	}
@@ -229,7 +229,7 @@ func (s *ImagesService) Create(ctx context.Context, req *ImageCreateRequest) (st
 // It calls the DeleteImages action. A partial failure is an [*APIError]
 // with code 5400 and [APIError.Items] per image.
 func (s *ImagesService) Delete(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, ModuleImage, "DeleteImages", "imageIds", ids, maxBatchIDs, nil)
+	return s.client.batch(ctx, "DeleteImages", "imageIds", ids, maxBatchIDs, nil)
 }
 
 // ImageUpdateRequest changes a custom image's name or description; nil
@@ -260,7 +260,7 @@ func (s *ImagesService) Update(ctx context.Context, req *ImageUpdateRequest) (*R
 	if req.Name == nil && req.Description == nil {
 		return nil, &ArgError{Arg: "req", Reason: "changes nothing"}
 	}
-	return s.client.do(ctx, ModuleImage, "ModifyImageAttributes", req, &batchResponse{})
+	return s.client.do(ctx, "ModifyImageAttributes", req, &batchResponse{})
 }
 
 // Sync copies custom images of the client's region to other regions (not
@@ -290,7 +290,7 @@ func (s *ImagesService) Sync(ctx context.Context, ids []string, regions ...strin
 		IDs  List[string] `url:"imgIdList"`
 		Dsts List[string] `url:"dstRegion"`
 	}{s.client.region.Short, ids, dst}
-	return s.client.do(ctx, ModuleImage, "SyncCvmImage", p, &batchResponse{})
+	return s.client.do(ctx, "SyncCvmImage", p, &batchResponse{})
 }
 
 // maxShareAccounts is how many accounts one image can be shared with.
@@ -312,7 +312,7 @@ func (s *ImagesService) share(ctx context.Context, action, id string, accounts [
 		ID   string       `url:"imageId"`
 		UINs List[string] `url:"uinList"`
 	}{id, accounts}
-	return s.client.do(ctx, ModuleImage, action, p, &batchResponse{})
+	return s.client.do(ctx, action, p, &batchResponse{})
 }
 
 // Share shares a custom image with other accounts of the same region (at
@@ -361,7 +361,7 @@ func (s *ImagesService) Shares(ctx context.Context, ids ...string) (map[string][
 	resp := &Response{}
 	for chunk := range chunks(ids, maxImageIDs) {
 		var out shareInfoResponse
-		r, err := s.client.do(ctx, ModuleImage, "GetImageShareUinInfo", struct {
+		r, err := s.client.do(ctx, "GetImageShareUinInfo", struct {
 			IDs List[string] `url:"imageIds"`
 		}{chunk}, &out)
 		if r != nil {

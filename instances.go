@@ -278,7 +278,7 @@ type describeInstancesResponse struct {
 
 func (s *InstancesService) page(ctx context.Context, opts InstanceListOptions) (page[Instance], *Response, error) {
 	var out describeInstancesResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "DescribeInstances", &opts, &out)
+	resp, err := s.client.do(ctx, "DescribeInstances", &opts, &out)
 	if err != nil {
 		return page[Instance]{}, resp, err
 	}
@@ -409,14 +409,14 @@ func instanceDeadEnd(st, want InstanceStatus) bool {
 // with code 5400 and [APIError.Items] per instance; an instance not
 // stopped fails with OperationConstraints.InvaildInstanceStatus.
 func (s *InstancesService) Start(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, ModuleCVM, "StartInstances", "instanceIds", ids, maxBatchIDs, nil)
+	return s.client.batch(ctx, "StartInstances", "instanceIds", ids, maxBatchIDs, nil)
 }
 
 // Stop stops running instances, softly.
 //
 // It calls the StopInstances action; errors as for [InstancesService.Start].
 func (s *InstancesService) Stop(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, ModuleCVM, "StopInstances", "instanceIds", ids, maxBatchIDs, nil)
+	return s.client.batch(ctx, "StopInstances", "instanceIds", ids, maxBatchIDs, nil)
 }
 
 // ForceStop stops running instances, forcing them off when a soft stop
@@ -424,14 +424,14 @@ func (s *InstancesService) Stop(ctx context.Context, ids ...string) (*BatchResul
 //
 // It calls the StopInstances action with forceStop=1.
 func (s *InstancesService) ForceStop(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, ModuleCVM, "StopInstances", "instanceIds", ids, maxBatchIDs, url.Values{"forceStop": {"1"}})
+	return s.client.batch(ctx, "StopInstances", "instanceIds", ids, maxBatchIDs, url.Values{"forceStop": {"1"}})
 }
 
 // Restart restarts running instances.
 //
 // It calls the RestartInstances action; errors as for [InstancesService.Start].
 func (s *InstancesService) Restart(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, ModuleCVM, "RestartInstances", "instanceIds", ids, maxBatchIDs, nil)
+	return s.client.batch(ctx, "RestartInstances", "instanceIds", ids, maxBatchIDs, nil)
 }
 
 // ResetPassword sets the login password of stopped instances (Windows:
@@ -443,7 +443,7 @@ func (s *InstancesService) ResetPassword(ctx context.Context, password string, i
 	if err := CheckPassword(password, false); err != nil {
 		return nil, nil, err
 	}
-	return s.client.batch(ctx, ModuleCVM, "ResetInstancePassword", "instanceIds", ids, maxBatchIDs, url.Values{"password": {password}})
+	return s.client.batch(ctx, "ResetInstancePassword", "instanceIds", ids, maxBatchIDs, url.Values{"password": {password}})
 }
 
 // SetAutoRenew sets how prepaid instances renew.
@@ -453,7 +453,7 @@ func (s *InstancesService) SetAutoRenew(ctx context.Context, renew AutoRenew, id
 	if renew < RenewManually || renew > RenewNever {
 		return nil, nil, &ArgError{Arg: "renew", Reason: "must be RenewManually, RenewAuto or RenewNever"}
 	}
-	return s.client.batch(ctx, ModuleTrade, "SetAutoRenew", "instanceIds", ids, maxBatchIDs,
+	return s.client.batch(ctx, "SetAutoRenew", "instanceIds", ids, maxBatchIDs,
 		url.Values{"instanceType": {"1"}, "autoRenew": {strconv.Itoa(int(renew))}})
 }
 
@@ -466,7 +466,7 @@ func (s *InstancesService) one(ctx context.Context, action, id string, v url.Val
 	if out == nil {
 		out = &batchResponse{}
 	}
-	return s.client.call(ctx, ModuleCVM, action, v, out)
+	return s.client.call(ctx, action, v, out)
 }
 
 // Terminate returns a postpaid instance; it goes through
@@ -540,7 +540,7 @@ func (s *InstancesService) Reinstall(ctx context.Context, req *InstanceReinstall
 		}
 	}
 	var out requestIDResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "ResetInstances", &r, &out)
+	resp, err := s.client.do(ctx, "ResetInstances", &r, &out)
 	if err != nil {
 		return "", resp, err
 	}
@@ -597,5 +597,5 @@ func (s *InstancesService) UpdateVPCConfig(ctx context.Context, req *InstanceVPC
 		IPs  List[string] `url:"privateIpAddresses"`
 		Flag int          `url:"autoPowerOffFlag"`
 	}{req, List[string]{req.PrivateIP}, flag}
-	return s.client.do(ctx, ModuleCVM, "UpdateInstanceVpcConfig", p, nil)
+	return s.client.do(ctx, "UpdateInstanceVpcConfig", p, nil)
 }

@@ -63,7 +63,7 @@ func (s *InstancesService) Resize(ctx context.Context, req *InstanceResizeReques
 		return nil, nil, err
 	}
 	var out dealsResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "ResizeInstance", req, &out)
+	resp, err := s.client.do(ctx, "ResizeInstance", req, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -77,7 +77,7 @@ func (s *InstancesService) ResizeHourly(ctx context.Context, req *InstanceResize
 	if err := req.validate(); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, ModuleCVM, "ResizeInstanceHour", req, &batchResponse{})
+	return s.client.do(ctx, "ResizeInstanceHour", req, &batchResponse{})
 }
 
 // BandwidthRequest raises a prepaid instance's bandwidth for a span of days.
@@ -206,7 +206,7 @@ func (s *InstancesService) Price(ctx context.Context, req *InstancePriceRequest)
 		Type int `url:"instanceType"`
 	}{req, 1}
 	var out priceResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "InquiryInstancePrice", p, &out)
+	resp, err := s.client.do(ctx, "InquiryInstancePrice", p, &out)
 	if err != nil {
 		return 0, resp, err
 	}
@@ -271,7 +271,7 @@ func (s *InstancesService) PriceHourly(ctx context.Context, req *InstanceHourlyP
 		return nil, nil, &ArgError{Arg: "Count", Reason: "must be 0 to 100"}
 	}
 	var out hourlyPriceResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "InquiryInstancePriceHour", req, &out)
+	resp, err := s.client.do(ctx, "InquiryInstancePriceHour", req, &out)
 	if err != nil {
 		return nil, resp, err
 	}

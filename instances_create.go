@@ -228,7 +228,7 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 		n := min(total-done, maxGoodsNum)
 		token := chunkToken(base, i)
 		var out runInstancesHourResponse
-		r, err := s.client.do(ctx, ModuleCVM, "RunInstancesHour", req.params(n, token), &out)
+		r, err := s.client.do(ctx, "RunInstancesHour", req.params(n, token), &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
@@ -306,7 +306,7 @@ func (s *InstancesService) CreatePrepaid(ctx context.Context, req *InstancePrepa
 	p := req.params(max(req.Count, 1), req.ClientToken)
 	p.Period = req.Months
 	var out runInstancesResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "RunInstances", p, &out)
+	resp, err := s.client.do(ctx, "RunInstances", p, &out)
 	if err != nil {
 		return nil, resp, err
 	}

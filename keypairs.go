@@ -84,7 +84,7 @@ func (s *KeyPairsService) lister(opts *KeyPairListOptions) lister[KeyPair] {
 			c := o
 			c.IDs, c.Offset, c.Limit = ids, off, lim
 			var out describeKeyPairsResponse
-			resp, err := s.client.do(ctx, ModuleCVM, "DescribeKeyPairs", &c, &out)
+			resp, err := s.client.do(ctx, "DescribeKeyPairs", &c, &out)
 			if err != nil {
 				return page[KeyPair]{}, resp, err
 			}
@@ -175,7 +175,7 @@ func (s *KeyPairsService) Create(ctx context.Context, name string) (*NewKeyPair,
 		return nil, nil, err
 	}
 	var out createKeyPairResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "CreateKeyPair", url.Values{"keyName": {name}}, &out)
+	resp, err := s.client.do(ctx, "CreateKeyPair", url.Values{"keyName": {name}}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -208,7 +208,7 @@ func (s *KeyPairsService) Import(ctx context.Context, name, publicKey string) (s
 		return "", nil, &ArgError{Arg: "publicKey", Reason: "holds more than one key"}
 	}
 	var out importKeyPairResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "ImportKeyPair", url.Values{"keyName": {name}, "pubKey": {publicKey}}, &out)
+	resp, err := s.client.do(ctx, "ImportKeyPair", url.Values{"keyName": {name}, "pubKey": {publicKey}}, &out)
 	if err != nil {
 		return "", resp, err
 	}
@@ -225,7 +225,7 @@ func (s *KeyPairsService) Rename(ctx context.Context, id, name string) (*Respons
 	if err := checkKeyName(name); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, ModuleCVM, "ModifyKeyPair", url.Values{"keyId": {id}, "keyName": {name}}, nil)
+	return s.client.do(ctx, "ModifyKeyPair", url.Values{"keyId": {id}, "keyName": {name}}, nil)
 }
 
 // Delete deletes key pairs. A key bound to an instance (or used by an
@@ -234,7 +234,7 @@ func (s *KeyPairsService) Rename(ctx context.Context, id, name string) (*Respons
 //
 // It calls the DeleteKeyPair action.
 func (s *KeyPairsService) Delete(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, ModuleCVM, "DeleteKeyPair", "keyIds", ids, 100, nil)
+	return s.client.batch(ctx, "DeleteKeyPair", "keyIds", ids, 100, nil)
 }
 
 // Bind binds a key pair to stopped Linux instances: its public key is
@@ -269,5 +269,5 @@ func (s *KeyPairsService) bindCall(ctx context.Context, action, keyID string, id
 	for i, id := range ids {
 		v.Set(fmt.Sprintf("instanceIds.%d", i+listIndexBase), id)
 	}
-	return s.client.do(ctx, ModuleCVM, action, v, nil)
+	return s.client.do(ctx, action, v, nil)
 }

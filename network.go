@@ -7,13 +7,6 @@ import (
 	"strconv"
 )
 
-// Modules of the actions beyond the five resource families.
-const (
-	ModuleVPC     = "vpc"
-	ModuleAccount = "account"
-	ModuleSTS     = "sts"
-)
-
 // NetworkInterfacesService attaches elastic network interfaces (ENIs) to
 // instances (module vpc) and follows the VPC tasks that do it. Which
 // security groups an interface is in is the business of
@@ -59,7 +52,7 @@ func (s *NetworkInterfacesService) Attach(ctx context.Context, vpcID, interfaceI
 		}
 	}
 	var out taskIDResponse
-	resp, err := s.client.do(ctx, ModuleVPC, "AttachNetworkInterface",
+	resp, err := s.client.do(ctx, "AttachNetworkInterface",
 		url.Values{"vpcId": {vpcID}, "networkInterfaceId": {interfaceID}, "instanceId": {instanceID}}, &out)
 	if err != nil {
 		return 0, resp, err
@@ -89,7 +82,7 @@ func (s *NetworkInterfacesService) TaskStatus(ctx context.Context, taskID int64)
 		return 0, nil, &ArgError{Arg: "taskID", Reason: "must be positive"}
 	}
 	var out vpcTaskResponse
-	resp, err := s.client.do(ctx, ModuleVPC, "DescribeVpcTaskResult", url.Values{"taskId": {strconv.FormatInt(taskID, 10)}}, &out)
+	resp, err := s.client.do(ctx, "DescribeVpcTaskResult", url.Values{"taskId": {strconv.FormatInt(taskID, 10)}}, &out)
 	if err != nil {
 		return 0, resp, err
 	}

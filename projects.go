@@ -41,7 +41,7 @@ func (s *ProjectsService) List(ctx context.Context, all bool) ([]Project, *Respo
 		v.Set("allList", "1")
 	}
 	var out describeProjectResponse
-	resp, err := s.client.do(ctx, ModuleAccount, "DescribeProject", v, &out)
+	resp, err := s.client.do(ctx, "DescribeProject", v, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -78,7 +78,7 @@ func (s *ProjectsService) Create(ctx context.Context, name, description string) 
 		v.Set("projectDesc", description)
 	}
 	var out addProjectResponse
-	resp, err := s.client.do(ctx, ModuleAccount, "AddProject", v, &out)
+	resp, err := s.client.do(ctx, "AddProject", v, &out)
 	if err != nil {
 		return 0, resp, err
 	}

@@ -73,7 +73,7 @@ func (s *SecurityGroupsService) page(ctx context.Context, o SecurityGroupListOpt
 		Limit      int `url:"limit,omitempty"`
 	}{&o, o.Offset, o.Limit}
 	var out describeSecurityGroupExResponse
-	resp, err := s.client.do(ctx, ModuleDFW, "DescribeSecurityGroupEx", p, &out)
+	resp, err := s.client.do(ctx, "DescribeSecurityGroupEx", p, &out)
 	if err != nil {
 		return page[SecurityGroup]{}, resp, err
 	}
@@ -186,7 +186,7 @@ func (s *SecurityGroupsService) Create(ctx context.Context, req *SecurityGroupCr
 		return nil, nil, &ArgError{Arg: "ProjectID", Reason: "must not be negative"}
 	}
 	var out sgDataResponse
-	resp, err := s.client.do(ctx, ModuleDFW, "CreateSecurityGroup", req, &out)
+	resp, err := s.client.do(ctx, "CreateSecurityGroup", req, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -225,7 +225,7 @@ func (s *SecurityGroupsService) Update(ctx context.Context, req *SecurityGroupUp
 	if req.Remark != nil && utf8.RuneCountInString(*req.Remark) > 100 {
 		return nil, &ArgError{Arg: "Remark", Reason: "must be at most 100 characters"}
 	}
-	return s.client.do(ctx, ModuleDFW, "ModifySecurityGroupAttributes", req, &batchResponse{})
+	return s.client.do(ctx, "ModifySecurityGroupAttributes", req, &batchResponse{})
 }
 
 // Delete deletes a security group. The default group, a group named by
@@ -236,7 +236,7 @@ func (s *SecurityGroupsService) Delete(ctx context.Context, id string) (*Respons
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.client.call(ctx, ModuleDFW, "DeleteSecurityGroup", url.Values{"sgId": {id}}, &batchResponse{})
+	return s.client.call(ctx, "DeleteSecurityGroup", url.Values{"sgId": {id}}, &batchResponse{})
 }
 
 // RuleAction is what a rule does with matching traffic.
@@ -350,7 +350,7 @@ func (s *SecurityGroupsService) Rules(ctx context.Context, id string) (*RuleSet,
 		return nil, nil, err
 	}
 	var out policysResponse
-	resp, err := s.client.call(ctx, ModuleDFW, "DescribeSecurityGroupPolicys", url.Values{"sgId": {id}}, &out)
+	resp, err := s.client.call(ctx, "DescribeSecurityGroupPolicys", url.Values{"sgId": {id}}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -398,7 +398,7 @@ func (s *SecurityGroupsService) ReplaceRules(ctx context.Context, id string, ing
 		Ingress List[Rule] `url:"ingress,omitempty"`
 		Egress  List[Rule] `url:"egress,omitempty"`
 	}{id, ingress, egress}
-	return s.client.do(ctx, ModuleDFW, "ModifySecurityGroupPolicys", p, &batchResponse{})
+	return s.client.do(ctx, "ModifySecurityGroupPolicys", p, &batchResponse{})
 }
 
 // RuleChange names the rules one rule action changes. Version, when set,
@@ -445,7 +445,7 @@ func (s *SecurityGroupsService) InsertRules(ctx context.Context, change *RuleCha
 		Index int        `url:"index"`
 		Rules List[Rule] `url:"policys"`
 	}{change, index, rules}
-	return s.client.do(ctx, ModuleDFW, "CreateSecurityGroupPolicy", p, &batchResponse{})
+	return s.client.do(ctx, "CreateSecurityGroupPolicy", p, &batchResponse{})
 }
 
 // ReplaceRule replaces the rule at index.
@@ -467,7 +467,7 @@ func (s *SecurityGroupsService) ReplaceRule(ctx context.Context, change *RuleCha
 		Index int  `url:"index"`
 		Rule  Rule `url:"policys"`
 	}{change, index, rule}
-	return s.client.do(ctx, ModuleDFW, "ModifySingleSecurityGroupPolicy", p, &batchResponse{})
+	return s.client.do(ctx, "ModifySingleSecurityGroupPolicy", p, &batchResponse{})
 }
 
 // DeleteRules deletes the rules at the indexes.
@@ -489,7 +489,7 @@ func (s *SecurityGroupsService) DeleteRules(ctx context.Context, change *RuleCha
 		*RuleChange
 		Indexes List[int] `url:"indexes"`
 	}{change, indexes}
-	return s.client.do(ctx, ModuleDFW, "DeleteSecurityGroupPolicy", p, &batchResponse{})
+	return s.client.do(ctx, "DeleteSecurityGroupPolicy", p, &batchResponse{})
 }
 
 type sgInstancesResponse struct {
@@ -506,7 +506,7 @@ func (s *SecurityGroupsService) instancesPage(ctx context.Context, id string, o 
 		ListOptions
 	}{id, o}
 	var out sgInstancesResponse
-	resp, err := s.client.do(ctx, ModuleDFW, "DescribeInstancesOfSecurityGroup", p, &out)
+	resp, err := s.client.do(ctx, "DescribeInstancesOfSecurityGroup", p, &out)
 	if err != nil {
 		return page[string]{}, resp, err
 	}
@@ -589,7 +589,7 @@ func (s *SecurityGroupsService) SetInstanceGroups(ctx context.Context, sets ...I
 	}
 	resp := &Response{}
 	for chunk := range chunks(sets, maxInstanceSet) {
-		r, err := s.client.do(ctx, ModuleDFW, "ModifySecurityGroupsOfInstance", struct {
+		r, err := s.client.do(ctx, "ModifySecurityGroupsOfInstance", struct {
 			Set List[InstanceGroups] `url:"instanceSet"`
 		}{chunk}, &batchResponse{})
 		if r != nil {
@@ -616,7 +616,7 @@ func (s *SecurityGroupsService) Referrers(ctx context.Context, ids ...string) (m
 		return nil, nil, err
 	}
 	var out associateResponse
-	resp, err := s.client.do(ctx, ModuleDFW, "DescribeAssociateSecurityGroups", struct {
+	resp, err := s.client.do(ctx, "DescribeAssociateSecurityGroups", struct {
 		IDs List[string] `url:"sgIds"`
 	}{ids}, &out)
 	if err != nil {
@@ -651,7 +651,7 @@ func (s *SecurityGroupsService) Default(ctx context.Context, projectID int) (gro
 		return nil, false, nil, &ArgError{Arg: "projectID", Reason: "must not be negative"}
 	}
 	var out defaultGroupResponse
-	resp, err = s.client.call(ctx, ModuleDFW, "DescribeOrCreateDefaultSecurityGroup", url.Values{"projectId": {strconv.Itoa(projectID)}}, &out)
+	resp, err = s.client.call(ctx, "DescribeOrCreateDefaultSecurityGroup", url.Values{"projectId": {strconv.Itoa(projectID)}}, &out)
 	if err != nil {
 		return nil, false, resp, err
 	}

@@ -25,7 +25,7 @@ func (s *SecurityGroupsService) NetworkInterfaces(ctx context.Context, sgID stri
 		return nil, nil, err
 	}
 	var out eniOfGroupResponse
-	resp, err := s.client.do(ctx, ModuleDFW, "DescribeNetworkInterfacesOfSecurityGroup", url.Values{"sgId": {sgID}}, &out)
+	resp, err := s.client.do(ctx, "DescribeNetworkInterfacesOfSecurityGroup", url.Values{"sgId": {sgID}}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -68,5 +68,5 @@ func (s *SecurityGroupsService) SetNetworkInterfaceGroups(ctx context.Context, s
 			v.Set(fmt.Sprintf("networkInterfaceSet.%d.sgIds.%d", i, j), sg)
 		}
 	}
-	return s.client.do(ctx, ModuleDFW, "ModifySecurityGroupsOfNetworkInterface", v, nil)
+	return s.client.do(ctx, "ModifySecurityGroupsOfNetworkInterface", v, nil)
 }

@@ -64,7 +64,7 @@ type batchResponse struct{ envelope }
 // merges the per-id results. When some fail, the error is an *APIError
 // with code 5400 (5100 if all failed) and every item, as one call would
 // have answered.
-func (c *Client) batch(ctx context.Context, module, action, listName string, ids []string, per int, extra url.Values) (*BatchResult, *Response, error) {
+func (c *Client) batch(ctx context.Context, action, listName string, ids []string, per int, extra url.Values) (*BatchResult, *Response, error) {
 	if err := checkIDs("ids", ids); err != nil {
 		return nil, nil, err
 	}
@@ -81,7 +81,7 @@ func (c *Client) batch(ctx context.Context, module, action, listName string, ids
 			v.Set(listName+"."+strconv.Itoa(i+listIndexBase), id)
 		}
 		var out batchResponse
-		r, err := c.call(ctx, module, action, v, &out)
+		r, err := c.call(ctx, action, v, &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}

@@ -93,7 +93,7 @@ func (s *ZonesService) Get(ctx context.Context, zoneID int) (*Zone, *Response, e
 
 func (s *ZonesService) describe(ctx context.Context, v url.Values) ([]Zone, *Response, error) {
 	var out describeZonesResponse
-	resp, err := s.client.call(ctx, ModuleCVM, "DescribeAvailabilityZones", v, &out)
+	resp, err := s.client.call(ctx, "DescribeAvailabilityZones", v, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -143,7 +143,7 @@ func (s *ZonesService) Abilities(ctx context.Context, zoneID int, capacities ...
 		Capacity List[string] `url:"capacity,omitempty"`
 	}{zoneID, capacities}
 	var out describeZoneAbilityResponse
-	resp, err := s.client.do(ctx, ModuleCVM, "DescribeZoneAbility", params, &out)
+	resp, err := s.client.do(ctx, "DescribeZoneAbility", params, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -218,7 +218,7 @@ func (s *ZonesService) ProductRegions(ctx context.Context, product Product) ([]P
 		return nil, nil, &ArgError{Arg: "product", Reason: "must be ProductCVM, ProductCDB or ProductLoadBalancer"}
 	}
 	var out describeProductRegionListResponse
-	resp, err := s.client.call(ctx, ModuleCVM, "DescribeProductRegionList",
+	resp, err := s.client.call(ctx, "DescribeProductRegionList",
 		url.Values{"instanceType": {strconv.Itoa(int(product))}}, &out)
 	if err != nil {
 		return nil, resp, err

@@ -36,6 +36,16 @@ func Actions() []string {
 	return out
 }
 
+// ActionModules returns the module hosts that serve each action the
+// emulator serves.
+func ActionModules() map[string][]string {
+	out := make(map[string][]string, len(handlers))
+	for a, h := range handlers {
+		out[a] = append([]string(nil), h.modules...)
+	}
+	return out
+}
+
 var (
 	onCVM   = []string{"cvm"}
 	onImage = []string{"image"}
