@@ -479,5 +479,3 @@ func (c *Client) logAttempt(ctx context.Context, module, action string, attempt 
 	attrs = append(attrs, slog.Int("code", code))
 	c.log.LogAttrs(ctx, slog.LevelDebug, "cvm: call", attrs...)
 }
-
-
