@@ -304,156 +304,198 @@ func (c *Client) call(ctx context.Context, action string, vals url.Values, out a
 	return c.callModule(ctx, module, action, vals, out)
 }
 
-// callModule runs the attempt loop for an encoded request. vals belongs to
-// callModule.
+// callModule runs the attempt loop for an encoded request: each attempt
+// waits for the limiter, gets credentials, signs and sends, and decodes
+// (attempt); decide says what comes of it; the hooks see every step.
+// vals belongs to callModule.
 func (c *Client) callModule(ctx context.Context, module, action string, vals url.Values, out any) (*Response, error) {
 	if ctx == nil {
 		return nil, &ArgError{Arg: "ctx", Reason: "is nil"}
 	}
-	if _, ok := vals["Region"]; !ok {
-		vals.Set("Region", c.region.Short)
-	}
-	sf := safetyOf(action)
-	safe := sf != changes
-	if sf == tokened {
-		// One token for every attempt: the server creates nothing twice.
-		if vals.Get("clientToken") == "" {
-			vals.Set("clientToken", newClientToken())
-		}
-		safe = true
-	}
-	// Common parameters set once; Timestamp, Nonce and Signature change per
-	// attempt.
-	vals.Set("Action", action)
-	vals.Set("SignatureMethod", c.cfg.SignatureMethod)
-	vals.Set("RequestClient", c.reqTag)
-	target := c.target(module)
-
-	resp := &Response{}
-	o := c.callOptions(ctx, nil)
-	pol := o.Retry.withDefaults(c.cfg.MaxAttempts)
-	info := CallInfo{Action: action, Module: module, Region: vals.Get("Region")}
-	callStart := c.clock.Now()
-	var ends []func(CallResult)
-	for _, h := range o.Hooks {
-		if h.Call != nil {
-			hctx, end := h.Call(ctx, info)
-			if hctx != nil {
-				// A hook that returns no context leaves the call's own.
-				ctx = hctx
-			}
-			if end != nil {
-				ends = append(ends, end)
-			}
-		}
-	}
-	result := CallResult{CallInfo: info, Code: -1}
-	finish := func(err error) (*Response, error) {
-		result.Attempts, result.Duration, result.Err, result.RequestID = resp.Attempts, c.clock.Now().Sub(callStart), err, resp.RequestID
-		result.Code = codeOf(err)
-		for i := len(ends) - 1; i >= 0; i-- {
-			ends[i](result)
-		}
-		return resp, err
-	}
-	var lastErr error
-	refreshed := false
-	var secrets secretSet // what this call sent that its errors must not quote
+	st := c.newCall(ctx, module, action, vals, out)
+	ctx = st.startHooks(ctx)
 	for attempt := 1; ; attempt++ {
-		resp.Attempts = attempt
-		waitStart := c.clock.Now()
-		if err := c.limiter.Wait(ctx, action); err != nil {
-			if lastErr != nil {
-				// Keep the answer that made this retry necessary.
-				err = fmt.Errorf("%w (last error: %w)", err, lastErr)
+		st.resp.Attempts = attempt
+		res, stop := c.attempt(ctx, st, attempt)
+		if stop != nil {
+			return st.finish(c, stop)
+		}
+		v, reason := decide(res, st.safe, c.temp && !st.refreshed, attempt, st.pol, ctx.Err())
+		st.emitAttempt(ctx, attempt, res, reason)
+		err := res.err
+		switch v {
+		case callDone:
+			if err != nil {
+				err = finalError(action, attempt, err, ctx)
 			}
-			result.LimiterWait += c.clock.Now().Sub(waitStart)
-			return finish(&RequestError{Action: action, Attempts: attempt - 1, Err: err})
-		}
-		limiterWait := c.clock.Now().Sub(waitStart)
-		result.LimiterWait += limiterWait
-		creds, err := c.creds(ctx)
-		if err != nil {
-			return finish(&RequestError{Action: action, Attempts: attempt - 1, Err: err})
-		}
-		secrets.add(creds.Token.Reveal())
-		secrets.add(creds.SecretKey.Reveal())
-		start := c.clock.Now()
-		actx, cancel := ctx, context.CancelFunc(func() {})
-		if o.AttemptTimeout > 0 {
-			actx, cancel = context.WithTimeout(ctx, o.AttemptTimeout)
-		}
-		hr, buf, tr, err := c.send(actx, target, vals, safe, creds, &secrets)
-		timedOut := o.AttemptTimeout > 0 && ctx.Err() == nil && actx.Err() != nil
-		cancel()
-		status := 0
-		if hr != nil {
-			resp.HTTPResponse = hr
-			status = hr.StatusCode
-			resp.RequestID = requestIDOf(hr)
-		}
-		if err == nil {
-			err = decodeBody(action, hr.StatusCode, buf.Bytes(), out)
-			releaseBody(buf) // decoding copies what it keeps
-		} else if re, ok := err.(*ResponseError); ok {
-			re.Action = action
-		}
-		err = secrets.scrub(err)
-		var apiErr *APIError
-		if errors.As(err, &apiErr) && apiErr.RequestID == "" {
-			apiErr.RequestID = resp.RequestID
-		}
-		elapsed := c.clock.Now().Sub(start)
-		c.logAttempt(ctx, module, action, attempt, elapsed, err)
-		emit := func(reason string) {
-			for _, h := range o.Hooks {
-				if h.Attempt != nil {
-					h.Attempt(ctx, AttemptInfo{CallInfo: info, Attempt: attempt, LimiterWait: limiterWait, Duration: elapsed,
-						HTTPStatus: status, Code: codeOf(err), RequestID: resp.RequestID, Err: err, RetryReason: reason})
-				}
-			}
-		}
-		if err == nil {
-			emit("")
-			return finish(nil)
-		}
-		if c.temp && authRefused(err) && !refreshed {
+			return st.finish(c, err)
+		case callRefresh:
 			// Temporary credentials the API no longer takes (expired, or
 			// revoked early): fetch new ones and try once more. The API
 			// refused the call before acting on it.
 			c.invalid()
-			refreshed = true
-			emit("credentials")
+			st.refreshed = true
+		case callUnknown:
+			return st.finish(c, &OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)})
+		case callPastDeadline:
+			// A retry the deadline refuses: both causes stay reachable.
+			return st.finish(c, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)})
+		case callRetry:
+			st.lastErr = err
+			delay := st.pol.backoff(attempt)
+			if c.log != nil {
+				c.log.LogAttrs(ctx, slog.LevelWarn, "cvm: retrying",
+					slog.String("action", action), slog.Int("attempt", attempt), slog.String("reason", reason),
+					slog.Duration("delay", delay), slog.String("error", err.Error()))
+			}
+			if !clock.Sleep(c.timers, delay, ctx.Done()) {
+				return st.finish(c, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)})
+			}
+		}
+	}
+}
+
+// callState is one call on its way through its attempts.
+type callState struct {
+	module, action string
+	vals           url.Values
+	out            any
+	safe           bool // a retry cannot do the call twice
+	target         target
+	opts           CallOptions
+	pol            RetryPolicy
+	info           CallInfo
+	start          time.Time
+	ends           []func(CallResult)
+	result         CallResult
+	resp           *Response
+	secrets        secretSet // what the call sent, that its errors must not quote
+	lastErr        error     // the answer that made the last retry necessary
+	refreshed      bool      // credentials were refreshed once already
+}
+
+// newCall sets the parameters every attempt shares (Timestamp, Nonce and
+// Signature change per attempt) and the call's options.
+func (c *Client) newCall(ctx context.Context, module, action string, vals url.Values, out any) *callState {
+	if _, ok := vals["Region"]; !ok {
+		vals.Set("Region", c.region.Short)
+	}
+	st := &callState{module: module, action: action, vals: vals, out: out, target: c.target(module),
+		resp: &Response{}, start: c.clock.Now()}
+	sf := safetyOf(action)
+	st.safe = sf != changes
+	if sf == tokened && vals.Get("clientToken") == "" {
+		// One token for every attempt: the server creates nothing twice.
+		vals.Set("clientToken", newClientToken())
+	}
+	vals.Set("Action", action)
+	vals.Set("SignatureMethod", c.cfg.SignatureMethod)
+	vals.Set("RequestClient", c.reqTag)
+	st.opts = c.callOptions(ctx, nil)
+	st.pol = st.opts.Retry.withDefaults(c.cfg.MaxAttempts)
+	st.info = CallInfo{Action: action, Module: module, Region: vals.Get("Region")}
+	st.result = CallResult{CallInfo: st.info, Code: -1}
+	return st
+}
+
+// startHooks calls the Call hooks and returns the context the call goes on
+// with.
+func (st *callState) startHooks(ctx context.Context) context.Context {
+	for _, h := range st.opts.Hooks {
+		if h.Call == nil {
 			continue
 		}
-		if !safe && outcomeUnknown(err, tr) {
-			emit("")
-			return finish(&OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)})
+		hctx, end := h.Call(ctx, st.info)
+		if hctx != nil {
+			// A hook that returns no context leaves the call's own.
+			ctx = hctx
 		}
-		again := retryable(err, tr.sent, safe, pol.Codes) || timedOut && (safe || !tr.sent)
-		if !again || attempt >= pol.MaxAttempts {
-			emit("")
-			return finish(finalError(action, attempt, err, ctx))
+		if end != nil {
+			st.ends = append(st.ends, end)
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil && !errors.Is(err, ctxErr) {
-			// A retry the deadline refuses: both causes stay reachable.
-			emit("")
-			return finish(&RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctxErr, err)})
+	}
+	return ctx
+}
+
+// finish ends the call: the Call hooks' end functions, last first.
+func (st *callState) finish(c *Client, err error) (*Response, error) {
+	r := &st.result
+	r.Attempts, r.Duration, r.Err, r.RequestID = st.resp.Attempts, c.clock.Now().Sub(st.start), err, st.resp.RequestID
+	r.Code = codeOf(err)
+	for i := len(st.ends) - 1; i >= 0; i-- {
+		st.ends[i](*r)
+	}
+	return st.resp, err
+}
+
+// attemptResult is what one attempt came to.
+type attemptResult struct {
+	err         error
+	trace       attemptTrace
+	timedOut    bool // the attempt's own timeout ended it, not the call's context
+	status      int
+	limiterWait time.Duration
+	elapsed     time.Duration
+}
+
+// attempt makes one attempt: the limiter, credentials, one signed request
+// and its decoding. stop is the call's error when no request could be made
+// (the limiter or the credentials refused).
+func (c *Client) attempt(ctx context.Context, st *callState, n int) (res attemptResult, stop error) {
+	waitStart := c.clock.Now()
+	if err := c.limiter.Wait(ctx, st.action); err != nil {
+		if st.lastErr != nil {
+			// Keep the answer that made this retry necessary.
+			err = fmt.Errorf("%w (last error: %w)", err, st.lastErr)
 		}
-		reason := retryReason(err)
-		if timedOut {
-			reason = "attempt-timeout"
-		}
-		emit(reason)
-		lastErr = err
-		delay := pol.backoff(attempt)
-		if c.log != nil {
-			c.log.LogAttrs(ctx, slog.LevelWarn, "cvm: retrying",
-				slog.String("action", action), slog.Int("attempt", attempt), slog.String("reason", reason),
-				slog.Duration("delay", delay), slog.String("error", err.Error()))
-		}
-		if !clock.Sleep(c.timers, delay, ctx.Done()) {
-			return finish(&RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)})
+		st.result.LimiterWait += c.clock.Now().Sub(waitStart)
+		return res, &RequestError{Action: st.action, Attempts: n - 1, Err: err}
+	}
+	res.limiterWait = c.clock.Now().Sub(waitStart)
+	st.result.LimiterWait += res.limiterWait
+	creds, err := c.creds(ctx)
+	if err != nil {
+		return res, &RequestError{Action: st.action, Attempts: n - 1, Err: err}
+	}
+	st.secrets.add(creds.Token.Reveal())
+	st.secrets.add(creds.SecretKey.Reveal())
+	start := c.clock.Now()
+	actx, cancel := ctx, context.CancelFunc(func() {})
+	if st.opts.AttemptTimeout > 0 {
+		actx, cancel = context.WithTimeout(ctx, st.opts.AttemptTimeout)
+	}
+	hr, buf, tr, err := c.send(actx, st.target, st.vals, st.safe, creds, &st.secrets)
+	res.trace = tr
+	res.timedOut = st.opts.AttemptTimeout > 0 && ctx.Err() == nil && actx.Err() != nil
+	cancel()
+	if hr != nil {
+		st.resp.HTTPResponse = hr
+		res.status = hr.StatusCode
+		st.resp.RequestID = requestIDOf(hr)
+	}
+	if err == nil {
+		err = decodeBody(st.action, hr.StatusCode, buf.Bytes(), st.out)
+		releaseBody(buf) // decoding copies what it keeps
+	} else if re, ok := err.(*ResponseError); ok {
+		re.Action = st.action
+	}
+	err = st.secrets.scrub(err)
+	var apiErr *APIError
+	if errors.As(err, &apiErr) && apiErr.RequestID == "" {
+		apiErr.RequestID = st.resp.RequestID
+	}
+	res.err = err
+	res.elapsed = c.clock.Now().Sub(start)
+	c.logAttempt(ctx, st.module, st.action, n, res.elapsed, err)
+	return res, nil
+}
+
+// emitAttempt calls the Attempt hooks.
+func (st *callState) emitAttempt(ctx context.Context, n int, res attemptResult, reason string) {
+	for _, h := range st.opts.Hooks {
+		if h.Attempt != nil {
+			h.Attempt(ctx, AttemptInfo{CallInfo: st.info, Attempt: n, LimiterWait: res.limiterWait, Duration: res.elapsed,
+				HTTPStatus: res.status, Code: codeOf(res.err), RequestID: st.resp.RequestID, Err: res.err, RetryReason: reason})
 		}
 	}
 }

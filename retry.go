@@ -119,13 +119,11 @@ func (p RetryPolicy) backoff(attempt int) time.Duration {
 // retryable says whether another attempt is worth making and safe.
 // safe is true for calls that cannot act twice (reads, and creations that
 // carry a clientToken).
-func retryable(err error, sent, safe bool, codes ...[]int) bool {
+func retryable(err error, sent, safe bool, codes []int) bool {
 	var apiErr *APIError
 	if errors.As(err, &apiErr) {
-		for _, cs := range codes {
-			if safe && slices.Contains(cs, apiErr.Code) {
-				return true
-			}
+		if safe && slices.Contains(codes, apiErr.Code) {
+			return true
 		}
 		switch apiErr.Code {
 		case CodeQuotaExceeded, CodeReplay, CodeServiceUnavailable:
@@ -178,4 +176,51 @@ func (p RetryPolicy) withDefaults(maxAttempts int) RetryPolicy {
 	}
 	p.MaxDelay = max(p.MaxDelay, p.BaseDelay)
 	return p
+}
+
+// verdict is what an attempt's outcome leads to.
+type verdict uint8
+
+const (
+	callDone         verdict = iota // the call ends: success, or a definite error
+	callRefresh                     // refresh the credentials and try again at once
+	callUnknown                     // a change may have been made: OutcomeUnknownError
+	callRetry                       // back off and try again
+	callPastDeadline                // a retry the context's end refuses
+)
+
+// decide is the retry policy, one pure function of an attempt's outcome:
+// res (the error and what the transport did), whether the call is safe to
+// repeat, whether refreshing the credentials may help (temporary ones, not
+// refreshed yet in this call), the attempt's number, the policy and the
+// call's context error. It returns the verdict and, for the hooks, why a
+// retry is made ("credentials" for a refresh). The rules in order:
+//
+//  1. success ends the call;
+//  2. temporary credentials the API refuses (4104, 4105) are refreshed once;
+//  3. a change whose request may have reached the API, with no answer that
+//     proves it was not acted on, is an unknown outcome, never retried;
+//  4. what is not retryable, or the last attempt, ends the call;
+//  5. a retry past the context's end is refused;
+//  6. otherwise: back off and retry.
+func decide(res attemptResult, safe, mayRefresh bool, attempt int, pol RetryPolicy, ctxErr error) (verdict, string) {
+	err := res.err
+	switch {
+	case err == nil:
+		return callDone, ""
+	case mayRefresh && authRefused(err):
+		return callRefresh, "credentials"
+	case !safe && outcomeUnknown(err, res.trace):
+		return callUnknown, ""
+	}
+	again := retryable(err, res.trace.sent, safe, pol.Codes) || res.timedOut && (safe || !res.trace.sent)
+	switch {
+	case !again || attempt >= pol.MaxAttempts:
+		return callDone, ""
+	case ctxErr != nil && !errors.Is(err, ctxErr):
+		return callPastDeadline, ""
+	case res.timedOut:
+		return callRetry, "attempt-timeout"
+	}
+	return callRetry, retryReason(err)
 }

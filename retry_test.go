@@ -273,8 +273,8 @@ func TestTruncatedAnswer(t *testing.T) {
 	require.ErrorAs(t, err, &respErr)
 	assert.ErrorIs(t, err, ErrBadResponse)
 	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	assert.True(t, retryable(err, true, true), "a read is retried")
-	assert.False(t, retryable(err, true, false), "a change is not")
+	assert.True(t, retryable(err, true, true, nil), "a read is retried")
+	assert.False(t, retryable(err, true, false, nil), "a change is not")
 
 	// 16 MiB announced, 10 bytes sent: far less than 16 MiB allocated.
 	mt.RegisterResponder("POST", `=~^https://`, func(req *http.Request) (*http.Response, error) {
@@ -294,3 +294,49 @@ func TestTruncatedAnswer(t *testing.T) {
 type errReader struct{ err error }
 
 func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestDecide is the retry policy as a table: each rule of decide, in its
+// order, for reads and changes.
+func TestDecide(t *testing.T) {
+	pol := RetryPolicy{MaxAttempts: 3, Codes: []int{5100}}
+	api := func(code, status int) error { return &APIError{Action: "A", Code: code, HTTPStatusCode: status} }
+	transport := errors.New("connection reset")
+	sent, resent, unsent := attemptTrace{sent: true}, attemptTrace{sent: true, resent: true}, attemptTrace{}
+	for _, c := range []struct {
+		name       string
+		res        attemptResult
+		safe       bool
+		mayRefresh bool
+		attempt    int
+		ctxErr     error
+		want       verdict
+		reason     string
+	}{
+		{"success", attemptResult{}, false, false, 1, nil, callDone, ""},
+		{"expired temporary keys are refreshed once", attemptResult{err: api(4104, 200), trace: sent}, false, true, 1, nil, callRefresh, "credentials"},
+		{"a bad token too", attemptResult{err: api(4105, 200), trace: sent}, true, true, 1, nil, callRefresh, "credentials"},
+		{"but not twice", attemptResult{err: api(4104, 200), trace: sent}, false, false, 2, nil, callDone, ""},
+		{"a change lost after it was sent", attemptResult{err: transport, trace: sent}, false, false, 1, nil, callUnknown, ""},
+		{"a read lost after it was sent", attemptResult{err: transport, trace: sent}, true, false, 1, nil, callRetry, "transport"},
+		{"a change never sent", attemptResult{err: transport, trace: unsent}, false, false, 1, nil, callRetry, "transport"},
+		{"a change refused as a replay of a resent copy", attemptResult{err: api(4500, 200), trace: resent}, false, false, 1, nil, callUnknown, ""},
+		{"a change refused as a replay, sent once", attemptResult{err: api(4500, 200), trace: sent}, false, false, 1, nil, callRetry, "replay"},
+		{"quota", attemptResult{err: api(4400, 200), trace: sent}, false, false, 1, nil, callRetry, "quota"},
+		{"unavailable", attemptResult{err: api(6200, 200), trace: sent}, false, false, 2, nil, callRetry, "unavailable"},
+		{"internal, for a read", attemptResult{err: api(6000, 200), trace: sent}, true, false, 1, nil, callRetry, "internal"},
+		{"internal, for a change", attemptResult{err: api(6000, 200), trace: sent}, false, false, 1, nil, callDone, ""},
+		{"a definite answer", attemptResult{err: api(4000, 200), trace: sent}, true, false, 1, nil, callDone, ""},
+		{"a policy code, for a read", attemptResult{err: api(5100, 200), trace: sent}, true, false, 1, nil, callRetry, "code-5100"},
+		{"a policy code, for a change", attemptResult{err: api(5100, 200), trace: sent}, false, false, 1, nil, callDone, ""},
+		{"the last attempt", attemptResult{err: api(4400, 200), trace: sent}, true, false, 3, nil, callDone, ""},
+		{"past the deadline", attemptResult{err: api(4400, 200), trace: sent}, true, false, 1, context.DeadlineExceeded, callPastDeadline, ""},
+		{"the deadline itself", attemptResult{err: context.DeadlineExceeded, trace: sent}, true, false, 1, context.DeadlineExceeded, callDone, ""},
+		{"an attempt timeout, for a read", attemptResult{err: context.DeadlineExceeded, trace: sent, timedOut: true}, true, false, 1, nil, callRetry, "attempt-timeout"},
+		{"an attempt timeout, for a change sent", attemptResult{err: context.DeadlineExceeded, trace: sent, timedOut: true}, false, false, 1, nil, callUnknown, ""},
+		{"an insecure connection", attemptResult{err: fmt.Errorf("%w: x", ErrInsecureConnection)}, false, false, 1, nil, callDone, ""},
+	} {
+		v, reason := decide(c.res, c.safe, c.mayRefresh, c.attempt, pol, c.ctxErr)
+		assert.Equal(t, c.want, v, c.name)
+		assert.Equal(t, c.reason, reason, c.name)
+	}
+}
