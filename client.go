@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"reflect"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/qcloud-legacy/cvm/internal/clock"
@@ -39,10 +38,10 @@ type Client struct {
 
 	common service
 
-	// EIPs manages elastic IPs.
-	EIPs *EIPsService
 	// Deals follows orders.
 	Deals *DealsService
+	// EIPs manages elastic IPs.
+	EIPs *EIPsService
 	// Images manages images.
 	Images *ImagesService
 	// Instances manages instances.
@@ -87,50 +86,12 @@ func (c *Client) Region() Region { return c.region }
 // signature method, a malformed endpoint, or plain http to a host other than
 // loopback without [Config.AllowInsecureHTTP].
 func NewClient(cfg Config) (*Client, error) {
-	var provider CredentialsProvider
-	switch {
-	case cfg.Credentials != nil && (cfg.SecretID != "" || !cfg.SecretKey.IsZero() || !cfg.Token.IsZero()):
-		return nil, &ArgError{Arg: "Config.Credentials", Reason: "set either Credentials or SecretID and SecretKey, not both"}
-	case cfg.Credentials != nil:
-		provider = cfg.Credentials
-	case cfg.SecretID == "":
-		return nil, &ArgError{Arg: "Config.SecretID", Reason: "is required (or Config.Credentials)"}
-	case cfg.SecretKey.IsZero():
-		return nil, &ArgError{Arg: "Config.SecretKey", Reason: "is required"}
-	case strings.ContainsAny(cfg.SecretID, " \t\r\n"):
-		return nil, &ArgError{Arg: "Config.SecretID", Reason: "contains white space"}
-	default:
-		provider = StaticCredentials(cfg.SecretID, cfg.SecretKey.Reveal(), cfg.Token.Reveal())
+	provider, err := cfg.provider()
+	if err != nil {
+		return nil, err
 	}
-	region, ok := LookupRegion(cfg.Region)
-	if !ok {
-		if cfg.Region == "" {
-			return nil, &ArgError{Arg: "Config.Region", Reason: "is required (a short code such as gz or a long name such as ap-guangzhou)"}
-		}
-		return nil, &ArgError{Arg: "Config.Region", Reason: fmt.Sprintf("unknown region %q", cfg.Region)}
-	}
-	switch m := strings.ToUpper(cfg.HTTPMethod); m {
-	case "":
-		cfg.HTTPMethod = DefaultHTTPMethod
-	case http.MethodGet, http.MethodPost:
-		cfg.HTTPMethod = m
-	default:
-		return nil, &ArgError{Arg: "Config.HTTPMethod", Reason: fmt.Sprintf("%q is not GET or POST", cfg.HTTPMethod)}
-	}
-	switch cfg.SignatureMethod {
-	case "":
-		cfg.SignatureMethod = SignatureHmacSHA256
-	case SignatureHmacSHA256, SignatureHmacSHA1:
-	default:
-		return nil, &ArgError{Arg: "Config.SignatureMethod", Reason: fmt.Sprintf("%q is not HmacSHA256 or HmacSHA1", cfg.SignatureMethod)}
-	}
-	switch {
-	case cfg.MaxAttempts < 0:
-		return nil, &ArgError{Arg: "Config.MaxAttempts", Reason: "must not be negative"}
-	case cfg.MaxAttempts == 0:
-		cfg.MaxAttempts = DefaultMaxAttempts
-	}
-	if err := cfg.RateLimit.validate(); err != nil {
+	region, err := cfg.validate()
+	if err != nil {
 		return nil, err
 	}
 	c := &Client{region: region, log: cfg.Logger, clock: clock.Real{}, timers: clock.Real{}, nonce: newNonce}
@@ -138,74 +99,87 @@ func NewClient(cfg Config) (*Client, error) {
 		c.timers = *t
 	}
 	if cfg.Endpoint != "" {
-		u, err := parseEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP)
-		if err != nil {
+		if c.endpoint, err = parseEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP); err != nil {
 			return nil, err
 		}
-		c.endpoint = u
 	}
-	c.hc = cfg.HTTPClient
-	if c.hc == nil {
-		c.hc = defaultHTTPClient()
-	} else {
-		// The SDK works on its own copy: a signed request never follows a
-		// redirect, whatever the caller's client would do.
-		hc := *c.hc
-		hc.CheckRedirect = noRedirects
-		c.hc = &hc
+	if c.hc, err = resolveHTTPClient(cfg); err != nil {
+		return nil, err
 	}
-	if t, ok := c.hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
-		weak := t.TLSClientConfig.InsecureSkipVerify ||
-			t.TLSClientConfig.MinVersion != 0 && t.TLSClientConfig.MinVersion < tls.VersionTLS12
-		switch {
-		case weak && !cfg.AllowInsecureTLS:
-			return nil, &ArgError{Arg: "Config.HTTPClient", Reason: "its transport skips certificate verification or allows TLS below 1.2; set AllowInsecureTLS to accept that"}
-		case weak && c.log != nil:
-			c.log.Warn("cvm: the HTTP client does not verify TLS certificates or allows TLS below 1.2")
-		}
-	}
-	switch {
-	case cfg.Limiter != nil:
-		c.limiter = cfg.Limiter
-	case cfg.RateLimit.Disabled:
-		c.limiter = LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
-	default:
-		key := cfg.SecretID
-		if k, ok := provider.(quotaKeyer); ok && key == "" {
-			key = k.quotaKey()
-		}
-		if key == "" {
-			// A provider of the caller's own: one quota per provider.
-			key = fmt.Sprintf("provider:%p", provider)
-		}
-		c.limiter = accountLimiter(key, cfg.RateLimit)
-	}
+	c.limiter = resolveLimiter(cfg, provider)
 	c.ua = fmt.Sprintf("qcloud-legacy-cvm-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	if cfg.UserAgent != "" {
 		c.ua = cfg.UserAgent + " " + c.ua
 	}
 	c.reqTag = "SDK_GO_CVM_" + Version
-	if _, static := provider.(staticProvider); static {
-		p := provider
-		c.creds = p.Retrieve
-		c.invalid = func() {}
-	} else {
-		cache := NewCredentialsCache(provider)
-		c.creds, c.invalid, c.temp = cache.Retrieve, cache.Invalidate, true
-	}
+	c.resolveCredentials(provider)
 	cfg.SecretKey, cfg.Token, cfg.Credentials = Secret{}, Secret{}, nil
 	c.cfg = &cfg
 	c.common.client = c
-	c.EIPs = (*EIPsService)(&c.common)
 	c.Deals = (*DealsService)(&c.common)
+	c.EIPs = (*EIPsService)(&c.common)
 	c.Images = (*ImagesService)(&c.common)
+	c.Instances = (*InstancesService)(&c.common)
 	c.KeyPairs = (*KeyPairsService)(&c.common)
 	c.NetworkInterfaces = (*NetworkInterfacesService)(&c.common)
 	c.Projects = (*ProjectsService)(&c.common)
-	c.Instances = (*InstancesService)(&c.common)
 	c.SecurityGroups = (*SecurityGroupsService)(&c.common)
 	c.Zones = (*ZonesService)(&c.common)
 	return c, nil
+}
+
+// resolveHTTPClient returns the client requests go through: the default,
+// or the caller's copied so that it follows no redirect (a signed request
+// never goes to another host, whatever the caller's client would do), and
+// refused when its transport weakens TLS without AllowInsecureTLS.
+func resolveHTTPClient(cfg Config) (*http.Client, error) {
+	if cfg.HTTPClient == nil {
+		return defaultHTTPClient(), nil
+	}
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = noRedirects
+	if t, ok := hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
+		weak := t.TLSClientConfig.InsecureSkipVerify ||
+			t.TLSClientConfig.MinVersion != 0 && t.TLSClientConfig.MinVersion < tls.VersionTLS12
+		switch {
+		case weak && !cfg.AllowInsecureTLS:
+			return nil, &ArgError{Arg: "Config.HTTPClient", Reason: "its transport skips certificate verification or allows TLS below 1.2; set AllowInsecureTLS to accept that"}
+		case weak && cfg.Logger != nil:
+			cfg.Logger.Warn("cvm: the HTTP client does not verify TLS certificates or allows TLS below 1.2")
+		}
+	}
+	return &hc, nil
+}
+
+// resolveLimiter returns the caller's limiter, none, or the built-in one of
+// the account, shared by every client of it in the process.
+func resolveLimiter(cfg Config, provider CredentialsProvider) Limiter {
+	switch {
+	case cfg.Limiter != nil:
+		return cfg.Limiter
+	case cfg.RateLimit.Disabled:
+		return LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
+	}
+	key := cfg.SecretID
+	if k, ok := provider.(quotaKeyer); ok && key == "" {
+		key = k.quotaKey()
+	}
+	if key == "" {
+		// A provider of the caller's own: one quota per provider.
+		key = fmt.Sprintf("provider:%p", provider)
+	}
+	return accountLimiter(key, cfg.RateLimit)
+}
+
+// resolveCredentials keeps the credentials behind closures: static keys as
+// they are, anything else behind a refreshing cache.
+func (c *Client) resolveCredentials(provider CredentialsProvider) {
+	if _, static := provider.(staticProvider); static {
+		c.creds, c.invalid = provider.Retrieve, func() {}
+		return
+	}
+	cache := NewCredentialsCache(provider)
+	c.creds, c.invalid, c.temp = cache.Retrieve, cache.Invalidate, true
 }
 
 // Response is what a call returns besides its result.

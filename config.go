@@ -190,3 +190,55 @@ func configFromEnv(ctx context.Context) (Config, error) {
 	cfg.Credentials = NewCredentialsCache(provider)
 	return cfg, nil
 }
+
+// provider returns the credentials provider cfg describes: Credentials, or
+// static keys from SecretID, SecretKey and Token.
+func (cfg Config) provider() (CredentialsProvider, error) {
+	switch {
+	case cfg.Credentials != nil && (cfg.SecretID != "" || !cfg.SecretKey.IsZero() || !cfg.Token.IsZero()):
+		return nil, &ArgError{Arg: "Config.Credentials", Reason: "set either Credentials or SecretID and SecretKey, not both"}
+	case cfg.Credentials != nil:
+		return cfg.Credentials, nil
+	case cfg.SecretID == "":
+		return nil, &ArgError{Arg: "Config.SecretID", Reason: "is required (or Config.Credentials)"}
+	case cfg.SecretKey.IsZero():
+		return nil, &ArgError{Arg: "Config.SecretKey", Reason: "is required"}
+	case strings.ContainsAny(cfg.SecretID, " \t\r\n"):
+		return nil, &ArgError{Arg: "Config.SecretID", Reason: "contains white space"}
+	}
+	return StaticCredentials(cfg.SecretID, cfg.SecretKey.Reveal(), cfg.Token.Reveal()), nil
+}
+
+// validate checks cfg's settings and applies their defaults (HTTPMethod,
+// SignatureMethod, MaxAttempts), and returns its region.
+func (cfg *Config) validate() (Region, error) {
+	region, ok := LookupRegion(cfg.Region)
+	switch {
+	case !ok && cfg.Region == "":
+		return Region{}, &ArgError{Arg: "Config.Region", Reason: "is required (a short code such as gz or a long name such as ap-guangzhou)"}
+	case !ok:
+		return Region{}, &ArgError{Arg: "Config.Region", Reason: fmt.Sprintf("unknown region %q", cfg.Region)}
+	}
+	switch m := strings.ToUpper(cfg.HTTPMethod); m {
+	case "":
+		cfg.HTTPMethod = DefaultHTTPMethod
+	case http.MethodGet, http.MethodPost:
+		cfg.HTTPMethod = m
+	default:
+		return Region{}, &ArgError{Arg: "Config.HTTPMethod", Reason: fmt.Sprintf("%q is not GET or POST", cfg.HTTPMethod)}
+	}
+	switch cfg.SignatureMethod {
+	case "":
+		cfg.SignatureMethod = SignatureHmacSHA256
+	case SignatureHmacSHA256, SignatureHmacSHA1:
+	default:
+		return Region{}, &ArgError{Arg: "Config.SignatureMethod", Reason: fmt.Sprintf("%q is not HmacSHA256 or HmacSHA1", cfg.SignatureMethod)}
+	}
+	switch {
+	case cfg.MaxAttempts < 0:
+		return Region{}, &ArgError{Arg: "Config.MaxAttempts", Reason: "must not be negative"}
+	case cfg.MaxAttempts == 0:
+		cfg.MaxAttempts = DefaultMaxAttempts
+	}
+	return region, cfg.RateLimit.validate()
+}
