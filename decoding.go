@@ -442,8 +442,6 @@ func decodeBody(action string, status int, body []byte, out any) error {
 	return nil
 }
 
-func isEnveloper(v any) bool { _, ok := v.(enveloper); return ok }
-
 // badResponse reports an answer that is not the envelope. Its snippet of
 // the body has the values of secret-bearing names replaced; for an action
 // whose answer carries a secret there is no snippet at all, and the

@@ -70,7 +70,7 @@ func TestSpanAndMetricsForARetriedCall(t *testing.T) {
 	assert.Equal(t, int64(6200), first["tencentcloud.api.code"].AsInt64())
 	assert.Equal(t, "unavailable", first["tencentcloud.api.retry_reason"].AsString())
 	for _, kv := range s.Attributes() {
-		assert.NotContains(t, kv.Value.Emit(), srv.Config().SecretKey.Reveal())
+		assert.NotContains(t, kv.Value.String(), srv.Config().SecretKey.Reveal())
 	}
 
 	var rm metricdata.ResourceMetrics
@@ -135,11 +135,11 @@ func TestSpanCarriesNoPrivateKey(t *testing.T) {
 	for _, ev := range spans[0].Events() {
 		texts = append(texts, ev.Name)
 		for _, a := range ev.Attributes {
-			texts = append(texts, a.Value.Emit())
+			texts = append(texts, a.Value.String())
 		}
 	}
 	for _, a := range spans[0].Attributes() {
-		texts = append(texts, a.Value.Emit())
+		texts = append(texts, a.Value.String())
 	}
 	assert.Equal(t, codes.Error, spans[0].Status().Code)
 	for _, text := range texts {

@@ -24,11 +24,11 @@ func readmeClient(t *testing.T, addr string) *redis.Client {
 
 var hourly = cvm.RateLimit{Global: 100, PerAction: 100, Window: time.Hour}
 
-// timed runs f and returns its error and how long it took.
-func timed(f func() error) (error, time.Duration) {
+// timed runs f and returns how long it took and its error.
+func timed(f func() error) (time.Duration, error) {
 	start := time.Now()
 	err := f()
-	return err, time.Since(start)
+	return time.Since(start), err
 }
 
 // TestStalledRedisFailsWithinTheDeadline (round 3, finding 3): a Redis that
@@ -48,18 +48,18 @@ func TestStalledRedisFailsWithinTheDeadline(t *testing.T) {
 	deadline := func() (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, 500*time.Millisecond) }
 	c1, cancel := deadline()
 	defer cancel()
-	err, first := timed(func() error { return closed.Wait(c1, "A") })
+	first, err := timed(func() error { return closed.Wait(c1, "A") })
 	assert.ErrorIs(t, err, redisquota.ErrUnavailable)
 	assert.Less(t, first, 500*time.Millisecond, "failed within the caller's deadline")
 	c2, cancel := deadline()
 	defer cancel()
-	err, known := timed(func() error { return closed.Wait(c2, "A") })
+	known, err := timed(func() error { return closed.Wait(c2, "A") })
 	assert.ErrorIs(t, err, redisquota.ErrUnavailable)
 	assert.Less(t, known, 50*time.Millisecond, "known down: at once")
 
 	c3, cancel := deadline()
 	defer cancel()
-	err, fb := timed(func() error { return fallback.Wait(c3, "A") })
+	fb, err := timed(func() error { return fallback.Wait(c3, "A") })
 	assert.NoError(t, err, "the fallback let the call through")
 	assert.Less(t, fb, 500*time.Millisecond)
 	t.Logf("stalled Redis: fail-closed in %v, then %v while known down; fallback engaged in %v (deadline 500ms)", first, known, fb)
@@ -80,9 +80,9 @@ func TestRedisDownFailsFast(t *testing.T) {
 
 	short, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
-	err, first := timed(func() error { return closed.Wait(short, "A") })
+	first, err := timed(func() error { return closed.Wait(short, "A") })
 	assert.ErrorIs(t, err, redisquota.ErrUnavailable)
-	err, known := timed(func() error { return closed.Wait(short, "A") })
+	known, err := timed(func() error { return closed.Wait(short, "A") })
 	assert.ErrorIs(t, err, redisquota.ErrUnavailable)
 	assert.Less(t, first, 100*time.Millisecond)
 	assert.Less(t, known, 20*time.Millisecond)
@@ -92,7 +92,7 @@ func TestRedisDownFailsFast(t *testing.T) {
 	var total time.Duration
 	for range 8 {
 		c, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
-		err, d := timed(func() error { return fallback.Wait(c, "A") })
+		d, err := timed(func() error { return fallback.Wait(c, "A") })
 		cancel()
 		total += d
 		switch {

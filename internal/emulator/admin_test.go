@@ -88,7 +88,7 @@ func TestCachedPagesFollowChanges(t *testing.T) {
 		return out["totalCount"].(float64), out["instanceSet"].([]any)
 	}
 	field := func(set []any, i int, k string) any { return set[i].(map[string]any)[k] }
-	total, set := page()
+	total, _ := page()
 	assert.EqualValues(t, 3, total)
 	snap := h.emu.Snapshot()
 
@@ -98,7 +98,7 @@ func TestCachedPagesFollowChanges(t *testing.T) {
 	assert.EqualValues(t, 5, total, "seeding invalidates")
 
 	require.Equal(t, 0, code(h.call("ModifyInstanceAttributes", "Region", "gz", "instanceId", ids[0], "instanceName", "renamed")))
-	_, set = page()
+	_, set := page()
 	assert.Equal(t, "renamed", field(set, 0, "instanceName"), "an API change invalidates")
 
 	require.Equal(t, 0, code(h.call("StopInstances", "Region", "gz", "instanceIds.0", ids[1])))
