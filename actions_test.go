@@ -18,8 +18,8 @@ import (
 var actionName = regexp.MustCompile(`^(Describe|Create|Delete|Modify|Run|Start|Stop|Restart|Return|Reset|Inquiry|Resize|Update|Renew|Sync|Share|Cancel|Get|Set|Pay|Add|Attach|Detach|Bind|UnBind|Import|Eip|Transform|Assume)[A-Za-z]+$`)
 
 // actionLiterals returns every string literal of the package's source
-// files (not its tests) passed as an argument that reads as an action's
-// name: what the services call.
+// files (not its tests) passed to a method right after the context that
+// reads as an action's name: what the services call.
 func actionLiterals(t *testing.T) map[string]string {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
@@ -37,11 +37,14 @@ func actionLiterals(t *testing.T) map[string]string {
 			if !ok {
 				return true
 			}
-			for _, arg := range call.Args {
-				if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					if s, err := strconv.Unquote(lit.Value); err == nil && actionName.MatchString(s) {
-						found[s] = fset.Position(lit.Pos()).String()
-					}
+			// The services' calls: s.client.do(ctx, "Action", ...), and
+			// call, batch, one and poll alike.
+			if _, method := call.Fun.(*ast.SelectorExpr); !method || len(call.Args) < 2 {
+				return true
+			}
+			if lit, ok := call.Args[1].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, err := strconv.Unquote(lit.Value); err == nil && actionName.MatchString(s) {
+					found[s] = fset.Position(lit.Pos()).String()
 				}
 			}
 			return true

@@ -482,7 +482,7 @@ func (p *assumeRoleProvider) Retrieve(ctx context.Context) (Credentials, error) 
 		} `json:"data"`
 	}
 	src := "role " + p.req.RoleArn
-	if err := p.client.Do(ctx, "sts", "AssumeRole", p.req, &out); err != nil {
+	if _, err := p.client.do(ctx, "AssumeRole", p.req, &out); err != nil {
 		return Credentials{}, &CredentialsError{Source: src, Reason: "AssumeRole failed", Err: err}
 	}
 	cr := out.Data.Credentials

@@ -31,6 +31,7 @@ const (
 	DealPaymentInProcess DealStatus = 12
 )
 
+// dealStatusNames are the documented names, by code.
 var dealStatusNames = map[DealStatus]string{
 	DealUnpaid: "unpaid", DealPaid: "paid", DealShipping: "shipping", DealDelivered: "delivered",
 	DealDeliveryFailed: "delivery-failed", DealRefunded: "refunded", DealClosed: "closed", DealExpired: "expired",

@@ -27,9 +27,11 @@ const (
 	EIPCreateFailed EIPStatus = 9
 )
 
-// String names the status.
+// eipStatusNames are the documented names, by code.
 var eipStatusNames = map[EIPStatus]string{EIPCreating: "creating", EIPBinding: "binding", EIPBound: "bound", EIPUnbinding: "unbinding", EIPUnbound: "unbound", EIPOffline: "offline", EIPCreateFailed: "create-failed"}
 
+// String names the status: its documented name, such as "bound",
+// or "status(n)" for a code the SDK does not know.
 func (s EIPStatus) String() string { return enumName(eipStatusNames, s, "status") }
 
 // EncodeValues implements query.Encoder: the status's code.

@@ -27,9 +27,11 @@ const (
 	ImageCopying  ImageStatus = 5 // being copied out, in the source region
 )
 
-// String names the status.
+// imageStatusNames are the documented names, by code.
 var imageStatusNames = map[ImageStatus]string{ImageCreating: "creating", ImageNormal: "normal", ImageInUse: "in-use", ImageSyncing: "syncing", ImageCopying: "copying"}
 
+// String names the status: its documented name, such as "normal",
+// or "status(n)" for a code the SDK does not know.
 func (s ImageStatus) String() string { return enumName(imageStatusNames, s, "status") }
 
 // EncodeValues implements query.Encoder: the status's code.
@@ -413,9 +415,11 @@ const (
 	ImageShared  ImageType = 4 // shared with the account
 )
 
-// String names the image type.
+// imageTypeNames are the documented names, by code.
 var imageTypeNames = map[ImageType]string{ImagePrivate: "private", ImagePublic: "public", ImageMarket: "marketplace", ImageShared: "shared"}
 
+// String names the image type: its documented name, such as "private",
+// or "imagetype(n)" for a code the SDK does not know.
 func (t ImageType) String() string { return enumName(imageTypeNames, t, "imagetype") }
 
 // EncodeValues implements query.Encoder: the type's code.

@@ -43,6 +43,7 @@ const (
 	InstanceMaintenance       InstanceStatus = 21
 )
 
+// instanceStatusNames are the documented names, by code.
 var instanceStatusNames = map[InstanceStatus]string{
 	InstanceCreateFailed: "create-failed", InstanceFault: "fault", InstanceRunning: "running",
 	InstanceCreating: "creating", InstanceStopped: "stopped", InstanceReturned: "returned",
@@ -69,9 +70,11 @@ const (
 	PayHourly          PayMode = 2
 )
 
-// String names the pay mode.
+// payModeNames are the documented names, by code.
 var payModeNames = map[PayMode]string{PayMonthlyPostpaid: "monthly-postpaid", PayPrepaid: "prepaid", PayHourly: "hourly"}
 
+// String names the pay mode: its documented name, such as "prepaid",
+// or "paymode(n)" for a code the SDK does not know.
 func (m PayMode) String() string { return enumName(payModeNames, m, "paymode") }
 
 // NetworkPayMode is how an instance's network is billed (networkPayMode).
@@ -85,9 +88,11 @@ const (
 	NetworkByBandwidth     NetworkPayMode = 3
 )
 
-// String names the network pay mode.
+// networkPayModeNames are the documented names, by code.
 var networkPayModeNames = map[NetworkPayMode]string{NetworkMonthlyPostpaid: "monthly-postpaid", NetworkPrepaid: "prepaid", NetworkByTraffic: "by-traffic", NetworkByBandwidth: "by-bandwidth"}
 
+// String names the network pay mode: its documented name, such as "by-traffic",
+// or "networkpaymode(n)" for a code the SDK does not know.
 func (m NetworkPayMode) String() string { return enumName(networkPayModeNames, m, "networkpaymode") }
 
 // AutoRenew is a prepaid instance's renewal setting.
@@ -100,9 +105,11 @@ const (
 	RenewNever    AutoRenew = 2 // 不再续费
 )
 
-// String names the setting.
+// autoRenewNames are the documented names, by code.
 var autoRenewNames = map[AutoRenew]string{RenewManually: "manual", RenewAuto: "auto", RenewNever: "never"}
 
+// String names the setting: its documented name, such as "auto",
+// or "autorenew(n)" for a code the SDK does not know.
 func (a AutoRenew) String() string { return enumName(autoRenewNames, a, "autorenew") }
 
 // DiskType is a disk's medium.

@@ -24,6 +24,7 @@ const (
 	VPCTaskInProgress VPCTaskStatus = 2
 )
 
+// vpcTaskNames are the documented names, by code.
 var vpcTaskNames = map[VPCTaskStatus]string{VPCTaskSucceeded: "succeeded", VPCTaskFailed: "failed", VPCTaskInProgress: "in-progress"}
 
 // String names the status.

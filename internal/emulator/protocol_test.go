@@ -208,7 +208,8 @@ func TestAuthFailures(t *testing.T) {
 func TestReplay(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *Options) { o.Keys["AKIDother"] = "other-key" })
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	now := time.Now().Unix()
+	ts := strconv.FormatInt(now, 10)
 	zones := func(kv ...string) url.Values {
 		p := url.Values{"Action": {"DescribeAvailabilityZones"}}
 		for i := 0; i+1 < len(kv); i += 2 {
@@ -222,7 +223,8 @@ func TestReplay(t *testing.T) {
 	assert.Equal(t, 4500, code(out), "the same Timestamp and Nonce again")
 	// §12: the Nonce alone is not unique; another second makes another
 	// request (the Node SDK draws Nonces from 0..65535).
-	prev := strconv.FormatInt(time.Now().Unix()-1, 10)
+	prev := strconv.FormatInt(now-1, 10) // from ts, not the clock: it ticks
+
 	_, out = h.send(wire{params: zones("Nonce", "777", "Timestamp", prev)})
 	assert.Equal(t, 0, code(out), "the same Nonce with another Timestamp")
 	// Another key with the same pair is another request too.
