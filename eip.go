@@ -349,23 +349,34 @@ func (s *EIPsService) SetPassThrough(ctx context.Context, id string, passThrough
 	return s.client.call(ctx, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}, &batchResponse{})
 }
 
-// WaitStatus waits until an EIP has the status (for a binding, [EIPBound]),
-// polling DescribeEip as [InstancesService.WaitStatus] does.
-func (s *EIPsService) WaitStatus(ctx context.Context, id string, status EIPStatus) error {
-	if err := checkID("id", id); err != nil {
+// WaitStatus waits until every EIP of ids has the status (for a binding,
+// [EIPBound]), polling DescribeEip as [InstancesService.WaitStatus] does.
+// An EIP that failed to create can reach no status: it ends the wait with
+// an error matching [ErrUnreachable].
+func (s *EIPsService) WaitStatus(ctx context.Context, status EIPStatus, ids ...string) error {
+	if err := checkIDs("ids", ids); err != nil {
 		return err
 	}
 	return s.client.poll(ctx, "DescribeEip", "status "+status.String(), func(ctx context.Context) (bool, map[string]string, error) {
-		e, _, err := s.Get(ctx, id)
-		if err != nil {
-			return false, nil, err
+		seen := map[string]EIPStatus{}
+		for e, err := range s.All(ctx, &EIPListOptions{IDs: ids}) {
+			if err != nil {
+				return false, nil, err
+			}
+			seen[e.ID] = e.Status
 		}
-		if e.Status == status {
-			return true, nil, nil
+		last := map[string]string{}
+		for _, id := range ids {
+			st, ok := seen[id]
+			switch {
+			case !ok:
+				last[id] = "not found"
+			case st == EIPCreateFailed && status != EIPCreateFailed:
+				return false, nil, &UnreachableError{ID: id, Status: st.String(), Want: status.String()}
+			case st != status:
+				last[id] = st.String()
+			}
 		}
-		if e.Status == EIPCreateFailed {
-			return false, nil, &UnreachableError{ID: id, Status: e.Status.String(), Want: status.String()}
-		}
-		return false, map[string]string{id: fmt.Sprint(e.Status)}, nil
+		return len(last) == 0, last, nil
 	})
 }

@@ -255,7 +255,7 @@ func ExampleEIPsService_Associate() {
 	if _, err := client.EIPs.Associate(ctx, eips[0], inst[0]); err != nil {
 		log.Fatal(err)
 	}
-	if err := client.EIPs.WaitStatus(ctx, eips[0], cvm.EIPBound); err != nil {
+	if err := client.EIPs.WaitStatus(ctx, cvm.EIPBound, eips[0]); err != nil {
 		log.Fatal(err)
 	}
 	eip, _, err := client.EIPs.Get(ctx, eips[0])

@@ -2,7 +2,6 @@ package cvm
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/url"
@@ -163,24 +162,58 @@ func (s *ImagesService) All(ctx context.Context, opts *ImageListOptions) iter.Se
 	return s.lister(o).all(ctx)
 }
 
-// Get returns one image of a type; an error matching [ErrNotFound] when
-// there is none.
+// Get returns one image, of whatever type; an error matching [ErrNotFound]
+// when there is none.
 //
-// It calls the DescribeImages action.
-func (s *ImagesService) Get(ctx context.Context, typ ImageType, id string) (*Image, *Response, error) {
+// It calls the DescribeImages action, which takes one image type at a time:
+// once per type until it finds the image (private, shared, public, then
+// marketplace images), so at most four times.
+func (s *ImagesService) Get(ctx context.Context, id string) (*Image, *Response, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, nil, err
 	}
-	list, resp, err := s.List(ctx, &ImageListOptions{Type: typ, ImageIDs: []string{id}})
+	found, resp, err := s.byID(ctx, []string{id})
 	if err != nil {
 		return nil, resp, err
 	}
-	for i := range list {
-		if list[i].ID == id {
-			return &list[i], resp, nil
-		}
+	if img, ok := found[id]; ok {
+		return &img, resp, nil
 	}
 	return nil, resp, &APIError{Action: "DescribeImages", Code: CodeNotFound, Message: "image " + id + " not found"}
+}
+
+// imageTypesToSearch is the order in which byID asks the image types: the
+// account's own images first, as Get and WaitStatus are most often asked of
+// them.
+var imageTypesToSearch = [...]ImageType{ImagePrivate, ImageShared, ImagePublic, ImageMarket}
+
+// byID finds the images of ids, asking DescribeImages type by type for the
+// ids not found yet.
+func (s *ImagesService) byID(ctx context.Context, ids []string) (map[string]Image, *Response, error) {
+	found := map[string]Image{}
+	var resp *Response
+	for _, typ := range imageTypesToSearch {
+		var missing []string
+		for _, id := range ids {
+			if _, ok := found[id]; !ok {
+				missing = append(missing, id)
+			}
+		}
+		if len(missing) == 0 {
+			break
+		}
+		for ch := range chunks(missing, MaxPageSize) {
+			list, r, err := s.List(ctx, &ImageListOptions{ListOptions: ListOptions{Limit: MaxPageSize}, Type: typ, ImageIDs: ch})
+			resp = r
+			if err != nil {
+				return nil, resp, err
+			}
+			for _, img := range list {
+				found[img.ID] = img
+			}
+		}
+	}
+	return found, resp, nil
 }
 
 var imageNameRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,16}$`)
@@ -383,24 +416,29 @@ func (s *ImagesService) Shares(ctx context.Context, ids ...string) (map[string][
 	return res, resp, nil
 }
 
-// WaitStatus waits until a custom image has the status, polling
-// DescribeImages as [InstancesService.WaitStatus] does.
-func (s *ImagesService) WaitStatus(ctx context.Context, id string, status ImageStatus) error {
-	if err := checkID("id", id); err != nil {
+// WaitStatus waits until every image of ids, of whatever type, has the
+// status, polling DescribeImages as [InstancesService.WaitStatus] does. An
+// image not found yet (one being created) counts as "not found".
+func (s *ImagesService) WaitStatus(ctx context.Context, status ImageStatus, ids ...string) error {
+	if err := checkIDs("ids", ids); err != nil {
 		return err
 	}
 	return s.client.poll(ctx, "DescribeImages", "status "+status.String(), func(ctx context.Context) (bool, map[string]string, error) {
-		img, _, err := s.Get(ctx, ImagePrivate, id)
+		found, _, err := s.byID(ctx, ids)
 		if err != nil {
-			if errors.Is(err, ErrNotFound) {
-				return false, map[string]string{id: "not found"}, nil
-			}
 			return false, nil, err
 		}
-		if img.Status == status {
-			return true, nil, nil
+		last := map[string]string{}
+		for _, id := range ids {
+			img, ok := found[id]
+			switch {
+			case !ok:
+				last[id] = "not found"
+			case img.Status != status:
+				last[id] = img.Status.String()
+			}
 		}
-		return false, map[string]string{id: img.Status.String()}, nil
+		return len(last) == 0, last, nil
 	})
 }
 

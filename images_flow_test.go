@@ -39,12 +39,12 @@ func TestImagesFlow(t *testing.T) {
 	id := mine[0].ID
 	assert.Equal(t, cvm.ImageCreating, mine[0].Status)
 	srv.Advance(time.Minute)
-	require.NoError(t, c.Images.WaitStatus(ctx, id, cvm.ImageNormal))
+	require.NoError(t, c.Images.WaitStatus(ctx, cvm.ImageNormal, id))
 
 	name, desc := "golden-2", "second"
 	_, err = c.Images.Update(ctx, &cvm.ImageUpdateRequest{ImageID: id, Name: &name, Description: &desc})
 	require.NoError(t, err)
-	img, _, err := c.Images.Get(ctx, cvm.ImagePrivate, id)
+	img, _, err := c.Images.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, "golden-2", img.Name)
 	assert.Equal(t, "second", img.Description)
@@ -72,8 +72,14 @@ func TestImagesFlow(t *testing.T) {
 	res, _, err := c.Images.Delete(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, []cvm.ItemResult{{ID: id, RequestID: res.Items[0].RequestID}}, res.Items)
-	_, _, err = c.Images.Get(ctx, cvm.ImagePrivate, id)
+	_, _, err = c.Images.Get(ctx, id)
 	assert.ErrorIs(t, err, cvm.ErrNotFound)
+
+	// A public image is found by its id alone, whatever its type.
+	pub, _, err := c.Images.Get(ctx, "img-31tjrtph")
+	require.NoError(t, err)
+	assert.Equal(t, cvm.ImagePublic, pub.Type)
+	require.NoError(t, c.Images.WaitStatus(ctx, cvm.ImageNormal, "img-31tjrtph"))
 }
 
 func TestImagesValidation(t *testing.T) {

@@ -51,7 +51,7 @@ func main() {
 		if err != nil {
 			log.Fatalf("%s: %v", what, err)
 		}
-		if err := c.EIPs.WaitStatus(ctx, id, status); err != nil {
+		if err := c.EIPs.WaitStatus(ctx, status, id); err != nil {
 			log.Fatal(err)
 		}
 		e, _, err := c.EIPs.Get(ctx, id)

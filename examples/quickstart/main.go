@@ -126,13 +126,13 @@ func run(ctx context.Context, c *cvm.Client, create bool) error {
 	if err != nil {
 		return err
 	}
-	if err := c.EIPs.WaitStatus(ctx, eips[0], cvm.EIPUnbound); err != nil {
+	if err := c.EIPs.WaitStatus(ctx, cvm.EIPUnbound, eips[0]); err != nil {
 		return err
 	}
 	if _, err := c.EIPs.Associate(ctx, eips[0], ids[0]); err != nil {
 		return err
 	}
-	if err := c.EIPs.WaitStatus(ctx, eips[0], cvm.EIPBound); err != nil {
+	if err := c.EIPs.WaitStatus(ctx, cvm.EIPBound, eips[0]); err != nil {
 		return err
 	}
 	eip, _, err := c.EIPs.Get(ctx, eips[0])
@@ -196,7 +196,7 @@ func run(ctx context.Context, c *cvm.Client, create bool) error {
 	if _, err := c.EIPs.Disassociate(ctx, eip.ID, false); err != nil {
 		return err
 	}
-	if err := c.EIPs.WaitStatus(ctx, eip.ID, cvm.EIPUnbound); err != nil {
+	if err := c.EIPs.WaitStatus(ctx, cvm.EIPUnbound, eip.ID); err != nil {
 		return err
 	}
 	if _, err := c.EIPs.Delete(ctx, eip.ID); err != nil {
