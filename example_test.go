@@ -113,8 +113,8 @@ func ExampleClient_Do() {
 	// 0.36 CNY per HOUR
 }
 
-// Batch actions report each resource's result.
-func ExampleAPIError_Items() {
+// Batch actions report each resource's result in Items.
+func ExampleAPIError_batch() {
 	client, err := cvm.NewClient(config)
 	if err != nil {
 		log.Fatal(err)

@@ -135,7 +135,10 @@ type Disks struct {
 	DataType   DiskType
 }
 
-// Instance is a CVM instance, as DescribeInstances reports it.
+// Instance is a CVM instance, as DescribeInstances reports it. It carries
+// no security-group ids because the documented answer has none (spec §5.1
+// lists every field of instanceSet); ask the other way round, with
+// [SecurityGroupsService.ListInstances] for the instances of a group.
 type Instance struct {
 	// ID is the unified id, "ins-xxxxxxxx"; every action takes it.
 	ID string

@@ -41,11 +41,28 @@ import (
 )
 
 func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "cvm-emulator:", err)
-		os.Exit(1)
-	}
+	os.Exit(exitCode(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr), os.Stderr))
 }
+
+// exitCode is 0 for a clean stop and for -h (the help was asked for and
+// printed), 2 for bad flags (as the flag package's own), 1 otherwise.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, new(*flagError)):
+		fmt.Fprintln(stderr, "cvm-emulator:", err)
+		return 2
+	}
+	fmt.Fprintln(stderr, "cvm-emulator:", err)
+	return 1
+}
+
+// flagError is a flag the command cannot use.
+type flagError struct{ err error }
+
+func (e *flagError) Error() string { return e.err.Error() }
+func (e *flagError) Unwrap() error { return e.err }
 
 // newServer returns the HTTP server: no client can hold a connection by
 // trickling a request (headers and body together must arrive within
@@ -180,13 +197,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seedPath := flags.String("seed-file", "", `seed from a JSON file: {"regions":{"gz":{"instances":3,"eips":1,"images":["web"],"securityGroups":["web"],"keyPairs":["deploy"],"projects":["backend"]}}}`)
 	statePath := flags.String("state", "", "load the state from FILE at start (if it exists) and save it there on SIGINT/SIGTERM and after PUT /_emulator/state")
 	adminToken := flags.String("admin-token", "", "serve the admin API to any client with this bearer token (otherwise loopback clients only)")
-	fakeClock := flags.Bool("fake-clock", false, "run on a fake clock that moves only through POST /_emulator/clock (it starts at the wall clock's time; clients sign with theirs, so advance it at most 2h in all)")
+	fakeClock := flags.Bool("fake-clock", false, "run on a fake clock, started at the wall clock's time, that moves only through POST /_emulator/clock: transitions and quota windows follow it. Clients sign with the wall clock and the emulator takes Timestamps within 2h of its own, so once it is more than 2h ahead every signed request is refused as expired (4500)")
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
-		return err
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &flagError{err}
 	}
 	if flags.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", flags.Args())

@@ -170,3 +170,17 @@ func start(t *testing.T, ctx context.Context, args ...string) (string, chan stru
 	t.Fatal("no endpoint printed")
 	return "", nil
 }
+
+// TestHelpExitsZero: -h prints the help and exits 0; a bad flag exits 2,
+// as the flag package's own commands do.
+func TestHelpExitsZero(t *testing.T) {
+	var help strings.Builder
+	assert.Equal(t, 0, exitCode(run(context.Background(), []string{"-h"}, io.Discard, &help), io.Discard))
+	for _, want := range []string{"-fake-clock", "-state", "-shutdown-timeout", "/_emulator/health"} {
+		assert.Contains(t, help.String(), want)
+	}
+	var stderr strings.Builder
+	assert.Equal(t, 2, exitCode(run(context.Background(), []string{"-no-such-flag"}, io.Discard, io.Discard), &stderr))
+	assert.Contains(t, stderr.String(), "no-such-flag")
+	assert.Equal(t, 1, exitCode(errors.New("listen: address in use"), io.Discard))
+}
