@@ -116,10 +116,7 @@ type DealListOptions struct {
 //
 // It calls the DescribeDeals action (module trade).
 func (s *DealsService) List(ctx context.Context, opts *DealListOptions) ([]Deal, *Response, error) {
-	var o DealListOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := orZero(opts)
 	if o.Limit < 0 || o.Limit > 50 || o.Offset < 0 {
 		return nil, nil, &ArgError{Arg: "opts", Reason: "Limit must be 0 to 50 and Offset not negative"}
 	}

@@ -110,13 +110,6 @@ type describeEipResponse struct {
 	} `json:"data"`
 }
 
-func (o *EIPListOptions) copy() EIPListOptions {
-	if o == nil {
-		return EIPListOptions{}
-	}
-	return *o
-}
-
 func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *Response, error) {
 	p := struct {
 		*EIPListOptions
@@ -142,7 +135,7 @@ func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *R
 }
 
 func (s *EIPsService) lister(opts *EIPListOptions) lister[EIP] {
-	o := opts.copy()
+	o := orZero(opts)
 	return lister[EIP]{
 		opts: o.ListOptions, key: func(e EIP) string { return e.ID },
 		fetch: func(ctx context.Context, _ []string, off, lim int) (page[EIP], *Response, error) {

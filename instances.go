@@ -303,15 +303,8 @@ func (s *InstancesService) page(ctx context.Context, opts InstanceListOptions) (
 	return page[Instance]{items, int(out.TotalCount)}, resp, nil
 }
 
-func (o *InstanceListOptions) copy() InstanceListOptions {
-	if o == nil {
-		return InstanceListOptions{}
-	}
-	return *o
-}
-
 func (s *InstancesService) lister(opts *InstanceListOptions) lister[Instance] {
-	o := opts.copy()
+	o := orZero(opts)
 	return lister[Instance]{
 		arg: "InstanceIDs", ids: o.InstanceIDs, per: maxDescribeIDs, opts: o.ListOptions,
 		key: func(in Instance) string { return in.ID },

@@ -74,10 +74,7 @@ type describeKeyPairsResponse struct {
 }
 
 func (s *KeyPairsService) lister(opts *KeyPairListOptions) lister[KeyPair] {
-	var o KeyPairListOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := orZero(opts)
 	return lister[KeyPair]{
 		arg: "IDs", ids: o.IDs, per: 100, opts: o.ListOptions, key: func(k KeyPair) string { return k.ID },
 		fetch: func(ctx context.Context, ids []string, off, lim int) (page[KeyPair], *Response, error) {

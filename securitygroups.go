@@ -88,15 +88,8 @@ func (s *SecurityGroupsService) page(ctx context.Context, o SecurityGroupListOpt
 	return page[SecurityGroup]{items, int(out.Data.TotalNum)}, resp, nil
 }
 
-func (o *SecurityGroupListOptions) copy() SecurityGroupListOptions {
-	if o == nil {
-		return SecurityGroupListOptions{}
-	}
-	return *o
-}
-
 func (s *SecurityGroupsService) lister(opts *SecurityGroupListOptions) lister[SecurityGroup] {
-	o := opts.copy()
+	o := orZero(opts)
 	return lister[SecurityGroup]{
 		opts: o.ListOptions, key: func(g SecurityGroup) string { return g.ID },
 		fetch: func(ctx context.Context, _ []string, off, lim int) (page[SecurityGroup], *Response, error) {
@@ -522,10 +515,7 @@ func (s *SecurityGroupsService) instancesPage(ctx context.Context, id string, o 
 }
 
 func (s *SecurityGroupsService) instancesLister(id string, opts *ListOptions) lister[string] {
-	var o ListOptions
-	if opts != nil {
-		o = *opts
-	}
+	o := orZero(opts)
 	return lister[string]{
 		opts: o, key: func(s string) string { return s },
 		fetch: func(ctx context.Context, _ []string, off, lim int) (page[string], *Response, error) {

@@ -115,3 +115,13 @@ func (c *Client) batch(ctx context.Context, action, listName string, ids []strin
 }
 
 type service struct{ client *Client }
+
+// orZero returns a copy of *p, or the zero T for nil: how every method
+// takes its options, never changing the caller's.
+func orZero[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
