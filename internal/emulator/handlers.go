@@ -26,6 +26,17 @@ func register(modules []string, fns map[string]func(*Server, *request) (map[stri
 	}
 }
 
+// registerAccountWide registers actions that are account-wide: Region may
+// be left out (spec §5.8).
+func registerAccountWide(modules []string, fns map[string]func(*Server, *request) (map[string]any, *apiError)) {
+	register(modules, fns)
+	for name := range fns {
+		h := handlers[name]
+		h.noRegion = true
+		handlers[name] = h
+	}
+}
+
 // Actions returns the actions the emulator serves, sorted.
 func Actions() []string {
 	out := make([]string, 0, len(handlers))

@@ -1,0 +1,234 @@
+package emulator
+
+import (
+	"net"
+	"slices"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// Network interfaces and VPC settings (spec §5.7, §5.9).
+func init() {
+	register(onCVM, map[string]func(*Server, *request) (map[string]any, *apiError){
+		"UpdateInstanceVpcConfig": (*Server).updateInstanceVpcConfig,
+	})
+	register([]string{"vpc"}, map[string]func(*Server, *request) (map[string]any, *apiError){
+		"AttachNetworkInterface": (*Server).attachNetworkInterface,
+	})
+	registerAccountWide([]string{"vpc"}, map[string]func(*Server, *request) (map[string]any, *apiError){
+		"DescribeVpcTaskResult": (*Server).describeVpcTaskResult,
+	})
+	register(onDFW, map[string]func(*Server, *request) (map[string]any, *apiError){
+		"DescribeNetworkInterfacesOfSecurityGroup": (*Server).describeNetworkInterfacesOfSecurityGroup,
+		"ModifySecurityGroupsOfNetworkInterface":   (*Server).modifySecurityGroupsOfNetworkInterface,
+	})
+}
+
+// ---- network interfaces (spec §5.7) ----
+
+// eni is a secondary elastic network interface. Each instance's primary
+// interface is eni-<suffix of its id> and lives with the instance.
+type eni struct {
+	id         string
+	vpcID      string
+	zoneID     int
+	privateIP  string
+	instanceID string
+	sgIDs      []string
+}
+
+// vpcTask is an asynchronous VPC task; done after the transition time.
+type vpcTask struct{ doneAt time.Time }
+
+func (s *Server) attachNetworkInterface(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	vpcID := q.str("vpcId", true)
+	eniID := q.str("networkInterfaceId", true)
+	instID := q.str("instanceId", true)
+	if q.err != nil {
+		return nil, q.err
+	}
+	rg := r.region
+	rg.settle(r.now)
+	e, ok := rg.enis[eniID]
+	if !ok || e.vpcID != vpcID {
+		if !rg.vpcKnown(vpcID) {
+			return nil, withDesc(errf(5000, "vpc %s does not exist", vpcID), "InvalidVpc.NotFound")
+		}
+		return nil, withDesc(errf(5000, "network interface %s does not exist in %s", eniID, vpcID), "InvalidNetworkInterface.NotFound")
+	}
+	in := rg.instance(instID)
+	if in == nil {
+		return nil, withDesc(errf(5000, "instance %s does not exist", instID), "InvalidInstance.NotFound")
+	}
+	if e.instanceID != "" {
+		return nil, withDesc(errf(5100, "弹性网卡和云服务器已绑定: %s is attached to %s", e.id, e.instanceID), "InvalidNetworkInterface.AlreadyAssociated")
+	}
+	if in.status != stRunning && in.status != stStopped {
+		return nil, statusErr(in, stRunning, stStopped)
+	}
+	if in.vpcID != vpcID {
+		return nil, invalid("instance %s is not in %s: 弹性网卡绑定的云服务器必须是私有网络的", in.id, vpcID)
+	}
+	if in.zone.id != e.zoneID {
+		return nil, invalid("instance %s is in zone %d, the interface's subnet in %d", in.id, in.zone.id, e.zoneID)
+	}
+	e.instanceID = in.id
+	id := s.nextSeq() + 16000
+	s.vpcTasks[id] = vpcTask{doneAt: r.now.Add(s.opts.Transition)}
+	return map[string]any{"data": map[string]any{"taskId": id}}, nil
+}
+
+func withDesc(e *apiError, desc string) *apiError {
+	e.codeDesc = desc
+	return e
+}
+
+func (rg *region) vpcKnown(id string) bool {
+	for _, e := range rg.enis {
+		if e.vpcID == id {
+			return true
+		}
+	}
+	for _, in := range rg.instances {
+		if in.vpcID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) describeVpcTaskResult(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	id := q.integer("taskId", true, 0, 1, 1<<62)
+	if q.err != nil {
+		return nil, q.err
+	}
+	t, ok := s.vpcTasks[int64(id)]
+	if !ok {
+		return nil, notFound("task", strconv.Itoa(id))
+	}
+	status := 2 // in progress
+	if !r.now.Before(t.doneAt) {
+		status = 0
+	}
+	return map[string]any{"data": map[string]any{"status": status}}, nil
+}
+
+// interfaceGroups returns the interfaces associated with a group: the
+// primary interfaces of its instances and the secondary ones that name it.
+func (rg *region) interfaceGroups(sgID string) []string {
+	var out []string
+	for _, id := range rg.instSeq {
+		if in := rg.instances[id]; in != nil && slices.Contains(in.sgIDs, sgID) {
+			out = append(out, in.eniID())
+		}
+	}
+	ids := make([]string, 0, len(rg.enis))
+	for id := range rg.enis {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		if slices.Contains(rg.enis[id].sgIDs, sgID) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (s *Server) describeNetworkInterfacesOfSecurityGroup(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	g, err := r.groupParam(q)
+	if err != nil {
+		return nil, err
+	}
+	set := []map[string]any{}
+	for _, id := range r.region.interfaceGroups(g.id) {
+		set = append(set, map[string]any{"networkInterfaceId": id})
+	}
+	return map[string]any{"data": map[string]any{"totalCount": len(set), "networkInterfaceSet": set}}, nil
+}
+
+func (s *Server) modifySecurityGroupsOfNetworkInterface(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	sets := q.objects("networkInterfaceSet")
+	if q.err != nil {
+		return nil, q.err
+	}
+	if len(sets) == 0 {
+		return nil, invalid("missing parameter networkInterfaceSet.n.networkInterfaceId")
+	}
+	rg := r.region
+	rg.settle(r.now)
+	type change struct {
+		apply func([]string)
+		sgs   []string
+	}
+	var changes []change
+	for i, set := range sets {
+		id := set.Get("networkInterfaceId")
+		sub := &p{v: set}
+		sgs := sub.list("sgIds")
+		if id == "" {
+			return nil, invalid("networkInterfaceSet.%d.networkInterfaceId is missing", i)
+		}
+		for _, sg := range sgs {
+			if rg.sgs[sg] == nil {
+				return nil, sgErr(5000, 7001, "安全组不存在: %s", sg)
+			}
+		}
+		if in := rg.instanceByENI(id); in != nil {
+			changes = append(changes, change{func(v []string) { in.sgIDs = v }, sgs})
+		} else if e, ok := rg.enis[id]; ok {
+			changes = append(changes, change{func(v []string) { e.sgIDs = v }, sgs})
+		} else {
+			return nil, notFound("network interface", id)
+		}
+	}
+	for _, c := range changes { // all checked first: a refused call changes nothing
+		c.apply(slices.Clone(c.sgs))
+	}
+	return map[string]any{}, nil
+}
+
+// ---- UpdateInstanceVpcConfig (spec §5.9) ----
+
+func (s *Server) updateInstanceVpcConfig(r *request) (map[string]any, *apiError) {
+	q := r.p()
+	in, err := s.one(r, q)
+	if err != nil {
+		return nil, err
+	}
+	vpcID := q.str("vpcId", true)
+	subnetID := q.str("subnetId", true)
+	ips := q.list("privateIpAddresses")
+	q.integer("autoPowerOffFlag", false, 1, 0, 1)
+	if q.err != nil {
+		return nil, q.err
+	}
+	if len(ips) != 1 {
+		return nil, invalid("privateIpAddresses.n takes exactly one address (目前只支持一个ip)")
+	}
+	ip := net.ParseIP(ips[0])
+	if ip == nil || ip.To4() == nil {
+		return nil, withDesc(invalid("%q is not an IPv4 address", ips[0]), "InvalidParameter.InvalidIpFormat")
+	}
+	if in.vpcID == "" || in.vpcID != vpcID {
+		return nil, invalid("instance %s is not in %s: 不支持跨vpcId操作", in.id, vpcID)
+	}
+	if last := ip.To4()[3]; last == 0 || last == 1 || last == 255 {
+		return nil, withDesc(invalid("%s is reserved", ip), "InvalidParameter.NotSupportReservedIp")
+	}
+	for _, other := range r.region.instances {
+		if other != in && other.lanIP == ip.String() {
+			return nil, withDesc(invalid("%s is used by %s", ip, other.id), "InvalidParameter.IpInUse")
+		}
+	}
+	if in.status != stRunning && in.status != stStopped {
+		return nil, statusErr(in, stRunning, stStopped)
+	}
+	in.subnetID, in.lanIP = subnetID, ip.String()
+	return map[string]any{}, nil
+}
