@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"sync"
 	"testing"
-	"testing/synctest"
-	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -122,94 +120,6 @@ func TestRequestIDInAPIError(t *testing.T) {
 	assert.Equal(t, "6ef60bec-0242-43af-bb20-270359fb54a7", apiErr.RequestID)
 	assert.Contains(t, err.Error(), "(request id 6ef60bec-0242-43af-bb20-270359fb54a7)")
 	assert.Equal(t, apiErr.RequestID, resp.RequestID)
-}
-
-// TestPerCallRetryPolicy: a policy per client and per call (through Do's
-// options or the context); the safety rules hold whatever it says.
-func TestPerCallRetryPolicy(t *testing.T) {
-	t.Parallel()
-	c, mt := setup(t, func(cfg *Config) { cfg.Retry = RetryPolicy{MaxAttempts: 5, Codes: []int{5100}} })
-	rec := answer(t, mt, "POST", `=~^https://`, `{"code":5100,"message":"busy"}`)
-	err := c.Do(context.Background(), "", "DescribeInstances", nil, nil)
-	assert.ErrorIs(t, err, ErrOperationFailed)
-	assert.Len(t, rec.requests(), 5, "5100 retried for a read, as the policy says")
-
-	rec.reqs = nil
-	err = c.Do(context.Background(), "", "DescribeInstances", nil, nil, func(o *CallOptions) { o.Retry = &RetryPolicy{MaxAttempts: 2} })
-	assert.Error(t, err)
-	assert.Len(t, rec.requests(), 1, "the call's own policy: 5100 is not among its codes")
-
-	rec.reqs = nil
-	ctx := WithCallOptions(context.Background(), func(o *CallOptions) { o.Retry = &RetryPolicy{MaxAttempts: 2, Codes: []int{5100}} })
-	_, _, err = c.Instances.Stop(ctx, "ins-1")
-	assert.Error(t, err)
-	assert.Len(t, rec.requests(), 1, "a change is never retried on a code the policy adds")
-
-	rec.reqs = nil
-	_, _, err = c.Instances.List(ctx, nil)
-	assert.Error(t, err)
-	assert.Len(t, rec.requests(), 2, "typed methods take the context's options")
-}
-
-// TestAttemptTimeout: an attempt that outlasts its own timeout is retried
-// for a read; the call's context is untouched.
-func TestAttemptTimeout(t *testing.T) {
-	t.Parallel()
-	synctest.Test(t, func(t *testing.T) { attemptTimeout(t) })
-}
-
-func attemptTimeout(t *testing.T) {
-	c, mt := setup(t)
-	n := 0
-	var mu sync.Mutex
-	mt.RegisterResponder("POST", `=~^https://`, func(req *http.Request) (*http.Response, error) {
-		mu.Lock()
-		n++
-		first := n == 1
-		mu.Unlock()
-		if first {
-			<-req.Context().Done() // a stuck answer
-			return nil, req.Context().Err()
-		}
-		return httpmock.NewStringResponse(200, `{"code":0}`), nil
-	})
-	err := c.Do(context.Background(), "", "DescribeInstances", nil, nil, func(o *CallOptions) { o.AttemptTimeout = 5 * time.Second })
-	require.NoError(t, err)
-	assert.Equal(t, 2, n)
-}
-
-// TestWaitFailsFastOnDeadEnd: waiting for running, an instance that was
-// returned ends the wait at once with an error matching ErrUnreachable.
-func TestWaitFailsFastOnDeadEnd(t *testing.T) {
-	t.Parallel()
-	c, mt := setup(t)
-	answer(t, mt, "POST", `=~^https://`, `{"code":0,"totalCount":1,"instanceSet":[{"unInstanceId":"ins-1","status":6}]}`)
-	err := c.Instances.WaitStatus(context.Background(), InstanceRunning, "ins-1")
-	assert.ErrorIs(t, err, ErrUnreachable)
-	var we *WaitError
-	require.ErrorAs(t, err, &we)
-	assert.Equal(t, "returning", we.Last["ins-1"])
-}
-
-// TestWaitPolicy: MaxWait bounds a wait on the client's clock, and the
-// delays follow the policy.
-func TestWaitPolicy(t *testing.T) {
-	t.Parallel()
-	c, mt := setup(t, func(cfg *Config) {
-		cfg.Wait = WaitPolicy{MinDelay: time.Second, MaxDelay: time.Second, MaxWait: time.Hour}
-	})
-	rec := answer(t, mt, "POST", `=~^https://`, `{"code":0,"totalCount":1,"instanceSet":[{"unInstanceId":"ins-1","status":3}]}`)
-	start := c.clock.Now()
-	ctx := WithCallOptions(context.Background(), func(o *CallOptions) {
-		o.Wait = &WaitPolicy{MinDelay: time.Minute, MaxDelay: time.Minute, MaxWait: 3 * time.Minute}
-	})
-	err := c.Instances.WaitStatus(ctx, InstanceRunning, "ins-1")
-	var we *WaitError
-	require.ErrorAs(t, err, &we)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
-	n := len(rec.requests())
-	assert.True(t, n >= 3 && n <= 7, "polls 30 to 60 s apart over 3 minutes: %d", n)
-	assert.LessOrEqual(t, c.clock.Now().Sub(start), 3*time.Minute)
 }
 
 // TestHookReturningNilContext (round 3, finding 14): a Call hook that

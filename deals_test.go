@@ -1,0 +1,75 @@
+package cvm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDealsAndProjectsFlow(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t, cvmtest.WithTransition(time.Second))
+	ctx := context.Background()
+	pre, _, err := c.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{Months: 1,
+		InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph"}})
+	require.NoError(t, err)
+	deals := pre.DealIDs
+	ids := pre.InstanceIDs[deals[0]]
+	require.Len(t, deals, 1)
+	d, _, err := c.Deals.Get(ctx, deals[0])
+	require.NoError(t, err)
+	assert.Equal(t, cvm.DealShipping, d.Status, "while the instance is created")
+	assert.Equal(t, ids, d.InstanceIDs)
+	srv.Advance(2 * time.Second)
+	settled, err := c.Deals.WaitSettled(ctx, deals...)
+	require.NoError(t, err)
+	assert.Equal(t, cvm.DealDelivered, settled[0].Status)
+
+	sums, resp, err := c.Deals.Query(ctx, cvm.DealQuery{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	assert.Equal(t, 1, resp.TotalCount)
+	assert.Equal(t, deals[0], sums[0].ID)
+
+	pid, _, err := c.Projects.Create(ctx, "web前端2", "front end")
+	require.NoError(t, err)
+	_, _, err = c.Projects.Create(ctx, "web前端2", "")
+	var apiErr *cvm.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Contains(t, apiErr.Message, "(1036)")
+	_, _, err = c.Projects.Create(ctx, "bad name!", "")
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	ps, _, err := c.Projects.List(ctx, false)
+	require.NoError(t, err)
+	require.Len(t, ps, 1)
+	assert.Equal(t, pid, ps[0].ID)
+	_, err = c.Instances.MoveToProject(ctx, ids[0], pid)
+	require.NoError(t, err, "a created project is usable")
+}
+
+func TestUnpaidDeals(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t, cvmtest.WithTransition(time.Second), cvmtest.WithUnpaidDeals())
+	ctx := context.Background()
+	pre, _, err := c.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{Months: 1,
+		InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph"}})
+	require.NoError(t, err)
+	deals := pre.DealIDs
+	ids := pre.InstanceIDs[deals[0]]
+	srv.Advance(time.Minute)
+	_, err = c.Deals.WaitSettled(ctx, deals...)
+	var we *cvm.WaitError
+	require.ErrorAs(t, err, &we, "an unpaid order does not move by itself")
+	assert.Equal(t, int(cvm.InstanceCreating), srv.Instances("")[0].Status, "not delivered until paid")
+	paid, _, err := c.Deals.Pay(ctx, deals...)
+	require.NoError(t, err)
+	assert.Len(t, paid.Paid, 1)
+	srv.Advance(2 * time.Second)
+	_, err = c.Deals.WaitSettled(ctx, deals...)
+	require.NoError(t, err)
+	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
+}

@@ -1,0 +1,168 @@
+package cvm
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDecodeOut(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	answer(t, mt, "POST", cvmURL, `{"code":"0","message":"ok","totalCount":"2","instanceSet":[{"unInstanceId":"ins-1"}]}`)
+	var out struct {
+		TotalCount  json2Int `json:"totalCount"`
+		InstanceSet []struct {
+			ID string `json:"unInstanceId"`
+		} `json:"instanceSet"`
+	}
+	require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out))
+	assert.Equal(t, json2Int(2), out.TotalCount)
+	assert.Equal(t, "ins-1", out.InstanceSet[0].ID)
+}
+
+func TestAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int
+		body   string
+		check  func(t *testing.T, err error)
+	}{
+		{"code as string", 200, `{"code":"5000","message":"(100004)instance not found","codeDesc":"InvalidParameter.ResourceNotFound"}`,
+			func(t *testing.T, err error) {
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, 5000, apiErr.Code)
+				assert.ErrorIs(t, err, ErrNotFound)
+				assert.Equal(t, "cvm: DescribeInstances: code 5000 (InvalidParameter.ResourceNotFound): (100004)instance not found", err.Error())
+			}},
+		{"HTML 502 page", 502, "<html>\n<head><title>502 Bad Gateway</title></head></html>",
+			func(t *testing.T, err error) {
+				var re *ResponseError
+				require.ErrorAs(t, err, &re)
+				assert.Equal(t, 502, re.HTTPStatusCode)
+				assert.ErrorIs(t, err, ErrBadResponse)
+				assert.NotContains(t, err.Error(), "\n")
+			}},
+		{"truncated body", 200, `{"code":0,"instanceSet":[{"unInst`,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrBadResponse) }},
+		{"no code", 200, `{"message":"hello"}`,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrBadResponse) }},
+		{"JSON but not an object", 200, `[1,2]`,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrBadResponse) }},
+		{"empty body", 200, ``,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrBadResponse) }},
+		{"error envelope on HTTP 500", 500, `{"code":6000,"message":"internal"}`,
+			func(t *testing.T, err error) {
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, 500, apiErr.HTTPStatusCode)
+				assert.ErrorIs(t, err, ErrInternal)
+			}},
+		{"success code on HTTP 404", 404, `{"code":0}`,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrBadResponse) }},
+		{"data of the wrong shape with an error code", 200, `{"code":4000,"message":"bad","instanceSet":"oops"}`,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrInvalidParameter) }},
+		{"data of the wrong shape with success", 200, `{"code":0,"zoneSet":"oops"}`,
+			func(t *testing.T, err error) { assert.ErrorIs(t, err, ErrBadResponse) }},
+		{"multi-line message stays one line", 200, "{\"code\":4000,\"message\":\"a\\nb\"}",
+			func(t *testing.T, err error) { assert.Equal(t, "cvm: DescribeInstances: code 4000: a b", err.Error()) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := setup(t, func(cfg *Config) { cfg.MaxAttempts = 1 })
+			rec := answer(t, mt, "POST", cvmURL, tt.body)
+			rec.status = []int{tt.status}
+			var out describeZonesResponse
+			err := c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out)
+			require.Error(t, err)
+			tt.check(t, err)
+		})
+	}
+}
+
+func TestOversizedBody(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t, func(cfg *Config) { cfg.MaxAttempts = 1 })
+	big := `{"code":0,"x":"` + strings.Repeat("a", maxBodyBytes) + `"}`
+	answer(t, mt, "POST", cvmURL, big)
+	err := c.Do(context.Background(), "cvm", "DescribeInstances", nil, nil)
+	var re *ResponseError
+	require.ErrorAs(t, err, &re)
+	assert.ErrorIs(t, err, errBodyTooLarge)
+	assert.Equal(t, "DescribeInstances", re.Action)
+}
+
+func TestBatchDetailAsList(t *testing.T) {
+	t.Parallel()
+	var d batchDetail
+	require.NoError(t, d.UnmarshalJSON([]byte(`[{"imageId":"img-1","code":5100,"message":"in use"},{"id":"img-2","code":"0"}]`)))
+	assert.Equal(t, batchDetail{{ID: "img-1", Code: 5100, Message: "in use"}, {ID: "img-2"}}, d)
+	// Other shapes are ignored, not errors.
+	var other batchDetail
+	require.NoError(t, other.UnmarshalJSON([]byte(`{"deleteKeySet":[{"keyId":"skey-1"}]}`)))
+	require.NoError(t, other.UnmarshalJSON([]byte(`"text"`)))
+}
+
+func TestDoWithEmbeddedEnvelope(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t, func(cfg *Config) { cfg.MaxAttempts = 1 })
+	answer(t, mt, "POST", cvmURL, `{"code":0,"totalCount":3}`, `{"totalCount":4}`, `{"code":5000,"message":"gone","totalCount":"x"}`)
+	var out struct {
+		Envelope
+		TotalCount int `json:"totalCount"`
+	}
+	require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out))
+	assert.Equal(t, 3, out.TotalCount)
+	// Reused: a second answer without a code is not taken for a success.
+	err := c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out)
+	assert.ErrorIs(t, err, ErrBadResponse)
+	// An error answer whose data does not fit still reports its code.
+	err = c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out)
+	assert.ErrorIs(t, err, ErrNotFound)
+}
+
+func TestDoOutWithOwnCodeField(t *testing.T) {
+	t.Parallel()
+	c, mt := setup(t)
+	answer(t, mt, "POST", cvmURL, `{"code":0,"message":"fine"}`)
+	var out struct {
+		Envelope
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	require.NoError(t, c.Do(context.Background(), "cvm", "DescribeInstances", nil, &out))
+	assert.Equal(t, "fine", out.Message)
+}
+
+func TestDecodeLenientTypes(t *testing.T) {
+	t.Parallel()
+	var n jsonInt
+	for in, want := range map[string]jsonInt{`1`: 1, `"2"`: 2, `""`: 0, `null`: 0, `3.0`: 3, `"-4"`: -4} {
+		require.NoError(t, n.UnmarshalJSON([]byte(in)), in)
+		assert.Equal(t, want, n, in)
+	}
+	for _, bad := range []string{`"x"`, `1.5`, `{}`, `1e40`} {
+		assert.Error(t, n.UnmarshalJSON([]byte(bad)), bad)
+	}
+	var s jsonString
+	for in, want := range map[string]jsonString{`"a"`: "a", `12`: "12", `true`: "true", `null`: ""} {
+		require.NoError(t, s.UnmarshalJSON([]byte(in)), in)
+		assert.Equal(t, want, s, in)
+	}
+	assert.Error(t, s.UnmarshalJSON([]byte(`{}`)))
+	var tm jsonTime
+	require.NoError(t, tm.UnmarshalJSON([]byte(`"2016-11-24 09:22:18"`)))
+	assert.Equal(t, "2016-11-24T01:22:18Z", timeOf(tm).UTC().Format("2006-01-02T15:04:05Z07:00"))
+	require.NoError(t, tm.UnmarshalJSON([]byte(`"0000-00-00 00:00:00"`)))
+	assert.True(t, timeOf(tm).IsZero())
+	assert.Error(t, tm.UnmarshalJSON([]byte(`"yesterday"`)))
+	var f jsonFloat
+	require.NoError(t, f.UnmarshalJSON([]byte(`"0.28"`)))
+	assert.InDelta(t, 0.28, float64(f), 1e-12)
+}

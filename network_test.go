@@ -1,0 +1,57 @@
+package cvm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNetworkInterfacesFlow(t *testing.T) {
+	t.Parallel()
+	c, srv := flowClient(t, cvmtest.WithTransition(time.Second))
+	ctx := context.Background()
+	ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1,
+		ImageID: "img-31tjrtph", VPCID: "vpc-flow0001", SubnetID: "subnet-flow01"})
+	require.NoError(t, err)
+	srv.Advance(2 * time.Second)
+	eni := srv.SeedNetworkInterface("", "vpc-flow0001", 100003)
+	other := srv.SeedNetworkInterface("", "vpc-flow0001", 100001)
+
+	task, _, err := c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", eni, ids[0])
+	require.NoError(t, err)
+	st, _, err := c.NetworkInterfaces.TaskStatus(ctx, task)
+	require.NoError(t, err)
+	assert.Equal(t, cvm.VPCTaskInProgress, st)
+	srv.Advance(2 * time.Second)
+	require.NoError(t, c.NetworkInterfaces.WaitTask(ctx, task))
+	_, _, err = c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", eni, ids[0])
+	var apiErr *cvm.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "InvalidNetworkInterface.AlreadyAssociated", apiErr.CodeDesc)
+	_, _, err = c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", other, ids[0])
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "another zone")
+
+	g, _, err := c.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{Name: "eni"})
+	require.NoError(t, err)
+	_, err = c.SecurityGroups.SetNetworkInterfaceGroups(ctx, cvm.NetworkInterfaceGroups{InterfaceID: eni, SecurityGroupIDs: []string{g.ID}})
+	require.NoError(t, err)
+	nics, _, err := c.SecurityGroups.NetworkInterfaces(ctx, g.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []string{eni}, nics)
+
+	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: "vpc-flow0001",
+		SubnetID: "subnet-flow02", PrivateIP: "10.1.2.3"})
+	require.NoError(t, err)
+	assert.Equal(t, "10.1.2.3", srv.Instances("")[0].LanIP)
+	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: "vpc-other001",
+		SubnetID: "subnet-flow02", PrivateIP: "10.1.2.4"})
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "no moving across VPCs")
+	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: "vpc-flow0001",
+		SubnetID: "subnet-flow02", PrivateIP: "not-an-ip"})
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "checked before sending")
+}
