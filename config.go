@@ -84,8 +84,6 @@ type Config struct {
 	UserAgent string
 }
 
-const redacted = "REDACTED"
-
 // Format prints the Config with SecretKey and Token shown as REDACTED, for
 // every verb.
 func (cfg Config) Format(f fmt.State, verb rune) {

@@ -3,7 +3,6 @@ package cvm
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -325,54 +324,4 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
-}
-
-// redactedError carries the text of a transport error with every secret of
-// the request replaced, while errors.Is and errors.As still reach the cause
-// (context.DeadlineExceeded, *net.OpError, ...). It has no Unwrap, so the
-// cause's own text is not one errors.Unwrap away.
-type redactedError struct {
-	msg   string
-	cause error
-}
-
-func (e *redactedError) Error() string        { return e.msg }
-func (e *redactedError) Is(target error) bool { return errors.Is(e.cause, target) }
-func (e *redactedError) As(target any) bool   { return errors.As(e.cause, target) }
-
-// redact returns err with the signed request's secrets removed from its
-// text, however deep they sit: every *url.Error in the chain is pointed at
-// base (no query), and the signature and token, raw or URL-encoded, are
-// replaced in the text.
-func redact(err error, base string, sig []byte, token string) error {
-	var walk func(error)
-	walk = func(e error) {
-		for e != nil {
-			if ue, ok := e.(*url.Error); ok {
-				ue.URL = base
-			}
-			switch u := e.(type) {
-			case interface{ Unwrap() []error }:
-				for _, inner := range u.Unwrap() {
-					walk(inner)
-				}
-				return
-			case interface{ Unwrap() error }:
-				e = u.Unwrap()
-			default:
-				return
-			}
-		}
-	}
-	walk(err)
-	msg := err.Error()
-	for _, secret := range []string{string(sig), token} {
-		if len(secret) < 4 {
-			continue
-		}
-		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
-			msg = strings.ReplaceAll(msg, form, "REDACTED")
-		}
-	}
-	return &redactedError{msg: msg, cause: err}
 }

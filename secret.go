@@ -77,3 +77,5 @@ func (s *Secret) GobDecode([]byte) error { *s = Secret{}; return nil }
 
 // LogValue logs "REDACTED" (or "").
 func (s Secret) LogValue() slog.Value { return slog.StringValue(s.shown()) }
+
+const redacted = "REDACTED"
