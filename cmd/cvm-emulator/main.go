@@ -259,7 +259,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		sd, err := emulator.ParseSeed(b)
 		if err == nil {
-			err = emu.ApplySeed(sd)
+			_, err = emu.ApplySeed(sd)
 		}
 		if err != nil {
 			return fmt.Errorf("-seed-file %s: %w", *seedPath, err)
@@ -270,7 +270,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		sp.Instances += *instances
 		seeds[*region] = sp
 	}
-	if err := emu.ApplySeed(emulator.Seed{Regions: seeds}); err != nil {
+	if _, err := emu.ApplySeed(emulator.Seed{Regions: seeds}); err != nil {
 		return fmt.Errorf("-seed-region: %w", err)
 	}
 	seeded := emu.Snapshot() // what reset returns to

@@ -117,7 +117,7 @@ type faultRequest struct {
 //
 //	GET    /_emulator/health    {"status":"ok","actions":N,"time":...,"inFlight":N}
 //	POST   /_emulator/reset     back to the state at start
-//	POST   /_emulator/seed      resources added: the JSON of a Seed
+//	POST   /_emulator/seed      resources added: the JSON of a Seed; answers their ids
 //	GET    /_emulator/state     a snapshot; PUT restores one
 //	POST   /_emulator/faults    {"action":"StopInstances","code":6000,...}
 //	DELETE /_emulator/faults    every fault removed
@@ -156,14 +156,15 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 				err = fmt.Errorf("seed: %d resources asked for, past the cap of %d a request", n, MaxSeedRequest)
 			}
 		}
+		var res SeedResult
 		if err == nil {
-			err = s.ApplySeed(sd)
+			res, err = s.ApplySeed(sd)
 		}
 		if err != nil {
 			adminError(w, http.StatusBadRequest, "%v", err)
 			return
 		}
-		writeJSON(w, map[string]any{"status": "seeded"})
+		writeJSON(w, map[string]any{"status": "seeded", "regions": res.Regions})
 	})
 	mux.HandleFunc("GET /_emulator/state", func(w http.ResponseWriter, r *http.Request) {
 		b, err := MarshalSnapshot(s.Snapshot())

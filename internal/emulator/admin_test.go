@@ -263,7 +263,7 @@ func TestSeedIsBounded(t *testing.T) {
 
 	// The region cap holds for seeds from Go and flags too, before anything
 	// is added.
-	err = s.ApplySeed(Seed{Regions: map[string]RegionSeed{"gz": {Instances: MaxRegionResources}}})
+	_, err = s.ApplySeed(Seed{Regions: map[string]RegionSeed{"gz": {Instances: MaxRegionResources}}})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "cap")
 	insts, err = s.Instances("gz")

@@ -173,3 +173,44 @@ func BenchmarkPaging(b *testing.B) {
 	b.ReportMetric(float64(large.Milliseconds())/float64(b.N), "ms/100k")
 	b.ReportMetric(float64(large)/float64(small), "ratio")
 }
+
+// BenchmarkDescribeByID asks for one given instance in regions of 10,000
+// and 200,000 instances, in interleaved rounds; the ratio of the larger to
+// the smaller is the goal (about 1: a lookup by id costs what it returns,
+// not the region).
+func BenchmarkDescribeByID(b *testing.B) {
+	sizes := []int{10_000, 200_000}
+	emus := make([]*Server, len(sizes))
+	ids := make([]string, len(sizes))
+	for i, n := range sizes {
+		emus[i] = New(Options{Keys: map[string]string{tid: tkey}, QuotasOff: true, Transition: -1})
+		made, err := emus[i].SeedInstances("gz", n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids[i] = made[n/2]
+	}
+	per := make([]time.Duration, len(sizes))
+	b.ResetTimer()
+	for r := 0; r < b.N; r++ {
+		for i, emu := range emus {
+			body := signedBodies(1, url.Values{"instanceIds.0": {ids[i]}})[0]
+			body = strings.Replace(body, "Nonce=1", "Nonce="+strconv.Itoa(r+2), 1)
+			p, _ := url.ParseQuery(body)
+			p.Del("Signature")
+			p.Set("Signature", spectest.Sign("POST", "bench", Path, p, tkey))
+			req := httptest.NewRequest("POST", "http://bench"+Path, strings.NewReader(p.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := httptest.NewRecorder()
+			start := time.Now()
+			emu.ServeHTTP(w, req)
+			per[i] += time.Since(start)
+			if !strings.Contains(w.Body.String(), `"totalCount":1`) {
+				b.Fatalf("answer: %.300s", w.Body.String())
+			}
+		}
+	}
+	b.ReportMetric(float64(per[0].Microseconds())/float64(b.N), "µs/10k")
+	b.ReportMetric(float64(per[1].Microseconds())/float64(b.N), "µs/200k")
+	b.ReportMetric(float64(per[1])/float64(per[0]), "ratio")
+}

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -270,6 +271,45 @@ func init() {
 	})
 }
 
+// candidates are the instances a DescribeInstances must look at, in
+// creation order: with ids, those the ids name, looked up by id (a call of
+// given ids costs what it returns), and by a scan only for a legacy qcvm id
+// that is not found so; without ids, every instance.
+func (rg *region) candidates(ids []string) []*instance {
+	if len(ids) == 0 {
+		all := make([]*instance, 0, len(rg.instSeq))
+		for _, id := range rg.instSeq {
+			all = append(all, rg.instances[id])
+		}
+		return all
+	}
+	seen := make(map[*instance]bool, len(ids))
+	var out []*instance
+	var legacy []string
+	for _, id := range ids {
+		if in, ok := rg.instances[id]; ok {
+			if !seen[in] {
+				seen[in] = true
+				out = append(out, in)
+			}
+			continue
+		}
+		if !strings.HasPrefix(id, "ins-") {
+			legacy = append(legacy, id) // an ins- id not found is gone
+		}
+	}
+	if len(legacy) > 0 {
+		for _, in := range rg.instances {
+			if !seen[in] && slices.Contains(legacy, in.legacyID) {
+				seen[in] = true
+				out = append(out, in)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *instance) int { return cmp.Compare(a.seq, b.seq) })
+	return out
+}
+
 func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 	q := r.p()
 	ids := q.ids("instanceIds", false, 100)
@@ -311,8 +351,7 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 		}
 	} else {
 		var matches []*instance
-		for _, id := range rg.instSeq {
-			in := rg.instances[id]
+		for _, in := range rg.candidates(ids) {
 			switch {
 			case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
 				byStatus && in.status != status,

@@ -4,21 +4,171 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"github.com/qcloud-legacy/cvm"
 	"maps"
+	"net/url"
 	"slices"
+	"strconv"
+
+	"github.com/qcloud-legacy/cvm"
 )
 
 // RegionSeed is what to add to one region: counts of instances and EIPs,
-// names of images, security groups and key pairs, and projects (which are
-// account-wide).
+// or lists of them with their attributes; images; security groups, by name
+// or with their rules; key pairs, by name or bound to instances; and
+// projects (which are account-wide). In JSON, "instances" and "eips" take a
+// count or a list, "securityGroups" and "keyPairs" names or objects:
+//
+//	{"instances":[{"name":"web-1","status":"stopped","zoneId":100003,"cpu":2,"memoryGB":4}],
+//	 "eips":[{"name":"pub-1","instance":"web-1"}],
+//	 "securityGroups":[{"name":"web","rules":{"ingress":[{"ipProtocol":"tcp","cidrIp":"0.0.0.0/0","portRange":"80","action":"ACCEPT"}]}}],
+//	 "keyPairs":[{"name":"deploy","instances":["web-1"]}]}
 type RegionSeed struct {
-	Instances      int      `json:"instances"`
-	EIPs           int      `json:"eips"`
-	Images         []string `json:"images"`
-	SecurityGroups []string `json:"securityGroups"`
-	KeyPairs       []string `json:"keyPairs"`
-	Projects       []string `json:"projects"`
+	Instances      int            `json:"-"` // a count of plain running instances
+	InstanceList   []InstanceSeed `json:"-"`
+	EIPs           int            `json:"-"` // a count of unbound EIPs
+	EIPList        []EIPSeed      `json:"-"`
+	Images         []string       `json:"images"`
+	SecurityGroups []string       `json:"-"` // names, without rules
+	GroupList      []GroupSeed    `json:"-"`
+	KeyPairs       []string       `json:"-"` // names, bound to nothing
+	KeyPairList    []KeyPairSeed  `json:"-"`
+	Projects       []string       `json:"projects"`
+}
+
+// InstanceSeed is one instance to seed. Zero fields take the defaults of a
+// seeded instance: the region's first zone, 1 core, 1 GB, the first public
+// image, the default project, running.
+type InstanceSeed struct {
+	Name      string `json:"name"`
+	Status    string `json:"status"` // "running" (the default) or "stopped"
+	ZoneID    int    `json:"zoneId"`
+	CPU       int    `json:"cpu"`
+	MemoryGB  int    `json:"memoryGB"`
+	ImageID   string `json:"imageId"`
+	ProjectID int    `json:"projectId"`
+}
+
+// EIPSeed is one EIP to seed: named, and bound to a seeded (or existing)
+// instance, by name or id, when Instance is set.
+type EIPSeed struct {
+	Name     string `json:"name"`
+	Instance string `json:"instance"`
+}
+
+// GroupSeed is one security group to seed with its rules, each with the
+// documented rule fields (ipProtocol, cidrIp, sgId, portRange, action,
+// desc, ...).
+type GroupSeed struct {
+	Name   string `json:"name"`
+	Remark string `json:"remark"`
+	Rules  struct {
+		Ingress []map[string]string `json:"ingress"`
+		Egress  []map[string]string `json:"egress"`
+	} `json:"rules"`
+}
+
+// KeyPairSeed is one key pair to seed, bound to instances by name or id.
+type KeyPairSeed struct {
+	Name      string   `json:"name"`
+	Instances []string `json:"instances"`
+}
+
+// UnmarshalJSON reads a region's seed, refusing unknown fields: counts or
+// lists of instances and EIPs, names or objects for groups and key pairs.
+func (sp *RegionSeed) UnmarshalJSON(b []byte) error {
+	var aux struct {
+		Instances      json.RawMessage `json:"instances"`
+		EIPs           json.RawMessage `json:"eips"`
+		Images         []string        `json:"images"`
+		SecurityGroups json.RawMessage `json:"securityGroups"`
+		KeyPairs       json.RawMessage `json:"keyPairs"`
+		Projects       []string        `json:"projects"`
+	}
+	if err := strictJSON(b, &aux); err != nil {
+		return err
+	}
+	out := RegionSeed{Images: aux.Images, Projects: aux.Projects}
+	if err := countOrList(aux.Instances, &out.Instances, &out.InstanceList); err != nil {
+		return fmt.Errorf("instances: %w", err)
+	}
+	if err := countOrList(aux.EIPs, &out.EIPs, &out.EIPList); err != nil {
+		return fmt.Errorf("eips: %w", err)
+	}
+	// Names and objects keep their order: a name is an object with a name
+	// alone.
+	if err := namesOrList(aux.SecurityGroups, &out.GroupList, func(n string) GroupSeed { return GroupSeed{Name: n} }); err != nil {
+		return fmt.Errorf("securityGroups: %w", err)
+	}
+	if err := namesOrList(aux.KeyPairs, &out.KeyPairList, func(n string) KeyPairSeed { return KeyPairSeed{Name: n} }); err != nil {
+		return fmt.Errorf("keyPairs: %w", err)
+	}
+	*sp = out
+	return nil
+}
+
+// strictJSON decodes b into v, refusing unknown fields and trailing data.
+func strictJSON(b []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if dec.More() {
+		return fmt.Errorf("data after the JSON value")
+	}
+	return nil
+}
+
+// countOrList reads a JSON number into n, or an array of objects into list.
+func countOrList[T any](raw json.RawMessage, n *int, list *[]T) error {
+	raw = bytes.TrimSpace(raw)
+	switch {
+	case len(raw) == 0 || string(raw) == "null":
+		return nil
+	case raw[0] == '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return err
+		}
+		for _, it := range items {
+			var v T
+			if err := strictJSON(it, &v); err != nil {
+				return err
+			}
+			*list = append(*list, v)
+		}
+		return nil
+	}
+	return json.Unmarshal(raw, n)
+}
+
+// namesOrList reads an array whose elements are names (strings, made into
+// T by named) or objects, in order.
+func namesOrList[T any](raw json.RawMessage, list *[]T, named func(string) T) error {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var items []json.RawMessage
+	if err := json.Unmarshal(raw, &items); err != nil {
+		return err
+	}
+	for _, it := range items {
+		if it = bytes.TrimSpace(it); len(it) > 0 && it[0] == '"' {
+			var n string
+			if err := json.Unmarshal(it, &n); err != nil {
+				return err
+			}
+			*list = append(*list, named(n))
+			continue
+		}
+		var v T
+		if err := strictJSON(it, &v); err != nil {
+			return err
+		}
+		*list = append(*list, v)
+	}
+	return nil
 }
 
 // Seed is resources to add, by region code: the JSON of cvm-emulator's
@@ -26,8 +176,26 @@ type RegionSeed struct {
 //
 //	{"regions":{"gz":{"instances":3,"eips":1,"images":["web"],
 //	 "securityGroups":["web"],"keyPairs":["deploy"],"projects":["backend"]}}}
+//
+// or, resource by resource, as [RegionSeed] shows.
 type Seed struct {
 	Regions map[string]RegionSeed `json:"regions"`
+}
+
+// SeedResult is what a seed made: the ids of its resources, by region, in
+// the order the seed gave them.
+type SeedResult struct {
+	Regions map[string]*RegionIDs `json:"regions"`
+}
+
+// RegionIDs are the ids seeded in one region.
+type RegionIDs struct {
+	Instances      []string `json:"instances,omitempty"`
+	EIPs           []string `json:"eips,omitempty"`
+	Images         []string `json:"images,omitempty"`
+	SecurityGroups []string `json:"securityGroups,omitempty"`
+	KeyPairs       []string `json:"keyPairs,omitempty"`
+	Projects       []int    `json:"projects,omitempty"`
 }
 
 // ParseSeed reads a Seed, refusing unknown fields and trailing data.
@@ -75,7 +243,8 @@ func (sp RegionSeed) size() (int, error) {
 		return 0, fmt.Errorf("emulator: counts must not be negative")
 	}
 	n := 0
-	for _, c := range []int{sp.Instances, sp.EIPs, len(sp.Images), len(sp.SecurityGroups), len(sp.KeyPairs), len(sp.Projects)} {
+	for _, c := range []int{sp.Instances, len(sp.InstanceList), sp.EIPs, len(sp.EIPList), len(sp.Images),
+		len(sp.SecurityGroups), len(sp.GroupList), len(sp.KeyPairs), len(sp.KeyPairList), len(sp.Projects)} {
 		n = min(n+min(c, MaxRegionResources+1), MaxRegionResources+1)
 	}
 	return n, nil
@@ -111,55 +280,249 @@ func (s *Server) checkRegions(sd Seed) error {
 	return nil
 }
 
-// ApplySeed adds the resources of sd, region by region in order of code.
-// It stops at the first resource refused (an unknown region, a name taken
-// or invalid, a quota), with what came before it added: check a seed on a
-// fresh emulator, or restore a Snapshot, to have all or nothing. A seed
-// that would take a region past MaxRegionResources is refused whole, before
-// anything is added.
-func (s *Server) ApplySeed(sd Seed) error {
+// ApplySeed adds the resources of sd, region by region in order of code,
+// and returns their ids. It stops at the first resource refused (an
+// unknown region, a name taken or invalid, a quota, a binding to an
+// instance that does not exist), with what came before it added: check a
+// seed on a fresh emulator, or restore a Snapshot, to have all or nothing.
+// A seed that would take a region past MaxRegionResources is refused whole,
+// before anything is added. Resources given with their attributes are made
+// through the API's own handlers, so they obey the API's rules, and their
+// transitions are over at once.
+func (s *Server) ApplySeed(sd Seed) (SeedResult, error) {
+	res := SeedResult{Regions: map[string]*RegionIDs{}}
 	if err := s.checkRegions(sd); err != nil {
-		return err
+		return res, err
 	}
 	for _, region := range slices.Sorted(maps.Keys(sd.Regions)) {
-		if err := s.seedRegion(region, sd.Regions[region]); err != nil {
-			return fmt.Errorf("region %s: %w", region, err)
+		ids := &RegionIDs{}
+		res.Regions[region] = ids
+		if err := s.seedRegion(region, sd.Regions[region], ids); err != nil {
+			return res, fmt.Errorf("region %s: %w", region, err)
 		}
 	}
-	return nil
+	return res, nil
 }
 
-func (s *Server) seedRegion(region string, sp RegionSeed) error {
+func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error {
 	if sp.Instances < 0 || sp.EIPs < 0 {
 		return fmt.Errorf("emulator: counts must not be negative")
 	}
 	if sp.Instances > 0 {
-		if _, err := s.SeedInstances(region, sp.Instances); err != nil {
+		made, err := s.SeedInstances(region, sp.Instances)
+		ids.Instances = append(ids.Instances, made...)
+		if err != nil {
 			return err
 		}
+	}
+	named := map[string]string{} // seeded instance names to ids
+	for i, in := range sp.InstanceList {
+		id, err := s.seedInstance(region, in)
+		if err != nil {
+			return fmt.Errorf("instance %d (%q): %w", i, in.Name, err)
+		}
+		ids.Instances = append(ids.Instances, id)
+		if in.Name != "" {
+			named[in.Name] = id
+		}
+	}
+	instanceRef := func(ref string) string {
+		if id, ok := named[ref]; ok {
+			return id
+		}
+		return ref
 	}
 	if sp.EIPs > 0 {
-		if _, err := s.SeedEIPs(region, sp.EIPs); err != nil {
+		made, err := s.SeedEIPs(region, sp.EIPs)
+		ids.EIPs = append(ids.EIPs, made...)
+		if err != nil {
 			return err
 		}
+	}
+	for i, e := range sp.EIPList {
+		id, err := s.seedEIP(region, e, instanceRef(e.Instance))
+		if err != nil {
+			return fmt.Errorf("eip %d (%q): %w", i, e.Name, err)
+		}
+		ids.EIPs = append(ids.EIPs, id)
 	}
 	for _, n := range sp.Images {
-		if _, err := s.SeedImage(region, n, ""); err != nil {
+		id, err := s.SeedImage(region, n, "")
+		if err != nil {
 			return err
 		}
+		ids.Images = append(ids.Images, id)
 	}
 	for _, n := range sp.SecurityGroups {
-		if _, err := s.SeedSecurityGroup(region, n); err != nil {
+		id, err := s.SeedSecurityGroup(region, n)
+		if err != nil {
 			return err
 		}
+		ids.SecurityGroups = append(ids.SecurityGroups, id)
+	}
+	for i, g := range sp.GroupList {
+		id, err := s.seedGroup(region, g)
+		if err != nil {
+			return fmt.Errorf("security group %d (%q): %w", i, g.Name, err)
+		}
+		ids.SecurityGroups = append(ids.SecurityGroups, id)
 	}
 	for _, n := range sp.KeyPairs {
-		if _, err := s.SeedKeyPair(region, n); err != nil {
+		id, err := s.SeedKeyPair(region, n)
+		if err != nil {
 			return err
+		}
+		ids.KeyPairs = append(ids.KeyPairs, id)
+	}
+	for i, k := range sp.KeyPairList {
+		id, err := s.SeedKeyPair(region, k.Name)
+		if err != nil {
+			return fmt.Errorf("key pair %d (%q): %w", i, k.Name, err)
+		}
+		ids.KeyPairs = append(ids.KeyPairs, id)
+		for _, ref := range k.Instances {
+			p := url.Values{"keyId": {id}, "instanceIds.0": {instanceRef(ref)}}
+			if _, err := s.act(region, "BindInstanceKey", p); err != nil {
+				return fmt.Errorf("key pair %d (%q): %w", i, k.Name, err)
+			}
 		}
 	}
 	for _, n := range sp.Projects {
-		s.SeedProject(n)
+		ids.Projects = append(ids.Projects, s.SeedProject(n))
 	}
 	return nil
+}
+
+// act runs one action of the API's own handlers for a seed, with
+// transitions over at once.
+func (s *Server) act(region, action string, p url.Values) (map[string]any, error) {
+	h, ok := handlers[action]
+	if !ok {
+		return nil, fmt.Errorf("emulator: no handler for %s", action)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return nil, fmt.Errorf("emulator: stopped")
+	}
+	rg, err := s.region(region)
+	if err != nil {
+		return nil, err
+	}
+	p.Set("Region", rg.code)
+	saved := s.opts.Transition
+	s.opts.Transition = -1 // every move lands at once
+	defer func() { s.opts.Transition = saved }()
+	out, aerr := h.fn(s, &request{action: action, region: rg, params: p, now: s.clock.Now()})
+	for _, r := range s.regions {
+		r.gen++
+	}
+	if aerr != nil {
+		return nil, fmt.Errorf("emulator: %s: code %d: %s", action, aerr.code, aerr.message)
+	}
+	return out, nil
+}
+
+// seedInstance makes one instance through RunInstancesHour, and stops it
+// when the seed says so.
+func (s *Server) seedInstance(region string, in InstanceSeed) (string, error) {
+	p := url.Values{"goodsNum": {"1"}, "storageSize": {"0"}, "bandwidth": {"1"}, "rootSize": {"20"}}
+	set := func(k, v string, ok bool) {
+		if ok {
+			p.Set(k, v)
+		}
+	}
+	s.mu.Lock()
+	rg, err := s.region(region)
+	var zone int
+	if err == nil && len(rg.zones) > 0 {
+		zone = rg.zones[0].id
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	p.Set("zoneId", strconv.Itoa(zone))
+	set("zoneId", strconv.Itoa(in.ZoneID), in.ZoneID != 0)
+	p.Set("cpu", strconv.Itoa(max(in.CPU, 1)))
+	p.Set("mem", strconv.Itoa(max(in.MemoryGB, 1)))
+	p.Set("imageId", publicImages[0].id)
+	set("imageId", in.ImageID, in.ImageID != "")
+	set("instanceName", in.Name, in.Name != "")
+	set("projectId", strconv.Itoa(in.ProjectID), in.ProjectID != 0)
+	out, err := s.act(region, "RunInstancesHour", p)
+	if err != nil {
+		return "", err
+	}
+	made, _ := out["unInstanceIds"].([]string)
+	if len(made) != 1 {
+		return "", fmt.Errorf("emulator: RunInstancesHour made %d instances", len(made))
+	}
+	switch in.Status {
+	case "", "running":
+	case "stopped":
+		if _, err := s.act(region, "StopInstances", url.Values{"instanceIds.0": {made[0]}}); err != nil {
+			return made[0], err
+		}
+	default:
+		return made[0], fmt.Errorf("emulator: status %q: a seed makes running or stopped instances", in.Status)
+	}
+	return made[0], nil
+}
+
+// seedEIP makes one EIP through CreateEip, names it, and binds it.
+func (s *Server) seedEIP(region string, e EIPSeed, instance string) (string, error) {
+	s.mu.Lock()
+	rg, err := s.region(region)
+	if err == nil && len(rg.eips) >= eipNumQuota {
+		err = fmt.Errorf("emulator: at most %d EIPs per region", eipNumQuota)
+	}
+	var id string
+	if err == nil {
+		// Not through CreateEip: a seed is not held to the daily quota.
+		ep := s.newEIP(rg, s.clock.Now())
+		ep.status = eipUnbound
+		id = ep.id
+	}
+	s.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	if e.Name != "" {
+		if _, err := s.act(region, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {e.Name}}); err != nil {
+			return id, err
+		}
+	}
+	if instance != "" {
+		if _, err := s.act(region, "EipBindInstance", url.Values{"eipId": {id}, "unInstanceId": {instance}}); err != nil {
+			return id, err
+		}
+	}
+	return id, nil
+}
+
+// seedGroup makes one security group through CreateSecurityGroup, and sets
+// its rules through ModifySecurityGroupPolicys.
+func (s *Server) seedGroup(region string, g GroupSeed) (string, error) {
+	out, err := s.act(region, "CreateSecurityGroup", url.Values{"sgName": {g.Name}, "sgRemark": {g.Remark}})
+	if err != nil {
+		return "", err
+	}
+	data, _ := out["data"].(map[string]any)
+	id, _ := data["sgId"].(string)
+	if len(g.Rules.Ingress)+len(g.Rules.Egress) == 0 {
+		return id, nil
+	}
+	p := url.Values{"sgId": {id}}
+	for dir, rules := range map[string][]map[string]string{"ingress": g.Rules.Ingress, "egress": g.Rules.Egress} {
+		for i, r := range rules {
+			for k, v := range r {
+				p.Set(dir+"."+strconv.Itoa(i)+"."+k, v)
+			}
+		}
+	}
+	if _, err := s.act(region, "ModifySecurityGroupPolicys", p); err != nil {
+		return id, err
+	}
+	return id, nil
 }
