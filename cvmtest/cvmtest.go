@@ -332,6 +332,10 @@ type Fault struct {
 	// Probability, when in (0, 1), applies it to that share of calls, drawn
 	// from the seed.
 	Probability float64
+	// IDs, when set, aim the fault at resources: it matches only calls
+	// with a parameter (instanceId, instanceIds.n, eipId, sgId, ... in the
+	// action's own spelling) whose value is one of them.
+	IDs []string
 }
 
 // InjectFault makes calls of action ("*" for all) fail as f says: an error
@@ -342,6 +346,38 @@ func (s *Server) InjectFault(action string, f Fault) { s.emu.InjectFault(action,
 
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() { s.emu.ClearFaults() }
+
+// Request is one call in the emulator's request log.
+type Request struct {
+	Time      time.Time
+	Method    string
+	Path      string
+	Action    string
+	Module    string
+	Region    string
+	Code      int // the envelope's code; 0 for success
+	Status    int // the HTTP status; 0 when no answer was given
+	RequestID string
+	// Params are the call's parameters (each cut to 64 characters, at most
+	// 64 of them), never a Signature, Token, password, secret or private
+	// key.
+	Params map[string]string
+}
+
+// Requests returns the last 1,000 calls the emulator got, oldest first,
+// those of action only when action is not "". A test asserts on them:
+// "StopInstances was called for ins-2 exactly once".
+func (s *Server) Requests(action string) []Request {
+	var out []Request
+	for _, r := range s.emu.Requests(emulator.RequestFilter{Action: action}) {
+		out = append(out, Request{Time: r.Time, Method: r.Method, Path: r.Path, Action: r.Action, Module: r.Module,
+			Region: r.Region, Code: r.Code, Status: r.Status, RequestID: r.RequestID, Params: r.Params})
+	}
+	return out
+}
+
+// ClearRequests empties the request log.
+func (s *Server) ClearRequests() { s.emu.ClearRequests() }
 
 // Instance is a snapshot of an emulated instance.
 type Instance struct {

@@ -24,12 +24,51 @@ const AdminPrefix = "/_emulator/"
 // token. Status is the HTTP status answered; 0 means no answer (a dropped
 // one, or a client gone before it).
 type RequestRecord struct {
-	Time   time.Time `json:"time"`
-	Action string    `json:"action"`
-	Module string    `json:"module"`
-	Region string    `json:"region"`
-	Code   int       `json:"code"`
-	Status int       `json:"status"`
+	Time      time.Time `json:"time"`
+	Method    string    `json:"method"`
+	Path      string    `json:"path"`
+	Action    string    `json:"action"`
+	Module    string    `json:"module"`
+	Region    string    `json:"region"`
+	Code      int       `json:"code"`
+	Status    int       `json:"status"`
+	RequestID string    `json:"requestId,omitempty"`
+	// Params are the call's parameters, each cut to 64 characters, at most
+	// maxLoggedParams of them (by name; ParamsOmitted counts the rest),
+	// never a Signature, Token, password, secret or private key.
+	Params        map[string]string `json:"params,omitempty"`
+	ParamsOmitted int               `json:"paramsOmitted,omitempty"`
+}
+
+// maxLoggedParams is how many parameters a request log entry keeps.
+const maxLoggedParams = 64
+
+// secretParam reports whether a parameter may hold a secret, and so is
+// never logged: the Signature, the Token, and anything named like a
+// password, a secret (the SecretId excepted) or a private key.
+func secretParam(name string) bool {
+	n := strings.ToLower(name)
+	switch {
+	case n == "secretid":
+		return false
+	case n == "signature", strings.Contains(n, "token") && n != "clienttoken",
+		strings.Contains(n, "password"), strings.Contains(n, "secret"), strings.Contains(n, "privatekey"):
+		return true
+	}
+	return false
+}
+
+// RequestFilter keeps some entries of the request log; zero fields keep
+// all.
+type RequestFilter struct {
+	Action string
+	Code   *int
+	Since  time.Time
+}
+
+func (f RequestFilter) keeps(r RequestRecord) bool {
+	return (f.Action == "" || r.Action == f.Action) && (f.Code == nil || r.Code == *f.Code) &&
+		(f.Since.IsZero() || !r.Time.Before(f.Since))
 }
 
 // requestLog keeps the last calls.
@@ -68,8 +107,20 @@ func (l *requestLog) clear() {
 	l.recs, l.next, l.full = nil, 0, false
 }
 
-// Requests returns the recent calls, oldest first.
-func (s *Server) Requests() []RequestRecord { return s.reqLog.list() }
+// Requests returns the recent calls, oldest first, that f keeps.
+func (s *Server) Requests(f RequestFilter) []RequestRecord {
+	all := s.reqLog.list()
+	out := all[:0]
+	for _, r := range all {
+		if f.keeps(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// ClearRequests empties the request log.
+func (s *Server) ClearRequests() { s.reqLog.clear() }
 
 // AdminOptions configure the admin API.
 type AdminOptions struct {
@@ -101,15 +152,16 @@ func writeJSON(w http.ResponseWriter, v any) {
 
 // faultRequest is the JSON of POST /_emulator/faults.
 type faultRequest struct {
-	Action      string  `json:"action"`
-	Code        int     `json:"code"`
-	Message     string  `json:"message"`
-	HTTPStatus  int     `json:"httpStatus"`
-	Body        string  `json:"body"`
-	Delay       string  `json:"delay"`
-	Drop        bool    `json:"drop"`
-	Times       int     `json:"times"`
-	Probability float64 `json:"probability"`
+	Action      string   `json:"action"`
+	Code        int      `json:"code"`
+	Message     string   `json:"message"`
+	HTTPStatus  int      `json:"httpStatus"`
+	Body        string   `json:"body"`
+	Delay       string   `json:"delay"`
+	Drop        bool     `json:"drop"`
+	Times       int      `json:"times"`
+	Probability float64  `json:"probability"`
+	IDs         []string `json:"ids"`
 }
 
 // Admin returns a handler of the API with the admin API mounted under
@@ -122,7 +174,8 @@ type faultRequest struct {
 //	POST   /_emulator/faults    {"action":"StopInstances","code":6000,...}
 //	DELETE /_emulator/faults    every fault removed
 //	POST   /_emulator/clock     {"advance":"5s"} on a fake clock
-//	GET    /_emulator/requests  {"requests":[{time, action, module, region, code, status}]}
+//	GET    /_emulator/requests  {"requests":[{time, method, path, action, module, region, code, status, requestId, params}]},
+//	                            ?action=&code=&since= (RFC 3339) filter it; DELETE clears it
 func (s *Server) Admin(opts AdminOptions) http.Handler {
 	initial := s.Snapshot()
 	reset := opts.Reset
@@ -214,7 +267,7 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 			return
 		}
 		f := Fault{Code: fr.Code, Message: fr.Message, HTTPStatus: fr.HTTPStatus, Body: fr.Body, Drop: fr.Drop,
-			Times: fr.Times, Probability: fr.Probability}
+			Times: fr.Times, Probability: fr.Probability, IDs: fr.IDs}
 		if fr.Delay != "" {
 			d, err := time.ParseDuration(fr.Delay)
 			if err != nil || d < 0 {
@@ -255,7 +308,30 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 		writeJSON(w, map[string]any{"time": opts.Fake.Now().UTC()})
 	})
 	mux.HandleFunc("GET /_emulator/requests", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, map[string]any{"requests": s.Requests()})
+		var f RequestFilter
+		q := r.URL.Query()
+		f.Action = q.Get("action")
+		if c := q.Get("code"); c != "" {
+			n, err := strconv.Atoi(c)
+			if err != nil {
+				adminError(w, http.StatusBadRequest, "requests: code %q is not a number", c)
+				return
+			}
+			f.Code = &n
+		}
+		if since := q.Get("since"); since != "" {
+			t, err := time.Parse(time.RFC3339Nano, since)
+			if err != nil {
+				adminError(w, http.StatusBadRequest, "requests: since %q is not an RFC 3339 time", since)
+				return
+			}
+			f.Since = t
+		}
+		writeJSON(w, map[string]any{"requests": s.Requests(f)})
+	})
+	mux.HandleFunc("DELETE /_emulator/requests", func(w http.ResponseWriter, r *http.Request) {
+		s.ClearRequests()
+		writeJSON(w, map[string]any{"status": "cleared"})
 	})
 	mux.HandleFunc(AdminPrefix, func(w http.ResponseWriter, r *http.Request) {
 		adminError(w, http.StatusNotFound, "no admin endpoint %s %s", r.Method, r.URL.Path)

@@ -1,8 +1,10 @@
 package emulator
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"regexp"
 	"runtime"
 	"strings"
@@ -68,7 +70,7 @@ func TestRequestLogKeepsNoLargeValues(t *testing.T) {
 	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	w := httptest.NewRecorder()
 	s.ServeHTTP(w, r)
-	recs := s.Requests()
+	recs := s.Requests(RequestFilter{})
 	require.Len(t, recs, 1)
 	assert.LessOrEqual(t, len(recs[0].Action), 70)
 	assert.LessOrEqual(t, len(recs[0].Region), 70)
@@ -269,4 +271,39 @@ func TestSeedIsBounded(t *testing.T) {
 	insts, err = s.Instances("gz")
 	require.NoError(t, err)
 	assert.Len(t, insts, 3)
+}
+
+// TestRequestLogFilters: the admin API filters the request log by action,
+// code and time, clears it, and takes faults aimed at resources.
+func TestRequestLogFilters(t *testing.T) {
+	hs := newHarness(t, func(o *Options) { o.Transition = -1 })
+	h := hs.emu.Admin(AdminOptions{})
+	ids, err := hs.emu.SeedInstances("gz", 2)
+	require.NoError(t, err)
+	w := adminDo(t, h, "POST", "/_emulator/faults", `{"action":"StopInstances","code":6000,"ids":["`+ids[1]+`"]}`, nil)
+	require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+	assert.Equal(t, 0, code(hs.call("StopInstances", "Region", "gz", "instanceIds.0", ids[0])))
+	assert.Equal(t, 6000, code(hs.call("StopInstances", "Region", "gz", "instanceIds.0", ids[1])))
+	assert.Equal(t, 0, code(hs.call("DescribeInstances", "Region", "gz")))
+
+	get := func(query string) []map[string]any {
+		w := adminDo(t, h, "GET", "/_emulator/requests"+query, "", nil)
+		require.Equal(t, http.StatusOK, w.Code, w.Body.String())
+		var out struct {
+			Requests []map[string]any `json:"requests"`
+		}
+		require.NoError(t, json.Unmarshal(w.Body.Bytes(), &out))
+		return out.Requests
+	}
+	assert.Len(t, get(""), 3)
+	stops := get("?action=StopInstances")
+	require.Len(t, stops, 2)
+	assert.Equal(t, ids[0], stops[0]["params"].(map[string]any)["instanceIds.0"])
+	failed := get("?code=6000")
+	require.Len(t, failed, 1)
+	assert.Equal(t, ids[1], failed[0]["params"].(map[string]any)["instanceIds.0"])
+	assert.Len(t, get("?since="+url.QueryEscape(hs.fake.Now().Add(time.Second).UTC().Format(time.RFC3339Nano))), 0)
+	assert.Equal(t, http.StatusBadRequest, adminDo(t, h, "GET", "/_emulator/requests?code=x", "", nil).Code)
+	require.Equal(t, http.StatusOK, adminDo(t, h, "DELETE", "/_emulator/requests", "", nil).Code)
+	assert.Empty(t, get(""))
 }

@@ -3,6 +3,8 @@ package emulator
 import (
 	"context"
 	"net/http"
+	"net/url"
+	"slices"
 	"time"
 )
 
@@ -82,6 +84,30 @@ type Fault struct {
 	// Probability, when in (0, 1), applies it to that share of calls,
 	// drawn from the Seed.
 	Probability float64
+	// IDs, when set, aim the fault at resources: it matches only calls
+	// with a parameter (in whatever spelling the action uses: instanceId,
+	// instanceIds.n, unInstanceId, eipId, sgId, ...) whose value is one of
+	// them.
+	IDs []string
+}
+
+// names reports whether a call's parameters name one of f's resources.
+func (f *Fault) names(params url.Values) bool {
+	if len(f.IDs) == 0 {
+		return true
+	}
+	for k, vs := range params {
+		switch k {
+		case "Action", "Region", "SecretId", "Signature", "Timestamp", "Nonce", "SignatureMethod", "Token", "RequestClient":
+			continue
+		}
+		for _, v := range vs {
+			if slices.Contains(f.IDs, v) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // InjectFault adds a fault for an action, or for every action with "*".
@@ -100,12 +126,15 @@ func (s *Server) ClearFaults() {
 }
 
 // takeFault returns the fault that applies to this call, if any.
-func (s *Server) takeFault(action string) *Fault {
+func (s *Server) takeFault(action string, params url.Values) *Fault {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	for _, key := range [...]string{action, "*"} {
 		list := s.faults[key]
 		for i, f := range list {
+			if !f.names(params) {
+				continue
+			}
 			if f.Probability > 0 && f.Probability < 1 && s.prng.Float64() >= f.Probability {
 				continue
 			}

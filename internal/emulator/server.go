@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -233,7 +235,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	start := time.Now()
-	action, region, out, aerr := s.handle(w, r)
+	lg := &logged{}
+	action, region, out, aerr := s.handle(w, r, lg)
 	if out == nil && aerr == nil {
 		return // the answer was dropped on purpose, or already written
 	}
@@ -246,23 +249,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	// A request id to quote, as gateways send [inferred: the legacy pages
 	// document none].
-	w.Header().Set("X-Request-Id", requestID())
+	lg.requestID = requestID()
+	w.Header().Set("X-Request-Id", lg.requestID)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 	code := 0
 	if aerr != nil {
 		code = aerr.code
 	}
-	s.record(r, action, region, status, code)
+	s.record(r, lg, action, region, status, code)
 	if s.log != nil {
-		s.log.Info("request", "method", r.Method, "action", action, "region", region,
-			"code", code, "status", status, "duration", time.Since(start).Round(time.Microsecond))
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "action", action, "region", region,
+			"code", code, "status", status, "requestId", lg.requestID, "duration", time.Since(start).Round(time.Microsecond))
 	}
+}
+
+// logged is what the request log learns of a call on its way.
+type logged struct {
+	params    url.Values
+	requestID string
 }
 
 // record adds a call to the request log; status 0 is an answer dropped
 // on purpose, or never written because the client went away.
-func (s *Server) record(r *http.Request, action, region string, status, code int) {
+func (s *Server) record(r *http.Request, lg *logged, action, region string, status, code int) {
 	// Cut short and cloned: a parsed value may be a slice of the whole
 	// request body, or megabytes long itself, and the log keeps neither.
 	short := func(v string) string {
@@ -271,8 +281,27 @@ func (s *Server) record(r *http.Request, action, region string, status, code int
 		}
 		return strings.Clone(v)
 	}
-	rec := RequestRecord{Time: s.clock.Now().UTC(), Action: short(action), Module: short(hostModule(r.Host)),
-		Region: short(region), Status: status, Code: code}
+	rec := RequestRecord{Time: s.clock.Now().UTC(), Method: short(r.Method), Path: short(r.URL.Path),
+		Action: short(action), Module: short(hostModule(r.Host)), Region: short(region), Status: status, Code: code,
+		RequestID: lg.requestID}
+	if len(lg.params) > 0 {
+		names := slices.Sorted(maps.Keys(lg.params))
+		rec.Params = make(map[string]string, min(len(names), maxLoggedParams))
+		for _, k := range names {
+			switch k {
+			case "Action", "Region", "Timestamp", "Nonce", "SignatureMethod", "RequestClient":
+				continue // fields of their own, or the same in every call
+			}
+			if secretParam(k) {
+				continue
+			}
+			if len(rec.Params) == maxLoggedParams {
+				rec.ParamsOmitted++
+				continue
+			}
+			rec.Params[short(k)] = short(lg.params.Get(k))
+		}
+	}
 	if rec.Module == "" && len(handlers[action].modules) > 0 {
 		rec.Module = handlers[action].modules[0]
 	}
@@ -324,7 +353,7 @@ type request struct {
 	now      time.Time
 }
 
-func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionCode string, out map[string]any, aerr *apiError) {
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (action, regionCode string, out map[string]any, aerr *apiError) {
 	if r.URL.Path != Path {
 		return "", "", nil, &apiError{code: 4000, codeDesc: codeDescs[4000], status: http.StatusNotFound,
 			message: "no such path " + strconv.Quote(r.URL.Path) + "; the API is served at " + Path}
@@ -333,6 +362,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 	if perr != nil {
 		return "", "", nil, perr
 	}
+	lg.params = params
 	action = params.Get("Action")
 	regionCode = params.Get("Region")
 	if err := s.authenticate(r.Method, r.Host, r.URL.Path, params); err != nil {
@@ -364,10 +394,10 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 	if err := s.charge(secretID, action); err != nil {
 		return action, regionCode, nil, err
 	}
-	f := s.takeFault(action)
+	f := s.takeFault(action, params)
 	drop, answered, ferr := s.applyFault(r.Context(), w, f)
 	if answered {
-		s.record(r, action, regionCode, f.HTTPStatus, 0)
+		s.record(r, lg, action, regionCode, f.HTTPStatus, 0)
 		return action, regionCode, nil, nil
 	}
 	if ferr != nil {
@@ -407,7 +437,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) (action, regionC
 		if aerr != nil {
 			code = aerr.code
 		}
-		s.record(r, action, regionCode, 0, code)
+		s.record(r, lg, action, regionCode, 0, code)
 		dropConnection(w)
 		return action, regionCode, nil, nil
 	}

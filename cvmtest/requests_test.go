@@ -1,0 +1,66 @@
+package cvmtest_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+)
+
+// TestRequestLogAndAimedFaults: a test asserts "StopInstances was called
+// for the second instance exactly once" on the request log, which never
+// holds a password; a fault aimed at one instance fails its calls only.
+func TestRequestLogAndAimedFaults(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithInstances(3), cvmtest.WithoutQuotas(), cvmtest.WithClock(time.Now()))
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.Retry = cvm.RetryPolicy{MaxAttempts: 1}
+	c, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	ids := []string{srv.Instances("")[0].ID, srv.Instances("")[1].ID, srv.Instances("")[2].ID}
+
+	// Restarting the second fails, the others succeed.
+	srv.InjectFault("RestartInstances", cvmtest.Fault{Code: 6000, Message: "host failure", IDs: []string{ids[1]}})
+	_, _, err = c.Instances.Restart(ctx, ids[0])
+	assert.NoError(t, err)
+	_, _, err = c.Instances.Restart(ctx, ids[1])
+	var apiErr *cvm.APIError
+	require.True(t, errors.As(err, &apiErr), "%v", err)
+	assert.Equal(t, 6000, apiErr.Code)
+	_, _, err = c.Instances.Restart(ctx, ids[2])
+	assert.NoError(t, err)
+
+	srv.ClearRequests()
+	srv.Advance(time.Minute)
+	_, _, err = c.Instances.Stop(ctx, ids[1])
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+	_, _, err = c.Instances.ResetPassword(ctx, "Passw0rd!secret", ids[1])
+	require.NoError(t, err)
+
+	stops := srv.Requests("StopInstances")
+	require.Len(t, stops, 1, "StopInstances exactly once")
+	assert.Equal(t, ids[1], stops[0].Params["instanceIds.0"])
+	assert.Equal(t, "POST", stops[0].Method)
+	assert.Equal(t, "/v2/index.php", stops[0].Path)
+	assert.NotEmpty(t, stops[0].RequestID)
+	resets := srv.Requests("ResetInstancePassword")
+	require.Len(t, resets, 1)
+	for _, r := range srv.Requests("") {
+		for k, v := range r.Params {
+			assert.NotContains(t, strings.ToLower(k), "password")
+			assert.NotContains(t, k, "Signature")
+			assert.NotContains(t, v, "Passw0rd")
+		}
+	}
+	assert.Len(t, srv.Requests(""), 2, "cleared before the stop")
+}
