@@ -20,6 +20,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -63,6 +64,18 @@ type flagError struct{ err error }
 
 func (e *flagError) Error() string { return e.err.Error() }
 func (e *flagError) Unwrap() error { return e.err }
+
+// emulatorSettings is what -print-settings json prints: everything a test
+// in any language needs to call the emulator.
+type emulatorSettings struct {
+	Endpoint  string `json:"endpoint"`
+	SecretID  string `json:"secretId"`
+	SecretKey string `json:"secretKey"`
+	Region    string `json:"region"`
+	Token     string `json:"token,omitempty"`
+	Admin     string `json:"admin"`
+	Metadata  string `json:"metadata,omitempty"`
+}
 
 // newServer returns the HTTP server: no client can hold a connection by
 // trickling a request (headers and body together must arrive within
@@ -186,6 +199,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	transition := flags.Duration("transition", 2*time.Second, "how long a transitional state lasts")
 	seed := flags.Uint64("seed", 0, "seed for generated ids")
 	quiet := flags.Bool("quiet", false, "do not log requests")
+	printSettings := flags.String("print-settings", "text", `how to print the settings at start: "text" (aligned lines) or "json" (one JSON line on stdout, for scripts; every other line goes to stderr)`)
+	logFormat := flags.String("log-format", "text", `the request log on stderr: "text" or "json" (one JSON object a line)`)
 	role := flags.String("role", "", "bind this CAM role to the instance the metadata service (/latest/meta-data/cam/security-credentials/) speaks for")
 	roleTTL := flags.Duration("role-ttl", 2*time.Hour, "how long the role's temporary keys last")
 	shutdownTimeout := flags.Duration("shutdown-timeout", 5*time.Second, "how long running requests may take to finish at SIGINT/SIGTERM before they are cut off (the state is saved either way)")
@@ -222,6 +237,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errors.New("-read-timeout must be positive")
 	case *shutdownTimeout < 0:
 		return errors.New("-shutdown-timeout must not be negative")
+	case *printSettings != "text" && *printSettings != "json":
+		return &flagError{fmt.Errorf("-print-settings %q: want text or json", *printSettings)}
+	case *logFormat != "text" && *logFormat != "json":
+		return &flagError{fmt.Errorf("-log-format %q: want text or json", *logFormat)}
 	case *roleTTL <= 0:
 		return errors.New("-role-ttl must be positive")
 	}
@@ -249,7 +268,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		opts.Clock = fake
 	}
 	if !*quiet {
-		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+		if *logFormat == "json" {
+			opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
+		} else {
+			opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+		}
 	}
 	emu := emulator.New(opts)
 	if *seedPath != "" {
@@ -306,17 +329,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 
-	fmt.Fprintf(stdout, "cvm-emulator listening\n")
-	fmt.Fprintf(stdout, "  endpoint:   http://%s%s\n", ln.Addr(), emulator.Path)
-	fmt.Fprintf(stdout, "  secret id:  %s\n", *id)
-	fmt.Fprintf(stdout, "  secret key: %s\n", *key)
-	fmt.Fprintf(stdout, "  region:     %s\n", *region)
-	if *token != "" {
-		fmt.Fprintf(stdout, "  token:      %s\n", *token)
-	}
-	fmt.Fprintf(stdout, "  admin:      http://%s%s\n", ln.Addr(), emulator.AdminPrefix)
+	settings := emulatorSettings{Endpoint: "http://" + ln.Addr().String() + emulator.Path, SecretID: *id, SecretKey: *key,
+		Region: *region, Token: *token, Admin: "http://" + ln.Addr().String() + emulator.AdminPrefix}
 	if *role != "" {
-		fmt.Fprintf(stdout, "  metadata:   http://%s (instance role %s, keys for %v)\n", ln.Addr(), *role, *roleTTL)
+		settings.Metadata = "http://" + ln.Addr().String()
+	}
+	notes := stdout // what is said after the settings
+	if *printSettings == "json" {
+		b, err := json.Marshal(settings)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s\n", b)
+		notes = stderr
+	} else {
+		fmt.Fprintf(stdout, "cvm-emulator listening\n")
+		fmt.Fprintf(stdout, "  endpoint:   %s\n", settings.Endpoint)
+		fmt.Fprintf(stdout, "  secret id:  %s\n", *id)
+		fmt.Fprintf(stdout, "  secret key: %s\n", *key)
+		fmt.Fprintf(stdout, "  region:     %s\n", *region)
+		if *token != "" {
+			fmt.Fprintf(stdout, "  token:      %s\n", *token)
+		}
+		fmt.Fprintf(stdout, "  admin:      %s\n", settings.Admin)
+		if *role != "" {
+			fmt.Fprintf(stdout, "  metadata:   %s (instance role %s, keys for %v)\n", settings.Metadata, *role, *roleTTL)
+		}
 	}
 
 	var serveErr error
@@ -338,11 +376,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err := save(); err != nil {
 			return errors.Join(serveErr, fmt.Errorf("saving the state to %s: %w", *statePath, err))
 		}
-		fmt.Fprintf(stdout, "state saved to %s\n", *statePath)
+		fmt.Fprintf(notes, "state saved to %s\n", *statePath)
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}
-	fmt.Fprintln(stdout, "cvm-emulator stopped")
+	fmt.Fprintln(notes, "cvm-emulator stopped")
 	return nil
 }

@@ -184,3 +184,57 @@ func TestHelpExitsZero(t *testing.T) {
 	assert.Contains(t, stderr.String(), "no-such-flag")
 	assert.Equal(t, 1, exitCode(errors.New("listen: address in use"), io.Discard))
 }
+
+// TestSettingsAsJSON: -print-settings json prints one JSON line on stdout
+// (and nothing else there), and -log-format json logs JSON lines on stderr
+// with the request's method and path.
+func TestSettingsAsJSON(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	errR, errW := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-print-settings", "json", "-log-format", "json"}, outW, errW)
+		outW.Close()
+		errW.Close()
+	}()
+	logs := make(chan string, 100)
+	go func() {
+		sc := bufio.NewScanner(errR)
+		for sc.Scan() {
+			logs <- sc.Text()
+		}
+		close(logs)
+	}()
+	lines := bufio.NewScanner(outR)
+	require.True(t, lines.Scan())
+	var settings map[string]string
+	require.NoError(t, json.Unmarshal(lines.Bytes(), &settings), lines.Text())
+	for _, k := range []string{"endpoint", "secretId", "secretKey", "region", "admin"} {
+		assert.NotEmpty(t, settings[k], k)
+	}
+	c, err := cvm.NewClient(cvm.Config{SecretID: settings["secretId"], SecretKey: cvm.NewSecret(settings["secretKey"]),
+		Region: settings["region"], Endpoint: settings["endpoint"]})
+	require.NoError(t, err)
+	require.NoError(t, c.Do(ctx, "", "DescribeInstances", nil, nil))
+	resp, err := http.Get(strings.TrimSuffix(settings["endpoint"], "/v2/index.php") + "/no/such/path")
+	require.NoError(t, err)
+	resp.Body.Close()
+	var seen []map[string]any
+	for len(seen) < 2 {
+		line, ok := <-logs
+		require.True(t, ok, "the log ended")
+		var entry map[string]any
+		require.NoError(t, json.Unmarshal([]byte(line), &entry), line)
+		seen = append(seen, entry)
+	}
+	assert.Equal(t, "DescribeInstances", seen[0]["action"])
+	assert.Equal(t, "POST", seen[0]["method"])
+	assert.Equal(t, "/v2/index.php", seen[0]["path"])
+	assert.Equal(t, "/no/such/path", seen[1]["path"], "an unknown path is logged with its path")
+	cancel()
+	assert.False(t, lines.Scan(), "nothing else on stdout: %q", lines.Text())
+	require.NoError(t, <-done)
+	for range logs {
+	}
+}
