@@ -58,6 +58,7 @@ type settings struct {
 	groups    []string
 	eips      int
 	offline   bool
+	auto      bool
 }
 
 // WithCredentials sets the key pair the server accepts. By default each
@@ -87,6 +88,16 @@ func WithoutQuotas() Option { return func(s *settings) { s.opts.QuotasOff = true
 // windows. Request Timestamps are still checked against the wall clock,
 // which clients sign with.
 func WithClock(start time.Time) Option { return func(s *settings) { s.start = &start } }
+
+// WithAutoAdvance runs the server on a fake clock, as WithClock(start)
+// does, that moves by itself: a describe call that would show a resource
+// still moving, which an earlier describe already showed moving, first
+// moves the clock to that transition's end. Each transitional state is seen
+// once; a program waiting on a transition finishes with no one calling
+// Advance.
+func WithAutoAdvance(start time.Time) Option {
+	return func(s *settings) { s.start, s.auto = &start, true }
+}
 
 // WithTransition sets how long transitional states last (default 2s; 0 or
 // less means they end at once).
@@ -175,6 +186,9 @@ func NewServer(opts ...Option) *Server {
 	if st.start != nil {
 		s.fake = clock.NewFake(*st.start)
 		st.opts.Clock = s.fake
+		if st.auto {
+			st.opts.AutoAdvance = s.fake.Set
+		}
 	}
 	s.emu = emulator.New(st.opts)
 	if st.instances > 0 {

@@ -64,3 +64,26 @@ func TestRequestLogAndAimedFaults(t *testing.T) {
 	}
 	assert.Len(t, srv.Requests(""), 2, "cleared before the stop")
 }
+
+// TestWaitWithAutoAdvance: a program waiting on transitions of a minute
+// finishes on a fake clock that no one advances.
+func TestWaitWithAutoAdvance(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	srv := cvmtest.NewServer(cvmtest.WithAutoAdvance(start), cvmtest.WithTransition(time.Minute), cvmtest.WithoutQuotas())
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.RateLimit.Disabled = true
+	cfg.Wait = cvm.WaitPolicy{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}
+	c, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // a guard, not a measure
+	defer cancel()
+	ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Count: 2})
+	require.NoError(t, err)
+	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
+	_, _, err = c.Instances.Stop(ctx, ids...)
+	require.NoError(t, err)
+	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceStopped, ids...))
+	assert.GreaterOrEqual(t, srv.Now().Sub(start), 2*time.Minute, "the clock moved by itself")
+}

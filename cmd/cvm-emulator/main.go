@@ -212,7 +212,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seedPath := flags.String("seed-file", "", `seed from a JSON file: {"regions":{"gz":{"instances":3,"eips":1,"images":["web"],"securityGroups":["web"],"keyPairs":["deploy"],"projects":["backend"]}}}`)
 	statePath := flags.String("state", "", "load the state from FILE at start (if it exists) and save it there on SIGINT/SIGTERM and after PUT /_emulator/state")
 	adminToken := flags.String("admin-token", "", "serve the admin API to any client with this bearer token (otherwise loopback clients only)")
-	fakeClock := flags.Bool("fake-clock", false, "run on a fake clock, started at the wall clock's time, that moves only through POST /_emulator/clock: transitions and quota windows follow it. Clients sign with the wall clock and the emulator takes Timestamps within 2h of its own, so once it is more than 2h ahead every signed request is refused as expired (4500)")
+	fakeClock := flags.Bool("fake-clock", false, "run on a fake clock, started at the wall clock's time, that moves only through POST /_emulator/clock (or -auto-advance): transitions, quota windows and the expiry of temporary keys (-role) follow it. Signatures' Timestamps are judged by the wall clock, which clients sign with, so it may be moved any distance")
+	autoAdvance := flags.Bool("auto-advance", false, "with -fake-clock: a describe call that would show a resource still moving, which an earlier describe already showed moving, first moves the clock to the end of that transition, so a program waiting on it finishes with no one advancing the clock")
 	flags.Usage = func() {
 		fmt.Fprint(flags.Output(), usage)
 		flags.PrintDefaults()
@@ -266,6 +267,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if *fakeClock {
 		fake = clock.NewFake(time.Now())
 		opts.Clock = fake
+	}
+	switch {
+	case *autoAdvance && fake == nil:
+		return &flagError{errors.New("-auto-advance needs -fake-clock")}
+	case *autoAdvance:
+		opts.AutoAdvance = fake.Set
 	}
 	if !*quiet {
 		if *logFormat == "json" {

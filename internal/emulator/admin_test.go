@@ -307,3 +307,28 @@ func TestRequestLogFilters(t *testing.T) {
 	require.Equal(t, http.StatusOK, adminDo(t, h, "DELETE", "/_emulator/requests", "", nil).Code)
 	assert.Empty(t, get(""))
 }
+
+// TestAutoAdvance: with AutoAdvance, a stop is seen stopping once; the
+// next describe moves the fake clock to the stop's end, so a waiting
+// program needs no one to advance the clock.
+func TestAutoAdvance(t *testing.T) {
+	hs := newHarness(t, func(o *Options) { o.Transition = time.Hour })
+	hs.emu.opts.AutoAdvance = hs.fake.Set
+	ids, err := hs.emu.SeedInstances("gz", 1)
+	require.NoError(t, err)
+	start := hs.fake.Now()
+	require.Equal(t, 0, code(hs.call("StopInstances", "Region", "gz", "instanceIds.0", ids[0])))
+	status := func() float64 {
+		out := hs.call("DescribeInstances", "Region", "gz", "instanceIds.0", ids[0])
+		return out["instanceSet"].([]any)[0].(map[string]any)["status"].(float64)
+	}
+	assert.EqualValues(t, 9, status(), "stopping, seen once")
+	assert.EqualValues(t, 4, status(), "stopped: the clock moved to the stop's end")
+	assert.Equal(t, time.Hour, hs.fake.Now().Sub(start))
+	assert.EqualValues(t, 4, status(), "nothing moving: the clock stays")
+	assert.Equal(t, time.Hour, hs.fake.Now().Sub(start))
+	// A new transition is seen once too.
+	require.Equal(t, 0, code(hs.call("StartInstances", "Region", "gz", "instanceIds.0", ids[0])))
+	assert.EqualValues(t, 8, status(), "starting")
+	assert.EqualValues(t, 2, status(), "running")
+}

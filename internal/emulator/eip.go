@@ -37,6 +37,7 @@ type eip struct {
 	status     int
 	next       int
 	nextAt     time.Time
+	seenMoving bool // a describe showed it moving (AutoAdvance)
 	instanceID string
 	privateIP  string
 	created    time.Time
@@ -83,7 +84,7 @@ func (e *eip) json() map[string]any {
 }
 
 func (s *Server) moveEIP(e *eip, now time.Time, via, final int) {
-	e.updated = now
+	e.updated, e.seenMoving = now, false
 	if s.opts.Transition <= 0 {
 		e.status, e.next = final, 0
 		return

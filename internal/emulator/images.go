@@ -37,6 +37,7 @@ type image struct {
 	typ, status int
 	next        int
 	nextAt      time.Time
+	seenMoving  bool // a describe showed it moving (AutoAdvance)
 	created     time.Time
 	creator     string
 	windows     bool
@@ -144,7 +145,7 @@ func (s *Server) createImage(r *request) (map[string]any, *apiError) {
 	}
 	img.status = imageNormal
 	if s.opts.Transition > 0 {
-		img.status, img.next, img.nextAt = imageCreating, imageNormal, r.now.Add(s.opts.Transition)
+		img.status, img.next, img.nextAt, img.seenMoving = imageCreating, imageNormal, r.now.Add(s.opts.Transition), false
 	}
 	rg.addImage(img)
 	s.move(r.region, in, r.now, 12, stStopped) // 12: 镜像制作中
@@ -273,12 +274,12 @@ func (s *Server) syncCvmImage(r *request) (map[string]any, *apiError) {
 			cp.shares = map[string]time.Time{}
 			cp.status = imageNormal
 			if s.opts.Transition > 0 {
-				cp.status, cp.next, cp.nextAt = imageSyncing, imageNormal, r.now.Add(s.opts.Transition)
+				cp.status, cp.next, cp.nextAt, cp.seenMoving = imageSyncing, imageNormal, r.now.Add(s.opts.Transition), false
 			}
 			t.addImage(&cp)
 		}
 		if s.opts.Transition > 0 {
-			img.status, img.next, img.nextAt = imageCopying, imageNormal, r.now.Add(s.opts.Transition)
+			img.status, img.next, img.nextAt, img.seenMoving = imageCopying, imageNormal, r.now.Add(s.opts.Transition), false
 		}
 	}
 	return map[string]any{}, nil

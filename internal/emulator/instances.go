@@ -69,6 +69,7 @@ type instance struct {
 	diskRoot, diskData   string
 	encoded              []byte // JSON as DescribeInstances shows it
 	encodedGen           uint64 // region gen it was encoded at
+	seenMoving           bool   // a describe showed it moving (AutoAdvance)
 }
 
 // settle moves every instance whose transition is due to its next status,
@@ -116,7 +117,7 @@ func (rg *region) settle(now time.Time) {
 // move starts a transition: the status is via until the transition time has
 // passed, then final. With no transition time, it is final at once.
 func (s *Server) move(rg *region, in *instance, now time.Time, via, final int) {
-	in.statusTime = now
+	in.statusTime, in.seenMoving = now, false
 	if s.opts.Transition <= 0 {
 		in.status, in.next = final, 0
 	} else {

@@ -56,6 +56,13 @@ type Options struct {
 	// Timestamps are always checked against the wall clock, which is what
 	// clients sign with.
 	Clock clock.Clock
+	// AutoAdvance, with a fake Clock, moves that clock forward by itself
+	// so that a program waiting on a transition needs no one to advance it:
+	// a describe call that would show a resource still moving which an
+	// earlier describe already showed moving first sets the clock to the
+	// earliest end of those transitions (never back). Each transitional
+	// state is seen once, then the wait is over; see autoAdvance.
+	AutoAdvance func(to time.Time)
 	// Seed makes generated ids repeatable.
 	Seed uint64
 	// Logger, when set, gets one line per request.
@@ -419,6 +426,9 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		s.mu.Unlock()
 		return action, regionCode, nil, errf(6200, "the emulator is shutting down")
 	}
+	if regionCode != "" && s.opts.AutoAdvance != nil && readOnly(action) {
+		s.autoAdvance(s.regionLocked(regionCode))
+	}
 	req.now = s.clock.Now()
 	if regionCode != "" {
 		req.region = s.regionLocked(regionCode)
@@ -445,6 +455,38 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		out = map[string]any{}
 	}
 	return action, regionCode, out, aerr
+}
+
+// autoAdvance is AutoAdvance's rule, under s.mu. It is chosen over
+// jumping at the first describe so that a test can still see each
+// transitional state (a stop shows "stopping" once), and over jumping to
+// the last end so that transitions end in their order.
+func (s *Server) autoAdvance(rg *region) {
+	var earliest time.Time
+	seen := func(next int, at time.Time, seenMoving *bool) {
+		if next == 0 {
+			return
+		}
+		if *seenMoving && (earliest.IsZero() || at.Before(earliest)) {
+			earliest = at
+		}
+		*seenMoving = true
+	}
+	for in := range rg.moving {
+		seen(in.next, in.nextAt, &in.seenMoving)
+	}
+	for _, e := range rg.eips {
+		seen(e.next, e.nextAt, &e.seenMoving)
+	}
+	for _, img := range rg.images {
+		seen(img.next, img.nextAt, &img.seenMoving)
+	}
+	if !earliest.IsZero() && earliest.After(s.clock.Now()) {
+		s.opts.AutoAdvance(earliest)
+		for _, r := range s.regions {
+			r.gen++
+		}
+	}
 }
 
 // readOnly reports whether an action only reads state.
