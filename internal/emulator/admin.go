@@ -177,9 +177,9 @@ type faultRequest struct {
 //	GET    /_emulator/requests  {"requests":[{time, method, path, action, module, region, code, status, requestId, params}]},
 //	                            ?action=&code=&since= (RFC 3339) filter it; DELETE clears it
 func (s *Server) Admin(opts AdminOptions) http.Handler {
-	initial := s.Snapshot()
 	reset := opts.Reset
 	if reset == nil {
+		initial := s.Snapshot() // only when no Reset is given: a copy of the whole state
 		reset = func() error { return s.Restore(initial) }
 	}
 	mux := http.NewServeMux()
@@ -220,13 +220,8 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 		writeJSON(w, map[string]any{"status": "seeded", "regions": res.Regions})
 	})
 	mux.HandleFunc("GET /_emulator/state", func(w http.ResponseWriter, r *http.Request) {
-		b, err := MarshalSnapshot(s.Snapshot())
-		if err != nil {
-			adminError(w, http.StatusInternalServerError, "%v", err)
-			return
-		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		_, _ = w.Write(b)
+		_ = WriteSnapshot(w, s.Snapshot()) // written as it goes: a failure mid-way cuts the answer short
 	})
 	mux.HandleFunc("PUT /_emulator/state", func(w http.ResponseWriter, r *http.Request) {
 		b, err := io.ReadAll(io.LimitReader(r.Body, 64<<20))

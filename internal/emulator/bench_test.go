@@ -214,3 +214,59 @@ func BenchmarkDescribeByID(b *testing.B) {
 	b.ReportMetric(float64(per[1].Microseconds())/float64(b.N), "µs/200k")
 	b.ReportMetric(float64(per[1])/float64(per[0]), "ratio")
 }
+
+// BenchmarkSeedAndStateAtScale seeds regions of 20,000 and 200,000
+// instances, writes their snapshots and reads them back, in interleaved
+// rounds, and reports the cost per instance at each size and the ratio of
+// the larger to the smaller (the goal: about 1, linear in the state), and
+// the live heap per instance.
+func BenchmarkSeedAndStateAtScale(b *testing.B) {
+	sizes := []int{20_000, 200_000}
+	type cost struct{ seed, write, read time.Duration }
+	costs := make([]cost, len(sizes))
+	var heapPer float64
+	for r := 0; r < b.N; r++ {
+		for i, n := range sizes {
+			var m0, m1 runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			emu := New(Options{Transition: -1})
+			start := time.Now()
+			if _, err := emu.SeedInstances("gz", n); err != nil {
+				b.Fatal(err)
+			}
+			costs[i].seed += time.Since(start)
+			runtime.GC()
+			runtime.ReadMemStats(&m1)
+			if i == 1 {
+				heapPer = float64(m1.HeapAlloc-m0.HeapAlloc) / float64(n)
+			}
+			var buf bytes.Buffer
+			start = time.Now()
+			if err := WriteSnapshot(&buf, emu.Snapshot()); err != nil {
+				b.Fatal(err)
+			}
+			costs[i].write += time.Since(start)
+			start = time.Now()
+			snap, err := ReadSnapshot(&buf)
+			if err == nil {
+				err = New(Options{Transition: -1}).Restore(snap)
+			}
+			if err != nil {
+				b.Fatal(err)
+			}
+			costs[i].read += time.Since(start)
+		}
+	}
+	per := func(d time.Duration, n int) float64 { return float64(d.Nanoseconds()) / float64(b.N) / float64(n) }
+	for _, m := range []struct {
+		name string
+		get  func(cost) time.Duration
+	}{{"seed", func(c cost) time.Duration { return c.seed }}, {"write", func(c cost) time.Duration { return c.write }},
+		{"read", func(c cost) time.Duration { return c.read }}} {
+		small, large := per(m.get(costs[0]), sizes[0]), per(m.get(costs[1]), sizes[1])
+		b.ReportMetric(large, m.name+"-ns/instance")
+		b.ReportMetric(large/small, m.name+"-ratio")
+	}
+	b.ReportMetric(heapPer, "heap-B/instance")
+}
