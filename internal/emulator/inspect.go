@@ -48,8 +48,7 @@ func (s *Server) Instances(regionCode string) ([]InstanceInfo, error) {
 		return nil, err
 	}
 	out := make([]InstanceInfo, 0, len(rg.instSeq))
-	for _, id := range rg.instSeq {
-		in := rg.instances[id]
+	for _, in := range rg.instSeq {
 		out = append(out, InstanceInfo{
 			ID: in.id, LegacyID: in.legacyID, Name: in.name, ImageID: in.image.id, Zone: in.zone.name,
 			LanIP: in.lanIP, ZoneID: in.zone.id, CPU: in.cpu, Mem: in.mem, Bandwidth: in.bandwidth,

@@ -100,7 +100,7 @@ func (rg *region) settle(now time.Time) {
 		}
 	}
 	if removed {
-		rg.instSeq = slices.DeleteFunc(rg.instSeq, func(id string) bool { return rg.instances[id] == nil })
+		rg.instSeq = slices.DeleteFunc(rg.instSeq, func(in *instance) bool { return rg.instances[in.id] != in })
 	}
 	for _, img := range rg.images {
 		if img.next != 0 && !now.Before(img.nextAt) {
@@ -278,11 +278,7 @@ func init() {
 // that is not found so; without ids, every instance.
 func (rg *region) candidates(ids []string) []*instance {
 	if len(ids) == 0 {
-		all := make([]*instance, 0, len(rg.instSeq))
-		for _, id := range rg.instSeq {
-			all = append(all, rg.instances[id])
-		}
-		return all
+		return slices.Clone(rg.instSeq)
 	}
 	seen := make(map[*instance]bool, len(ids))
 	var out []*instance
@@ -338,8 +334,13 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 	if unfiltered && rg.pagesGen == rg.gen {
 		// The same page of an unchanged region: the same bytes. Answers
 		// are never changed once made, so they are shared as they are.
-		if b, ok := rg.pages[pageKey]; ok {
-			return map[string]any{rawAnswer: b}, nil
+		if pg, ok := rg.pages[pageKey]; ok {
+			// A page asked for again is kept whole, and answered without a
+			// copy from then on; one asked for once stays in parts.
+			if pg.whole == nil {
+				pg.whole = pg.parts.join()
+			}
+			return map[string]any{rawAnswer: pg.whole}, nil
 		}
 	}
 	var pg []*instance
@@ -347,9 +348,7 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 	if unfiltered {
 		// No filter: the page is read straight from the creation order.
 		total = len(rg.instSeq)
-		for _, id := range pageOf(rg.instSeq, offset, limit) {
-			pg = append(pg, rg.instances[id])
-		}
+		pg = pageOf(rg.instSeq, offset, limit) // read only: never changed below
 	} else {
 		var matches []*instance
 		for _, in := range rg.candidates(ids) {
@@ -369,8 +368,13 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 	}
 	// The answer is written directly from each instance's cached encoding:
 	// DescribeInstances is by far the most called action.
-	size := 96
-	for _, in := range pg {
+	// The answer is the instances' own encodings, by reference: a page
+	// costs a slice of pointers, and the bytes are copied once, into a
+	// pooled buffer, as the answer is written (ServeHTTP).
+	parts := make(answerParts, 0, 2*len(pg)+2)
+	head := `{"code":0,"message":"","codeDesc":"Success","totalCount":` + strconv.Itoa(total) + `,"instanceSet":[`
+	parts = append(parts, []byte(head))
+	for i, in := range pg {
 		if in.encoded == nil || in.encodedGen != rg.gen {
 			b, err := json.Marshal(in.json(rg.code))
 			if err != nil {
@@ -378,26 +382,19 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 			}
 			in.encoded, in.encodedGen = b, rg.gen
 		}
-		size += len(in.encoded) + 1
-	}
-	buf := make([]byte, 0, size)
-	buf = append(buf, `{"code":0,"message":"","codeDesc":"Success","totalCount":`...)
-	buf = strconv.AppendInt(buf, int64(total), 10)
-	buf = append(buf, `,"instanceSet":[`...)
-	for i, in := range pg {
 		if i > 0 {
-			buf = append(buf, ',')
+			parts = append(parts, comma)
 		}
-		buf = append(buf, in.encoded...)
+		parts = append(parts, in.encoded)
 	}
-	buf = append(buf, "]}"...)
+	parts = append(parts, closing)
 	if unfiltered {
 		if rg.pages == nil || rg.pagesGen != rg.gen || len(rg.pages) >= maxCachedPages {
-			rg.pages, rg.pagesGen = map[[2]int][]byte{}, rg.gen
+			rg.pages, rg.pagesGen = map[[2]int]*cachedPage{}, rg.gen
 		}
-		rg.pages[pageKey] = buf
+		rg.pages[pageKey] = &cachedPage{parts: parts}
 	}
-	return map[string]any{rawAnswer: buf}, nil
+	return map[string]any{rawAnswer: parts}, nil
 }
 
 // maxCachedPages bounds the unfiltered DescribeInstances answers a region
@@ -565,7 +562,7 @@ func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Tim
 		}
 		s.move(r.region, in, r.now, stCreating, stRunning)
 		rg.instances[id] = in
-		rg.instSeq = append(rg.instSeq, id)
+		rg.instSeq = append(rg.instSeq, in)
 		ids = append(ids, id)
 	}
 	return ids

@@ -45,8 +45,8 @@ var keyNameRE = regexp.MustCompile(`^[A-Za-z0-9_]{1,25}$`)
 
 func (rg *region) keyBoundTo(id string) []*instance {
 	var out []*instance
-	for _, iid := range rg.instSeq {
-		if in := rg.instances[iid]; in != nil && in.keyID == id {
+	for _, in := range rg.instSeq {
+		if in.keyID == id {
 			out = append(out, in)
 		}
 	}

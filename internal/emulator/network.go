@@ -120,8 +120,8 @@ func (s *Server) describeVpcTaskResult(r *request) (map[string]any, *apiError) {
 // primary interfaces of its instances and the secondary ones that name it.
 func (rg *region) interfaceGroups(sgID string) []string {
 	var out []string
-	for _, id := range rg.instSeq {
-		if in := rg.instances[id]; in != nil && slices.Contains(in.sgIDs, sgID) {
+	for _, in := range rg.instSeq {
+		if slices.Contains(in.sgIDs, sgID) {
 			out = append(out, in.eniID())
 		}
 	}

@@ -102,8 +102,8 @@ func (rg *region) group(id string) (*securityGroup, *apiError) {
 // instancesOf returns the instances a group is associated with.
 func (rg *region) instancesOf(g *securityGroup) []*instance {
 	var out []*instance
-	for _, id := range rg.instSeq {
-		if in := rg.instances[id]; slices.Contains(in.sgIDs, g.id) {
+	for _, in := range rg.instSeq {
+		if slices.Contains(in.sgIDs, g.id) {
 			out = append(out, in)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"iter"
 	"log/slog"
 	"maps"
 	"math/rand/v2"
@@ -260,6 +261,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Request-Id", lg.requestID)
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
+	if _, pooled := out[rawAnswer].(answerParts); pooled && aerr == nil {
+		releaseAnswer(body)
+	}
 	code := 0
 	if aerr != nil {
 		code = aerr.code
@@ -292,9 +296,13 @@ func (s *Server) record(r *http.Request, lg *logged, action, region string, stat
 		Action: short(action), Module: short(hostModule(r.Host)), Region: short(region), Status: status, Code: code,
 		RequestID: lg.requestID}
 	if len(lg.params) > 0 {
-		names := slices.Sorted(maps.Keys(lg.params))
-		rec.Params = make(map[string]string, min(len(names), maxLoggedParams))
-		for _, k := range names {
+		var names iter.Seq[string] = maps.Keys(lg.params)
+		if len(lg.params) > maxLoggedParams {
+			// Which ones are kept must not depend on map order.
+			names = slices.Values(slices.Sorted(names))
+		}
+		rec.Params = make(map[string]string, min(len(lg.params), maxLoggedParams))
+		for k := range names {
 			switch k {
 			case "Action", "Region", "Timestamp", "Nonce", "SignatureMethod", "RequestClient":
 				continue // fields of their own, or the same in every call
@@ -315,12 +323,59 @@ func (s *Server) record(r *http.Request, lg *logged, action, region string, stat
 	s.reqLog.add(rec)
 }
 
+// answerParts is a complete answer in pieces, written one after another:
+// encodings shared with the state, never changed once made.
+type answerParts [][]byte
+
+// join returns the parts as one new slice.
+func (a answerParts) join() []byte {
+	n := 0
+	for _, p := range a {
+		n += len(p)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range a {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// cachedPage is a page of DescribeInstances kept for an unchanged region:
+// in parts at first, whole once asked for twice.
+type cachedPage struct {
+	parts answerParts
+	whole []byte
+}
+
+var (
+	comma   = []byte(",")
+	closing = []byte("]}")
+)
+
+// answers are the buffers answers in parts are written through.
+var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// releaseAnswer puts back the buffer render wrote an answer in parts into,
+// once written; a huge one is left to the collector.
+func releaseAnswer(body []byte) {
+	if cap(body) <= 1<<20 {
+		answers.Put(bytes.NewBuffer(body[:0]))
+	}
+}
+
 // rawAnswer is the key under which a handler returns a complete answer it
 // has encoded itself.
 const rawAnswer = "\x00raw"
 
 // render writes the envelope and result as JSON.
 func (s *Server) render(out map[string]any, aerr *apiError) []byte {
+	if parts, ok := out[rawAnswer].(answerParts); ok && aerr == nil {
+		buf := answers.Get().(*bytes.Buffer)
+		for _, p := range parts {
+			buf.Write(p)
+		}
+		return buf.Bytes()
+	}
 	if b, ok := out[rawAnswer].([]byte); ok && aerr == nil {
 		return b
 	}

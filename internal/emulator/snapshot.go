@@ -203,11 +203,7 @@ func (s *Server) Snapshot() Snapshot {
 			r.Images = append(r.Images, imageSnap{img.seq, img.id, img.legacyID, img.name, img.desc, img.osName, img.typ,
 				img.status, img.next, img.nextAt, img.created, img.creator, img.windows, maps.Clone(img.shares)})
 		}
-		for _, id := range rg.instSeq {
-			in := rg.instances[id]
-			if in == nil {
-				continue
-			}
+		for _, in := range rg.instSeq {
 			r.Instances = append(r.Instances, instanceSnap{in.seq, in.id, in.legacyID, in.uuid, in.name, in.zone.id, in.cpu,
 				in.mem, in.bandwidth, in.bandwidthType, in.image.id, in.status, in.next, in.nextAt, in.statusTime, in.created,
 				in.deadline, in.autoRenew, in.projectID, in.payMode, in.netPayMode, in.lanIP, slices.Clone(in.wanIPs), in.rootSize,
@@ -322,7 +318,7 @@ func (s *Server) Restore(snap Snapshot) error {
 				instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
 				diskRoot: in.DiskRoot, diskData: in.DiskData}
 			rg.track(rg.instances[in.ID])
-			rg.instSeq = append(rg.instSeq, in.ID)
+			rg.instSeq = append(rg.instSeq, rg.instances[in.ID])
 		}
 		for _, g := range r.Groups {
 			if g.ID == "" || rg.sgs[g.ID] != nil {

@@ -14,13 +14,13 @@ type region struct {
 	images    map[string]*image
 	imageSeq  []string // creation order
 	instances map[string]*instance
-	instSeq   []string
+	instSeq   []*instance // creation order
 	// moving are the instances in transition (or gone, to be removed):
 	// what settle visits.
 	moving map[*instance]struct{}
 	// pages are unfiltered DescribeInstances answers by (offset, limit),
 	// valid while gen is pagesGen.
-	pages    map[[2]int][]byte
+	pages    map[[2]int]*cachedPage
 	pagesGen uint64
 	sgs      map[string]*securityGroup
 	sgSeq    []string
