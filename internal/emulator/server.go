@@ -371,6 +371,11 @@ const rawAnswer = "\x00raw"
 func (s *Server) render(out map[string]any, aerr *apiError) []byte {
 	if parts, ok := out[rawAnswer].(answerParts); ok && aerr == nil {
 		buf := answers.Get().(*bytes.Buffer)
+		n := 0
+		for _, p := range parts {
+			n += len(p)
+		}
+		buf.Grow(n) // one allocation at most, for a buffer the pool did not have
 		for _, p := range parts {
 			buf.Write(p)
 		}
