@@ -101,6 +101,7 @@ func (rg *region) settle(now time.Time) {
 	}
 	if removed {
 		rg.instSeq = slices.DeleteFunc(rg.instSeq, func(in *instance) bool { return rg.instances[in.id] != in })
+		rg.members++
 	}
 	for _, img := range rg.images {
 		if img.next != 0 && !now.Before(img.nextAt) {
@@ -272,13 +273,49 @@ func init() {
 	})
 }
 
+// filterIndex holds a region's instances by zone and by project, each list
+// in creation order, for the documented filters.
+type filterIndex struct {
+	members   uint64
+	byZone    map[int][]*instance
+	byProject map[int][]*instance
+}
+
+// index returns the filters' index, rebuilt (once, in one pass) when the
+// region's instances or their projects changed since it was made: reads,
+// which are most calls, pay nothing for it.
+func (rg *region) index() *filterIndex {
+	if rg.idx != nil && rg.idx.members == rg.members {
+		return rg.idx
+	}
+	ix := &filterIndex{members: rg.members, byZone: map[int][]*instance{}, byProject: map[int][]*instance{}}
+	for _, in := range rg.instSeq {
+		ix.byZone[in.zone.id] = append(ix.byZone[in.zone.id], in)
+		ix.byProject[in.projectID] = append(ix.byProject[in.projectID], in)
+	}
+	rg.idx = ix
+	return ix
+}
+
 // candidates are the instances a DescribeInstances must look at, in
 // creation order: with ids, those the ids name, looked up by id (a call of
 // given ids costs what it returns), and by a scan only for a legacy qcvm id
-// that is not found so; without ids, every instance.
-func (rg *region) candidates(ids []string) []*instance {
+// that is not found so; with a zone or a project, the index's list of it
+// (the shorter, when both); otherwise every instance. The caller applies
+// every filter to them.
+func (rg *region) candidates(ids []string, zone, project int, byZone, byProject bool) []*instance {
 	if len(ids) == 0 {
-		return slices.Clone(rg.instSeq)
+		if byZone || byProject {
+			ix := rg.index()
+			z, p := ix.byZone[zone], ix.byProject[project]
+			switch {
+			case byZone && (!byProject || len(z) <= len(p)):
+				return z
+			default:
+				return p
+			}
+		}
+		return rg.instSeq
 	}
 	seen := make(map[*instance]bool, len(ids))
 	var out []*instance
@@ -351,7 +388,7 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 		pg = pageOf(rg.instSeq, offset, limit) // read only: never changed below
 	} else {
 		var matches []*instance
-		for _, in := range rg.candidates(ids) {
+		for _, in := range rg.candidates(ids, zoneID, project, byZone, byProject) {
 			switch {
 			case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
 				byStatus && in.status != status,
@@ -563,6 +600,7 @@ func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Tim
 		s.move(r.region, in, r.now, stCreating, stRunning)
 		rg.instances[id] = in
 		rg.instSeq = append(rg.instSeq, in)
+		rg.members++
 		ids = append(ids, id)
 	}
 	return ids
@@ -825,6 +863,7 @@ func (s *Server) modifyInstanceProject(r *request) (map[string]any, *apiError) {
 		return nil, e
 	}
 	in.projectID = pid
+	r.region.members++
 	return map[string]any{"message": "ok"}, nil
 }
 

@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 
@@ -197,4 +199,69 @@ func TestRegionsAreSeparateAndNamedEitherWay(t *testing.T) {
 	assert.EqualValues(t, 0, h.call("DescribeInstances")["totalCount"], "gz is empty")
 	_, out := h.send(wire{params: map[string][]string{"Action": {"DescribeInstances"}, "Region": {"sh"}}})
 	assert.EqualValues(t, 2, out["totalCount"])
+}
+
+// TestFiltersMatchAScan: DescribeInstances filtered by zone, project and
+// status, through the filters' index, answers what a scan of every instance
+// would, in creation order, across creations, project moves and returns.
+func TestFiltersMatchAScan(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, func(o *Options) { o.Transition = -1 })
+	s := hs.emu
+	p1, p2 := s.SeedProject("one"), s.SeedProject("two")
+	rng := rand.New(rand.NewPCG(3, 3))
+	var ids []string
+	for i := range 60 {
+		project := []int{0, p1, p2}[rng.IntN(3)]
+		zone := []string{"100001", "100002", "100003"}[rng.IntN(3)]
+		out := hs.call("RunInstancesHour", "Region", "gz", "zoneId", zone, "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
+			"storageSize", "0", "goodsNum", "1", "projectId", strconv.Itoa(project), "instanceName", "vm-"+strconv.Itoa(i))
+		require.Equal(t, 0, code(out), "%v", out)
+		ids = append(ids, out["unInstanceIds"].([]any)[0].(string))
+	}
+	check := func(label string) {
+		t.Helper()
+		all, err := s.Instances("gz")
+		require.NoError(t, err)
+		for _, f := range []struct{ zone, project, status int }{
+			{100001, -1, -1}, {100002, p1, -1}, {-1, p2, -1}, {-1, 0, -1}, {100003, -1, 4}, {-1, p1, 2}, {100001, p2, 2},
+		} {
+			var want []string
+			for _, in := range all {
+				if (f.zone < 0 || in.ZoneID == f.zone) && (f.project < 0 || in.ProjectID == f.project) && (f.status < 0 || in.Status == f.status) {
+					want = append(want, in.ID)
+				}
+			}
+			kv := []string{"Region", "gz", "limit", "100"}
+			if f.zone >= 0 {
+				kv = append(kv, "zoneId", strconv.Itoa(f.zone))
+			}
+			if f.project >= 0 {
+				kv = append(kv, "projectId", strconv.Itoa(f.project))
+			}
+			if f.status >= 0 {
+				kv = append(kv, "status", strconv.Itoa(f.status))
+			}
+			out := hs.call("DescribeInstances", kv...)
+			require.Equal(t, 0, code(out), "%v", out)
+			var got []string
+			for _, in := range out["instanceSet"].([]any) {
+				got = append(got, in.(map[string]any)["unInstanceId"].(string))
+			}
+			assert.Equal(t, want, got, "%s: %+v", label, f)
+			assert.EqualValues(t, len(want), out["totalCount"], "%s: %+v", label, f)
+		}
+	}
+	check("created")
+	for i := 0; i < len(ids); i += 4 {
+		require.Equal(t, 0, code(hs.call("ModifyInstanceProject", "Region", "gz", "instanceId", ids[i], "projectId", strconv.Itoa(p2))))
+	}
+	for i := 1; i < len(ids); i += 5 {
+		require.Equal(t, 0, code(hs.call("StopInstances", "Region", "gz", "instanceIds.0", ids[i])))
+	}
+	check("moved and stopped")
+	for i := 2; i < len(ids); i += 6 {
+		require.Equal(t, 0, code(hs.call("ReturnInstance", "Region", "gz", "instanceId", ids[i])))
+	}
+	check("returned")
 }

@@ -15,6 +15,10 @@ type region struct {
 	imageSeq  []string // creation order
 	instances map[string]*instance
 	instSeq   []*instance // creation order
+	// members changes whenever which instances exist, or their project,
+	// changes; idx, the filters' index, is rebuilt when it is stale.
+	members uint64
+	idx     *filterIndex
 	// moving are the instances in transition (or gone, to be removed):
 	// what settle visits.
 	moving map[*instance]struct{}
