@@ -93,8 +93,9 @@ func TestLoadGenerator(t *testing.T) {
 }
 
 // BenchmarkThroughputVsTrivial serves DescribeInstances (pages of 100)
-// from the emulator and, as the floor, the same answer's bytes from a
-// trivial server that reads the request and writes the canned body; the
+// from the emulator and, as the floor, the same answers' bytes from a
+// trivial server that reads the request and writes, from memory, the bytes
+// the emulator answers to that page; the
 // load generator, in a separate process, sends both the same signed
 // requests. It reports each server's requests per second and the
 // emulator's share of the trivial server's (the goal is at least 0.8),
@@ -113,21 +114,43 @@ func throughputVsTrivial(b *testing.B, instances, pages int) {
 	}
 	real := httptest.NewServer(emu)
 	defer real.Close()
-	// The canned body: the emulator's own answer to the same request.
-	p := url.Values{"Action": {"DescribeInstances"}, "SecretId": {tid}, "Region": {"gz"}, "limit": {"100"},
-		"offset": {"300"}, "Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {"999999999"}, "SignatureMethod": {"HmacSHA256"}}
-	p.Set("Signature", spectest.Sign("POST", strings.TrimPrefix(real.URL, "http://"), Path, p, tkey))
-	resp, err := http.Post(real.URL+Path, "application/x-www-form-urlencoded", strings.NewReader(p.Encode()))
-	if err != nil {
-		b.Fatal(err)
+	// The canned bodies: the emulator's own answers to the same requests,
+	// one a page, kept in memory as the trivial server's whole state.
+	canned := map[string][]byte{}
+	for i := range pages {
+		offset := "300"
+		if pages > 1 {
+			offset = strconv.Itoa(i * 100)
+		}
+		p := url.Values{"Action": {"DescribeInstances"}, "SecretId": {tid}, "Region": {"gz"}, "limit": {"100"},
+			"offset": {offset}, "Timestamp": {strconv.FormatInt(time.Now().Unix(), 10)}, "Nonce": {strconv.Itoa(900000000 + i)}, "SignatureMethod": {"HmacSHA256"}}
+		p.Set("Signature", spectest.Sign("POST", strings.TrimPrefix(real.URL, "http://"), Path, p, tkey))
+		resp, err := http.Post(real.URL+Path, "application/x-www-form-urlencoded", strings.NewReader(p.Encode()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		canned[offset] = body
 	}
-	canned, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
 	trivial := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// It reads the request, finds the page it asks for, and writes the
+		// bytes the emulator answers to it.
+		var in [4096]byte
+		n, _ := io.ReadFull(r.Body, in[:])
 		_, _ = io.Copy(io.Discard, r.Body)
+		offset := "300"
+		if i := bytes.Index(in[:n], []byte("offset=")); i >= 0 {
+			rest := in[i+len("offset=") : n]
+			if j := bytes.IndexByte(rest, '&'); j >= 0 {
+				rest = rest[:j]
+			}
+			offset = string(rest)
+		}
+		body := canned[offset]
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.Header().Set("Content-Length", strconv.Itoa(len(canned)))
-		_, _ = w.Write(canned)
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
 	}))
 	defer trivial.Close()
 
