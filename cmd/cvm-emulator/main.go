@@ -196,18 +196,29 @@ func writeState(emu *emulator.Server, path string) error {
 const usage = `cvm-emulator serves an emulator of the legacy CVM API on a local port.
 
 API:   POST or GET http://ADDR/v2/index.php, signed as the API documents.
-Admin: JSON under http://ADDR/_emulator/ (loopback clients only, unless
-       -admin-token is set; then "Authorization: Bearer TOKEN"):
-  GET    /_emulator/health     {"status":"ok",...} once serving
+Admin: JSON under http://ADDR/_emulator/ (loopback clients under a loopback
+       Host only, unless -admin-token is set; then "Authorization: Bearer
+       TOKEN"). Cross-site requests are refused, and every write must say
+       Content-Type: application/json.
+  GET    /_emulator/health     {"status":"ok","inFlight":N,...} once serving
   POST   /_emulator/reset      state back to what the flags seeded
-  POST   /_emulator/seed       add resources: the JSON of -seed-file
+  POST   /_emulator/seed       add resources (the JSON of -seed-file), by count
+                               or one by one with their attributes:
+                               {"regions":{"gz":{"instances":[{"name":"web-1",
+                               "status":"stopped","cpu":2,"memoryGB":4}],
+                               "eips":[{"name":"pub-1","instance":"web-1"}]}}};
+                               answers the ids made. At most 100,000 a request,
+                               1,000,000 a region.
   GET    /_emulator/state      a snapshot; PUT /_emulator/state restores one
   POST   /_emulator/faults     {"action":"StopInstances","code":6000,"message":"...",
                                "httpStatus":502,"body":"...","delay":"2s","drop":true,
-                               "times":1,"probability":0.5} (any subset; "*" for all)
+                               "times":1,"probability":0.5,"ids":["ins-..."]}
+                               (any subset; "*" for all; ids: calls naming them only)
   DELETE /_emulator/faults     every fault removed
   POST   /_emulator/clock      {"advance":"5s"} (with -fake-clock)
-  GET    /_emulator/requests   {"requests":[{"time","action","module","region","code","status"}]}
+  GET    /_emulator/requests   {"requests":[{"time","method","path","action","module",
+                               "region","code","status","requestId","params"}]};
+                               ?action=&code=&since= filter; DELETE clears
 Metadata: GET /latest/meta-data/cam/security-credentials/[ROLE] (with -role).
 
 Flags:
