@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"encoding/json"
 	"math/rand/v2"
+	"net/url"
 	"strconv"
 	"testing"
 	"time"
@@ -264,4 +266,48 @@ func TestFiltersMatchAScan(t *testing.T) {
 		require.Equal(t, 0, code(hs.call("ReturnInstance", "Region", "gz", "instanceId", ids[i])))
 	}
 	check("returned")
+}
+
+// TestPagesFromTheArena: once pages have shown the whole region, they are
+// answered from the arena of encodings, byte for byte as before; a change
+// is seen at once, and the arena is built again only after another full
+// pass.
+func TestPagesFromTheArena(t *testing.T) {
+	t.Parallel()
+	hs := newHarness(t, func(o *Options) { o.Transition = -1 })
+	ids, err := hs.emu.SeedInstances("gz", 250)
+	require.NoError(t, err)
+	page := func(offset int) string {
+		_, out := hs.send(wire{params: url.Values{"Action": {"DescribeInstances"}, "Region": {"gz"},
+			"offset": {strconv.Itoa(offset)}, "limit": {"40"}}})
+		b, err := json.Marshal(out)
+		require.NoError(t, err)
+		return string(b)
+	}
+	arena := func() *encArena {
+		hs.emu.mu.Lock()
+		defer hs.emu.mu.Unlock()
+		rg := hs.emu.regions["gz"]
+		if a := rg.arena; a != nil && a.gen == rg.gen && a.members == rg.members {
+			return a
+		}
+		return nil
+	}
+	var first []string
+	for off := 0; off < 260; off += 40 {
+		first = append(first, page(off))
+	}
+	require.NotNil(t, arena(), "a full pass builds the arena")
+	for i, off := 0, 0; off < 260; i, off = i+1, off+40 {
+		assert.JSONEq(t, first[i], page(off), "offset %d from the arena", off)
+	}
+	require.Equal(t, 0, code(hs.call("ModifyInstanceAttributes", "Region", "gz", "instanceId", ids[41], "instanceName", "renamed")))
+	assert.Nil(t, arena(), "a change makes it stale")
+	assert.Contains(t, page(40), `"renamed"`, "the change is seen at once")
+	for off := 0; off < 260; off += 40 {
+		page(off)
+	}
+	require.NotNil(t, arena(), "built again after another pass")
+	assert.Contains(t, page(40), `"renamed"`)
+	assert.NotContains(t, page(0), `"renamed"`)
 }

@@ -248,6 +248,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if out == nil && aerr == nil {
 		return // the answer was dropped on purpose, or already written
 	}
+	if parts, ok := out[rawAnswer].(answerParts); ok && aerr == nil && len(parts) <= 3 {
+		// A page from the arena: a few large pieces, written as they are.
+		s.writeParts(w, r, lg, action, region, parts, start)
+		return
+	}
 	body := s.render(out, aerr)
 	status := http.StatusOK
 	if aerr != nil && aerr.status != 0 {
@@ -354,6 +359,28 @@ var (
 
 // answers are the buffers answers in parts are written through.
 var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// writeParts answers with parts as they are, for pieces large enough that
+// copying them into one buffer would cost more than writing each.
+func (s *Server) writeParts(w http.ResponseWriter, r *http.Request, lg *logged, action, region string, parts answerParts, start time.Time) {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(n))
+	lg.requestID = requestID()
+	w.Header().Set("X-Request-Id", lg.requestID)
+	w.WriteHeader(http.StatusOK)
+	for _, p := range parts {
+		_, _ = w.Write(p)
+	}
+	s.record(r, lg, action, region, http.StatusOK, 0)
+	if s.log != nil {
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "action", action, "region", region,
+			"code", 0, "status", http.StatusOK, "requestId", lg.requestID, "duration", time.Since(start).Round(time.Microsecond))
+	}
+}
 
 // releaseAnswer puts back the buffer render wrote an answer in parts into,
 // once written; a huge one is left to the collector.

@@ -19,6 +19,12 @@ type region struct {
 	// changes; idx, the filters' index, is rebuilt when it is stale.
 	members uint64
 	idx     *filterIndex
+	// arena, when valid, holds every instance's encoding in creation
+	// order; shown counts the instances unfiltered pages showed since the
+	// region last changed (shownGen), which decides when to build it.
+	arena    *encArena
+	shown    int
+	shownGen uint64
 	// moving are the instances in transition (or gone, to be removed):
 	// what settle visits.
 	moving map[*instance]struct{}
