@@ -297,25 +297,85 @@ func (rg *region) index() *filterIndex {
 	return ix
 }
 
+// liveIndex holds a region's instances by status and by IP (private and
+// public), each list in creation order; it follows gen, which moves with
+// any change, so it is rebuilt, in one pass, by the first filtered call
+// after one.
+type liveIndex struct {
+	gen      uint64
+	byStatus map[int][]*instance
+	byIP     map[string][]*instance
+}
+
+func (rg *region) liveIdx() *liveIndex {
+	if rg.live != nil && rg.live.gen == rg.gen {
+		return rg.live
+	}
+	ix := &liveIndex{gen: rg.gen, byStatus: map[int][]*instance{}, byIP: map[string][]*instance{}}
+	for _, in := range rg.instSeq {
+		ix.byStatus[in.status] = append(ix.byStatus[in.status], in)
+		ix.byIP[in.lanIP] = append(ix.byIP[in.lanIP], in)
+		for _, ip := range in.wanIPs {
+			if ip != in.lanIP {
+				ix.byIP[ip] = append(ix.byIP[ip], in)
+			}
+		}
+	}
+	rg.live = ix
+	return ix
+}
+
+// byIPs returns the instances with one of ips, in creation order, each once.
+func (ix *liveIndex) byIPs(ips []string) []*instance {
+	seen := map[*instance]bool{}
+	var out []*instance
+	for _, ip := range ips {
+		for _, in := range ix.byIP[ip] {
+			if !seen[in] {
+				seen[in] = true
+				out = append(out, in)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *instance) int { return cmp.Compare(a.seq, b.seq) })
+	return out
+}
+
 // candidates are the instances a DescribeInstances must look at, in
 // creation order: with ids, those the ids name, looked up by id (a call of
 // given ids costs what it returns), and by a scan only for a legacy qcvm id
 // that is not found so; with a zone or a project, the index's list of it
 // (the shorter, when both); otherwise every instance. The caller applies
 // every filter to them.
-func (rg *region) candidates(ids []string, zone, project int, byZone, byProject bool) []*instance {
+func (rg *region) candidates(ids []string, zone, project, status int, byZone, byProject, byStatus bool, ips []string) []*instance {
 	if len(ids) == 0 {
-		if byZone || byProject {
-			ix := rg.index()
-			z, p := ix.byZone[zone], ix.byProject[project]
-			switch {
-			case byZone && (!byProject || len(z) <= len(p)):
-				return z
-			default:
-				return p
+		// The shortest of the lists the filters name; the caller applies
+		// every filter to it.
+		best := rg.instSeq
+		keep := func(l []*instance) {
+			if len(l) < len(best) {
+				best = l
 			}
 		}
-		return rg.instSeq
+		if byZone || byProject {
+			ix := rg.index()
+			if byZone {
+				keep(ix.byZone[zone])
+			}
+			if byProject {
+				keep(ix.byProject[project])
+			}
+		}
+		if byStatus || len(ips) > 0 {
+			lx := rg.liveIdx()
+			if byStatus {
+				keep(lx.byStatus[status])
+			}
+			if len(ips) > 0 {
+				keep(lx.byIPs(ips))
+			}
+		}
+		return best
 	}
 	seen := make(map[*instance]bool, len(ids))
 	var out []*instance
@@ -388,7 +448,7 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 		pg = pageOf(rg.instSeq, offset, limit) // read only: never changed below
 	} else {
 		var matches []*instance
-		for _, in := range rg.candidates(ids, zoneID, project, byZone, byProject) {
+		for _, in := range rg.candidates(ids, zoneID, project, status, byZone, byProject, byStatus, lanIPs) {
 			switch {
 			case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
 				byStatus && in.status != status,

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -227,6 +228,7 @@ func TestFiltersMatchAScan(t *testing.T) {
 		require.NoError(t, err)
 		for _, f := range []struct{ zone, project, status int }{
 			{100001, -1, -1}, {100002, p1, -1}, {-1, p2, -1}, {-1, 0, -1}, {100003, -1, 4}, {-1, p1, 2}, {100001, p2, 2},
+			{-1, -1, 4}, {-1, -1, 2}, {-1, -1, 9},
 		} {
 			var want []string
 			for _, in := range all {
@@ -254,7 +256,30 @@ func TestFiltersMatchAScan(t *testing.T) {
 			assert.EqualValues(t, len(want), out["totalCount"], "%s: %+v", label, f)
 		}
 	}
+	checkIPs := func(label string) {
+		t.Helper()
+		all, err := s.Instances("gz")
+		require.NoError(t, err)
+		for _, pick := range []int{0, len(all) / 2, len(all) - 1} {
+			target := all[pick]
+			for _, ip := range append([]string{target.LanIP}, target.WanIPs...) {
+				var want []string
+				for _, in := range all {
+					if in.LanIP == ip || slices.Contains(in.WanIPs, ip) {
+						want = append(want, in.ID)
+					}
+				}
+				out := hs.call("DescribeInstances", "Region", "gz", "lanIps.0", ip, "limit", "100")
+				var got []string
+				for _, in := range out["instanceSet"].([]any) {
+					got = append(got, in.(map[string]any)["unInstanceId"].(string))
+				}
+				assert.Equal(t, want, got, "%s: ip %s", label, ip)
+			}
+		}
+	}
 	check("created")
+	checkIPs("created")
 	for i := 0; i < len(ids); i += 4 {
 		require.Equal(t, 0, code(hs.call("ModifyInstanceProject", "Region", "gz", "instanceId", ids[i], "projectId", strconv.Itoa(p2))))
 	}
@@ -266,6 +291,7 @@ func TestFiltersMatchAScan(t *testing.T) {
 		require.Equal(t, 0, code(hs.call("ReturnInstance", "Region", "gz", "instanceId", ids[i])))
 	}
 	check("returned")
+	checkIPs("returned")
 }
 
 // TestPagesFromTheArena: once pages have shown the whole region, they are

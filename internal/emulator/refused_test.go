@@ -64,7 +64,7 @@ func digest(s *Server) string {
 			b.WriteString("{")
 			for i := range v.NumField() {
 				switch v.Type().Field(i).Name {
-				case "gen", "encoded", "encodedGen", "members", "idx", "seenMoving": // caches and marks, not state
+				case "gen", "encoded", "encodedGen", "members", "idx", "live", "arena", "shown", "shownGen", "seenMoving": // caches and marks, not state
 					continue
 				}
 				b.WriteString(v.Type().Field(i).Name + ":")
