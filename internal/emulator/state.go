@@ -22,10 +22,10 @@ type region struct {
 	// arena, when valid, holds every instance's encoding in creation
 	// order; shown counts the instances unfiltered pages showed since the
 	// region last changed (shownGen), which decides when to build it.
-	arena    *encArena
+	arena *encArena
 	// live is the index of what changes with the instances' state (status,
 	// IPs), rebuilt when the region's gen moved since it was made.
-	live *liveIndex
+	live     *liveIndex
 	shown    int
 	shownGen uint64
 	// moving are the instances in transition (or gone, to be removed):
