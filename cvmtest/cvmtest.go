@@ -361,6 +361,36 @@ func (s *Server) InjectFault(action string, f Fault) { s.emu.InjectFault(action,
 // ClearFaults removes every injected fault.
 func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 
+// Seeded are the ids a [Server.Seed] made in one region, in the order the
+// seed gave the resources.
+type Seeded struct {
+	Instances, EIPs, Images, SecurityGroups, KeyPairs []string
+	Projects                                          []int
+}
+
+// Seed adds resources from the JSON that cvm-emulator's -seed-file and
+// POST /_emulator/seed take, by count or one by one with their attributes:
+//
+//	{"regions":{"gz":{"instances":[{"name":"web-1","status":"stopped","cpu":2,"memoryGB":4}],
+//	 "eips":[{"name":"pub-1","instance":"web-1"}],
+//	 "securityGroups":[{"name":"web","rules":{"ingress":[{"ipProtocol":"tcp","portRange":"80","cidrIp":"0.0.0.0/0","action":"ACCEPT"}]}}],
+//	 "keyPairs":[{"name":"deploy","instances":["web-1"]}]}}}
+//
+// and returns the ids it made, by region.
+func (s *Server) Seed(seedJSON string) (map[string]Seeded, error) {
+	sd, err := emulator.ParseSeed([]byte(seedJSON))
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.emu.ApplySeed(sd)
+	out := map[string]Seeded{}
+	for region, ids := range res.Regions {
+		out[region] = Seeded{Instances: ids.Instances, EIPs: ids.EIPs, Images: ids.Images,
+			SecurityGroups: ids.SecurityGroups, KeyPairs: ids.KeyPairs, Projects: ids.Projects}
+	}
+	return out, err
+}
+
 // Request is one call in the emulator's request log.
 type Request struct {
 	Time      time.Time

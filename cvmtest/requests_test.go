@@ -87,3 +87,30 @@ func TestWaitWithAutoAdvance(t *testing.T) {
 	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceStopped, ids...))
 	assert.GreaterOrEqual(t, srv.Now().Sub(start), 2*time.Minute, "the clock moved by itself")
 }
+
+// TestSeedNamedResources: a Go test seeds named resources through cvmtest,
+// with the same JSON as the admin API, and gets their ids back.
+func TestSeedNamedResources(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithoutQuotas(), cvmtest.WithTransition(-1))
+	defer srv.Close()
+	seeded, err := srv.Seed(`{"regions":{"gz":{"instances":[{"name":"web-1","status":"stopped","cpu":2,"memoryGB":4},{"name":"web-2"}],
+		"eips":[{"name":"pub-1","instance":"web-2"}],"keyPairs":[{"name":"deploy","instances":["web-1"]}]}}}`)
+	require.NoError(t, err)
+	gz := seeded["gz"]
+	require.Len(t, gz.Instances, 2)
+	require.Len(t, gz.EIPs, 1)
+	require.Len(t, gz.KeyPairs, 1)
+	c, err := cvm.NewClient(srv.Config())
+	require.NoError(t, err)
+	web1, _, err := c.Instances.Get(context.Background(), gz.Instances[0])
+	require.NoError(t, err)
+	assert.Equal(t, "web-1", web1.Name)
+	assert.Equal(t, cvm.InstanceStopped, web1.Status)
+	assert.Equal(t, 2, web1.CPU)
+	eip, _, err := c.EIPs.Get(context.Background(), gz.EIPs[0])
+	require.NoError(t, err)
+	assert.Equal(t, gz.Instances[1], eip.InstanceID)
+	_, err = srv.Seed(`{"regions":{"gz":{"eips":[{"instance":"nobody"}]}}}`)
+	assert.Error(t, err)
+}
