@@ -248,26 +248,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if out == nil && aerr == nil {
 		return // the answer was dropped on purpose, or already written
 	}
-	if parts, ok := out[rawAnswer].(answerParts); ok && aerr == nil && len(parts) <= 3 {
-		// A page from the arena: a few large pieces, written as they are.
-		s.writeParts(w, r, lg, action, region, parts, start)
-		return
+	pieces, pooled := s.render(out, aerr)
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
 	}
-	body := s.render(out, aerr)
 	status := http.StatusOK
 	if aerr != nil && aerr.status != 0 {
 		status = aerr.status
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.Header().Set("Content-Length", strconv.Itoa(n))
 	// A request id to quote, as gateways send [inferred: the legacy pages
 	// document none].
 	lg.requestID = requestID()
 	w.Header().Set("X-Request-Id", lg.requestID)
 	w.WriteHeader(status)
-	_, _ = w.Write(body)
-	if _, pooled := out[rawAnswer].(answerParts); pooled && aerr == nil {
-		releaseAnswer(body)
+	for _, p := range pieces {
+		_, _ = w.Write(p)
+	}
+	if pooled != nil {
+		releaseAnswer(pooled)
 	}
 	code := 0
 	if aerr != nil {
@@ -360,28 +361,6 @@ var (
 // answers are the buffers answers in parts are written through.
 var answers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// writeParts answers with parts as they are, for pieces large enough that
-// copying them into one buffer would cost more than writing each.
-func (s *Server) writeParts(w http.ResponseWriter, r *http.Request, lg *logged, action, region string, parts answerParts, start time.Time) {
-	n := 0
-	for _, p := range parts {
-		n += len(p)
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Length", strconv.Itoa(n))
-	lg.requestID = requestID()
-	w.Header().Set("X-Request-Id", lg.requestID)
-	w.WriteHeader(http.StatusOK)
-	for _, p := range parts {
-		_, _ = w.Write(p)
-	}
-	s.record(r, lg, action, region, http.StatusOK, 0)
-	if s.log != nil {
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "action", action, "region", region,
-			"code", 0, "status", http.StatusOK, "requestId", lg.requestID, "duration", time.Since(start).Round(time.Microsecond))
-	}
-}
-
 // releaseAnswer puts back the buffer render wrote an answer in parts into,
 // once written; a huge one is left to the collector.
 func releaseAnswer(body []byte) {
@@ -395,8 +374,17 @@ func releaseAnswer(body []byte) {
 const rawAnswer = "\x00raw"
 
 // render writes the envelope and result as JSON.
-func (s *Server) render(out map[string]any, aerr *apiError) []byte {
+// render returns the answer as pieces to write in order, and the pooled
+// buffer to give back once they are written, if one was used. A few large
+// pieces (a page of the arena: its head, one slice of the arena, the
+// closing) are written as they are; many small ones (an encoding each)
+// are copied into one pooled buffer first, so that the connection gets
+// large writes.
+func (s *Server) render(out map[string]any, aerr *apiError) (pieces [][]byte, pooled []byte) {
 	if parts, ok := out[rawAnswer].(answerParts); ok && aerr == nil {
+		if len(parts) <= 3 {
+			return parts, nil
+		}
 		buf := answers.Get().(*bytes.Buffer)
 		n := 0
 		for _, p := range parts {
@@ -406,10 +394,10 @@ func (s *Server) render(out map[string]any, aerr *apiError) []byte {
 		for _, p := range parts {
 			buf.Write(p)
 		}
-		return buf.Bytes()
+		return [][]byte{buf.Bytes()}, buf.Bytes()
 	}
 	if b, ok := out[rawAnswer].([]byte); ok && aerr == nil {
-		return b
+		return [][]byte{b}, nil
 	}
 	if aerr != nil {
 		m := map[string]any{"code": aerr.code, "message": aerr.message, "codeDesc": aerr.codeDesc}
@@ -420,7 +408,7 @@ func (s *Server) render(out map[string]any, aerr *apiError) []byte {
 			m[k] = v
 		}
 		b, _ := json.Marshal(m)
-		return b
+		return [][]byte{b}, nil
 	}
 	if _, ok := out["code"]; !ok {
 		out["code"] = 0
@@ -435,7 +423,7 @@ func (s *Server) render(out map[string]any, aerr *apiError) []byte {
 	if err != nil {
 		b, _ = json.Marshal(map[string]any{"code": 6000, "message": "internal error: " + err.Error(), "codeDesc": codeDescs[6000]})
 	}
-	return b
+	return [][]byte{b}, nil
 }
 
 // request is a parsed, authenticated request.
