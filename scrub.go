@@ -68,18 +68,24 @@ func (s *secretSet) text(msg string) string {
 	return scrubNamed(msg)
 }
 
-// wrap returns err unchanged when its text quotes no secret, and otherwise
-// an error with the scrubbed text through which errors.Is and errors.As
-// still reach every cause.
+// wrap returns err unchanged when neither its text nor any cause's quotes
+// a secret, and otherwise an error with the scrubbed text through which
+// errors.Is and errors.As still reach every cause.
 func (s *secretSet) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
-	msg := err.Error()
-	if clean := s.text(msg); clean != msg {
-		return &redactedError{msg: clean, cause: err}
+	quoted := false
+	eachCause(err, func(e error) {
+		if msg := e.Error(); !quoted && s.text(msg) != msg {
+			quoted = true
+		}
+	})
+	if !quoted {
+		return err
 	}
-	return err
+	// Without Unwrap: no cause's text is one errors.Unwrap away.
+	return &redactedError{msg: s.text(err.Error()), cause: err}
 }
 
 // scrub returns err, of the same type, with every text it carries
@@ -132,39 +138,33 @@ func (e *redactedError) Is(target error) bool { return errors.Is(e.cause, target
 
 func (e *redactedError) As(target any) bool { return errors.As(e.cause, target) }
 
-// redact returns err with the signed request's secrets removed from its
-// text, however deep they sit: every *url.Error in the chain is pointed at
-// base (no query), and the signature and token, raw or URL-encoded, are
-// replaced in the text.
-func redact(err error, base string, sig []byte, token string) error {
-	var walk func(error)
-	walk = func(e error) {
-		for e != nil {
-			if ue, ok := e.(*url.Error); ok {
-				ue.URL = base
+// eachCause calls f with err and every error it wraps, however deep
+// (errors.Join and multiple %w included).
+func eachCause(err error, f func(error)) {
+	for err != nil {
+		f(err)
+		switch u := err.(type) {
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				eachCause(inner, f)
 			}
-			switch u := e.(type) {
-			case interface{ Unwrap() []error }:
-				for _, inner := range u.Unwrap() {
-					walk(inner)
-				}
-				return
-			case interface{ Unwrap() error }:
-				e = u.Unwrap()
-			default:
-				return
-			}
+			return
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		default:
+			return
 		}
 	}
-	walk(err)
-	msg := err.Error()
-	for _, secret := range []string{string(sig), token} {
-		if len(secret) < 4 {
-			continue
+}
+
+// pointURLsAt points every *url.Error in err's chain at base, the
+// endpoint without the signed query, so that a cause reached through
+// errors.As shows no Signature either.
+func pointURLsAt(err error, base string) error {
+	eachCause(err, func(e error) {
+		if ue, ok := e.(*url.Error); ok {
+			ue.URL = base
 		}
-		for _, form := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret)} {
-			msg = strings.ReplaceAll(msg, form, "REDACTED")
-		}
-	}
-	return &redactedError{msg: msg, cause: err}
+	})
+	return err
 }

@@ -146,7 +146,8 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 		return nil, nil, attemptTrace{}, fmt.Errorf("%w: %s; set Config.AllowInsecureTLS to accept it", ErrInsecureConnection, *why)
 	}
 	if err != nil {
-		return nil, nil, tr, redact(err, base, sig, creds.Token.Reveal())
+		// The call scrubs the error's text of what it sent (secretSet).
+		return nil, nil, tr, pointURLsAt(err, base)
 	}
 	defer hr.Body.Close()
 	body, err = readBody(hr)
