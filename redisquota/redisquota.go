@@ -459,9 +459,20 @@ func (l *Limiter) whileDown(ctx context.Context, action, member string) error {
 		return err
 	}
 	l.mu.Lock()
-	l.lent = append(l.lent, lentCall{action: action, at: at, member: member})
+	l.lent = append(dropExpired(l.lent, at, l.span), lentCall{action: action, at: at, member: member})
 	l.mu.Unlock()
 	return nil
+}
+
+// dropExpired drops the calls (oldest first) that no window holds any more
+// at now: however long an outage lasts, what waits to be written into Redis
+// is at most a window of calls.
+func dropExpired(lent []lentCall, now time.Time, span time.Duration) []lentCall {
+	i := 0
+	for i < len(lent) && now.Sub(lent[i].at) >= span {
+		i++
+	}
+	return lent[i:]
 }
 
 // reconnect tries Redis again: it writes the calls the fallback let
