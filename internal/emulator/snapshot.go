@@ -409,13 +409,20 @@ func (s *Server) Restore(snap Snapshot) error {
 // memory (BENCHMARKS.md). Map members are sorted, so a snapshot of the
 // same state is the same bytes.
 func MarshalSnapshot(snap Snapshot) ([]byte, error) {
-	return json2.Marshal(snap, json2.Deterministic(true))
+	return json2.Marshal(snap, snapshotOut)
 }
+
+// The options of every snapshot written and read: map members sorted, and
+// no member the snapshot does not know.
+var (
+	snapshotOut = json2.Deterministic(true)
+	snapshotIn  = json2.RejectUnknownMembers(true)
+)
 
 // UnmarshalSnapshot parses a snapshot, refusing unknown fields.
 func UnmarshalSnapshot(b []byte) (Snapshot, error) {
 	var snap Snapshot
-	if err := json2.Unmarshal(b, &snap, json2.RejectUnknownMembers(true)); err != nil {
+	if err := json2.Unmarshal(b, &snap, snapshotIn); err != nil {
 		return Snapshot{}, fmt.Errorf("emulator: snapshot: %w", err)
 	}
 	return snap, nil
@@ -426,7 +433,7 @@ func UnmarshalSnapshot(b []byte) (Snapshot, error) {
 // use, so that saving costs time and memory linear in the state.
 func WriteSnapshot(w io.Writer, snap Snapshot) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := json2.MarshalWrite(bw, snap, json2.Deterministic(true)); err != nil {
+	if err := json2.MarshalWrite(bw, snap, snapshotOut); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -436,7 +443,7 @@ func WriteSnapshot(w io.Writer, snap Snapshot) error {
 // fields.
 func ReadSnapshot(r io.Reader) (Snapshot, error) {
 	var snap Snapshot
-	if err := json2.UnmarshalRead(bufio.NewReaderSize(r, 1<<16), &snap, json2.RejectUnknownMembers(true)); err != nil {
+	if err := json2.UnmarshalRead(bufio.NewReaderSize(r, 1<<16), &snap, snapshotIn); err != nil {
 		return Snapshot{}, fmt.Errorf("emulator: snapshot: %w", err)
 	}
 	return snap, nil
