@@ -201,13 +201,8 @@ type RegionIDs struct {
 // ParseSeed reads a Seed, refusing unknown fields and trailing data.
 func ParseSeed(b []byte) (Seed, error) {
 	var sd Seed
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&sd); err != nil {
+	if err := strictJSON(b, &sd); err != nil {
 		return Seed{}, fmt.Errorf("seed: %w", err)
-	}
-	if dec.More() {
-		return Seed{}, fmt.Errorf("seed: data after the JSON object")
 	}
 	return sd, nil
 }
