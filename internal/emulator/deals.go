@@ -196,7 +196,7 @@ func (s *Server) payDeals(r *request) (map[string]any, *apiError) {
 		if rg := s.regions[d.region]; rg != nil {
 			for _, iid := range d.instances {
 				if in := rg.instance(iid); in != nil && in.status == stCreating && in.next == 0 {
-					s.move(r.region, in, r.now, stCreating, stRunning)
+					s.move(rg, in, r.now, stCreating, stRunning)
 				}
 			}
 		}

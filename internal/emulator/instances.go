@@ -70,6 +70,7 @@ type instance struct {
 	encoded              []byte // JSON as DescribeInstances shows it
 	encodedGen           uint64 // region gen it was encoded at
 	seenMoving           bool   // a describe showed it moving (AutoAdvance)
+	lastOp               string // the newer contract's LatestOperation
 }
 
 // settle moves every instance whose transition is due to its next status,
@@ -119,6 +120,9 @@ func (rg *region) settle(now time.Time) {
 // passed, then final. With no transition time, it is final at once.
 func (s *Server) move(rg *region, in *instance, now time.Time, via, final int) {
 	in.statusTime, in.seenMoving = now, false
+	if op, ok := operations3[via]; ok {
+		in.lastOp = op
+	}
 	if s.opts.Transition <= 0 {
 		in.status, in.next = final, 0
 	} else {

@@ -37,6 +37,9 @@ type keyPair struct {
 	name    string
 	pubkey  string
 	created time.Time
+	// The newer contract's members (§6 rows 53 to 56).
+	projectID int
+	desc      string
 }
 
 // keyNameRE: "只能包含数字，字母和下划线"; at most 25 characters [inferred

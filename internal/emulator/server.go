@@ -240,6 +240,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if s.serveMetadata(w, r) {
 		return
 	}
+	if r.URL.Path == API3Path {
+		s.serveAPI3(w, r)
+		return
+	}
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	start := time.Now()
@@ -438,7 +442,7 @@ type request struct {
 func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (action, regionCode string, out map[string]any, aerr *apiError) {
 	if r.URL.Path != Path {
 		return "", "", nil, &apiError{code: 4000, codeDesc: codeDescs[4000], status: http.StatusNotFound,
-			message: "no such path " + strconv.Quote(r.URL.Path) + "; the API is served at " + Path}
+			message: "no such path " + strconv.Quote(r.URL.Path) + "; the legacy API is served at " + Path + " and API 3.0 at " + API3Path}
 	}
 	params, perr := readParams(r)
 	if perr != nil {

@@ -131,6 +131,9 @@ type keySnap struct {
 	Name    string    `json:"name"`
 	Pubkey  string    `json:"publicKey"`
 	Created time.Time `json:"created"`
+	// Set through API 3.0 only.
+	ProjectID   int    `json:"projectId,omitempty"`
+	Description string `json:"description,omitempty"`
 }
 
 type eniSnap struct {
@@ -224,7 +227,7 @@ func (s *Server) Snapshot() Snapshot {
 				e.instanceID, e.privateIP, e.created, e.updated, e.mode})
 		}
 		for _, k := range slices.SortedFunc(maps.Values(rg.keyPairs), func(a, b *keyPair) int { return int(a.seq - b.seq) }) {
-			r.KeyPairs = append(r.KeyPairs, keySnap{k.seq, k.id, k.name, k.pubkey, k.created})
+			r.KeyPairs = append(r.KeyPairs, keySnap{k.seq, k.id, k.name, k.pubkey, k.created, k.projectID, k.desc})
 		}
 		for _, id := range slices.Sorted(maps.Keys(rg.enis)) {
 			e := rg.enis[id]
@@ -345,7 +348,7 @@ func (s *Server) Restore(snap Snapshot) error {
 			if k.ID == "" || rg.keyPairs[k.ID] != nil {
 				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated key id %q", code, k.ID)
 			}
-			rg.keyPairs[k.ID] = &keyPair{seq: k.Seq, id: k.ID, name: k.Name, pubkey: k.Pubkey, created: k.Created}
+			rg.keyPairs[k.ID] = &keyPair{seq: k.Seq, id: k.ID, name: k.Name, pubkey: k.Pubkey, created: k.Created, projectID: k.ProjectID, desc: k.Description}
 		}
 		for _, e := range r.ENIs {
 			if e.ID == "" || rg.enis[e.ID] != nil {

@@ -1,0 +1,469 @@
+package emulator
+
+// API 3.0 (spec/api3/api3-cvm.md): the newer contract, served at "/" beside
+// the legacy one at /v2/index.php, over the same state. An instance, EIP,
+// group or key pair made through either contract is seen through both with
+// the same id. This file routes a request, reads its common parameters and
+// writes the envelope (§1, §2, §4); api3auth.go verifies it (§3); the
+// api3_*.go files serve the actions (§6).
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qcloud-legacy/cvm"
+)
+
+// API3Path is where API 3.0 is served (§1: "Path is always /").
+const API3Path = "/"
+
+// Request size limits of §1: GET at most 32 KB, POST form (signature v1)
+// 1 MB, POST JSON (TC3) 10 MB.
+const (
+	api3MaxQuery = 32 << 10
+	api3MaxForm  = 1 << 20
+	api3MaxJSON  = 10 << 20
+)
+
+// api3Err is an API 3.0 error answer: a dotted code and a message.
+type api3Err struct {
+	code, message string
+	status        int // HTTP status of an injected fault; 0 means 200
+}
+
+func (e *api3Err) Error() string { return e.code + ": " + e.message }
+
+func err3(code, format string, args ...any) *api3Err {
+	return &api3Err{code: code, message: fmt.Sprintf(format, args...)}
+}
+
+// call3 is one authenticated API 3.0 call.
+type call3 struct {
+	service, action, version string
+	regionName               string  // X-TC-Region as sent
+	rg                       *region // nil for account-wide actions
+	secretID                 string
+	q                        *p // the action's parameters, flattened
+	now                      time.Time
+}
+
+// handler3 serves one API 3.0 action of one service.
+type handler3 struct {
+	fn func(s *Server, c *call3) (map[string]any, *api3Err)
+	// reads: the action changes nothing.
+	reads bool
+	// noRegion: the action is account-wide; X-TC-Region may be left out.
+	noRegion bool
+	// perSecond is the action's documented rate limit (§5); 0 means
+	// defaultPerSecond.
+	perSecond int
+}
+
+// api3Versions are the services the emulator serves and their versions
+// (§1).
+var api3Versions = map[string]string{
+	"cvm": "2017-03-12", "vpc": "2017-03-12", "billing": "2018-07-09", "tag": "2018-08-13", "region": "2022-06-27",
+}
+
+// api3Handlers maps service → action → handler.
+var api3Handlers = map[string]map[string]handler3{}
+
+func register3(service string, hs map[string]handler3) {
+	if api3Handlers[service] == nil {
+		api3Handlers[service] = map[string]handler3{}
+	}
+	for name, h := range hs {
+		api3Handlers[service][name] = h
+	}
+}
+
+// API3Actions returns the API 3.0 actions the emulator serves, as
+// "service Action", sorted.
+func API3Actions() []string {
+	var out []string
+	for svc, hs := range api3Handlers {
+		for a := range hs {
+			out = append(out, svc+" "+a)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// serveAPI3 answers one API 3.0 request.
+func (s *Server) serveAPI3(w http.ResponseWriter, r *http.Request) {
+	s.inFlight.Add(1)
+	defer s.inFlight.Add(-1)
+	start := time.Now()
+	lg := &logged{requestID: s.requestUUID()}
+	c, out, aerr, done := s.handle3(w, r, lg)
+	if done {
+		return
+	}
+	resp := map[string]any{}
+	for k, v := range out {
+		resp[k] = v
+	}
+	status := http.StatusOK
+	code := ""
+	if aerr != nil {
+		resp = map[string]any{"Error": map[string]any{"Code": aerr.code, "Message": aerr.message}}
+		code = aerr.code
+		if aerr.status != 0 {
+			status = aerr.status
+		}
+	}
+	resp["RequestId"] = lg.requestID
+	b, err := json.Marshal(map[string]any{"Response": resp})
+	if err != nil {
+		b, _ = json.Marshal(map[string]any{"Response": map[string]any{
+			"Error":     map[string]any{"Code": "InternalError", "Message": "encoding the answer: " + err.Error()},
+			"RequestId": lg.requestID}})
+	}
+	// Exactly application/json: the Python SDK reads Response.Error only
+	// then (§4).
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("X-Request-Id", lg.requestID)
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+	s.record3(r, lg, c, status, code)
+	if s.log != nil {
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "contract", "api3", "action", c.action,
+			"region", c.regionName, "code", code, "status", status, "requestId", lg.requestID,
+			"duration", time.Since(start).Round(time.Microsecond))
+	}
+}
+
+// requestUUID is an API 3.0 RequestId: a UUID, as the real service sends.
+func (s *Server) requestUUID() string {
+	id := requestID() // 32 hex digits
+	return id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32]
+}
+
+// record3 adds an API 3.0 call to the request log, its action's name
+// prefixed with the service ("vpc AllocateAddresses") only when that is
+// not cvm, so that filters on the legacy names keep meaning the same.
+func (s *Server) record3(r *http.Request, lg *logged, c *call3, status int, code string) {
+	n := 0
+	if code != "" {
+		n = legacyCodeOf(code)
+	}
+	action := c.action
+	if c.service != "" && c.service != "cvm" {
+		action = c.service + " " + c.action
+	}
+	s.record(r, lg, action, c.regionName, status, n)
+}
+
+// legacyCodeOf is a nonzero number for an API 3.0 error, so that the
+// request log, whose Code is the legacy number, tells failures apart.
+func legacyCodeOf(code string) int {
+	switch {
+	case strings.HasPrefix(code, "AuthFailure"):
+		return 4100
+	case strings.HasPrefix(code, "RequestLimitExceeded"):
+		return 4400
+	case strings.HasPrefix(code, "InternalError"):
+		return 6000
+	case strings.HasSuffix(code, ".NotFound"), code == "ResourceNotFound":
+		return 5000
+	case strings.HasPrefix(code, "Invalid"), strings.HasPrefix(code, "MissingParameter"), strings.HasPrefix(code, "UnknownParameter"):
+		return 4000
+	}
+	return 5100
+}
+
+// handle3 authenticates and serves a request. done means the answer was
+// written or dropped already (a fault).
+func (s *Server) handle3(w http.ResponseWriter, r *http.Request, lg *logged) (c *call3, out map[string]any, aerr *api3Err, done bool) {
+	c = &call3{}
+	in, perr := readAPI3(r)
+	if perr != nil {
+		return c, nil, perr, false
+	}
+	c.action, c.version, c.regionName = in.action, in.version, in.region
+	lg.params = in.params
+	var secretID string
+	if in.v1 {
+		secretID, aerr = s.verifyV1(r, in)
+	} else {
+		secretID, aerr = s.verifyTC3(r, in)
+	}
+	if aerr != nil {
+		return c, nil, aerr, false
+	}
+	c.secretID = secretID
+	if c.action == "" {
+		return c, nil, err3("MissingParameter", "the request has no action: X-TC-Action (or Action) is required"), false
+	}
+	svc, h, aerr := route3(in.scopeService, r.Host, c.action, c.version)
+	if aerr != nil {
+		return c, nil, aerr, false
+	}
+	c.service = svc
+	if err := s.charge3(secretID, svc, c.action, h.perSecond); err != nil {
+		return c, nil, err, false
+	}
+	f := s.takeFault(c.action, in.params)
+	drop, answered, ferr := s.applyFault(r.Context(), w, f)
+	if answered {
+		s.record3(r, lg, c, f.HTTPStatus, "")
+		return c, nil, nil, true
+	}
+	if ferr != nil {
+		e := fromLegacy(ferr)
+		e.status = ferr.status
+		return c, nil, e, false
+	}
+	if !h.noRegion || c.regionName != "" {
+		if c.regionName == "" {
+			return c, nil, err3("MissingParameter", "the action %s needs a region: X-TC-Region (or Region) is required", c.action), false
+		}
+		reg, ok := cvm.LookupRegion(c.regionName)
+		if !ok || reg.Long != c.regionName {
+			return c, nil, err3("UnsupportedRegion", "the region %q is not supported; API 3.0 names regions like ap-guangzhou", c.regionName), false
+		}
+	}
+	c.q = &p{v: in.params}
+	s.mu.Lock()
+	if s.stopped {
+		s.mu.Unlock()
+		return c, nil, err3("ServiceUnavailable", "the emulator is shutting down"), false
+	}
+	if c.regionName != "" {
+		reg, _ := cvm.LookupRegion(c.regionName)
+		c.rg = s.regionLocked(reg.Short)
+		if s.opts.AutoAdvance != nil && h.reads {
+			s.autoAdvance(c.rg)
+		}
+	}
+	c.now = s.clock.Now()
+	out, aerr = safeCall3(s, c, h)
+	if !h.reads {
+		for _, rg := range s.regions {
+			rg.gen++
+		}
+	}
+	s.mu.Unlock()
+	if drop {
+		s.record3(r, lg, c, 0, "")
+		dropConnection(w)
+		return c, nil, nil, true
+	}
+	return c, out, aerr, false
+}
+
+// safeCall3 runs a handler, turning a panic into InternalError: no input
+// may take the emulator down.
+func safeCall3(s *Server, c *call3, h handler3) (out map[string]any, aerr *api3Err) {
+	defer func() {
+		if v := recover(); v != nil {
+			out, aerr = nil, err3("InternalError", "the emulator failed serving %s: %v", c.action, v)
+		}
+	}()
+	return h.fn(s, c)
+}
+
+// route3 finds the service and handler of an action. The credential
+// scope's service names it when it is one the emulator serves; Node's SDK
+// puts the endpoint's first label there (127 for 127.0.0.1:PORT, §1.5), and
+// then the Host's first label, and failing that the action and version,
+// decide: cvm, vpc, billing and tag share no action name, and DescribeRegions,
+// in cvm and region, differs by version.
+func route3(scopeService, host, action, version string) (string, handler3, *api3Err) {
+	pick := func(svc string) (string, handler3, *api3Err) {
+		h, ok := api3Handlers[svc][action]
+		if !ok {
+			return "", handler3{}, err3("InvalidAction", "the action %s is not found in service %s", action, svc)
+		}
+		if version != api3Versions[svc] {
+			return "", handler3{}, err3("NoSuchVersion", "the version %q of service %s does not exist; it is %s", version, svc, api3Versions[svc])
+		}
+		return svc, h, nil
+	}
+	if _, ok := api3Versions[scopeService]; ok {
+		return pick(scopeService)
+	}
+	if label, _, _ := strings.Cut(host, "."); label != host {
+		if _, ok := api3Versions[label]; ok {
+			return pick(label)
+		}
+	}
+	var found []string
+	for svc, hs := range api3Handlers {
+		if _, ok := hs[action]; ok {
+			found = append(found, svc)
+		}
+	}
+	sort.Strings(found)
+	switch len(found) {
+	case 0:
+		return "", handler3{}, err3("InvalidAction", "the action %s is not found", action)
+	case 1:
+		return pick(found[0])
+	}
+	for _, svc := range found {
+		if api3Versions[svc] == version {
+			return pick(svc)
+		}
+	}
+	return "", handler3{}, err3("NoSuchVersion", "the version %q does not exist for %s", version, action)
+}
+
+// api3Request is a request's common parameters and its action's
+// parameters, read from headers and a JSON body (TC3), or from the query
+// or a form (signature v1, or TC3 with GET).
+type api3Request struct {
+	v1                                     bool
+	action, version, region, timestamp     string
+	token, language                        string
+	scopeService                           string // set by verifyTC3
+	body                                   []byte
+	params                                 url.Values // the action's, flattened
+	v1Params                               url.Values // signature v1: everything signed
+	authorization, contentType, rawQuery   string
+	unsignedPayload                        bool
+	signatureMethod                        string
+}
+
+// v1Common are the common parameters of signature v1 (§2), which are not
+// the action's.
+var v1Common = map[string]bool{
+	"Action": true, "Region": true, "Timestamp": true, "Nonce": true, "SecretId": true, "Signature": true,
+	"SignatureMethod": true, "Version": true, "Token": true, "Language": true, "RequestClient": true,
+}
+
+func readAPI3(r *http.Request) (*api3Request, *api3Err) {
+	in := &api3Request{authorization: r.Header.Get("Authorization"), contentType: r.Header.Get("Content-Type"),
+		rawQuery: r.URL.RawQuery}
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		return in, err3("UnsupportedProtocol", "the method %s is not supported; use POST or GET", r.Method)
+	}
+	if r.Method == http.MethodGet && len(r.URL.RawQuery) > api3MaxQuery {
+		return in, err3("RequestSizeLimitExceeded", "a GET request may carry at most 32 KB of query")
+	}
+	mt, _, _ := mime.ParseMediaType(in.contentType)
+	tc3 := strings.HasPrefix(in.authorization, "TC3-HMAC-SHA256")
+	limit := int64(api3MaxJSON)
+	if !tc3 || mt == "application/x-www-form-urlencoded" {
+		limit = api3MaxForm
+	}
+	if r.Method == http.MethodPost {
+		body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+		if err != nil {
+			return in, err3("InvalidRequest", "reading the request body: %v", err)
+		}
+		if int64(len(body)) > limit {
+			return in, err3("RequestSizeLimitExceeded", "the request body is larger than %d bytes", limit)
+		}
+		in.body = body
+	}
+	if tc3 {
+		h := r.Header
+		in.action, in.version, in.region = h.Get("X-TC-Action"), h.Get("X-TC-Version"), h.Get("X-TC-Region")
+		in.timestamp, in.token, in.language = h.Get("X-TC-Timestamp"), h.Get("X-TC-Token"), h.Get("X-TC-Language")
+		in.unsignedPayload = h.Get("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD"
+		switch {
+		case r.Method == http.MethodGet:
+			v, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				return in, err3("InvalidParameter", "the query does not parse: %v", err)
+			}
+			in.params = v
+		case mt == "application/json":
+			v, err := flattenJSON(in.body)
+			if err != nil {
+				return in, err3("InvalidParameter", "the body is not a JSON object: %v", err)
+			}
+			in.params = v
+		default:
+			// §1: a POST signed with TC3 carries JSON (multipart is for a
+			// few upload actions this product does not have).
+			return in, err3("InvalidParameter", "a POST signed with TC3-HMAC-SHA256 must carry Content-Type: application/json, not %q", in.contentType)
+		}
+		return in, nil
+	}
+	in.v1 = true
+	raw := r.URL.RawQuery
+	if r.Method == http.MethodPost {
+		if mt != "application/x-www-form-urlencoded" {
+			return in, err3("AuthFailure.InvalidAuthorization",
+				"a POST must be signed with TC3-HMAC-SHA256 in Authorization, or be a form (application/x-www-form-urlencoded) signed with signature v1")
+		}
+		raw = string(in.body)
+	}
+	all, err := parseForm(raw)
+	if err != nil {
+		return in, err3("InvalidParameter", "the parameters do not parse: %v", err)
+	}
+	if all.Get("Signature") == "" && in.authorization == "" {
+		return in, err3("AuthFailure.InvalidAuthorization",
+			"the request is not signed: send Authorization: TC3-HMAC-SHA256 …, or Signature with signature v1")
+	}
+	in.v1Params = all
+	in.action, in.version, in.region = all.Get("Action"), all.Get("Version"), all.Get("Region")
+	in.timestamp, in.token, in.language = all.Get("Timestamp"), all.Get("Token"), all.Get("Language")
+	in.signatureMethod = all.Get("SignatureMethod")
+	in.params = url.Values{}
+	for k, vs := range all {
+		if !v1Common[k] {
+			in.params[k] = vs
+		}
+	}
+	return in, nil
+}
+
+// flattenJSON turns a JSON object into the names a query would give its
+// members (§1.2): "Placement.Zone", "InstanceIds.0", "Filters.0.Values.1".
+// null members are left out, as if absent.
+func flattenJSON(b []byte) (url.Values, error) {
+	out := url.Values{}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		return out, nil
+	}
+	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("data after the object")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("the body is not an object")
+	}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch t := v.(type) {
+		case nil:
+		case map[string]any:
+			for k, e := range t {
+				walk(prefix+"."+k, e)
+			}
+		case []any:
+			for i, e := range t {
+				walk(prefix+"."+strconv.Itoa(i), e)
+			}
+		case json.Number:
+			out.Set(prefix[1:], t.String())
+		case bool:
+			out.Set(prefix[1:], strconv.FormatBool(t))
+		case string:
+			out.Set(prefix[1:], t)
+		}
+	}
+	walk("", obj)
+	return out, nil
+}

@@ -1,0 +1,1051 @@
+package emulator
+
+// API 3.0 instance actions of service cvm (§6 rows 1 to 19, 37, 38, 60):
+// the same instances as the legacy contract's, shown in the newer shapes.
+// Changes run the legacy handlers (one set of rules for both contracts)
+// after the newer contract's own checks; a batch is all or nothing
+// ([inferred], §8: the contract has no per-id result), so every id is
+// checked before any is changed.
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+func init() {
+	register3("cvm", map[string]handler3{
+		"DescribeInstances":                  {fn: (*Server).describeInstances3, reads: true, perSecond: 40},
+		"DescribeInstancesStatus":            {fn: (*Server).describeInstancesStatus3, reads: true, perSecond: 40},
+		"RunInstances":                       {fn: (*Server).runInstances3, perSecond: 10},
+		"StartInstances":                     {fn: (*Server).startInstances3, perSecond: 10},
+		"StopInstances":                      {fn: (*Server).stopInstances3, perSecond: 10},
+		"RebootInstances":                    {fn: (*Server).rebootInstances3, perSecond: 10},
+		"TerminateInstances":                 {fn: (*Server).terminateInstances3, perSecond: 10},
+		"ResetInstance":                      {fn: (*Server).resetInstance3, perSecond: 10},
+		"ResetInstancesPassword":             {fn: (*Server).resetInstancesPassword3, perSecond: 10},
+		"ModifyInstancesAttribute":           {fn: (*Server).modifyInstancesAttribute3, perSecond: 10},
+		"ModifyInstancesProject":             {fn: (*Server).modifyInstancesProject3, perSecond: 10},
+		"ResetInstancesType":                 {fn: (*Server).resetInstancesType3, perSecond: 10},
+		"ResizeInstanceDisks":                {fn: (*Server).resizeInstanceDisks3, perSecond: 10},
+		"ResetInstancesInternetMaxBandwidth": {fn: (*Server).resetInternetMaxBandwidth3, perSecond: 10},
+		"RenewInstances":                     {fn: (*Server).renewInstances3, perSecond: 10},
+		"ModifyInstancesRenewFlag":           {fn: (*Server).modifyInstancesRenewFlag3, perSecond: 10},
+		"ModifyInstancesVpcAttribute":        {fn: (*Server).modifyInstancesVpcAttribute3, perSecond: 10},
+		"AssociateSecurityGroups":            {fn: (*Server).associateSecurityGroups3, perSecond: 10},
+		"DisassociateSecurityGroups":         {fn: (*Server).disassociateSecurityGroups3, perSecond: 10},
+		"InquiryPriceRunInstances":           {fn: (*Server).inquiryPriceRunInstances3, reads: true, perSecond: 10},
+		"InquiryPriceRenewInstances":         {fn: (*Server).inquiryPriceRenewInstances3, reads: true, perSecond: 10},
+		"InquiryPriceResetInstancesType":     {fn: (*Server).inquiryPriceResetInstancesType3, reads: true, perSecond: 10},
+		"InquiryPriceResetInstancesInternetMaxBandwidth": {fn: (*Server).inquiryPriceResetBandwidth3, reads: true, perSecond: 10},
+	})
+}
+
+var (
+	instanceIDRE = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
+	diskTypes3   = map[int]string{1: "LOCAL_BASIC", 2: "CLOUD_BASIC", 3: "LOCAL_SSD", 4: "CLOUD_SSD"}
+	diskTypesIn  = map[string]int{"LOCAL_BASIC": 1, "CLOUD_BASIC": 2, "CLOUD_PREMIUM": 2, "LOCAL_SSD": 3, "CLOUD_SSD": 4}
+	renewFlags3  = []string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}
+	netCharge3   = map[int]string{1: "BANDWIDTH_PREPAID", 2: "TRAFFIC_POSTPAID_BY_HOUR", 3: "BANDWIDTH_POSTPAID_BY_HOUR"}
+	netChargeIn  = map[string]string{"BANDWIDTH_PREPAID": "PayByBandwidth", "TRAFFIC_POSTPAID_BY_HOUR": "PayByTraffic", "BANDWIDTH_POSTPAID_BY_HOUR": "PayByHour"}
+)
+
+func chargeType3(in *instance) string {
+	if in.payMode == payPrepaid {
+		return "PREPAID"
+	}
+	return "POSTPAID_BY_HOUR"
+}
+
+// instance3 is an instance as the newer DescribeInstances shows it (§6
+// row 1; members from TC-Go cvm models.go Instance).
+func (rg *region) instance3(in *instance) map[string]any {
+	var public any
+	if len(in.wanIPs) > 0 {
+		public = slices.Clone(in.wanIPs)
+	}
+	var vpc any
+	if in.vpcID != "" {
+		vpc = map[string]any{"VpcId": in.vpcID, "SubnetId": in.subnetID, "AsVpcGateway": false,
+			"PrivateIpAddresses": []string{in.lanIP}}
+	}
+	var data []map[string]any
+	if in.storageSize > 0 {
+		data = append(data, map[string]any{"DiskId": in.diskData, "DiskSize": in.storageSize,
+			"DiskType": diskTypes3[in.storTyp], "DeleteWithInstance": true})
+	}
+	var keys any
+	if in.keyID != "" {
+		keys = []string{in.keyID}
+	}
+	state := "SUCCESS"
+	if in.next != 0 {
+		state = "OPERATING"
+	}
+	var op, opState any
+	if in.lastOp != "" {
+		op, opState = in.lastOp, state
+	}
+	var expired any
+	if in.payMode == payPrepaid {
+		expired = time3(in.deadline)
+	}
+	return map[string]any{
+		"Placement":    map[string]any{"Zone": zoneName3(rg.code, in.zone), "ProjectId": in.projectID, "HostId": nil},
+		"InstanceId":   in.id,
+		"InstanceType": instanceTypeName(in.instanceType, in.cpu, in.mem),
+		"CPU":          in.cpu, "Memory": in.mem,
+		"RestrictState":      "NORMAL",
+		"InstanceName":       in.name,
+		"InstanceChargeType": chargeType3(in),
+		"SystemDisk":         map[string]any{"DiskType": "CLOUD_BASIC", "DiskId": in.diskRoot, "DiskSize": in.rootSize},
+		"DataDisks":          data,
+		"PrivateIpAddresses": []string{in.lanIP},
+		"PublicIpAddresses":  public,
+		"InternetAccessible": map[string]any{"InternetChargeType": netCharge3[in.netPayMode],
+			"InternetMaxBandwidthOut": in.bandwidth, "PublicIpAssigned": len(in.wanIPs) > 0},
+		"VirtualPrivateCloud":      vpc,
+		"ImageId":                  in.image.id,
+		"RenewFlag":                renewFlags3[min(max(in.autoRenew, 0), 2)],
+		"CreatedTime":              time3(in.created),
+		"ExpiredTime":              expired,
+		"OsName":                   in.image.osName,
+		"SecurityGroupIds":         slices.Clone(in.sgIDs),
+		"LoginSettings":            map[string]any{"KeyIds": keys},
+		"InstanceState":            instanceState3(in),
+		"Tags":                     []any{},
+		"StopChargingMode":         "NOT_APPLICABLE",
+		"Uuid":                     in.uuid,
+		"LatestOperation":          op,
+		"LatestOperationState":     opState,
+		"LatestOperationRequestId": nil,
+		"IsolatedSource":           "NOTISOLATED",
+		"DisableApiTermination":    false,
+	}
+}
+
+// instanceFilters3 are DescribeInstances's filters (§5). The tag filters
+// and those of resources the emulator has none of (dedicated hosts and
+// clusters, IPv6) are accepted and match nothing.
+var instanceFilters3 = map[string]bool{
+	"zone": true, "project-id": true, "host-id": true, "dedicated-cluster-id": true, "vpc-id": true,
+	"subnet-id": true, "instance-id": true, "security-group-id": true, "instance-name": true,
+	"instance-charge-type": true, "instance-state": true, "private-ip-address": true,
+	"public-ip-address": true, "ipv6-address": true, "tag-key": true, "tag-value": true, "tag:": true,
+	"creation-start-time": true, "creation-end-time": true, "instance-type": true,
+}
+
+// matches3 tells whether an instance passes one filter.
+func (rg *region) matches3(in *instance, f filter) bool {
+	switch f.name {
+	case "zone":
+		return f.contains(zoneName3(rg.code, in.zone))
+	case "project-id":
+		return f.contains(strconv.Itoa(in.projectID))
+	case "vpc-id":
+		return in.vpcID != "" && f.contains(in.vpcID)
+	case "subnet-id":
+		return in.subnetID != "" && f.contains(in.subnetID)
+	case "instance-id":
+		return f.contains(in.id)
+	case "security-group-id":
+		return f.has(func(v string) bool { return slices.Contains(in.sgIDs, v) })
+	case "instance-name":
+		// [inferred] a part of the name matches, as the console's search.
+		return f.has(func(v string) bool { return strings.Contains(in.name, v) })
+	case "instance-charge-type":
+		return f.contains(chargeType3(in))
+	case "instance-state":
+		return f.contains(instanceState3(in))
+	case "instance-type":
+		return f.contains(instanceTypeName(in.instanceType, in.cpu, in.mem))
+	case "private-ip-address":
+		return f.contains(in.lanIP)
+	case "public-ip-address":
+		return f.has(func(v string) bool { return slices.Contains(in.wanIPs, v) })
+	case "creation-start-time", "creation-end-time":
+		return f.has(func(v string) bool {
+			t, err := time.Parse(time.RFC3339, v)
+			if err != nil {
+				return false
+			}
+			if f.name == "creation-start-time" {
+				return !in.created.Before(t)
+			}
+			return !in.created.After(t)
+		})
+	}
+	return false // tags, hosts, clusters, IPv6: none here
+}
+
+func (s *Server) describeInstances3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "InstanceIds", false, 100)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := filters3(c, instanceFilters3, 10, 5)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 && len(fs) > 0 {
+		return nil, err3("InvalidParameter", "InstanceIds and Filters cannot be given together")
+	}
+	for _, id := range ids {
+		if !instanceIDRE.MatchString(id) {
+			return nil, err3("InvalidInstanceId.Malformed", "the instance id %q is malformed: want ins-xxxxxxxx", id)
+		}
+	}
+	offset, limit, err := page3(c, 100)
+	if err != nil {
+		return nil, err
+	}
+	rg := c.rg
+	rg.settle(c.now)
+	var all []*instance
+	if len(ids) > 0 {
+		for _, id := range ids {
+			if in := rg.instances[id]; in != nil {
+				all = append(all, in)
+			}
+		}
+	} else {
+	next:
+		for _, in := range rg.instSeq {
+			for _, f := range fs {
+				if !rg.matches3(in, f) {
+					continue next
+				}
+			}
+			all = append(all, in)
+		}
+	}
+	set := []map[string]any{}
+	for _, in := range pageOf(all, offset, limit) {
+		set = append(set, rg.instance3(in))
+		if s.opts.AutoAdvance != nil && in.next != 0 {
+			in.seenMoving = true
+		}
+	}
+	return map[string]any{"TotalCount": len(all), "InstanceSet": set}, nil
+}
+
+func (s *Server) describeInstancesStatus3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "InstanceIds", false, 100)
+	if err != nil {
+		return nil, err
+	}
+	offset, limit, err := page3(c, 100)
+	if err != nil {
+		return nil, err
+	}
+	rg := c.rg
+	rg.settle(c.now)
+	var all []*instance
+	if len(ids) > 0 {
+		for _, id := range ids {
+			if in := rg.instances[id]; in != nil {
+				all = append(all, in)
+			}
+		}
+	} else {
+		all = rg.instSeq
+	}
+	set := []map[string]any{}
+	for _, in := range pageOf(all, offset, limit) {
+		set = append(set, map[string]any{"InstanceId": in.id, "InstanceState": instanceState3(in)})
+		if s.opts.AutoAdvance != nil && in.next != 0 {
+			in.seenMoving = true
+		}
+	}
+	return map[string]any{"TotalCount": len(all), "InstanceStatusSet": set}, nil
+}
+
+// targets3 reads InstanceIds (at most max) and checks every instance
+// exists and may take the operation: all or nothing.
+func (s *Server) targets3(c *call3, name string, max int, ok func(in *instance) *api3Err) ([]*instance, *api3Err) {
+	ids, err := ids3(c, name, true, max)
+	if err != nil {
+		return nil, err
+	}
+	c.rg.settle(c.now)
+	out := make([]*instance, 0, len(ids))
+	for _, id := range ids {
+		if !instanceIDRE.MatchString(id) {
+			return nil, err3("InvalidInstanceId.Malformed", "the instance id %q is malformed: want ins-xxxxxxxx", id)
+		}
+		in := c.rg.instances[id]
+		if in == nil {
+			return nil, err3("InvalidInstanceId.NotFound", "the instance %s is not found", id)
+		}
+		if ok != nil {
+			if err := ok(in); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+// inState answers InvalidInstanceState unless the instance is in one of
+// the states, and OperationDenied.InstanceOperationInProgress while it is
+// in transition.
+func inState(states ...string) func(in *instance) *api3Err {
+	return func(in *instance) *api3Err {
+		st := instanceState3(in)
+		if slices.Contains(states, st) && in.next == 0 {
+			return nil
+		}
+		if in.next != 0 {
+			return err3("OperationDenied.InstanceOperationInProgress", "the instance %s is %s: an operation is in progress", in.id, st)
+		}
+		return err3("InvalidInstanceState", "the instance %s is %s; the action needs %s", in.id, st, strings.Join(states, " or "))
+	}
+}
+
+// idParams are legacy parameters naming instances as name.N.
+func idParams(name string, ins []*instance) url.Values {
+	v := url.Values{}
+	for i, in := range ins {
+		v.Set(name+"."+strconv.Itoa(i), in.id)
+	}
+	return v
+}
+
+func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
+	charge, err := oneOf3(c, "InstanceChargeType", "POSTPAID_BY_HOUR", "POSTPAID_BY_HOUR", "PREPAID", "SPOTPAID", "CDHPAID", "CDCPAID")
+	if err != nil {
+		return nil, err
+	}
+	if charge != "POSTPAID_BY_HOUR" && charge != "PREPAID" {
+		return nil, err3("UnsupportedOperation", "the emulator sells POSTPAID_BY_HOUR and PREPAID instances, not %s", charge)
+	}
+	prepaid := charge == "PREPAID"
+	zoneName, err := str3(c, "Placement.Zone", true)
+	if err != nil {
+		return nil, err
+	}
+	imageID, err := str3(c, "ImageId", true)
+	if err != nil {
+		return nil, err
+	}
+	token := c.q.v.Get("ClientToken")
+	if len(token) > 64 {
+		return nil, err3("InvalidClientToken.TooLong", "ClientToken is at most 64 characters, got %d", len(token))
+	}
+	count, err := int3(c, "InstanceCount", false, 1, 1, 500)
+	if err != nil {
+		return nil, err
+	}
+	typ := c.q.v.Get("InstanceType")
+	if typ == "" {
+		typ = "S1.SMALL1" // the documented default
+	}
+	family, cpu, mem, ok := parseInstanceType(typ)
+	if !ok {
+		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells; see DescribeInstanceTypeConfigs", typ)
+	}
+	z, ok := c.rg.zoneByName3(zoneName)
+	if !ok {
+		return nil, err3("InvalidZone.MismatchRegion", "the zone %q is not a zone of %s", zoneName, longRegion(c.rg.code))
+	}
+	netDefault := "BANDWIDTH_POSTPAID_BY_HOUR"
+	if prepaid {
+		netDefault = "BANDWIDTH_PREPAID"
+	}
+	netCharge, err := oneOf3(c, "InternetAccessible.InternetChargeType", netDefault,
+		"BANDWIDTH_PREPAID", "TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR")
+	if err != nil {
+		return nil, err
+	}
+	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", false, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	assign, assignSet, err := bool3(c, "InternetAccessible.PublicIpAssigned")
+	if err != nil {
+		return nil, err
+	}
+	legacy := url.Values{
+		"zoneId": {strconv.Itoa(z.id)}, "cpu": {strconv.Itoa(cpu)}, "mem": {strconv.Itoa(mem)},
+		"imageId": {imageID}, "imageType": {"2"}, "bandwidth": {strconv.Itoa(bw)},
+		"bandwidthType": {netChargeIn[netCharge]}, "storageSize": {"0"},
+		"projectId": {c.q.v.Get("Placement.ProjectId")}, "instanceName": {c.q.v.Get("InstanceName")},
+		"password": {c.q.v.Get("LoginSettings.Password")},
+		"vpcId":    {c.q.v.Get("VirtualPrivateCloud.VpcId")}, "subnetId": {c.q.v.Get("VirtualPrivateCloud.SubnetId")},
+	}
+	if assignSet && !assign {
+		legacy.Set("wanIp", "0")
+	}
+	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
+		legacy.Set("rootSize", size)
+	} else {
+		legacy.Set("rootSize", "50") // the newer contract's default
+	}
+	disks := c.q.objects("DataDisks")
+	if len(disks) > 1 {
+		return nil, err3("InvalidParameterValue.LimitExceeded", "the emulator attaches one data disk at creation, got %d", len(disks))
+	}
+	if len(disks) == 1 {
+		legacy.Set("storageSize", disks[0].Get("DiskSize"))
+		if t := disks[0].Get("DiskType"); t != "" {
+			n, ok := diskTypesIn[t]
+			if !ok {
+				return nil, err3("InvalidParameterValue", "the disk type %q is not known", t)
+			}
+			legacy.Set("storageType", strconv.Itoa(n))
+		}
+	}
+	keys := c.q.list("LoginSettings.KeyIds")
+	if len(keys) > 1 {
+		return nil, err3("InvalidParameterValue.LimitExceeded", "LoginSettings.KeyIds takes one key at creation, got %d", len(keys))
+	}
+	if len(keys) == 1 {
+		legacy.Set("keyId", keys[0])
+		if _, err := c.rg.keyPair(keys[0]); err != nil {
+			return nil, err3("InvalidKeyPairId.NotFound", "the key pair %s is not found", keys[0])
+		}
+	}
+	sgs := c.q.list("SecurityGroupIds")
+	if len(sgs) > maxSGsPerInstance {
+		return nil, err3("LimitExceeded.AssociateUSGLimitExceeded", "an instance takes at most %d security groups", maxSGsPerInstance)
+	}
+	for _, sg := range sgs {
+		if _, err := c.rg.group(sg); err != nil {
+			return nil, err3("InvalidSecurityGroupId.NotFound", "the security group %s is not found", sg)
+		}
+	}
+	period := "0"
+	if prepaid {
+		period = c.q.v.Get("InstanceChargePrepaid.Period")
+		if period == "" {
+			return nil, err3("MissingParameter", "a PREPAID instance needs InstanceChargePrepaid.Period")
+		}
+		legacy.Set("period", period)
+	}
+	// One legacy spec, checked once: a dry run stops here, and the
+	// chunks below cannot fail half-way for their parameters.
+	spec, lerr := s.readCreateSpec(&request{action: "RunInstances", secretID: c.secretID, region: c.rg, params: legacy, now: c.now}, prepaid)
+	if lerr != nil {
+		e := fromLegacy(lerr)
+		if e.code == "InvalidParameterValue" && strings.Contains(lerr.message, "period") {
+			e.code = "InvalidPeriod"
+		}
+		return nil, e
+	}
+	_ = spec
+	if dry, _, _ := bool3(c, "DryRun"); dry {
+		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
+	}
+	tokenKey := "api3\x00" + c.secretID + "\x00" + token
+	if token != "" {
+		if prev, ok := s.tokens[tokenKey]; ok {
+			return map[string]any{"InstanceIdSet": slices.Clone(prev.ids)}, nil
+		}
+	}
+	action := "RunInstancesHour"
+	if prepaid {
+		action = "RunInstances"
+	}
+	var ids []string
+	for done := 0; done < count; {
+		n := min(count-done, 100)
+		legacy.Set("goodsNum", strconv.Itoa(n))
+		out, err := s.legacy(c, action, legacy)
+		if err != nil {
+			return nil, err
+		}
+		switch got := out["unInstanceIds"].(type) {
+		case []string:
+			ids = append(ids, got...)
+		case map[string][]string:
+			for _, l := range got {
+				ids = append(ids, l...)
+			}
+		}
+		done += n
+	}
+	for _, id := range ids {
+		in := c.rg.instances[id]
+		in.instanceType = "CVM." + family
+		in.sgIDs = slices.Clone(sgs)
+		in.lastOp = "RunInstances"
+	}
+	if token != "" {
+		s.tokens[tokenKey] = tokenResult{action: "api3 RunInstances", ids: ids}
+	}
+	return map[string]any{"InstanceIdSet": ids}, nil
+}
+
+func (s *Server) startInstances3(c *call3) (map[string]any, *api3Err) {
+	ins, err := s.targets3(c, "InstanceIds", 100, inState("STOPPED"))
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.legacy(c, "StartInstances", idParams("instanceIds", ins))
+	return map[string]any{}, err
+}
+
+// stopType3 reads StopType (SOFT, HARD, SOFT_FIRST) and the deprecated
+// ForceStop into the legacy forceStop.
+func stopType3(c *call3) (string, *api3Err) {
+	st, err := oneOf3(c, "StopType", "SOFT", "SOFT", "HARD", "SOFT_FIRST")
+	if err != nil {
+		return "", err
+	}
+	force, _, err := bool3(c, "ForceStop")
+	if err != nil {
+		return "", err
+	}
+	if force || st != "SOFT" {
+		return "1", nil
+	}
+	return "0", nil
+}
+
+func (s *Server) stopInstances3(c *call3) (map[string]any, *api3Err) {
+	force, err := stopType3(c)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := oneOf3(c, "StoppedMode", "KEEP_CHARGING", "KEEP_CHARGING", "STOP_CHARGING"); err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING"))
+	if err != nil {
+		return nil, err
+	}
+	v := idParams("instanceIds", ins)
+	v.Set("forceStop", force)
+	_, err = s.legacy(c, "StopInstances", v)
+	return map[string]any{}, err
+}
+
+func (s *Server) rebootInstances3(c *call3) (map[string]any, *api3Err) {
+	force, err := stopType3(c)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING"))
+	if err != nil {
+		return nil, err
+	}
+	v := idParams("instanceIds", ins)
+	v.Set("forceStop", force)
+	_, err = s.legacy(c, "RestartInstances", v)
+	return map[string]any{}, err
+}
+
+// terminateInstances3 destroys instances. [inferred] A prepaid instance
+// goes the way a postpaid one does: the emulator has no recycle bin, so the
+// first call ends it too.
+func (s *Server) terminateInstances3(c *call3) (map[string]any, *api3Err) {
+	ins, err := s.targets3(c, "InstanceIds", 100, func(in *instance) *api3Err {
+		if in.status == stReturning {
+			return err3("InvalidInstanceState", "the instance %s is already TERMINATING", in.id)
+		}
+		return inState("RUNNING", "STOPPED")(in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range ins {
+		s.move(c.rg, in, c.now, stReturning, stGone)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) resetInstance3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "InstanceId", true)
+	if err != nil {
+		return nil, err
+	}
+	c.q.v.Set("InstanceIds.0", id)
+	ins, err := s.targets3(c, "InstanceIds", 1, inState("RUNNING", "STOPPED"))
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{"instanceId": {ins[0].id}, "password": {c.q.v.Get("LoginSettings.Password")}}
+	if img := c.q.v.Get("ImageId"); img != "" {
+		v.Set("imageId", img)
+		v.Set("imageType", "2")
+	}
+	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
+		v.Set("rootSize", size)
+	}
+	_, err = s.legacy(c, "ResetInstances", v)
+	return map[string]any{}, err
+}
+
+// resetInstancesPassword3 resets passwords. The legacy contract needs the
+// instances stopped; the newer one also takes running instances with
+// ForceStop, which stops them, resets and starts them again [inferred from
+// the ForceStop member's documentation].
+func (s *Server) resetInstancesPassword3(c *call3) (map[string]any, *api3Err) {
+	pw, err := str3(c, "Password", true)
+	if err != nil {
+		return nil, err
+	}
+	force, _, err := bool3(c, "ForceStop")
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, func(in *instance) *api3Err {
+		if e := checkPassword(pw, in.image.windows); e != nil {
+			return &api3Err{code: "InvalidPassword", message: e.message}
+		}
+		if instanceState3(in) == "RUNNING" && in.next == 0 && !force {
+			return err3("InvalidInstanceState", "the instance %s is RUNNING; stop it, or set ForceStop", in.id)
+		}
+		return inState("RUNNING", "STOPPED")(in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range ins {
+		final := in.status
+		s.move(c.rg, in, c.now, stResettingPw, final)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) modifyInstancesAttribute3(c *call3) (map[string]any, *api3Err) {
+	name, hasName := c.q.v.Get("InstanceName"), c.q.has("InstanceName")
+	sgs := c.q.list("SecurityGroups")
+	if !hasName && len(sgs) == 0 {
+		return nil, err3("MissingParameter.AtLeastOne", "give InstanceName or SecurityGroups")
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, nil)
+	if err != nil {
+		return nil, err
+	}
+	if hasName {
+		if name == "" || len([]rune(name)) > 60 {
+			return nil, err3("InvalidParameterValue", "InstanceName must be 1 to 60 characters")
+		}
+	}
+	if len(sgs) > 0 {
+		v := url.Values{}
+		for i, in := range ins {
+			v.Set(fmt.Sprintf("instanceSet.%d.instanceId", i), in.id)
+			for j, sg := range sgs {
+				v.Set(fmt.Sprintf("instanceSet.%d.sgIds.%d", i, j), sg)
+			}
+		}
+		if _, err := s.legacy(c, "ModifySecurityGroupsOfInstance", v); err != nil {
+			return nil, err
+		}
+	}
+	if hasName {
+		for _, in := range ins {
+			in.name = name
+		}
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) modifyInstancesProject3(c *call3) (map[string]any, *api3Err) {
+	pid, err := int3(c, "ProjectId", true, 0, 0, 1<<31-1)
+	if err != nil {
+		return nil, err
+	}
+	if !c.rg.projects[pid] {
+		return nil, err3("InvalidProjectId.NotFound", "the project %d is not found", pid)
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range ins {
+		if _, err := s.legacy(c, "ModifyInstanceProject", url.Values{"instanceId": {in.id}, "projectId": {strconv.Itoa(pid)}}); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{}, nil
+}
+
+// resizeLegacy runs the legacy resize of an instance's charge type.
+func (s *Server) resizeLegacy(c *call3, in *instance, v url.Values) *api3Err {
+	v.Set("instanceId", in.id)
+	action := "ResizeInstanceHour"
+	if in.payMode == payPrepaid {
+		action = "ResizeInstance"
+	}
+	_, err := s.legacy(c, action, v)
+	return err
+}
+
+func (s *Server) resetInstancesType3(c *call3) (map[string]any, *api3Err) {
+	typ, err := str3(c, "InstanceType", true)
+	if err != nil {
+		return nil, err
+	}
+	family, cpu, mem, ok := parseInstanceType(typ)
+	if !ok {
+		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells", typ)
+	}
+	force, _, err := bool3(c, "ForceStop")
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 1, func(in *instance) *api3Err {
+		if force && instanceState3(in) == "RUNNING" && in.next == 0 {
+			return nil
+		}
+		return inState("STOPPED")(in)
+	})
+	if err != nil {
+		return nil, err
+	}
+	in := ins[0]
+	if in.status == stRunning {
+		in.status = stStopped // ForceStop: it is shut down first
+	}
+	if err := s.resizeLegacy(c, in, url.Values{"cpu": {strconv.Itoa(cpu)}, "mem": {strconv.Itoa(mem)}}); err != nil {
+		return nil, err
+	}
+	in.instanceType = "CVM." + family
+	return map[string]any{}, nil
+}
+
+func (s *Server) resizeInstanceDisks3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "InstanceId", true)
+	if err != nil {
+		return nil, err
+	}
+	c.q.v.Set("InstanceIds.0", id)
+	disks := c.q.objects("DataDisks")
+	if len(disks) != 1 {
+		return nil, err3("InvalidParameterValue", "DataDisks must name the one data disk, got %d", len(disks))
+	}
+	ins, err := s.targets3(c, "InstanceIds", 1, inState("STOPPED", "RUNNING"))
+	if err != nil {
+		return nil, err
+	}
+	in := ins[0]
+	running := in.status == stRunning
+	if running {
+		in.status = stStopped // online expansion [inferred]: it stays running
+	}
+	err = s.resizeLegacy(c, in, url.Values{"storageSize": {disks[0].Get("DiskSize")}})
+	if running {
+		in.status, in.next = stRunning, 0
+	}
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) resetInternetMaxBandwidth3(c *call3) (map[string]any, *api3Err) {
+	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", true, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING", "STOPPED"))
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range ins {
+		v := url.Values{"instanceId": {in.id}, "bandwidth": {strconv.Itoa(bw)}}
+		action := "UpdateInstanceBandwidthHour"
+		if in.payMode == payPrepaid {
+			action = "UpdateInstanceBandwidth"
+			start, end := c.q.v.Get("StartTime"), c.q.v.Get("EndTime")
+			if start == "" {
+				start = c.now.In(beijing).Format("2006-01-02")
+			}
+			if end == "" {
+				end = in.deadline.In(beijing).Format("2006-01-02")
+			}
+			v.Set("startTime", start)
+			v.Set("endTime", end)
+		}
+		if _, err := s.legacy(c, action, v); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) renewInstances3(c *call3) (map[string]any, *api3Err) {
+	period, err := int3(c, "InstanceChargePrepaid.Period", true, 0, 1, 60)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, func(in *instance) *api3Err {
+		if in.payMode != payPrepaid {
+			return err3("InvalidInstanceNotSupportedPostpaid", "the instance %s is not PREPAID", in.id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, in := range ins {
+		if _, err := s.legacy(c, "RenewInstance", url.Values{"instanceId": {in.id}, "period": {strconv.Itoa(period)}}); err != nil {
+			if err.code == "InvalidParameterValue" {
+				err.code = "InvalidPeriod"
+			}
+			return nil, err
+		}
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) modifyInstancesRenewFlag3(c *call3) (map[string]any, *api3Err) {
+	flag, err := oneOf3(c, "RenewFlag", "", renewFlags3...)
+	if err != nil {
+		return nil, err
+	}
+	if flag == "" {
+		return nil, err3("MissingParameter", "the parameter RenewFlag is required")
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, func(in *instance) *api3Err {
+		if in.payMode != payPrepaid {
+			return err3("InvalidInstanceNotSupportedPostpaid", "the instance %s is not PREPAID", in.id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	v := idParams("instanceIds", ins)
+	v.Set("autoRenew", strconv.Itoa(slices.Index(renewFlags3, flag)))
+	_, err = s.legacy(c, "SetAutoRenew", v)
+	return map[string]any{}, err
+}
+
+func (s *Server) modifyInstancesVpcAttribute3(c *call3) (map[string]any, *api3Err) {
+	vpcID, err := str3(c, "VirtualPrivateCloud.VpcId", true)
+	if err != nil {
+		return nil, err
+	}
+	subnetID, err := str3(c, "VirtualPrivateCloud.SubnetId", true)
+	if err != nil {
+		return nil, err
+	}
+	ips := c.q.list("VirtualPrivateCloud.PrivateIpAddresses")
+	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING", "STOPPED"))
+	if err != nil {
+		return nil, err
+	}
+	if len(ips) > 0 && len(ins) != 1 {
+		return nil, err3("InvalidParameterValue", "PrivateIpAddresses may be given for one instance only")
+	}
+	for _, in := range ins {
+		ip := in.lanIP
+		if len(ips) > 0 {
+			ip = ips[0]
+		}
+		v := url.Values{"instanceId": {in.id}, "vpcId": {vpcID}, "subnetId": {subnetID}, "privateIpAddresses.0": {ip}}
+		if ip == in.lanIP {
+			// The legacy action always moves the address; keeping it is
+			// allowed here.
+			in.subnetID = subnetID
+			if in.vpcID != vpcID {
+				return nil, err3("UnsupportedOperation", "the instance %s is not in %s: moving between VPCs is not supported", in.id, vpcID)
+			}
+			continue
+		}
+		if _, err := s.legacy(c, "UpdateInstanceVpcConfig", v); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{}, nil
+}
+
+// changeGroups3 adds or removes groups of instances (cvm
+// AssociateSecurityGroups / DisassociateSecurityGroups, §6 row 38).
+func (s *Server) changeGroups3(c *call3, add bool) (map[string]any, *api3Err) {
+	sgs, err := ids3(c, "SecurityGroupIds", true, 10)
+	if err != nil {
+		return nil, err
+	}
+	for _, sg := range sgs {
+		if _, err := c.rg.group(sg); err != nil {
+			return nil, err3("InvalidSecurityGroupId.NotFound", "the security group %s is not found", sg)
+		}
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING", "STOPPED"))
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{}
+	for i, in := range ins {
+		next := slices.Clone(in.sgIDs)
+		for _, sg := range sgs {
+			if add && !slices.Contains(next, sg) {
+				next = append(next, sg)
+			}
+			if !add {
+				next = slices.DeleteFunc(next, func(x string) bool { return x == sg })
+			}
+		}
+		v.Set(fmt.Sprintf("instanceSet.%d.instanceId", i), in.id)
+		for j, sg := range next {
+			v.Set(fmt.Sprintf("instanceSet.%d.sgIds.%d", i, j), sg)
+		}
+	}
+	if len(ins) > maxInstanceSet {
+		return nil, err3("InvalidParameterValue.LimitExceeded", "at most %d instances at once", maxInstanceSet)
+	}
+	if _, err := s.legacy(c, "ModifySecurityGroupsOfInstance", v); err != nil {
+		if err.code == "FailedOperation" && strings.Contains(err.message, "7002") {
+			err.code = "LimitExceeded.AssociateUSGLimitExceeded"
+		}
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) associateSecurityGroups3(c *call3) (map[string]any, *api3Err) {
+	return s.changeGroups3(c, true)
+}
+
+func (s *Server) disassociateSecurityGroups3(c *call3) (map[string]any, *api3Err) {
+	return s.changeGroups3(c, false)
+}
+
+// ---- prices (§6 rows 18, 19), from the legacy list prices ----
+
+// price3 is one Price member: the list price and the (same) discounted
+// price, monthly in yuan for prepaid, hourly with a unit for postpaid.
+func price3(prepaid bool, value float64) map[string]any {
+	if prepaid {
+		return map[string]any{"OriginalPrice": round2(value), "DiscountPrice": round2(value), "Discount": 100}
+	}
+	return map[string]any{"UnitPrice": round4(value), "UnitPriceDiscount": round4(value), "ChargeUnit": "HOUR", "Discount": 100}
+}
+
+func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+func round4(f float64) float64 { return float64(int64(f*10000+0.5)) / 10000 }
+
+// quote3 prices a configuration: prepaid in yuan for period months,
+// postpaid per hour.
+func quote3(prepaid bool, cpu, mem, storage, bw, count, period int) (inst, net float64) {
+	if prepaid {
+		inst = float64((cpu*fenPerCoreMonth+mem*fenPerGBMonth+storage*fenPerDiskGBMonth)*period*count) / 100
+		net = float64(bw*fenPerMbpsMonth*period*count) / 100
+		return inst, net
+	}
+	inst = (float64(cpu)*yuanPerCoreHour + float64(mem)*yuanPerGBHour + float64(storage)*yuanPerDiskGBHour) * float64(count)
+	net = float64(bw) * yuanPerMbpsHour * float64(count)
+	return inst, net
+}
+
+func (s *Server) inquiryPriceRunInstances3(c *call3) (map[string]any, *api3Err) {
+	charge, err := oneOf3(c, "InstanceChargeType", "POSTPAID_BY_HOUR", "POSTPAID_BY_HOUR", "PREPAID")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := str3(c, "Placement.Zone", true); err != nil {
+		return nil, err
+	}
+	if _, err := str3(c, "ImageId", true); err != nil {
+		return nil, err
+	}
+	typ := c.q.v.Get("InstanceType")
+	if typ == "" {
+		typ = "S1.SMALL1"
+	}
+	_, cpu, mem, ok := parseInstanceType(typ)
+	if !ok {
+		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells", typ)
+	}
+	count, err := int3(c, "InstanceCount", false, 1, 1, 500)
+	if err != nil {
+		return nil, err
+	}
+	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", false, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	storage := 0
+	for _, d := range c.q.objects("DataDisks") {
+		n, _ := strconv.Atoi(d.Get("DiskSize"))
+		storage += n
+	}
+	prepaid := charge == "PREPAID"
+	period := 1
+	if prepaid {
+		if period, err = int3(c, "InstanceChargePrepaid.Period", true, 0, 1, 60); err != nil {
+			return nil, err
+		}
+	}
+	inst, net := quote3(prepaid, cpu, mem, storage, bw, count, period)
+	return map[string]any{"Price": map[string]any{"InstancePrice": price3(prepaid, inst), "BandwidthPrice": price3(prepaid, net)}}, nil
+}
+
+func (s *Server) inquiryPriceRenewInstances3(c *call3) (map[string]any, *api3Err) {
+	period, err := int3(c, "InstanceChargePrepaid.Period", true, 0, 1, 60)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, func(in *instance) *api3Err {
+		if in.payMode != payPrepaid {
+			return err3("InvalidInstanceNotSupportedPostpaid", "the instance %s is not PREPAID", in.id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var inst, net float64
+	for _, in := range ins {
+		i, n := quote3(true, in.cpu, in.mem, in.storageSize, in.bandwidth, 1, period)
+		inst, net = inst+i, net+n
+	}
+	return map[string]any{"Price": map[string]any{"InstancePrice": price3(true, inst), "BandwidthPrice": price3(true, net)}}, nil
+}
+
+func (s *Server) inquiryPriceResetInstancesType3(c *call3) (map[string]any, *api3Err) {
+	typ, err := str3(c, "InstanceType", true)
+	if err != nil {
+		return nil, err
+	}
+	_, cpu, mem, ok := parseInstanceType(typ)
+	if !ok {
+		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells", typ)
+	}
+	ins, err := s.targets3(c, "InstanceIds", 1, nil)
+	if err != nil {
+		return nil, err
+	}
+	in := ins[0]
+	prepaid := in.payMode == payPrepaid
+	months := 1
+	if prepaid {
+		months = max(1, int(in.deadline.Sub(c.now).Hours()/24/30))
+	}
+	now, _ := quote3(prepaid, cpu, mem, 0, 0, 1, months)
+	was, _ := quote3(prepaid, in.cpu, in.mem, 0, 0, 1, months)
+	diff := now
+	if prepaid {
+		diff = max(0, now-was)
+	}
+	return map[string]any{"Price": map[string]any{"InstancePrice": price3(prepaid, diff)}}, nil
+}
+
+func (s *Server) inquiryPriceResetBandwidth3(c *call3) (map[string]any, *api3Err) {
+	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", true, 0, 0, 1000)
+	if err != nil {
+		return nil, err
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, nil)
+	if err != nil {
+		return nil, err
+	}
+	var total float64
+	prepaid := false
+	for _, in := range ins {
+		prepaid = prepaid || in.payMode == payPrepaid
+		_, n := quote3(in.payMode == payPrepaid, 0, 0, 0, bw, 1, 1)
+		total += n
+	}
+	return map[string]any{"Price": map[string]any{"BandwidthPrice": price3(prepaid, total)}}, nil
+}

@@ -1,0 +1,969 @@
+package emulator
+
+// API 3.0 actions of service vpc (§6 rows 28 to 49, 61 to 64): security
+// groups and their rules, EIPs, network interfaces and the asynchronous
+// tasks of the EIP actions, over the legacy dfw, eip and vpc state.
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func init() {
+	register3("vpc", map[string]handler3{
+		"DescribeSecurityGroups":                     {fn: (*Server).describeSecurityGroups3, reads: true},
+		"CreateSecurityGroup":                        {fn: (*Server).createSecurityGroup3},
+		"ModifySecurityGroupAttribute":               {fn: (*Server).modifySecurityGroupAttribute3},
+		"DeleteSecurityGroup":                        {fn: (*Server).deleteSecurityGroup3},
+		"DescribeSecurityGroupPolicies":              {fn: (*Server).describeSecurityGroupPolicies3, reads: true},
+		"CreateSecurityGroupPolicies":                {fn: (*Server).createSecurityGroupPolicies3},
+		"ModifySecurityGroupPolicies":                {fn: (*Server).modifySecurityGroupPolicies3},
+		"ReplaceSecurityGroupPolicy":                 {fn: (*Server).replaceSecurityGroupPolicy3},
+		"DeleteSecurityGroupPolicies":                {fn: (*Server).deleteSecurityGroupPolicies3},
+		"DescribeSecurityGroupReferences":            {fn: (*Server).describeSecurityGroupReferences3, reads: true},
+		"DescribeSecurityGroupAssociationStatistics": {fn: (*Server).describeSGAssociationStatistics3, reads: true},
+		"CreateDefaultSecurityGroup":                 {fn: (*Server).createDefaultSecurityGroup3},
+		"DescribeAddresses":                          {fn: (*Server).describeAddresses3, reads: true},
+		"AllocateAddresses":                          {fn: (*Server).allocateAddresses3},
+		"ReleaseAddresses":                           {fn: (*Server).releaseAddresses3},
+		"ModifyAddressAttribute":                     {fn: (*Server).modifyAddressAttribute3},
+		"AssociateAddress":                           {fn: (*Server).associateAddress3},
+		"DisassociateAddress":                        {fn: (*Server).disassociateAddress3},
+		"DescribeAddressQuota":                       {fn: (*Server).describeAddressQuota3, reads: true},
+		"TransformAddress":                           {fn: (*Server).transformAddress3},
+		"DescribeTaskResult":                         {fn: (*Server).describeTaskResult3, reads: true, noRegion: true},
+		"DescribeVpcTaskResult":                      {fn: (*Server).describeVpcTaskResult3, reads: true, noRegion: true},
+		"AttachNetworkInterface":                     {fn: (*Server).attachNetworkInterface3},
+		"DescribeNetworkInterfaces":                  {fn: (*Server).describeNetworkInterfaces3, reads: true},
+		"ModifyNetworkInterfaceAttribute":            {fn: (*Server).modifyNetworkInterfaceAttribute3},
+		"AssociateNetworkInterfaceSecurityGroups":    {fn: (*Server).associateENIGroups3},
+		"DisassociateNetworkInterfaceSecurityGroups": {fn: (*Server).disassociateENIGroups3},
+	})
+}
+
+var (
+	sgIDRE  = regexp.MustCompile(`^sg-[a-z0-9]{8}$`)
+	eipIDRE = regexp.MustCompile(`^eip-[a-z0-9]{8}$`)
+)
+
+// ---- security groups ----
+
+func (s *Server) group3(c *call3, id string) (*securityGroup, *api3Err) {
+	if !sgIDRE.MatchString(id) {
+		return nil, err3("InvalidParameterValue.Malformed", "the security group id %q is malformed: want sg-xxxxxxxx", id)
+	}
+	g, ok := c.rg.sgs[id]
+	if !ok {
+		return nil, err3("ResourceNotFound", "the security group %s is not found", id)
+	}
+	return g, nil
+}
+
+func securityGroup3(g *securityGroup) map[string]any {
+	return map[string]any{"SecurityGroupId": g.id, "SecurityGroupName": g.name, "SecurityGroupDesc": g.remark,
+		"ProjectId": strconv.Itoa(g.projectID), "IsDefault": g.isDefault, "CreatedTime": apiTime(g.created),
+		"UpdateTime": apiTime(g.created), "Tags": []any{}}
+}
+
+func (s *Server) describeSecurityGroups3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "SecurityGroupIds", false, 100)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := filters3(c, map[string]bool{"security-group-id": true, "project-id": true, "security-group-name": true,
+		"tag-key": true, "tag:": true}, 10, 5)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 && len(fs) > 0 {
+		return nil, err3("InvalidParameter.Coexist", "SecurityGroupIds and Filters cannot be given together")
+	}
+	offset, limit, err := page3(c, 100)
+	if err != nil {
+		return nil, err
+	}
+	var all []*securityGroup
+next:
+	for _, id := range c.rg.sgSeq {
+		g := c.rg.sgs[id]
+		if g == nil || len(ids) > 0 && !slices.Contains(ids, id) {
+			continue
+		}
+		for _, f := range fs {
+			ok := false
+			switch f.name {
+			case "security-group-id":
+				ok = f.contains(g.id)
+			case "project-id":
+				ok = f.contains(strconv.Itoa(g.projectID))
+			case "security-group-name":
+				ok = f.contains(g.name)
+			}
+			if !ok {
+				continue next
+			}
+		}
+		all = append(all, g)
+	}
+	set := []map[string]any{}
+	for _, g := range pageOf(all, offset, limit) {
+		set = append(set, securityGroup3(g))
+	}
+	return map[string]any{"TotalCount": len(all), "SecurityGroupSet": set}, nil
+}
+
+func (s *Server) createSecurityGroup3(c *call3) (map[string]any, *api3Err) {
+	name, err := str3(c, "GroupName", true)
+	if err != nil {
+		return nil, err
+	}
+	desc, err := str3(c, "GroupDescription", true) // required here (§6 row 29)
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{"sgName": {name}, "sgRemark": {desc}}
+	if pid := c.q.v.Get("ProjectId"); pid != "" {
+		v.Set("projectId", pid)
+	}
+	out, err := s.legacy(c, "CreateSecurityGroup", v)
+	if err != nil {
+		return nil, sgCode3(err)
+	}
+	id := out["data"].(map[string]any)["sgId"].(string)
+	return map[string]any{"SecurityGroup": securityGroup3(c.rg.sgs[id])}, nil
+}
+
+// sgCode3 gives the shared core's dfw refusals their newer codes.
+func sgCode3(e *api3Err) *api3Err {
+	switch {
+	case strings.Contains(e.message, "(7001)"):
+		e.code = "ResourceNotFound"
+	case strings.Contains(e.message, "(7002)"):
+		e.code = "LimitExceeded"
+	case strings.Contains(e.message, "(7000)"):
+		e.code = "InvalidParameterValue.Range"
+	case strings.Contains(e.message, "(7003)"), strings.Contains(e.message, "(7005)"):
+		e.code = "ResourceInUse"
+	case strings.Contains(e.message, "(9003)"):
+		e.code = "InvalidParameterValue"
+	}
+	return e
+}
+
+func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return nil, err
+	}
+	v := url.Values{"sgId": {id}}
+	if c.q.has("GroupName") {
+		v.Set("sgName", c.q.v.Get("GroupName"))
+	}
+	if c.q.has("GroupDescription") {
+		v.Set("sgRemark", c.q.v.Get("GroupDescription"))
+	}
+	if _, err := s.legacy(c, "ModifySecurityGroupAttributes", v); err != nil {
+		return nil, sgCode3(err)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) deleteSecurityGroup3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return nil, err
+	}
+	if _, err := s.legacy(c, "DeleteSecurityGroup", url.Values{"sgId": {id}}); err != nil {
+		return nil, sgCode3(err)
+	}
+	return map[string]any{}, nil
+}
+
+// rule3 shows a rule in the newer shape (§6 row 32).
+func rule3(i int, r rule) map[string]any {
+	proto := strings.ToUpper(r.Protocol)
+	if proto == "" {
+		proto = "ALL"
+	}
+	port := r.PortRange
+	if port == "" {
+		port = "ALL"
+	}
+	return map[string]any{"PolicyIndex": i, "Protocol": proto, "Port": port, "CidrBlock": r.CIDR, "Ipv6CidrBlock": "",
+		"SecurityGroupId": r.SGID, "AddressTemplate": map[string]any{"AddressId": r.AddressModule, "AddressGroupId": ""},
+		"ServiceTemplate": map[string]any{"ServiceId": r.ServiceModule, "ServiceGroupId": ""},
+		"Action":          r.Action, "PolicyDescription": r.Desc, "ModifyTime": ""}
+}
+
+func (s *Server) describeSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	g, err := s.group3(c, id)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]any{"Version": strconv.Itoa(g.version)}
+	for _, dir := range []string{"Ingress", "Egress"} {
+		rs := []map[string]any{}
+		for i, r := range g.rules[strings.ToLower(dir)] {
+			rs = append(rs, rule3(i, r))
+		}
+		set[dir] = rs
+	}
+	return map[string]any{"SecurityGroupPolicySet": set}, nil
+}
+
+// legacyRule turns a rule of the newer shape into the legacy parameters
+// under prefix (policys.N. or ingress.N.).
+func legacyRule(v url.Values, prefix string, r url.Values) {
+	proto := strings.ToLower(r.Get("Protocol"))
+	if proto == "all" {
+		proto = ""
+	}
+	set := func(k, val string) {
+		if val != "" {
+			v.Set(prefix+k, val)
+		}
+	}
+	set("ipProtocol", proto)
+	if port := r.Get("Port"); port != "" && !strings.EqualFold(port, "ALL") || proto == "tcp" || proto == "udp" {
+		set("portRange", r.Get("Port"))
+	}
+	set("cidrIp", r.Get("CidrBlock"))
+	set("sgId", r.Get("SecurityGroupId"))
+	set("addressModule", r.Get("AddressTemplate.AddressId"))
+	set("serviceModule", r.Get("ServiceTemplate.ServiceId"))
+	v.Set(prefix+"action", r.Get("Action"))
+	set("desc", r.Get("PolicyDescription"))
+}
+
+// policySet reads SecurityGroupPolicySet's two directions.
+func policySet(c *call3) (ingress, egress []url.Values) {
+	return c.q.objects("SecurityGroupPolicySet.Ingress"), c.q.objects("SecurityGroupPolicySet.Egress")
+}
+
+// oneDirection reads the rules of the one direction a call may touch.
+func oneDirection(c *call3) (string, []url.Values, *api3Err) {
+	in, eg := policySet(c)
+	switch {
+	case len(in) > 0 && len(eg) > 0:
+		return "", nil, err3("InvalidParameter", "give Ingress or Egress rules, not both, in one call")
+	case len(in) > 0:
+		return "ingress", in, nil
+	case len(eg) > 0:
+		return "egress", eg, nil
+	}
+	return "", nil, err3("MissingParameter", "SecurityGroupPolicySet needs Ingress or Egress rules")
+}
+
+func (s *Server) versioned(c *call3, v url.Values) {
+	if ver := c.q.v.Get("SecurityGroupPolicySet.Version"); ver != "" {
+		v.Set("version", ver)
+	}
+}
+
+func (s *Server) createSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return nil, err
+	}
+	dir, rules, err := oneDirection(c)
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{"sgId": {id}, "direction": {dir}}
+	s.versioned(c, v)
+	if idx := rules[0].Get("PolicyIndex"); idx != "" {
+		v.Set("index", idx) // where the rules go, as the legacy index
+	}
+	for i, r := range rules {
+		legacyRule(v, fmt.Sprintf("policys.%d.", i), r)
+	}
+	if _, err := s.legacy(c, "CreateSecurityGroupPolicy", v); err != nil {
+		return nil, sgCode3(err)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return nil, err
+	}
+	in, eg := policySet(c)
+	v := url.Values{"sgId": {id}}
+	for i, r := range in {
+		legacyRule(v, fmt.Sprintf("ingress.%d.", i), r)
+	}
+	for i, r := range eg {
+		legacyRule(v, fmt.Sprintf("egress.%d.", i), r)
+	}
+	if _, err := s.legacy(c, "ModifySecurityGroupPolicys", v); err != nil {
+		return nil, sgCode3(err)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return nil, err
+	}
+	dir, rules, err := oneDirection(c)
+	if err != nil {
+		return nil, err
+	}
+	if len(rules) != 1 || rules[0].Get("PolicyIndex") == "" {
+		return nil, err3("InvalidParameter", "ReplaceSecurityGroupPolicy takes one rule with its PolicyIndex")
+	}
+	v := url.Values{"sgId": {id}, "direction": {dir}, "index": {rules[0].Get("PolicyIndex")}}
+	s.versioned(c, v)
+	legacyRule(v, "policys.", rules[0])
+	if _, err := s.legacy(c, "ModifySingleSecurityGroupPolicy", v); err != nil {
+		return nil, sgCode3(err)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) deleteSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return nil, err
+	}
+	dir, rules, err := oneDirection(c)
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{"sgId": {id}, "direction": {dir}}
+	s.versioned(c, v)
+	for i, r := range rules {
+		if r.Get("PolicyIndex") == "" {
+			return nil, err3("MissingParameter", "every rule to delete needs its PolicyIndex")
+		}
+		v.Set("indexes."+strconv.Itoa(i), r.Get("PolicyIndex"))
+	}
+	if _, err := s.legacy(c, "DeleteSecurityGroupPolicy", v); err != nil {
+		return nil, sgCode3(err)
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) describeSecurityGroupReferences3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "SecurityGroupIds", true, 100)
+	if err != nil {
+		return nil, err
+	}
+	set := []map[string]any{}
+	for _, id := range ids {
+		g, err := s.group3(c, id)
+		if err != nil {
+			return nil, err
+		}
+		refs := c.rg.referrers(g)
+		if refs == nil {
+			refs = []string{}
+		}
+		set = append(set, map[string]any{"SecurityGroupId": id, "ReferredSecurityGroupIds": refs})
+	}
+	return map[string]any{"ReferredSecurityGroupSet": set}, nil
+}
+
+func (s *Server) describeSGAssociationStatistics3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "SecurityGroupIds", true, 100)
+	if err != nil {
+		return nil, err
+	}
+	set := []map[string]any{}
+	for _, id := range ids {
+		g, err := s.group3(c, id)
+		if err != nil {
+			return nil, err
+		}
+		cvms := len(c.rg.instancesOf(g))
+		enis := len(c.rg.interfaceGroups(id)) - cvms
+		refs := len(c.rg.referrers(g))
+		set = append(set, map[string]any{"SecurityGroupId": id, "CVM": cvms, "CDB": 0, "ENI": enis, "SG": refs,
+			"CLB": 0, "InstanceStatistics": []any{}, "TotalCount": cvms + enis + refs})
+	}
+	return map[string]any{"SecurityGroupAssociationStatisticsSet": set}, nil
+}
+
+func (s *Server) createDefaultSecurityGroup3(c *call3) (map[string]any, *api3Err) {
+	pid := c.q.v.Get("ProjectId")
+	if pid == "" {
+		pid = "0"
+	}
+	out, err := s.legacy(c, "DescribeOrCreateDefaultSecurityGroup", url.Values{"projectId": {pid}})
+	if err != nil {
+		return nil, err
+	}
+	id := out["data"].(map[string]any)["sgId"].(string)
+	return map[string]any{"SecurityGroup": securityGroup3(c.rg.sgs[id])}, nil
+}
+
+// ---- EIPs ----
+
+var addressStates3 = map[int]string{eipCreating: "CREATING", eipBinding: "BINDING", eipBound: "BIND", eipUnbinding: "UNBINDING", eipUnbound: "UNBIND"}
+
+func address3(e *eip) map[string]any {
+	var inst, eni, private any
+	if e.instanceID != "" {
+		inst = e.instanceID
+	}
+	if e.eniID != "" {
+		eni = e.eniID
+	}
+	if e.privateIP != "" {
+		private = e.privateIP
+	}
+	return map[string]any{"AddressId": e.id, "AddressName": e.name, "AddressStatus": addressStates3[e.status],
+		"AddressIp": e.ip, "InstanceId": inst, "CreatedTime": time3(e.created), "NetworkInterfaceId": eni,
+		"PrivateAddressIp": private, "IsArrears": false, "IsBlocked": false, "IsEipDirectConnection": e.mode == 1,
+		"AddressType": "EIP", "CascadeRelease": false, "InternetServiceProvider": "BGP", "Bandwidth": nil,
+		"InternetChargeType": nil, "TagSet": []any{}}
+}
+
+var addressFilters3 = map[string]bool{"address-id": true, "address-name": true, "address-ip": true, "address-status": true,
+	"instance-id": true, "private-ip-address": true, "network-interface-id": true, "is-arrears": true,
+	"address-type": true, "address-isp": true, "tag-key": true, "tag-value": true, "tag:": true}
+
+func (s *Server) describeAddresses3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "AddressIds", false, 100)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := filters3(c, addressFilters3, 10, 100)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) > 0 && len(fs) > 0 {
+		return nil, err3("InvalidParameter.Coexist", "AddressIds and Filters cannot be given together")
+	}
+	offset, limit, err := page3(c, 100)
+	if err != nil {
+		return nil, err
+	}
+	rg := c.rg
+	rg.settle(c.now)
+	var all []*eip
+next:
+	for _, id := range rg.eipSeq {
+		e := rg.eips[id]
+		if e == nil || len(ids) > 0 && !slices.Contains(ids, id) {
+			continue
+		}
+		for _, f := range fs {
+			ok := false
+			switch f.name {
+			case "address-id":
+				ok = f.contains(e.id)
+			case "address-name":
+				ok = f.contains(e.name)
+			case "address-ip":
+				ok = f.contains(e.ip)
+			case "address-status":
+				ok = f.contains(addressStates3[e.status])
+			case "instance-id":
+				ok = f.contains(e.instanceID)
+			case "private-ip-address":
+				ok = f.contains(e.privateIP)
+			case "network-interface-id":
+				ok = f.contains(e.eniID)
+			case "is-arrears":
+				ok = f.contains("FALSE") || f.contains("false")
+			case "address-type":
+				ok = f.contains("EIP")
+			case "address-isp":
+				ok = f.contains("BGP")
+			}
+			if !ok {
+				continue next
+			}
+		}
+		all = append(all, e)
+	}
+	set := []map[string]any{}
+	for _, e := range pageOf(all, offset, limit) {
+		set = append(set, address3(e))
+		if s.opts.AutoAdvance != nil && e.next != 0 {
+			e.seenMoving = true
+		}
+	}
+	return map[string]any{"TotalCount": len(all), "AddressSet": set}, nil
+}
+
+// newTask records an asynchronous task, done when the transitions it
+// started are, and returns its id as the newer contract types it.
+func (s *Server) newTask(c *call3) string {
+	id := s.nextSeq() + 16000
+	s.vpcTasks[id] = vpcTask{doneAt: c.now.Add(max(s.opts.Transition, 0))}
+	return strconv.FormatInt(id, 10)
+}
+
+func (s *Server) address3ID(c *call3, id string) (*eip, *api3Err) {
+	if !eipIDRE.MatchString(id) {
+		return nil, err3("InvalidAddressId.Malformed", "the address id %q is malformed: want eip-xxxxxxxx", id)
+	}
+	c.rg.settle(c.now)
+	e, ok := c.rg.eips[id]
+	if !ok {
+		return nil, err3("InvalidAddressId.NotFound", "the address %s is not found", id)
+	}
+	return e, nil
+}
+
+// eipCode3 gives the shared core's EIP refusals their newer codes.
+func eipCode3(e *api3Err) *api3Err {
+	switch {
+	case strings.Contains(e.message, "quota"), strings.Contains(e.message, "配额"):
+		e.code = "AddressQuotaLimitExceeded"
+	case strings.Contains(e.message, "bound"), strings.Contains(e.message, "绑定"):
+		e.code = "InvalidAddressIdStatus.NotPermit"
+	}
+	return e
+}
+
+func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
+	n, err := int3(c, "AddressCount", false, 1, 1, 100)
+	if err != nil {
+		return nil, err
+	}
+	token := c.q.v.Get("ClientToken")
+	if len(token) > 64 {
+		return nil, err3("InvalidParameterValue.TooLong", "ClientToken is at most 64 characters, got %d", len(token))
+	}
+	key := "api3\x00vpc\x00" + c.secretID + "\x00" + token
+	if token != "" {
+		if prev, ok := s.tokens[key]; ok {
+			return map[string]any{"AddressSet": slices.Clone(prev.ids), "TaskId": strconv.FormatInt(prev.deal, 10)}, nil
+		}
+	}
+	if n > eipMaxGoodsPerCreate {
+		return nil, err3("InvalidParameterValue.Range", "AddressCount is at most %d here", eipMaxGoodsPerCreate)
+	}
+	out, err := s.legacy(c, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(n)}})
+	if err != nil {
+		return nil, eipCode3(err)
+	}
+	ids := out["data"].(map[string]any)["eipIds"].([]string)
+	if name := c.q.v.Get("AddressName"); name != "" {
+		for _, id := range ids {
+			c.rg.eips[id].name = name
+		}
+	}
+	task := s.newTask(c)
+	if token != "" {
+		t, _ := strconv.ParseInt(task, 10, 64)
+		s.tokens[key] = tokenResult{action: "api3 AllocateAddresses", ids: ids, deal: t}
+	}
+	return map[string]any{"AddressSet": ids, "TaskId": task}, nil
+}
+
+func (s *Server) releaseAddresses3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "AddressIds", true, 100)
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{}
+	for i, id := range ids {
+		e, err := s.address3ID(c, id)
+		if err != nil {
+			return nil, err
+		}
+		if e.status != eipUnbound {
+			return nil, err3("InvalidAddressIdStatus.NotPermit", "the address %s is %s; only UNBIND addresses are released", id, addressStates3[e.status])
+		}
+		v.Set("eipIds."+strconv.Itoa(i), id)
+	}
+	if _, err := s.legacy(c, "DeleteEip", v); err != nil {
+		return nil, eipCode3(err)
+	}
+	return map[string]any{"TaskId": s.newTask(c)}, nil
+}
+
+func (s *Server) modifyAddressAttribute3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "AddressId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.address3ID(c, id); err != nil {
+		return nil, err
+	}
+	if c.q.has("AddressName") {
+		if _, err := s.legacy(c, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {c.q.v.Get("AddressName")}}); err != nil {
+			return nil, err
+		}
+	}
+	if d := c.q.v.Get("EipDirectConnection"); d != "" {
+		mode := map[string]string{"TRUE": "1", "FALSE": "0"}[d]
+		if mode == "" {
+			return nil, err3("InvalidParameterValue", "EipDirectConnection must be TRUE or FALSE, got %q", d)
+		}
+		if _, err := s.legacy(c, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}); err != nil {
+			return nil, eipCode3(err)
+		}
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) associateAddress3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "AddressId", true)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.address3ID(c, id)
+	if err != nil {
+		return nil, err
+	}
+	inst, eni, ip := c.q.v.Get("InstanceId"), c.q.v.Get("NetworkInterfaceId"), c.q.v.Get("PrivateIpAddress")
+	if inst == "" && eni == "" {
+		return nil, err3("MissingParameter", "give InstanceId, or NetworkInterfaceId with PrivateIpAddress")
+	}
+	if inst != "" {
+		c.q.v.Set("InstanceIds.0", inst)
+		if _, err := s.targets3(c, "InstanceIds", 1, inState("RUNNING", "STOPPED")); err != nil {
+			return nil, err
+		}
+	}
+	if e.status != eipUnbound {
+		return nil, err3("InvalidAddressIdStatus.NotPermit", "the address %s is %s; only UNBIND addresses are associated", id, addressStates3[e.status])
+	}
+	v := url.Values{"eipId": {id}}
+	for k, val := range map[string]string{"unInstanceId": inst, "networkInterfaceId": eni, "privateIpAddress": ip} {
+		if val != "" {
+			v.Set(k, val)
+		}
+	}
+	if _, err := s.legacy(c, "EipBindInstance", v); err != nil {
+		return nil, eipCode3(err)
+	}
+	return map[string]any{"TaskId": s.newTask(c)}, nil
+}
+
+func (s *Server) disassociateAddress3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "AddressId", true)
+	if err != nil {
+		return nil, err
+	}
+	e, err := s.address3ID(c, id)
+	if err != nil {
+		return nil, err
+	}
+	if e.status != eipBound {
+		return nil, err3("InvalidAddressIdStatus.NotPermit", "the address %s is %s; only BIND addresses are disassociated", id, addressStates3[e.status])
+	}
+	realloc, _, err := bool3(c, "ReallocateNormalPublicIp")
+	if err != nil {
+		return nil, err
+	}
+	v := url.Values{"eipId": {id}, "allocWanIp": {"0"}}
+	if realloc {
+		v.Set("allocWanIp", "1")
+	}
+	if _, err := s.legacy(c, "EipUnBindInstance", v); err != nil {
+		return nil, eipCode3(err)
+	}
+	return map[string]any{"TaskId": s.newTask(c)}, nil
+}
+
+func (s *Server) describeAddressQuota3(c *call3) (map[string]any, *api3Err) {
+	out, err := s.legacy(c, "DescribeEipQuota", nil)
+	if err != nil {
+		return nil, err
+	}
+	d := out["data"].(map[string]any)
+	q := func(id string, cur, lim any) map[string]any {
+		return map[string]any{"QuotaId": id, "QuotaCurrent": cur, "QuotaLimit": lim}
+	}
+	return map[string]any{"QuotaSet": []map[string]any{
+		q("TOTAL_EIP_QUOTA", d["currentEipNum"], d["eipNumQuota"]),
+		q("DAILY_EIP_APPLY", d["dailyApplyCount"], d["dailyApplyQuota"]),
+		q("DAILY_PUBLIC_IP_ASSIGN", d["dailyAllocWanIpCount"], d["dailyAllocWanIpQuota"]),
+	}}, nil
+}
+
+func (s *Server) transformAddress3(c *call3) (map[string]any, *api3Err) {
+	inst, err := str3(c, "InstanceId", true)
+	if err != nil {
+		return nil, err
+	}
+	c.q.v.Set("InstanceIds.0", inst)
+	if _, err := s.targets3(c, "InstanceIds", 1, nil); err != nil {
+		return nil, err
+	}
+	out, err := s.legacy(c, "TransformWanIpToEip", url.Values{"unInstanceId": {inst}})
+	if err != nil {
+		return nil, eipCode3(err)
+	}
+	return map[string]any{"TaskId": s.newTask(c), "AddressId": out["data"].(map[string]any)["eipId"]}, nil
+}
+
+// task3 finds a task by its id; RUNNING until its transitions are done.
+func (s *Server) task3(c *call3) (string, string, *api3Err) {
+	raw, err := str3(c, "TaskId", true)
+	if err != nil {
+		return "", "", err
+	}
+	id, perr := strconv.ParseInt(raw, 10, 64)
+	t, ok := s.vpcTasks[id]
+	if perr != nil || !ok {
+		return "", "", err3("ResourceNotFound", "the task %s is not found", raw)
+	}
+	if c.now.Before(t.doneAt) {
+		return raw, "RUNNING", nil
+	}
+	return raw, "SUCCESS", nil
+}
+
+func (s *Server) describeTaskResult3(c *call3) (map[string]any, *api3Err) {
+	id, st, err := s.task3(c)
+	if err != nil {
+		return nil, err
+	}
+	n, _ := strconv.ParseUint(id, 10, 64)
+	return map[string]any{"TaskId": n, "Result": st}, nil
+}
+
+func (s *Server) describeVpcTaskResult3(c *call3) (map[string]any, *api3Err) {
+	_, st, err := s.task3(c)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"Status": st, "Output": []any{}}, nil
+}
+
+// ---- network interfaces ----
+
+// enis3 lists the region's interfaces: each VPC instance's primary one,
+// then the secondary ones, by id.
+func (rg *region) enis3() []map[string]any {
+	var out []map[string]any
+	for _, in := range rg.instSeq {
+		if in.vpcID == "" {
+			continue
+		}
+		var pub any
+		if len(in.wanIPs) > 0 {
+			pub = in.wanIPs[0]
+		}
+		out = append(out, map[string]any{"NetworkInterfaceId": in.eniID(), "NetworkInterfaceName": "primary",
+			"VpcId": in.vpcID, "SubnetId": in.subnetID, "GroupSet": slices.Clone(in.sgIDs), "Primary": true,
+			"State": "AVAILABLE", "Zone": zoneName3(rg.code, in.zone),
+			"PrivateIpAddressSet": []map[string]any{{"PrivateIpAddress": in.lanIP, "Primary": true, "PublicIpAddress": pub, "State": "AVAILABLE"}},
+			"Attachment":          map[string]any{"InstanceId": in.id, "DeviceIndex": 0}})
+	}
+	ids := make([]string, 0, len(rg.enis))
+	for id := range rg.enis {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		e := rg.enis[id]
+		var att any
+		if e.instanceID != "" {
+			att = map[string]any{"InstanceId": e.instanceID, "DeviceIndex": 1}
+		}
+		z, _ := rg.zone(e.zoneID)
+		out = append(out, map[string]any{"NetworkInterfaceId": e.id, "NetworkInterfaceName": "", "VpcId": e.vpcID,
+			"SubnetId": "", "GroupSet": slices.Clone(e.sgIDs), "Primary": false, "State": "AVAILABLE",
+			"Zone":                zoneName3(rg.code, z),
+			"PrivateIpAddressSet": []map[string]any{{"PrivateIpAddress": e.privateIP, "Primary": true, "State": "AVAILABLE"}},
+			"Attachment":          att})
+	}
+	return out
+}
+
+func (s *Server) describeNetworkInterfaces3(c *call3) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "NetworkInterfaceIds", false, 100)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := filters3(c, map[string]bool{"vpc-id": true, "subnet-id": true, "network-interface-id": true,
+		"attachment.instance-id": true, "groups.security-group-id": true, "network-interface-name": true,
+		"address-ip": true, "is-primary": true, "tag-key": true, "tag:": true}, 10, 5)
+	if err != nil {
+		return nil, err
+	}
+	offset, limit, err := page3(c, 100)
+	if err != nil {
+		return nil, err
+	}
+	c.rg.settle(c.now)
+	var all []map[string]any
+next:
+	for _, e := range c.rg.enis3() {
+		id := e["NetworkInterfaceId"].(string)
+		if len(ids) > 0 && !slices.Contains(ids, id) {
+			continue
+		}
+		for _, f := range fs {
+			ok := false
+			switch f.name {
+			case "vpc-id":
+				ok = f.contains(e["VpcId"].(string))
+			case "subnet-id":
+				ok = f.contains(e["SubnetId"].(string))
+			case "network-interface-id":
+				ok = f.contains(id)
+			case "attachment.instance-id":
+				if a, has := e["Attachment"].(map[string]any); has {
+					ok = f.contains(a["InstanceId"].(string))
+				}
+			case "groups.security-group-id":
+				ok = f.has(func(v string) bool { return slices.Contains(e["GroupSet"].([]string), v) })
+			case "network-interface-name":
+				ok = f.contains(e["NetworkInterfaceName"].(string))
+			case "address-ip":
+				ok = f.contains(e["PrivateIpAddressSet"].([]map[string]any)[0]["PrivateIpAddress"].(string))
+			case "is-primary":
+				ok = f.contains(strconv.FormatBool(e["Primary"].(bool)))
+			}
+			if !ok {
+				continue next
+			}
+		}
+		all = append(all, e)
+	}
+	set := pageOf(all, offset, limit)
+	if set == nil {
+		set = []map[string]any{}
+	}
+	return map[string]any{"TotalCount": len(all), "NetworkInterfaceSet": set}, nil
+}
+
+func (s *Server) attachNetworkInterface3(c *call3) (map[string]any, *api3Err) {
+	eniID, err := str3(c, "NetworkInterfaceId", true)
+	if err != nil {
+		return nil, err
+	}
+	inst, err := str3(c, "InstanceId", true)
+	if err != nil {
+		return nil, err
+	}
+	e, ok := c.rg.enis[eniID]
+	if !ok {
+		return nil, err3("ResourceNotFound", "the network interface %s is not found", eniID)
+	}
+	token := c.q.v.Get("ClientToken")
+	key := "api3\x00eni\x00" + c.secretID + "\x00" + token
+	if token != "" {
+		if _, ok := s.tokens[key]; ok {
+			return map[string]any{}, nil
+		}
+	}
+	if _, err := s.legacy(c, "AttachNetworkInterface", url.Values{"vpcId": {e.vpcID}, "networkInterfaceId": {eniID}, "instanceId": {inst}}); err != nil {
+		return nil, err
+	}
+	if token != "" {
+		s.tokens[key] = tokenResult{action: "api3 AttachNetworkInterface", ids: []string{eniID}}
+	}
+	return map[string]any{}, nil
+}
+
+// eniGroups returns an interface's current groups.
+func (rg *region) eniGroups(id string) ([]string, bool) {
+	if in := rg.instanceByENI(id); in != nil {
+		return in.sgIDs, true
+	}
+	if e, ok := rg.enis[id]; ok {
+		return e.sgIDs, true
+	}
+	return nil, false
+}
+
+// setENIGroups replaces the groups of interfaces through the legacy
+// action, which checks them all first.
+func (s *Server) setENIGroups(c *call3, groups map[string][]string, order []string) *api3Err {
+	v := url.Values{}
+	for i, id := range order {
+		v.Set(fmt.Sprintf("networkInterfaceSet.%d.networkInterfaceId", i), id)
+		for j, sg := range groups[id] {
+			v.Set(fmt.Sprintf("networkInterfaceSet.%d.sgIds.%d", i, j), sg)
+		}
+	}
+	if _, err := s.legacy(c, "ModifySecurityGroupsOfNetworkInterface", v); err != nil {
+		return sgCode3(err)
+	}
+	return nil
+}
+
+func (s *Server) modifyNetworkInterfaceAttribute3(c *call3) (map[string]any, *api3Err) {
+	id, err := str3(c, "NetworkInterfaceId", true)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := c.rg.eniGroups(id); !ok {
+		return nil, err3("ResourceNotFound", "the network interface %s is not found", id)
+	}
+	if c.q.has("SecurityGroupIds.0") {
+		if err := s.setENIGroups(c, map[string][]string{id: c.q.list("SecurityGroupIds")}, []string{id}); err != nil {
+			return nil, err
+		}
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) changeENIGroups3(c *call3, add bool) (map[string]any, *api3Err) {
+	ids, err := ids3(c, "NetworkInterfaceIds", true, 100)
+	if err != nil {
+		return nil, err
+	}
+	sgs, err := ids3(c, "SecurityGroupIds", true, 100)
+	if err != nil {
+		return nil, err
+	}
+	groups := map[string][]string{}
+	for _, id := range ids {
+		cur, ok := c.rg.eniGroups(id)
+		if !ok {
+			return nil, err3("ResourceNotFound", "the network interface %s is not found", id)
+		}
+		next := slices.Clone(cur)
+		for _, sg := range sgs {
+			if add && !slices.Contains(next, sg) {
+				next = append(next, sg)
+			}
+			if !add {
+				next = slices.DeleteFunc(next, func(x string) bool { return x == sg })
+			}
+		}
+		groups[id] = next
+	}
+	if err := s.setENIGroups(c, groups, ids); err != nil {
+		return nil, err
+	}
+	return map[string]any{}, nil
+}
+
+func (s *Server) associateENIGroups3(c *call3) (map[string]any, *api3Err) {
+	return s.changeENIGroups3(c, true)
+}
+
+func (s *Server) disassociateENIGroups3(c *call3) (map[string]any, *api3Err) {
+	return s.changeENIGroups3(c, false)
+}
