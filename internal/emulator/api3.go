@@ -324,16 +324,16 @@ func route3(scopeService, host, action, version string) (string, handler3, *api3
 // parameters, read from headers and a JSON body (TC3), or from the query
 // or a form (signature v1, or TC3 with GET).
 type api3Request struct {
-	v1                                     bool
-	action, version, region, timestamp     string
-	token, language                        string
-	scopeService                           string // set by verifyTC3
-	body                                   []byte
-	params                                 url.Values // the action's, flattened
-	v1Params                               url.Values // signature v1: everything signed
-	authorization, contentType, rawQuery   string
-	unsignedPayload                        bool
-	signatureMethod                        string
+	v1                                   bool
+	action, version, region, timestamp   string
+	token, language                      string
+	scopeService                         string // set by verifyTC3
+	body                                 []byte
+	params                               url.Values // the action's, flattened
+	v1Params                             url.Values // signature v1: everything signed
+	authorization, contentType, rawQuery string
+	unsignedPayload                      bool
+	signatureMethod                      string
 }
 
 // v1Common are the common parameters of signature v1 (§2), which are not

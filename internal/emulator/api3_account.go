@@ -173,5 +173,3 @@ func (s *Server) addProject3(c *call3) (map[string]any, *api3Err) {
 	}
 	return map[string]any{"ProjectId": out["projectId"], "IsNew": 1}, nil
 }
-
-
