@@ -1,5 +1,6 @@
-// Package cvmtest runs an in-process emulator of the legacy CVM API, for
-// tests, the way net/http/httptest runs a server.
+// Package cvmtest runs an in-process emulator of the legacy CVM API, and of
+// API 3.0 over the same state, for tests, the way net/http/httptest runs a
+// server.
 //
 //	srv := cvmtest.NewServer(cvmtest.WithInstances(3))
 //	defer srv.Close()
@@ -23,6 +24,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -286,6 +288,30 @@ func (t inProcess) RoundTrip(req *http.Request) (resp *http.Response, err error)
 
 // Endpoint returns the URL clients call: the server's URL and the API path.
 func (s *Server) Endpoint() string { return s.URL + emulator.Path }
+
+// API3Endpoint returns the endpoint to give Tencent's official API 3.0
+// SDKs, which serve it at "/" over the same state as the legacy API:
+// host:port, to be called over plain HTTP. For the Go SDK,
+//
+//	cpf := profile.NewClientProfile()
+//	cpf.HttpProfile.Endpoint = srv.API3Endpoint()
+//	cpf.HttpProfile.Scheme = "HTTP"
+//
+// and for the Node SDK, profile.httpProfile = {endpoint: …, protocol:
+// "http://"}. It is empty for a server made [WithoutNetwork].
+func (s *Server) API3Endpoint() string {
+	if s.offline {
+		return ""
+	}
+	return strings.TrimPrefix(s.URL, "http://")
+}
+
+// Credentials returns the key the server accepts (the emulator's own, never
+// a real account's), for clients configured by hand, such as Tencent's
+// official SDKs.
+func (s *Server) Credentials() (secretID, secretKey, token string) {
+	return s.secretID, s.key, s.token
+}
 
 // Config returns a client configuration for this server: its endpoint,
 // credentials and region. The client's rate limiter stays on, with the

@@ -67,7 +67,7 @@ func (s *Server) group3(c *call3, id string) (*securityGroup, *api3Err) {
 func securityGroup3(g *securityGroup) map[string]any {
 	return map[string]any{"SecurityGroupId": g.id, "SecurityGroupName": g.name, "SecurityGroupDesc": g.remark,
 		"ProjectId": strconv.Itoa(g.projectID), "IsDefault": g.isDefault, "CreatedTime": apiTime(g.created),
-		"UpdateTime": apiTime(g.created), "Tags": []any{}}
+		"UpdateTime": apiTime(g.created), "TagSet": []any{}}
 }
 
 func (s *Server) describeSecurityGroups3(c *call3) (map[string]any, *api3Err) {
@@ -720,7 +720,10 @@ func (s *Server) transformAddress3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, eipCode3(err)
 	}
-	return map[string]any{"TaskId": s.newTask(c), "AddressId": out["data"].(map[string]any)["eipId"]}, nil
+	// TransformAddress types its TaskId as a number, unlike the other EIP
+	// actions (TC-Go vpc models.go).
+	task, _ := strconv.ParseUint(s.newTask(c), 10, 64)
+	return map[string]any{"TaskId": task, "AddressId": out["data"].(map[string]any)["eipId"]}, nil
 }
 
 // task3 finds a task by its id; RUNNING until its transitions are done.
@@ -754,7 +757,7 @@ func (s *Server) describeVpcTaskResult3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"Status": st, "Output": []any{}}, nil
+	return map[string]any{"Status": st, "Output": "", "Result": []any{}}, nil
 }
 
 // ---- network interfaces ----
