@@ -134,6 +134,10 @@ func (s *Server) serveAPI3(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	w.Header().Set("X-Request-Id", lg.requestID)
+	if trace := r.Header.Get("X-TC-TraceId"); trace != "" && len(trace) <= 64 {
+		// Echoed, as the Node SDK reads it back into its errors.
+		w.Header().Set("X-TC-TraceId", trace)
+	}
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 	s.record3(r, lg, c, status, code)
