@@ -40,24 +40,22 @@ func TestLegacyNodeSDK(t *testing.T) {
 		require.Nil(t, line.Err, line.Name)
 		got[line.Name] = line.Body
 	}
+	rec := newFidelity(t, "qcloudapi-sdk (legacy Node.js)", "legacy")
 	for _, name := range []string{"zones-post-sha1", "zones-get-sha1", "zones-post-sha256", "zones-get-sha256"} {
-		assert.Equal(t, 0, code(got[name]), "%s: %v", name, got[name])
-		assert.EqualValues(t, 4, got[name]["totalCount"], name)
+		rec.check("DescribeAvailabilityZones", name+": the four zones of gz", code(got[name]) == 0 && got[name]["totalCount"] == float64(4), got[name])
 	}
-	assert.Equal(t, 0, code(got["run"]), "%v", got["run"])
-	assert.Len(t, got["run"]["unInstanceIds"], 2)
-	assert.EqualValues(t, 2, got["describe"]["totalCount"], "%v", got["describe"])
-	set := got["describe"]["instanceSet"].([]any)
-	assert.Equal(t, "node sdk 实例", set[0].(map[string]any)["instanceName"], "UTF-8 values signed raw")
-	assert.Equal(t, 0, code(got["sg"]), "%v", got["sg"])
-	assert.Equal(t, 5400, code(got["stop-bad"]), "%v", got["stop-bad"])
-	assert.Equal(t, 0, code(got["special"]), "%v", got["special"])
+	rec.check("RunInstancesHour", "two instances, with a clientToken", code(got["run"]) == 0 && len(asList(got["run"]["unInstanceIds"])) == 2, got["run"])
+	set := asList(got["describe"]["instanceSet"])
+	rec.check("DescribeInstances", "both, the UTF-8 name signed raw", got["describe"]["totalCount"] == float64(2) && len(set) == 2 &&
+		set[0].(map[string]any)["instanceName"] == "node sdk 实例", got["describe"])
+	rec.check("CreateSecurityGroup", "on the dfw module host", code(got["sg"]) == 0, got["sg"])
+	rec.check("StopInstances", "one unknown id of three is 5400 with a per-id detail", code(got["stop-bad"]) == 5400, got["stop-bad"])
+	rec.check("DescribeAvailabilityZones", "the live test's special parameters verbatim", code(got["special"]) == 0, got["special"])
 	for _, name := range []string{"reset-at-post", "reset-at-get", "reset-at-post-sha256"} {
-		assert.Equal(t, 0, code(got[name]), "%s: %v", name, got[name])
+		rec.check("ResetInstancePassword", name+": a password starting with @", code(got[name]) == 0, got[name])
 	}
-	assert.Equal(t, 4100, code(got["bad-key"]))
-	assert.Equal(t, "AuthFailure", got["bad-key"]["codeDesc"])
-	assert.Equal(t, 4000, code(got["bad-region"]))
+	rec.check("DescribeAvailabilityZones", "a wrong key is 4100 AuthFailure", code(got["bad-key"]) == 4100 && got["bad-key"]["codeDesc"] == "AuthFailure", got["bad-key"])
+	rec.check("DescribeAvailabilityZones", "an unknown region is 4000", code(got["bad-region"]) == 4000, got["bad-region"])
 }
 
 // TestAdminAPIFromNode: a Node program drives the admin API over plain
