@@ -64,7 +64,7 @@ func (j *judge) save() {
 		j.t.Errorf("fidelity: %v", err)
 		return
 	}
-	name := fmt.Sprintf("%s--%s.jsonl", j.client, j.target)
+	name := fmt.Sprintf("%s--%s--%s.jsonl", j.client, j.target, strings.ReplaceAll(j.t.Name(), "/", "_"))
 	f, err := os.Create(filepath.Join(dir, name))
 	if err != nil {
 		j.t.Errorf("fidelity: %v", err)
@@ -163,3 +163,7 @@ func targets(t *testing.T) []func(*testing.T) target {
 }
 
 func short(s string) string { return strings.TrimSpace(s) }
+
+// nowish is the start of an auto-advancing fake clock: the wall clock's
+// time, which official clients sign with.
+func nowish() time.Time { return time.Now() }

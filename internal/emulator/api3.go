@@ -104,7 +104,7 @@ func (s *Server) serveAPI3(w http.ResponseWriter, r *http.Request) {
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	start := time.Now()
-	lg := &logged{requestID: s.requestUUID()}
+	lg := &logged{requestID: requestID()}
 	c, out, aerr, done := s.handle3(w, r, lg)
 	if done {
 		return
@@ -146,12 +146,6 @@ func (s *Server) serveAPI3(w http.ResponseWriter, r *http.Request) {
 			"region", c.regionName, "code", code, "status", status, "requestId", lg.requestID,
 			"duration", time.Since(start).Round(time.Microsecond))
 	}
-}
-
-// requestUUID is an API 3.0 RequestId: a UUID, as the real service sends.
-func (s *Server) requestUUID() string {
-	id := requestID() // 32 hex digits
-	return id[0:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:32]
 }
 
 // record3 adds an API 3.0 call to the request log, its action's name

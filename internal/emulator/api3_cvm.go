@@ -311,13 +311,24 @@ func (s *Server) createImage3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.targets3(c, "InstanceIds", 1, nil); err != nil {
+	// The legacy contract images stopped instances; the newer one also a
+	// running one with ForcePoweroff, which is shut down first and left
+	// stopped [inferred: the member says only "强制关机"].
+	ins, err := s.targets3(c, "InstanceIds", 1, func(in *instance) *api3Err {
+		if force && instanceState3(in) == "RUNNING" && in.next == 0 {
+			return nil
+		}
+		return inState("STOPPED")(in)
+	})
+	if err != nil {
 		return nil, err
 	}
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
-	_ = force // the emulator images a running instance as it is
+	if in := ins[0]; in.status == stRunning {
+		in.status, in.lastOp = stStopped, "StopInstances"
+	}
 	out, err := s.legacy(c, "CreateImage", url.Values{"instanceId": {id}, "imageName": {name},
 		"imageDescription": {c.q.v.Get("ImageDescription")}})
 	if err != nil {
