@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,4 +51,29 @@ func TestNoSigningOrValidationFromSDK(t *testing.T) {
 			return true
 		})
 	}
+}
+
+// TestNoOfficialSDKInEmulator: Tencent's official SDKs judge the emulator
+// in tests (the conformance module) and are never parts of it; nor is the
+// tests' own signer. The core module does not require them at all.
+func TestNoOfficialSDKInEmulator(t *testing.T) {
+	t.Parallel()
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
+		require.NoError(t, err)
+		for _, imp := range f.Imports {
+			p := strings.Trim(imp.Path.Value, `"`)
+			assert.NotContains(t, p, "tencentcloud", "%s imports %s", name, p)
+			assert.NotContains(t, p, "spectest", "%s imports %s", name, p)
+		}
+	}
+	mod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(mod), "tencentcloud", "the core module requires an official SDK")
 }
