@@ -218,7 +218,10 @@ func NewServer(opts ...Option) *Server {
 		s.Server = &httptest.Server{URL: "http://127.0.0.1"} // loopback, so clients accept plain http; nothing listens
 		return s
 	}
-	s.Server = httptest.NewServer(s.emu)
+	s.Server = httptest.NewUnstartedServer(s.emu)
+	// tccli --endpoint http://… puts the scheme in its Host header.
+	s.Server.Listener = emulator.SchemeHostListener(s.Server.Listener)
+	s.Server.Start()
 	return s
 }
 

@@ -1,5 +1,6 @@
 // Command cvm-emulator serves an emulator of the legacy CVM API
-// (https://<module>.api.qcloud.com/v2/index.php) on a local port, for
+// (https://<module>.api.qcloud.com/v2/index.php) and of API 3.0
+// (https://cvm.tencentcloudapi.com/), over one state, on a local port, for
 // trying programs and SDKs against it without touching the cloud.
 //
 // Usage:
@@ -78,6 +79,9 @@ type emulatorSettings struct {
 	Token     string `json:"token,omitempty"`
 	Admin     string `json:"admin"`
 	Metadata  string `json:"metadata,omitempty"`
+	// API3Endpoint is what Tencent's API 3.0 SDKs take as their endpoint:
+	// host:port, called over plain HTTP.
+	API3Endpoint string `json:"api3Endpoint"`
 }
 
 // newServer returns the HTTP server: no client can hold a connection by
@@ -193,9 +197,19 @@ func writeState(emu *emulator.Server, path string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-const usage = `cvm-emulator serves an emulator of the legacy CVM API on a local port.
+const usage = `cvm-emulator serves an emulator of the legacy CVM API and of API 3.0, over
+one state, on a local port.
 
 API:   POST or GET http://ADDR/v2/index.php, signed as the API documents.
+API 3.0: http://ADDR/ (services cvm, vpc, billing, tag, region), POST JSON or
+       GET signed with TC3-HMAC-SHA256, or a form or GET signed with v1.
+       Point Tencent's official SDKs at it with the endpoint ADDR over HTTP:
+         Go:     cpf.HttpProfile.Endpoint = "ADDR"; cpf.HttpProfile.Scheme = "HTTP"
+         Node:   profile: {httpProfile: {endpoint: "ADDR", protocol: "http://"}}
+         Python: HttpProfile(endpoint="ADDR", protocol="http")
+         tccli:  tccli cvm DescribeZones --endpoint http://ADDR (its Host
+                 header carries the scheme, which this server accepts)
+       Regions by name (ap-guangzhou), zones by name (ap-guangzhou-3).
 Admin: JSON under http://ADDR/_emulator/ (loopback clients under a loopback
        Host only, unless -admin-token is set; then "Authorization: Bearer
        TOKEN"). Cross-site requests are refused, and every write must say
@@ -379,6 +393,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// tccli --endpoint http://… sends the scheme in its Host header, which
+	// net/http would refuse before the emulator sees it.
+	ln = emulator.SchemeHostListener(ln)
 	srv := newServer(handler, *readTimeout)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -386,7 +403,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	go func() { errc <- srv.Serve(ln) }()
 
 	settings := emulatorSettings{Endpoint: "http://" + ln.Addr().String() + emulator.Path, SecretID: *id, SecretKey: *key,
-		Region: *region, Token: *token, Admin: "http://" + ln.Addr().String() + emulator.AdminPrefix}
+		Region: *region, Token: *token, Admin: "http://" + ln.Addr().String() + emulator.AdminPrefix,
+		API3Endpoint: ln.Addr().String()}
 	if *role != "" {
 		settings.Metadata = "http://" + ln.Addr().String()
 	}
@@ -408,6 +426,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "  token:      %s\n", *token)
 		}
 		fmt.Fprintf(stdout, "  admin:      %s\n", settings.Admin)
+		fmt.Fprintf(stdout, "  API 3.0:    http://%s/ (endpoint %s for the official SDKs)\n", settings.API3Endpoint, settings.API3Endpoint)
 		if *role != "" {
 			fmt.Fprintf(stdout, "  metadata:   %s (instance role %s, keys for %v)\n", settings.Metadata, *role, *roleTTL)
 		}

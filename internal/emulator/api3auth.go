@@ -222,7 +222,12 @@ func (s *Server) verifyTC3(r *http.Request, in *api3Request) (string, *api3Err) 
 		}
 		values[i] = strings.ToLower(strings.TrimSpace(r.Header.Get(n)))
 	}
-	for _, host := range hostSpellings(r.Host) {
+	hosts := hostSpellings(r.Host)
+	if sc := r.Header.Get(schemeHeader); sc == "http" || sc == "https" {
+		// The Host held a scheme, moved out by SchemeHostListener.
+		hosts = append([]string{sc + "://" + r.Host}, hosts...)
+	}
+	for _, host := range hosts {
 		values[hostAt] = strings.ToLower(strings.TrimSpace(host))
 		want := tc3Signature(key, r.Method, query, a.signedHeaders, values, payloadHash, in.timestamp, a.date, a.service)
 		if hmac.Equal([]byte(want), []byte(strings.ToLower(a.signature))) {
