@@ -91,7 +91,7 @@ var differences = []string{
 	"**Prices** are the emulator's list prices (the legacy contract's, in yuan), with no discount: shapes are checked, amounts are not the real ones.",
 	"**Order ids** of API 3.0 (`OrderId`, `BigDealId`) are the legacy deal names; purchases through API 3.0 still make a legacy order, visible to `DescribeDealsByCond`, though RunInstances answers no order id (as documented).",
 	"**No nonce replay check** for TC3-HMAC-SHA256, which has no nonce: the 5-minute window is the only freshness rule. Signature v1 keeps the legacy replay memory of (SecretId, Timestamp, Nonce).",
-	"**A scheme in the Host** (`tccli --endpoint http://127.0.0.1:PORT` sends `Host: http://127.0.0.1:PORT`) is refused by Go's HTTP server before the emulator sees it; tccli works with `--endpoint 127.0.0.1:PORT` and `https_proxy` unset only over HTTPS, so the README points tccli at the emulator through the Python SDK's `HttpProfile` instead.",
+	"**tccli and the Python SDK were not run** (PyPI is out of reach here): what they send is taken from their code (spec/api3 §4, §7). tccli's `--endpoint http://127.0.0.1:PORT` sends `Host: http://127.0.0.1:PORT`, which Go's HTTP server refuses with 400; the emulator listens through `SchemeHostListener`, which moves the scheme out of that line, and the verifier tries the host with it; `TestSchemeInHost` sends such a request byte for byte. Answers are `Content-Type: application/json` exactly, which the Python SDK needs to see errors.",
 }
 
 func write(w io.Writer, checks []check) error {
