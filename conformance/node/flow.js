@@ -127,6 +127,10 @@ async function flow() {
   await cvm.ModifyInstancesAttribute({ InstanceIds: ids.slice(0, 1), InstanceName: "node-renamed" });
   await cvm.StartInstances({ InstanceIds: ids });
   check("StartInstances", "STARTING, then RUNNING", await waitStates(cvm, ids, "RUNNING"));
+  await cvm.RebootInstances({ InstanceIds: ids.slice(1), StopType: "SOFT" });
+  const rebooting = await cvm.DescribeInstancesStatus({ InstanceIds: ids.slice(1) });
+  check("RebootInstances", "REBOOTING, then RUNNING",
+    rebooting.InstanceStatusSet[0].InstanceState === "REBOOTING" && (await waitStates(cvm, ids.slice(1), "RUNNING")));
   const renamed = await cvm.DescribeInstances({ InstanceIds: ids.slice(0, 1) });
   check("ModifyInstancesAttribute", "the name is changed", renamed.InstanceSet[0].InstanceName === "node-renamed");
 
