@@ -162,8 +162,6 @@ func targets(t *testing.T) []func(*testing.T) target {
 	}
 }
 
-func short(s string) string { return strings.TrimSpace(s) }
-
 // nowish is the start of an auto-advancing fake clock: the wall clock's
 // time, which official clients sign with.
 func nowish() time.Time { return time.Now() }
