@@ -1,6 +1,7 @@
 package cvm
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -35,6 +36,8 @@ type Client struct {
 	nonce    func() uint64
 	ua       string
 	reqTag   string
+	api      APIVersion // the contract the typed services speak
+	caches3  *api3Caches // what API 3.0 calls look up once: zones, instance types
 
 	common service
 
@@ -99,7 +102,7 @@ func NewClient(cfg Config) (*Client, error) {
 		c.timers = *t
 	}
 	if cfg.Endpoint != "" {
-		if c.endpoint, err = parseEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP); err != nil {
+		if c.endpoint, err = parseEndpoint(cfg.Endpoint, cfg.AllowInsecureHTTP, cfg.API); err != nil {
 			return nil, err
 		}
 	}
@@ -107,6 +110,8 @@ func NewClient(cfg Config) (*Client, error) {
 		return nil, err
 	}
 	c.limiter = resolveLimiter(cfg, provider)
+	c.api = cfg.API
+	c.caches3 = &api3Caches{}
 	c.ua = fmt.Sprintf("qcloud-legacy-cvm-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	if cfg.UserAgent != "" {
 		c.ua = cfg.UserAgent + " " + c.ua
@@ -168,6 +173,10 @@ func resolveLimiter(cfg Config, provider CredentialsProvider) Limiter {
 		// A provider of the caller's own: one quota per provider.
 		key = fmt.Sprintf("provider:%p", provider)
 	}
+	if cfg.API == API3 {
+		// API 3.0's limits are per action and per second (spec/api3 §5).
+		return &api3Limiter{reg: processAccounts(), key: key, margin: cfg.RateLimit.Margin}
+	}
 	return accountLimiter(key, cfg.RateLimit)
 }
 
@@ -225,6 +234,13 @@ func (c *Client) Do(ctx context.Context, module, action string, params, out any,
 // module, with params encoded as Do encodes them. The typed services call
 // it (or call, with values ready).
 func (c *Client) do(ctx context.Context, action string, params, out any) (*Response, error) {
+	if c.api == API3 {
+		vals, err := encodeParams(params)
+		if err != nil {
+			return nil, err
+		}
+		return c.via3(ctx, action, vals, out)
+	}
 	return c.doModule(ctx, "", action, params, out)
 }
 
@@ -252,7 +268,7 @@ func (c *Client) doModule(ctx context.Context, module, action string, params, ou
 			return nil, &ArgError{Arg: "out", Reason: fmt.Sprintf("must be a non-nil pointer, got %T", out)}
 		}
 	}
-	return c.callModule(ctx, module, action, vals, out)
+	return c.callModule(ctx, module, action, vals, out, nil)
 }
 
 func validModule(m string) bool {
@@ -271,22 +287,26 @@ func validModule(m string) bool {
 // call runs an action of the table with encoded values; vals belongs to
 // call.
 func (c *Client) call(ctx context.Context, action string, vals url.Values, out any) (*Response, error) {
+	if c.api == API3 {
+		return c.via3(ctx, action, vals, out)
+	}
 	module := ModuleOf(action)
 	if module == "" {
 		return nil, &ArgError{Arg: "action", Reason: fmt.Sprintf("%s is not an action of this SDK", action)}
 	}
-	return c.callModule(ctx, module, action, vals, out)
+	return c.callModule(ctx, module, action, vals, out, nil)
 }
 
 // callModule runs the attempt loop for an encoded request: each attempt
 // waits for the limiter, gets credentials, signs and sends, and decodes
 // (attempt); decide says what comes of it; the hooks see every step.
-// vals belongs to callModule.
-func (c *Client) callModule(ctx context.Context, module, action string, vals url.Values, out any) (*Response, error) {
+// vals belongs to callModule. With v3, the call is that API 3.0 request
+// (module is its service), and vals is unused.
+func (c *Client) callModule(ctx context.Context, module, action string, vals url.Values, out any, v3 *call3) (*Response, error) {
 	if ctx == nil {
 		return nil, &ArgError{Arg: "ctx", Reason: "is nil"}
 	}
-	st := c.newCall(ctx, module, action, vals, out)
+	st := c.newCall(ctx, module, action, vals, out, v3)
 	ctx = st.startHooks(ctx)
 	for attempt := 1; ; attempt++ {
 		st.resp.Attempts = attempt
@@ -333,6 +353,7 @@ func (c *Client) callModule(ctx context.Context, module, action string, vals url
 type callState struct {
 	module, action string
 	vals           url.Values
+	v3             *call3 // an API 3.0 call; vals is then nil
 	out            any
 	safe           bool // a retry cannot do the call twice
 	target         target
@@ -350,7 +371,19 @@ type callState struct {
 
 // newCall sets the parameters every attempt shares (Timestamp, Nonce and
 // Signature change per attempt) and the call's options.
-func (c *Client) newCall(ctx context.Context, module, action string, vals url.Values, out any) *callState {
+func (c *Client) newCall(ctx context.Context, module, action string, vals url.Values, out any, v3 *call3) *callState {
+	if v3 != nil {
+		st := &callState{module: module, action: action, v3: v3, out: out, resp: &Response{}, start: c.clock.Now()}
+		st.safe = safety3(v3.service, v3.action) != changes
+		st.opts = c.callOptions(ctx, nil)
+		st.pol = st.opts.Retry.withDefaults(c.cfg.MaxAttempts)
+		st.info = CallInfo{Action: action, Module: module, Region: c.region.Long}
+		if v3.noRegion {
+			st.info.Region = ""
+		}
+		st.result = CallResult{CallInfo: st.info, Code: -1}
+		return st
+	}
 	if _, ok := vals["Region"]; !ok {
 		vals.Set("Region", c.region.Short)
 	}
@@ -438,7 +471,14 @@ func (c *Client) attempt(ctx context.Context, st *callState, n int) (res attempt
 	if st.opts.AttemptTimeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, st.opts.AttemptTimeout)
 	}
-	hr, buf, tr, err := c.send(actx, st.target, st.vals, st.safe, creds, &st.secrets)
+	var hr *http.Response
+	var buf *bytes.Buffer
+	var tr attemptTrace
+	if st.v3 != nil {
+		hr, buf, tr, err = c.send3(actx, st.v3, creds, &st.secrets)
+	} else {
+		hr, buf, tr, err = c.send(actx, st.target, st.vals, st.safe, creds, &st.secrets)
+	}
 	res.trace = tr
 	res.timedOut = st.opts.AttemptTimeout > 0 && ctx.Err() == nil && actx.Err() != nil
 	cancel()
@@ -448,7 +488,11 @@ func (c *Client) attempt(ctx context.Context, st *callState, n int) (res attempt
 		st.resp.RequestID = requestIDOf(hr)
 	}
 	if err == nil {
-		err = decodeBody(st.action, hr.StatusCode, buf.Bytes(), st.out)
+		if st.v3 != nil {
+			err = decode3(st.action, hr.StatusCode, buf.Bytes(), st.out)
+		} else {
+			err = decodeBody(st.action, hr.StatusCode, buf.Bytes(), st.out)
+		}
 		releaseBody(buf) // decoding copies what it keeps
 	} else if re, ok := err.(*ResponseError); ok {
 		re.Action = st.action

@@ -41,10 +41,17 @@ type Config struct {
 	// Region is the region to call, by short code ("gz") or long name
 	// ("ap-guangzhou"); see [Regions]. The legacy short code is sent.
 	Region string
+	// API is the contract the typed services speak: LegacyAPI (the zero
+	// value) or API3. The methods and their Go types are the same under
+	// both; see MIGRATING.md.
+	API APIVersion
 	// Endpoint, when set, is the full URL, path included, used for every
 	// module instead of https://<module>.api.qcloud.com/v2/index.php, such as
-	// "http://127.0.0.1:9191/v2/index.php" for the emulator. Plain http is
-	// refused for hosts other than loopback unless AllowInsecureHTTP is set.
+	// "http://127.0.0.1:9191/v2/index.php" for the emulator. With API3 it is
+	// the base URL of every service instead of
+	// https://<service>.tencentcloudapi.com, such as "http://127.0.0.1:9191"
+	// (its path, if any, is "/"). Plain http is refused for hosts other than
+	// loopback unless AllowInsecureHTTP is set.
 	Endpoint string
 	// AllowInsecureHTTP allows an http:// Endpoint on a host other than
 	// loopback. Requests then travel unencrypted.
@@ -59,8 +66,13 @@ type Config struct {
 	// HTTPMethod is "POST" (the default; parameters go in a form body and
 	// never in a URL) or "GET".
 	HTTPMethod string
-	// SignatureMethod is "HmacSHA256" (the default) or "HmacSHA1".
+	// SignatureMethod is "HmacSHA256" (the default) or "HmacSHA1", for the
+	// legacy API.
 	SignatureMethod string
+	// API3SignatureMethod is how API 3.0 calls are signed:
+	// "TC3-HMAC-SHA256" (the default; POST JSON) or "HmacSHA256" (signature
+	// v1 over a POST form).
+	API3SignatureMethod string
 	// MaxAttempts is how many attempts a call may make, the first included.
 	// 0 means 3; 1 means no retries. Retry.MaxAttempts, when set, wins.
 	MaxAttempts int
@@ -98,7 +110,7 @@ func (cfg Config) LogValue() slog.Value {
 		slog.String("endpoint", cfg.Endpoint))
 }
 
-func parseEndpoint(raw string, allowHTTP bool) (*url.URL, error) {
+func parseEndpoint(raw string, allowHTTP bool, api APIVersion) (*url.URL, error) {
 	bad := func(reason string) error {
 		return &ArgError{Arg: "Config.Endpoint", Reason: fmt.Sprintf("%q %s", raw, reason)}
 	}
@@ -121,7 +133,12 @@ func parseEndpoint(raw string, allowHTTP bool) (*url.URL, error) {
 			return nil, bad("has an invalid port")
 		}
 	}
-	if u.Path == "" {
+	switch {
+	case api == API3 && u.Path != "" && u.Path != "/":
+		return nil, bad("must be a base URL such as http://127.0.0.1:9191 for API 3.0, whose path is always /")
+	case api == API3:
+		u.Path = "/"
+	case u.Path == "":
 		u.Path = apiPath
 	}
 	if u.Scheme == "http" && !allowHTTP && !isLoopback(u.Hostname()) {
@@ -142,7 +159,8 @@ func isLoopback(host string) bool {
 // configured source of [DefaultCredentialsChain] (wrapped in the legacy STS
 // AssumeRole when TENCENTCLOUD_ROLE_ARN and TENCENTCLOUD_ROLE_SESSION_NAME
 // are set), whose Region comes from TENCENTCLOUD_REGION or else that
-// source's profile, and whose Endpoint comes from TENCENTCLOUD_API_ENDPOINT
+// source's profile, whose API comes from TENCENTCLOUD_CVM_API ("legacy", the
+// default, or "3"), and whose Endpoint comes from TENCENTCLOUD_API_ENDPOINT
 // (one URL, path included, for every module, as for Config.Endpoint: say, a
 // running emulator). The other fields are left zero for the caller to fill.
 //
@@ -157,6 +175,11 @@ func ConfigFromEnv() (Config, error) {
 
 func configFromEnv(ctx context.Context) (Config, error) {
 	cfg := Config{Region: os.Getenv(EnvRegion), Endpoint: os.Getenv(EnvAPIEndpoint)}
+	api, err := ParseAPIVersion(os.Getenv(EnvCVMAPI))
+	if err != nil {
+		return cfg, &ArgError{Arg: EnvCVMAPI, Reason: fmt.Sprintf("%q is not legacy or 3", os.Getenv(EnvCVMAPI))}
+	}
+	cfg.API = api
 	env, ini, tccli := EnvCredentials(), INIFileCredentials("").(*iniProvider), TCCLICredentials("", "").(*tccliProvider)
 	ch := CredentialsChain(env, ini, tccli, defaultInstanceRole()).(*chain)
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -231,6 +254,16 @@ func (cfg *Config) validate() (Region, error) {
 	case SignatureHmacSHA256, SignatureHmacSHA1:
 	default:
 		return Region{}, &ArgError{Arg: "Config.SignatureMethod", Reason: fmt.Sprintf("%q is not HmacSHA256 or HmacSHA1", cfg.SignatureMethod)}
+	}
+	switch cfg.API3SignatureMethod {
+	case "":
+		cfg.API3SignatureMethod = SignatureTC3
+	case SignatureTC3, SignatureHmacSHA256:
+	default:
+		return Region{}, &ArgError{Arg: "Config.API3SignatureMethod", Reason: fmt.Sprintf("%q is not TC3-HMAC-SHA256 or HmacSHA256", cfg.API3SignatureMethod)}
+	}
+	if cfg.API != LegacyAPI && cfg.API != API3 {
+		return Region{}, &ArgError{Arg: "Config.API", Reason: fmt.Sprintf("unknown APIVersion %d", int(cfg.API))}
 	}
 	switch {
 	case cfg.MaxAttempts < 0:

@@ -132,6 +132,10 @@ type APIError struct {
 	// RequestID identifies the answer, when it carries one; quote it to
 	// support.
 	RequestID string
+	// ErrorCode is, for an API 3.0 call, the answer's dotted error code
+	// ("InvalidInstanceId.NotFound"); Code is then the legacy class it
+	// belongs to (5000 here), which errors.Is and the retry rules read.
+	ErrorCode string
 }
 
 // ItemResult is the outcome of one resource of a batch action, from the
@@ -169,6 +173,17 @@ func (e *APIError) Failed() []ItemResult {
 
 // Error returns one line: "cvm: <action>: code <n> (<codeDesc>): <message>".
 func (e *APIError) Error() string {
+	if e.ErrorCode != "" {
+		// "cvm: <action>: <code>: <message> (request <id>)"
+		s := "cvm: " + e.Action + ": " + oneLine(e.ErrorCode)
+		if e.Message != "" {
+			s += ": " + oneLine(e.Message)
+		}
+		if e.RequestID != "" {
+			s += " (request " + oneLine(e.RequestID) + ")"
+		}
+		return s
+	}
 	var b strings.Builder
 	b.WriteString("cvm: ")
 	b.WriteString(e.Action)

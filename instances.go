@@ -180,6 +180,15 @@ type Instance struct {
 	SubnetID     string
 	IsVPCGateway bool
 	Disks        Disks
+	// What API 3.0 says more (empty under LegacyAPI): the instance type
+	// ("S5.MEDIUM4"), the security groups, the zone's newer name
+	// ("ap-guangzhou-3"), and the latest operation ("StopInstances") with
+	// its state (SUCCESS, OPERATING or FAILED).
+	InstanceType         string
+	SecurityGroupIDs     []string
+	Zone                 string
+	LatestOperation      string
+	LatestOperationState string
 }
 
 type instanceJSON struct {
@@ -211,6 +220,7 @@ type instanceJSON struct {
 	VpcID          jsonString   `json:"vpcId"`
 	SubnetID       jsonString   `json:"subnetId"`
 	IsVpcGateway   jsonInt      `json:"isVpcGateway"`
+	extra3         *Instance    // the API 3.0 members, copied over by instance()
 	DiskInfo       struct {
 		RootID      jsonString `json:"rootId"`
 		RootSize    jsonInt    `json:"rootSize"`
@@ -245,6 +255,10 @@ func (j *instanceJSON) instance() Instance {
 			RootID: string(j.DiskInfo.RootID), RootSizeGB: int(j.DiskInfo.RootSize), RootType: DiskType(j.DiskInfo.RootType),
 			DataID: string(j.DiskInfo.StorageID), DataSizeGB: int(j.DiskInfo.StorageSize), DataType: DiskType(j.DiskInfo.StorageType),
 		},
+	}
+	if x := j.extra3; x != nil {
+		in.InstanceType, in.SecurityGroupIDs, in.Zone = x.InstanceType, x.SecurityGroupIDs, x.Zone
+		in.LatestOperation, in.LatestOperationState = x.LatestOperation, x.LatestOperationState
 	}
 	if len(j.WanIPSet) > 0 {
 		in.WANIPs = make([]string, len(j.WanIPSet))

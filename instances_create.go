@@ -117,6 +117,13 @@ type InstanceCreateRequest struct {
 	// nothing more and returns the same ids. Empty means the client makes
 	// one, reused by every retry.
 	ClientToken string `url:"-"`
+	// Type is an API 3.0 instance type, such as "S5.MEDIUM4", used under
+	// Config.API API3 instead of choosing one with CPU and MemoryGB among
+	// the zone's (which must still match it).
+	Type string `url:"-"`
+	// SecurityGroupIDs are the security groups of the new instances, under
+	// API3 (the legacy action takes none: associate them afterwards).
+	SecurityGroupIDs []string `url:"-"`
 	// NoSecurityAgent and NoMonitorAgent skip the agents installed by
 	// default.
 	NoSecurityAgent bool `url:"-"`
@@ -176,6 +183,9 @@ type createParams struct {
 	NeedMonitorAgent  *int   `url:"needMonitorAgent,omitempty"`
 	Period            int    `url:"period,omitempty"`
 	Token             string `url:"clientToken,omitempty"`
+	// Read by the API 3.0 route only, and set only under API3.
+	API3Type string       `url:"api3InstanceType,omitempty"`
+	API3SGs  List[string] `url:"api3SecurityGroupIds,omitempty"`
 }
 
 func (r *InstanceCreateRequest) params(n int, token string) createParams {
@@ -189,6 +199,14 @@ func (r *InstanceCreateRequest) params(n int, token string) createParams {
 	}
 	if r.NoMonitorAgent {
 		p.NeedMonitorAgent = &zero
+	}
+	return p
+}
+
+// withAPI3 adds what only the API 3.0 route reads, under API3.
+func (c *Client) withAPI3(r *InstanceCreateRequest, p createParams) createParams {
+	if c.api == API3 {
+		p.API3Type, p.API3SGs = r.Type, r.SecurityGroupIDs
 	}
 	return p
 }
@@ -228,7 +246,7 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 		n := min(total-done, maxGoodsNum)
 		token := chunkToken(base, i)
 		var out runInstancesHourResponse
-		r, err := s.client.do(ctx, "RunInstancesHour", req.params(n, token), &out)
+		r, err := s.client.do(ctx, "RunInstancesHour", s.client.withAPI3(req, req.params(n, token)), &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
@@ -303,7 +321,7 @@ func (s *InstancesService) CreatePrepaid(ctx context.Context, req *InstancePrepa
 	if err := req.validate(); err != nil {
 		return nil, nil, err
 	}
-	p := req.params(max(req.Count, 1), req.ClientToken)
+	p := s.client.withAPI3(&req.InstanceCreateRequest, req.params(max(req.Count, 1), req.ClientToken))
 	p.Period = req.Months
 	var out runInstancesResponse
 	resp, err := s.client.do(ctx, "RunInstances", p, &out)

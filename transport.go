@@ -51,7 +51,11 @@ type target struct {
 
 func (c *Client) target(module string) target {
 	if c.endpoint != nil {
-		return target{c.endpoint.Scheme, c.endpoint.Host, c.endpoint.Path}
+		path := c.endpoint.Path
+		if c.api == API3 {
+			path = apiPath // the endpoint is API 3.0's base; Do still reaches the legacy API beside it
+		}
+		return target{c.endpoint.Scheme, c.endpoint.Host, path}
 	}
 	return target{"https", module + apiDomain, apiPath}
 }
@@ -92,11 +96,38 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 	secrets.addSig(sig)
 	form := encodeForm(pairs, sig)
 
+	var req *http.Request
+	var err2 error
+	base := t.scheme + "://" + t.host + t.path
+	if c.cfg.HTTPMethod == http.MethodGet {
+		req, err2 = http.NewRequestWithContext(ctx, http.MethodGet, base+"?"+form, nil)
+		if req != nil && !safe {
+			req.Body = noReplayBody{}
+		}
+	} else {
+		req, err2 = http.NewRequestWithContext(ctx, http.MethodPost, base, strings.NewReader(form))
+		if req != nil {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			// Without GetBody net/http cannot resend the form by itself.
+			req.GetBody = nil
+		}
+	}
+	if err2 != nil {
+		return nil, nil, tr, fmt.Errorf("building request: %w", err2)
+	}
+	return c.roundTrip(req, t.scheme, base)
+}
+
+// roundTrip sends a signed request once and reads its answer: every
+// connection's TLS is checked before the request is written, the writes
+// are counted (a resend by a middleware or the transport is seen), and the
+// request handed back carries neither its signed query nor its body.
+func (c *Client) roundTrip(req *http.Request, scheme, base string) (hr *http.Response, body *bytes.Buffer, tr attemptTrace, err error) {
 	var writes atomic.Int32
 	var insecure atomic.Pointer[string]
 	trace := &httptrace.ClientTrace{
 		GotConn: func(info httptrace.GotConnInfo) {
-			if t.scheme != "https" || c.cfg.AllowInsecureTLS {
+			if scheme != "https" || c.cfg.AllowInsecureTLS {
 				return
 			}
 			// Checked on every connection, before the request is written:
@@ -109,25 +140,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 		},
 		WroteRequest: func(httptrace.WroteRequestInfo) { writes.Add(1) },
 	}
-	ctx = httptrace.WithClientTrace(ctx, trace)
-	var req *http.Request
-	base := t.scheme + "://" + t.host + t.path
-	if c.cfg.HTTPMethod == http.MethodGet {
-		req, err = http.NewRequestWithContext(ctx, http.MethodGet, base+"?"+form, nil)
-		if req != nil && !safe {
-			req.Body = noReplayBody{}
-		}
-	} else {
-		req, err = http.NewRequestWithContext(ctx, http.MethodPost, base, strings.NewReader(form))
-		if req != nil {
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			// Without GetBody net/http cannot resend the form by itself.
-			req.GetBody = nil
-		}
-	}
-	if err != nil {
-		return nil, nil, tr, fmt.Errorf("building request: %w", err)
-	}
+	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	req.Header.Set("User-Agent", c.ua)
 	req.Header.Set("Accept", "application/json")
 
@@ -136,7 +149,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 	tr = attemptTrace{sent: n > 0, resent: n > 1}
 	if hr != nil {
 		// The request handed back in Response.HTTPResponse must not carry
-		// the signed query or a way to replay the signed form.
+		// the signed query or a way to replay the signed body.
 		hr.Request = scrubbed(hr.Request)
 	}
 	if why := insecure.Load(); why != nil {

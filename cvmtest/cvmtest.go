@@ -330,6 +330,15 @@ func (s *Server) Config() cvm.Config {
 	}
 }
 
+// API3Config is [Server.Config] for a client that speaks API 3.0
+// (Config.API cvm.API3) to the same server, over the same state.
+func (s *Server) API3Config() cvm.Config {
+	cfg := s.Config()
+	cfg.API = cvm.API3
+	cfg.Endpoint = s.URL
+	return cfg
+}
+
 func (s *Server) client() *http.Client {
 	if s.offline {
 		return &http.Client{Transport: s.Transport()}

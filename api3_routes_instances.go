@@ -1,0 +1,329 @@
+package cvm
+
+// Routes of the instance and zone actions (spec/api3 §6 rows 1 to 19, 50
+// to 52).
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+func init() {
+	addRoutes3(map[string]route3{
+		"DescribeAvailabilityZones": {service: "cvm", action: "DescribeZones", build: noMembers,
+			newOut: func() any { return new(describeZones3) }, fill: fillZones3},
+		"DescribeInstances": {service: "cvm", action: "DescribeInstances", build: buildDescribeInstances3,
+			newOut: func() any { return new(describeInstances3) }, fill: fillDescribeInstances3},
+		"RunInstancesHour": {service: "cvm", action: "RunInstances", build: buildRunInstances3(false),
+			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesHour3},
+		"RunInstances": {service: "cvm", action: "RunInstances", build: buildRunInstances3(true),
+			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesPrepaid3},
+		"StartInstances":        batch3("StartInstances", nil),
+		"StopInstances":         batch3("StopInstances", stopType3),
+		"RestartInstances":      batch3("RebootInstances", stopType3),
+		"ResetInstancePassword": batch3("ResetInstancesPassword", func(v url.Values, m map[string]any) { setIf(m, "Password", v, "password") }),
+		"SetAutoRenew": batch3("ModifyInstancesRenewFlag", func(v url.Values, m map[string]any) {
+			n, _ := intParam(v, "autoRenew")
+			m["RenewFlag"] = []string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}[min(max(n, 0), 2)]
+		}),
+		"ReturnInstance": {service: "cvm", action: "TerminateInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}}, nil
+		}},
+		"ModifyInstanceAttributes": {service: "cvm", action: "ModifyInstancesAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "InstanceName": v.Get("instanceName")}, nil
+		}},
+		"ModifyInstanceProject": {service: "cvm", action: "ModifyInstancesProject", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			n, _ := intParam(v, "projectId")
+			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "ProjectId": n}, nil
+		}},
+	})
+}
+
+func noMembers(context.Context, *Client, url.Values) (map[string]any, error) {
+	return map[string]any{}, nil
+}
+
+// fillZones3 answers DescribeAvailabilityZones from the zones the client
+// fetched (and keeps) through DescribeZones; zoneId keeps one.
+func fillZones3(_ context.Context, c *Client, got, out any, v url.Values) error {
+	zs := c.keepZones3(got.(*describeZones3))
+	o := out.(*describeZonesResponse)
+	want, one := intParam(v, "zoneId")
+	for _, z := range zs {
+		if one && z.id != want {
+			continue
+		}
+		o.ZoneSet = append(o.ZoneSet, zoneJSON{ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), Zone: jsonString(z.zone), ZoneState: jsonString(z.state)})
+	}
+	if one && len(o.ZoneSet) == 0 {
+		return &APIError{Action: "DescribeZones", Code: CodeNotFound, ErrorCode: "InvalidZone.MismatchRegion",
+			Message: "zone " + strconv.Itoa(want) + " is not a zone of " + c.region.Long}
+	}
+	o.TotalCount = jsonInt(len(o.ZoneSet))
+	return nil
+}
+
+// instance3 is an instance as API 3.0 shows it.
+type instance3 struct {
+	InstanceId, InstanceName, InstanceType, InstanceState, InstanceChargeType, ImageId, OsName, Uuid, RenewFlag string
+	CreatedTime, ExpiredTime, LatestOperation, LatestOperationState                                             string
+	CPU, Memory                                                                                                 int
+	Placement                                                                                                   struct {
+		Zone      string
+		ProjectId int
+	}
+	PrivateIpAddresses, PublicIpAddresses, SecurityGroupIds []string
+	InternetAccessible                                      struct {
+		InternetChargeType      string
+		InternetMaxBandwidthOut int
+	}
+	VirtualPrivateCloud *struct {
+		VpcId, SubnetId string
+		AsVpcGateway    bool
+	}
+	SystemDisk struct {
+		DiskType, DiskId string
+		DiskSize         int
+	}
+	DataDisks []struct {
+		DiskType, DiskId string
+		DiskSize         int
+	}
+	LoginSettings struct{ KeyIds []string }
+}
+
+type describeInstances3 struct {
+	Envelope3
+	TotalCount  int
+	InstanceSet []instance3
+}
+
+// The legacy numbers of the newer names (legacy spec §5; sources §3).
+var (
+	chargeTypes3 = map[string]PayMode{"PREPAID": 1, "POSTPAID_BY_HOUR": 2}
+	netCharges3  = map[string]NetworkPayMode{"BANDWIDTH_PREPAID": 1, "TRAFFIC_POSTPAID_BY_HOUR": 2, "BANDWIDTH_POSTPAID_BY_HOUR": 3}
+	renewFlags3  = map[string]AutoRenew{"NOTIFY_AND_MANUAL_RENEW": 0, "NOTIFY_AND_AUTO_RENEW": 1, "DISABLE_NOTIFY_AND_MANUAL_RENEW": 2}
+	diskTypes3   = map[string]DiskType{"LOCAL_BASIC": 1, "CLOUD_BASIC": 2, "CLOUD_PREMIUM": 2, "LOCAL_SSD": 3, "CLOUD_SSD": 4}
+	// An operation in progress on a RUNNING or STOPPED instance has a
+	// legacy status of its own.
+	operations3 = map[string]InstanceStatus{
+		"ResetInstancesPassword": InstanceResettingPassword, "ResetInstancesInternetMaxBandwidth": InstanceSettingBandwidth,
+		"ResetInstance": InstanceReinstalling, "ResetInstancesType": InstanceUpgrading, "ResizeInstanceDisks": InstanceUpgrading,
+		"CreateImage": InstanceMakingImage,
+	}
+)
+
+func (c *Client) legacyInstance(ctx context.Context, in instance3) instanceJSON {
+	z := c.zoneOf3(ctx, in.Placement.Zone)
+	status := state3Status[in.InstanceState]
+	if op, ok := operations3[in.LatestOperation]; ok && in.LatestOperationState == "OPERATING" &&
+		(in.InstanceState == "RUNNING" || in.InstanceState == "STOPPED") {
+		status = op
+	}
+	j := instanceJSON{
+		InstanceName: jsonString(in.InstanceName), UnInstanceID: jsonString(in.InstanceId), UUID: jsonString(in.Uuid),
+		CPU: jsonInt(in.CPU), Mem: jsonInt(in.Memory), Bandwidth: jsonInt(in.InternetAccessible.InternetMaxBandwidthOut),
+		UnImgID: jsonString(in.ImageId), OS: jsonString(in.OsName), Status: jsonInt(status),
+		Region: jsonString(c.region.Short), CreateTime: parseTime3(in.CreatedTime), DeadlineTime: parseTime3(in.ExpiredTime),
+		AutoRenew: jsonInt(renewFlags3[in.RenewFlag]), ProjectID: jsonInt(in.Placement.ProjectId),
+		CVMPayMode: jsonInt(chargeTypes3[in.InstanceChargeType]), NetworkPayMode: jsonInt(netCharges3[in.InternetAccessible.InternetChargeType]),
+		ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), WanIPSet: asJSONStrings(in.PublicIpAddresses),
+		extra3: &Instance{InstanceType: in.InstanceType, SecurityGroupIDs: in.SecurityGroupIds, Zone: in.Placement.Zone,
+			LatestOperation: in.LatestOperation, LatestOperationState: in.LatestOperationState},
+	}
+	if len(in.PrivateIpAddresses) > 0 {
+		j.LanIP = jsonString(in.PrivateIpAddresses[0])
+	}
+	if vpc := in.VirtualPrivateCloud; vpc != nil {
+		j.VpcID, j.SubnetID, j.IsVpcGateway = jsonString(vpc.VpcId), jsonString(vpc.SubnetId), jsonInt(btoi(vpc.AsVpcGateway))
+	}
+	j.DiskInfo.RootID, j.DiskInfo.RootSize = jsonString(in.SystemDisk.DiskId), jsonInt(in.SystemDisk.DiskSize)
+	j.DiskInfo.RootType = jsonInt(diskTypes3[in.SystemDisk.DiskType])
+	if len(in.DataDisks) > 0 {
+		d := in.DataDisks[0]
+		j.DiskInfo.StorageID, j.DiskInfo.StorageSize, j.DiskInfo.StorageType = jsonString(d.DiskId), jsonInt(d.DiskSize), jsonInt(diskTypes3[d.DiskType])
+	}
+	return j
+}
+
+// buildDescribeInstances3 maps the legacy filters (§6 row 1): ids, or
+// Filters for addresses, name, state, project and zone.
+func buildDescribeInstances3(ctx context.Context, c *Client, v url.Values) (map[string]any, error) {
+	m := map[string]any{}
+	if off, ok := intParam(v, "offset"); ok {
+		m["Offset"] = off
+	}
+	if lim, ok := intParam(v, "limit"); ok {
+		m["Limit"] = lim
+	}
+	if ids := listParam(v, "instanceIds"); len(ids) > 0 {
+		m["InstanceIds"] = ids
+		return m, nil
+	}
+	var fs []any
+	if ips := listParam(v, "lanIps"); len(ips) > 0 {
+		// A legacy lanIps matches private or public addresses; API 3.0
+		// filters each, so the private ones are asked (the common use).
+		fs = append(fs, filter3("private-ip-address", ips...))
+	}
+	if w := v.Get("searchWord"); w != "" {
+		fs = append(fs, filter3("instance-name", w))
+	}
+	if st, ok := intParam(v, "status"); ok && st != 0 {
+		for name, s := range state3Status {
+			if int(s) == st {
+				fs = append(fs, filter3("instance-state", name))
+			}
+		}
+	}
+	if p := v.Get("projectId"); p != "" {
+		fs = append(fs, filter3("project-id", p))
+	}
+	if z, ok := intParam(v, "zoneId"); ok && z != 0 {
+		name, err := c.zoneName3(ctx, z)
+		if err != nil {
+			return nil, err
+		}
+		fs = append(fs, filter3("zone", name))
+	}
+	if len(fs) > 0 {
+		m["Filters"] = fs
+	}
+	return m, nil
+}
+
+func fillDescribeInstances3(ctx context.Context, c *Client, got, out any, _ url.Values) error {
+	g, o := got.(*describeInstances3), out.(*describeInstancesResponse)
+	o.TotalCount = jsonInt(g.TotalCount)
+	o.InstanceSet = make([]instanceJSON, len(g.InstanceSet))
+	for i, in := range g.InstanceSet {
+		o.InstanceSet[i] = c.legacyInstance(ctx, in)
+	}
+	return nil
+}
+
+type runInstances3 struct {
+	Envelope3
+	InstanceIdSet []string
+}
+
+// legacyNetCharges are the legacy bandwidthType values by newer name.
+var legacyNetCharges = map[string]string{"PayByHour": "BANDWIDTH_POSTPAID_BY_HOUR", "PayByTraffic": "TRAFFIC_POSTPAID_BY_HOUR", "PayByBandwidth": "BANDWIDTH_PREPAID"}
+
+// buildRunInstances3 maps RunInstancesHour and RunInstances (§6 rows 2
+// and 3): the zone by name, cores and memory to an instance type the zone
+// offers (or InstanceCreateRequest.Type), disks, network, login.
+func buildRunInstances3(prepaid bool) func(context.Context, *Client, url.Values) (map[string]any, error) {
+	return func(ctx context.Context, c *Client, v url.Values) (map[string]any, error) {
+		zoneID, _ := intParam(v, "zoneId")
+		zone, err := c.zoneName3(ctx, zoneID)
+		if err != nil {
+			return nil, err
+		}
+		typ := v.Get("api3InstanceType")
+		if typ == "" {
+			cpu, _ := intParam(v, "cpu")
+			mem, _ := intParam(v, "mem")
+			if typ, err = c.instanceType3For(ctx, zone, v.Get("instanceType"), cpu, mem); err != nil {
+				return nil, err
+			}
+		}
+		m := map[string]any{"Placement": map[string]any{"Zone": zone}, "ImageId": v.Get("imageId"), "InstanceType": typ}
+		if p, ok := intParam(v, "projectId"); ok {
+			m["Placement"].(map[string]any)["ProjectId"] = p
+		}
+		n, ok := intParam(v, "goodsNum")
+		if !ok {
+			n = 1
+		}
+		m["InstanceCount"] = n
+		m["InstanceChargeType"] = "POSTPAID_BY_HOUR"
+		if prepaid {
+			period, _ := intParam(v, "period")
+			m["InstanceChargeType"] = "PREPAID"
+			m["InstanceChargePrepaid"] = map[string]any{"Period": period}
+		}
+		if size, ok := intParam(v, "rootSize"); ok {
+			m["SystemDisk"] = map[string]any{"DiskSize": size}
+		}
+		if size, ok := intParam(v, "storageSize"); ok && size > 0 {
+			d := map[string]any{"DiskSize": size}
+			if t, ok := intParam(v, "storageType"); ok {
+				for name, dt := range diskTypes3 {
+					if int(dt) == t && name != "CLOUD_PREMIUM" {
+						d["DiskType"] = name
+					}
+				}
+			}
+			m["DataDisks"] = []any{d}
+		}
+		net := map[string]any{}
+		if bw, ok := intParam(v, "bandwidth"); ok {
+			net["InternetMaxBandwidthOut"] = bw
+			net["PublicIpAssigned"] = bw > 0 && v.Get("wanIp") != "0"
+		}
+		if bt := v.Get("bandwidthType"); bt != "" {
+			net["InternetChargeType"] = legacyNetCharges[bt]
+		}
+		if len(net) > 0 {
+			m["InternetAccessible"] = net
+		}
+		if vpc := v.Get("vpcId"); vpc != "" {
+			m["VirtualPrivateCloud"] = map[string]any{"VpcId": vpc, "SubnetId": v.Get("subnetId")}
+		}
+		login := map[string]any{}
+		setIf(login, "Password", v, "password")
+		if k := v.Get("keyId"); k != "" {
+			login["KeyIds"] = []string{k}
+		}
+		if len(login) > 0 {
+			m["LoginSettings"] = login
+		}
+		setIf(m, "InstanceName", v, "instanceName")
+		setIf(m, "ClientToken", v, "clientToken")
+		if sgs := listParam(v, "api3SecurityGroupIds"); len(sgs) > 0 {
+			m["SecurityGroupIds"] = sgs
+		}
+		return m, nil
+	}
+}
+
+func fillRunInstancesHour3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+	o := out.(*runInstancesHourResponse)
+	for _, id := range got.(*runInstances3).InstanceIdSet {
+		o.UnInstanceIDs = append(o.UnInstanceIDs, jsonString(id))
+	}
+	return nil
+}
+
+// fillRunInstancesPrepaid3: API 3.0 names no order (§6 row 3), so the
+// instances go under an empty order id.
+func fillRunInstancesPrepaid3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+	o := out.(*runInstancesResponse)
+	o.UnInstanceIDs = map[string]oneOrMany[jsonString]{"": asJSONStrings(got.(*runInstances3).InstanceIdSet)}
+	return nil
+}
+
+// batch3 routes a batch action: instanceIds.N to InstanceIds, all or
+// nothing (API 3.0 has no per-id results, so BatchResult.Items stays
+// empty).
+func batch3(action string, extra func(v url.Values, m map[string]any)) route3 {
+	return route3{service: "cvm", action: action, build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+		m := map[string]any{"InstanceIds": listParam(v, "instanceIds")}
+		if extra != nil {
+			extra(v, m)
+		}
+		return m, nil
+	}}
+}
+
+// stopType3: the legacy forceStop 1 is SOFT_FIRST (a soft stop, then a
+// hard one if it fails), 0 SOFT.
+func stopType3(v url.Values, m map[string]any) {
+	m["StopType"] = "SOFT"
+	if strings.TrimSpace(v.Get("forceStop")) == "1" {
+		m["StopType"] = "SOFT_FIRST"
+	}
+}

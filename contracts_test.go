@@ -1,0 +1,142 @@
+package cvm_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/qcloud-legacy/cvm"
+	"github.com/qcloud-legacy/cvm/cvmtest"
+)
+
+// TestInstancesBothContracts: the instance methods and their Go types
+// behave the same under the legacy contract and API 3.0, against the
+// emulator serving both; where API 3.0 says less (per-id batch results,
+// the qcvm id) the field stays zero, and where it says more (the instance
+// type, the groups, the latest operation) the type has it.
+func TestInstancesBothContracts(t *testing.T) {
+	t.Parallel()
+	bothContracts(t, func(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
+		ctx := context.Background()
+		zones, _, err := c.Zones.List(ctx)
+		require.NoError(t, err)
+		require.NotEmpty(t, zones)
+		assert.Equal(t, 100001, zones[0].ID)
+		assert.Equal(t, "广州一区", zones[0].Name)
+
+		ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{
+			ZoneID: 100003, CPU: 2, MemoryGB: 4, ImageID: "img-31tjrtph", BandwidthMbps: 1,
+			Password: "Passw0rd!", Name: "web", Count: 3,
+		})
+		require.NoError(t, err)
+		require.Len(t, ids, 3)
+
+		in, _, err := c.Instances.Get(ctx, ids[0])
+		require.NoError(t, err)
+		assert.Equal(t, cvm.InstanceCreating, in.Status)
+		assert.Equal(t, "web", in.Name)
+		assert.Equal(t, 2, in.CPU)
+		assert.Equal(t, 4, in.MemoryGB)
+		assert.Equal(t, 100003, in.ZoneID)
+		assert.Equal(t, "广州三区", in.ZoneName)
+		assert.Equal(t, cvm.PayHourly, in.PayMode)
+		assert.Len(t, in.WANIPs, 1)
+		assert.Equal(t, "gz", in.Region)
+		assert.Equal(t, "img-31tjrtph", in.ImageID)
+		if api == cvm.API3 {
+			assert.Equal(t, "S1.MEDIUM4", in.InstanceType)
+			assert.Equal(t, "ap-guangzhou-3", in.Zone)
+			assert.Equal(t, "RunInstances", in.LatestOperation)
+			assert.Equal(t, "OPERATING", in.LatestOperationState)
+			assert.Empty(t, in.LegacyID, "API 3.0 has no qcvm id")
+		} else {
+			assert.NotEmpty(t, in.LegacyID)
+			assert.Empty(t, in.InstanceType, "the legacy contract does not say")
+		}
+
+		srv.Advance(time.Minute)
+		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
+		byZone, resp, err := c.Instances.List(ctx, &cvm.InstanceListOptions{ZoneID: 100003, SearchWord: "we"})
+		require.NoError(t, err)
+		assert.Len(t, byZone, 3)
+		assert.Equal(t, 3, resp.TotalCount)
+		page, resp, err := c.Instances.List(ctx, &cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Offset: 1, Limit: 1},
+			Status: cvm.InstanceRunning})
+		require.NoError(t, err)
+		require.Len(t, page, 1)
+		assert.Equal(t, ids[1], page[0].ID)
+		assert.Equal(t, 3, resp.TotalCount)
+		var all []string
+		for in, err := range c.Instances.All(ctx, &cvm.InstanceListOptions{ListOptions: cvm.ListOptions{Limit: 2}}) {
+			require.NoError(t, err)
+			all = append(all, in.ID)
+		}
+		assert.Equal(t, ids, all)
+
+		// A batch with one bad id: the legacy contract acts on the others
+		// and names each; API 3.0 refuses the whole batch.
+		_, _, err = c.Instances.Stop(ctx, ids[0], "ins-missing0")
+		var apiErr *cvm.APIError
+		require.ErrorAs(t, err, &apiErr)
+		if api == cvm.API3 {
+			assert.ErrorIs(t, err, cvm.ErrNotFound)
+			assert.Equal(t, "InvalidInstanceId.NotFound", apiErr.ErrorCode)
+			assert.Empty(t, apiErr.Items)
+			assert.Contains(t, err.Error(), "InvalidInstanceId.NotFound")
+			assert.Contains(t, err.Error(), "(request ")
+			got, _, _ := c.Instances.Get(ctx, ids[0])
+			assert.Equal(t, cvm.InstanceRunning, got.Status, "nothing was stopped")
+		} else {
+			assert.ErrorIs(t, err, cvm.ErrPartialFailure)
+			require.Len(t, apiErr.Items, 2)
+			srv.Advance(time.Minute)
+			_, _, err = c.Instances.Start(ctx, ids[0])
+			require.NoError(t, err)
+		}
+		srv.Advance(time.Minute)
+		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
+
+		res, _, err := c.Instances.Stop(ctx, ids...)
+		require.NoError(t, err)
+		if api == cvm.API3 {
+			assert.Empty(t, res.Items, "API 3.0 answers no per-id results")
+		} else {
+			assert.Len(t, res.Items, 3)
+		}
+		srv.Advance(time.Minute)
+		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceStopped, ids...))
+		_, _, err = c.Instances.ResetPassword(ctx, "Passw0rd!2", ids[0])
+		require.NoError(t, err)
+		srv.Advance(time.Minute)
+		_, _, err = c.Instances.Restart(ctx, ids[0])
+		assert.Error(t, err, "a stopped instance does not restart")
+		_, _, err = c.Instances.Start(ctx, ids...)
+		require.NoError(t, err)
+		srv.Advance(time.Minute)
+		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
+
+		_, err = c.Instances.Rename(ctx, ids[2], "renamed")
+		require.NoError(t, err)
+		in, _, err = c.Instances.Get(ctx, ids[2])
+		require.NoError(t, err)
+		assert.Equal(t, "renamed", in.Name)
+		_, err = c.Instances.MoveToProject(ctx, ids[2], 42)
+		if api == cvm.API3 {
+			assert.ErrorIs(t, err, cvm.ErrNotFound, "InvalidProjectId.NotFound")
+		} else {
+			assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "4000 InvalidParameter.ProjectIdNotFound")
+		}
+
+		for _, id := range ids {
+			_, err := c.Instances.Terminate(ctx, id)
+			require.NoError(t, err)
+		}
+		srv.Advance(time.Minute)
+		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceReturned, ids...), "gone counts as returned")
+		_, _, err = c.Instances.Get(ctx, ids[0])
+		assert.ErrorIs(t, err, cvm.ErrNotFound)
+	})
+}
