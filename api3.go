@@ -264,6 +264,13 @@ func api3Class(code string) int {
 		return CodeInvalidParameter
 	case head == "ResourceInsufficient", head == "FailedOperation" && strings.Contains(code, "Balance"):
 		return CodePurchaseFailed
+	case strings.HasPrefix(head, "Invalid") && (strings.Contains(head, "State") || strings.Contains(head, "Status")):
+		// InvalidInstanceState, InvalidAddressIdStatus: the resource, not
+		// the parameter, is in the way.
+		return CodeOperationFailed
+	case strings.HasPrefix(head, "Invalid"):
+		// InvalidKeyPairName.Duplicate, InvalidPublicKey.Malformed, ...
+		return CodeInvalidParameter
 	}
 	return CodeOperationFailed
 }

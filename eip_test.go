@@ -14,7 +14,10 @@ import (
 
 func TestEIPsFlow(t *testing.T) {
 	t.Parallel()
-	c, srv := flowClient(t, cvmtest.WithInstances(1))
+	bothContracts(t, eipsFlow, cvmtest.WithInstances(1))
+}
+
+func eipsFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
 	ctx := context.Background()
 	inst := srv.Instances("")[0].ID
 

@@ -685,7 +685,8 @@ func (s *Server) deleteKeyPairs3(c *call3) (map[string]any, *api3Err) {
 			return nil, err
 		}
 		if len(c.rg.keyBoundTo(k.id)) > 0 {
-			return nil, err3("InvalidKeyPair.LimitExceeded", "the key pair %s is bound to an instance; disassociate it first", id)
+			// [inferred] no documented code names a bound key.
+			return nil, err3("FailedOperation", "the key pair %s is bound to an instance; disassociate it first", id)
 		}
 	}
 	for _, id := range ids {
