@@ -27,6 +27,9 @@ type route3 struct {
 	// the legacy response out (which may be nil).
 	newOut func() any
 	fill   func(ctx context.Context, c *Client, got, out any, v url.Values) error
+	// run, when set, makes the call itself: a legacy action that is
+	// several API 3.0 calls.
+	run func(ctx context.Context, c *Client, v url.Values, out any) (*Response, error)
 }
 
 // routes3 are the routes by legacy action; api3_routes_*.go add theirs.
@@ -46,6 +49,9 @@ func (c *Client) via3(ctx context.Context, action string, v url.Values, out any)
 	r, ok := routes3[action]
 	if !ok {
 		return nil, &ArgError{Arg: "Config.API", Reason: fmt.Sprintf("%s has no API 3.0 counterpart (spec/api3 §6); call it with Config.API LegacyAPI", action)}
+	}
+	if r.run != nil {
+		return r.run(ctx, c, v, out)
 	}
 	members, err := r.build(ctx, c, v)
 	if err != nil {
@@ -78,6 +84,23 @@ func (c *Client) via3(ctx context.Context, action string, v url.Values, out any)
 		}
 	}
 	return resp, nil
+}
+
+// send3Members makes one API 3.0 call with the given members.
+func (c *Client) send3Members(ctx context.Context, service, action string, members map[string]any, out any) (*Response, error) {
+	body, err := json.Marshal(members)
+	if err != nil {
+		return nil, &ArgError{Arg: "params", Reason: err.Error()}
+	}
+	return c.callModule3(ctx, &call3{service: service, action: action, body: body, noRegion: noRegion3(service)}, out)
+}
+
+// add counts another call's attempts into a response of several calls.
+func (r *Response) add(o *Response) {
+	if o == nil {
+		return
+	}
+	r.HTTPResponse, r.RequestID, r.Attempts = o.HTTPResponse, o.RequestID, r.Attempts+o.Attempts
 }
 
 // ---- what API 3.0 calls look up once ----

@@ -57,8 +57,8 @@ func init() {
 
 type address3 struct {
 	AddressId, AddressName, AddressStatus, AddressIp, CreatedTime string
-	InstanceId, NetworkInterfaceId, PrivateAddressIp             string
-	IsArrears, IsEipDirectConnection                             bool
+	InstanceId, NetworkInterfaceId, PrivateAddressIp              string
+	IsArrears, IsEipDirectConnection                              bool
 }
 
 type describeAddresses3 struct {

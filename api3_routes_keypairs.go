@@ -23,10 +23,12 @@ func init() {
 		}},
 		"ImportKeyPair": {service: "cvm", action: "ImportKeyPair", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
 			return map[string]any{"KeyName": v.Get("keyName"), "PublicKey": v.Get("pubKey"), "ProjectId": 0}, nil
-		}, newOut: func() any { return new(struct {
-			Envelope3
-			KeyId string
-		}) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, newOut: func() any {
+			return new(struct {
+				Envelope3
+				KeyId string
+			})
+		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
 			out.(*importKeyPairResponse).KeyID = jsonString(got.(*struct {
 				Envelope3
 				KeyId string

@@ -145,6 +145,10 @@ func sgCode3(e *api3Err) *api3Err {
 		e.code = "ResourceNotFound"
 	case strings.Contains(e.message, "(7002)"):
 		e.code = "LimitExceeded"
+	case strings.Contains(e.message, "(7000)") && strings.Contains(e.message, "version"):
+		e.code = "UnsupportedOperation.VersionMismatch"
+	case strings.Contains(e.message, "(7000)") && (strings.Contains(e.message, "referenced") || strings.Contains(e.message, "associated")):
+		e.code = "ResourceInUse"
 	case strings.Contains(e.message, "(7000)"):
 		e.code = "InvalidParameterValue.Range"
 	case strings.Contains(e.message, "(7003)"), strings.Contains(e.message, "(7005)"):

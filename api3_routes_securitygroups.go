@@ -1,0 +1,430 @@
+package cvm
+
+// Routes of the security-group actions (spec/api3 §6 rows 28 to 40, 63,
+// 64): dfw to vpc's groups and policies; the instances and interfaces of a
+// group through cvm and vpc filters.
+
+import (
+	"context"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func init() {
+	byID := func(member string) func(context.Context, *Client, url.Values) (map[string]any, error) {
+		return func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return map[string]any{member: v.Get("sgId")}, nil
+		}
+	}
+	addRoutes3(map[string]route3{
+		"DescribeSecurityGroupEx": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3("offsetLine"),
+			newOut: func() any { return new(describeGroups3) }, fill: fillDescribeGroupsEx3},
+		"DescribeOrCreateDefaultSecurityGroup": {run: defaultGroup3},
+		"DescribeSecurityGroups": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3(""),
+			newOut: func() any { return new(describeGroups3) }, fill: func(context.Context, *Client, any, any, url.Values) error { return nil }},
+		"CreateSecurityGroup": {service: "vpc", action: "CreateSecurityGroup", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			// GroupDescription is required in API 3.0 (§6 row 29); an empty
+			// remark is sent as the name.
+			desc := v.Get("sgRemark")
+			if desc == "" {
+				desc = v.Get("sgName")
+			}
+			m := map[string]any{"GroupName": v.Get("sgName"), "GroupDescription": desc}
+			setIf(m, "ProjectId", v, "projectId")
+			return m, nil
+		}, newOut: func() any { return new(oneGroup3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+			out.(*sgDataResponse).Data = got.(*oneGroup3).SecurityGroup.legacy()
+			return nil
+		}},
+		"ModifySecurityGroupAttributes": {service: "vpc", action: "ModifySecurityGroupAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			m := map[string]any{"SecurityGroupId": v.Get("sgId")}
+			if _, ok := v["sgName"]; ok {
+				m["GroupName"] = v.Get("sgName")
+			}
+			if _, ok := v["sgRemark"]; ok {
+				m["GroupDescription"] = v.Get("sgRemark")
+			}
+			return m, nil
+		}},
+		"DeleteSecurityGroup": {service: "vpc", action: "DeleteSecurityGroup", build: byID("SecurityGroupId")},
+		"DescribeSecurityGroupPolicys": {service: "vpc", action: "DescribeSecurityGroupPolicies", build: byID("SecurityGroupId"),
+			newOut: func() any { return new(policies3) }, fill: fillPolicies3},
+		"ModifySecurityGroupPolicys": {service: "vpc", action: "ModifySecurityGroupPolicies", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return map[string]any{"SecurityGroupId": v.Get("sgId"), "SecurityGroupPolicySet": map[string]any{
+				"Ingress": rules3(objectsParam(v, "ingress"), -1), "Egress": rules3(objectsParam(v, "egress"), -1)}}, nil
+		}},
+		"CreateSecurityGroupPolicy": {service: "vpc", action: "CreateSecurityGroupPolicies", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			idx, ok := intParam(v, "index")
+			if !ok || idx < 0 {
+				idx = -1
+			}
+			return policyCall3(v, rules3(objectsParam(v, "policys"), idx)), nil
+		}},
+		"ModifySingleSecurityGroupPolicy": {service: "vpc", action: "ReplaceSecurityGroupPolicy", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			idx, _ := intParam(v, "index")
+			one := url.Values{}
+			for k, vs := range v {
+				if f, ok := strings.CutPrefix(k, "policys."); ok && !strings.Contains(f, ".") {
+					one[f] = vs
+				}
+			}
+			return policyCall3(v, rules3([]url.Values{one}, idx)), nil
+		}},
+		"DeleteSecurityGroupPolicy": {service: "vpc", action: "DeleteSecurityGroupPolicies", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			var rs []any
+			for _, i := range listParam(v, "indexes") {
+				n, _ := strconv.Atoi(i)
+				rs = append(rs, map[string]any{"PolicyIndex": n})
+			}
+			return policyCall3(v, rs), nil
+		}},
+		"DescribeInstancesOfSecurityGroup": {service: "cvm", action: "DescribeInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			m := map[string]any{"Filters": []any{filter3("security-group-id", v.Get("sgId"))}}
+			if off, ok := intParam(v, "offset"); ok {
+				m["Offset"] = off
+			}
+			if lim, ok := intParam(v, "limit"); ok {
+				m["Limit"] = lim
+			}
+			return m, nil
+		}, newOut: func() any { return new(describeInstances3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+			g, o := got.(*describeInstances3), out.(*sgInstancesResponse)
+			o.TotalCount = jsonInt(g.TotalCount)
+			for _, in := range g.InstanceSet {
+				o.Data = append(o.Data, struct {
+					InstanceID jsonString `json:"instanceId"`
+				}{jsonString(in.InstanceId)})
+			}
+			return nil
+		}},
+		"DescribeNetworkInterfacesOfSecurityGroup": {service: "vpc", action: "DescribeNetworkInterfaces", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return map[string]any{"Filters": []any{filter3("groups.security-group-id", v.Get("sgId"))}, "Limit": 100}, nil
+		}, newOut: func() any { return new(interfaces3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+			g, o := got.(*interfaces3), out.(*eniOfGroupResponse)
+			o.Data.TotalCount = jsonInt(g.TotalCount)
+			for _, e := range g.NetworkInterfaceSet {
+				o.Data.NetworkInterfaceSet = append(o.Data.NetworkInterfaceSet, struct {
+					NetworkInterfaceID jsonString `json:"networkInterfaceId"`
+				}{jsonString(e.NetworkInterfaceId)})
+			}
+			return nil
+		}},
+		"DescribeAssociateSecurityGroups": {service: "vpc", action: "DescribeSecurityGroupReferences", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return map[string]any{"SecurityGroupIds": listParam(v, "sgIds")}, nil
+		}, newOut: func() any { return new(references3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+			o := out.(*associateResponse)
+			o.Data = map[string]oneOrMany[jsonString]{}
+			for _, r := range got.(*references3).ReferredSecurityGroupSet {
+				o.Data[r.SecurityGroupId] = asJSONStrings(r.ReferredSecurityGroupIds)
+			}
+			return nil
+		}},
+		"ModifySecurityGroupsOfInstance":         {run: setInstanceGroups3},
+		"ModifySecurityGroupsOfNetworkInterface": {run: setInterfaceGroups3},
+	})
+}
+
+type group3 struct {
+	SecurityGroupId, SecurityGroupName, SecurityGroupDesc, ProjectId, CreatedTime string
+}
+
+func (g group3) legacy() securityGroupJSON {
+	pid, _ := strconv.Atoi(g.ProjectId)
+	created, ok := parseAPITime3(g.CreatedTime)
+	if !ok {
+		created = parseTime3(g.CreatedTime)
+	}
+	return securityGroupJSON{SGID: jsonString(g.SecurityGroupId), SGName: jsonString(g.SecurityGroupName),
+		SGRemark: jsonString(g.SecurityGroupDesc), ProjectID: jsonInt(pid), CreateTime: created}
+}
+
+// parseAPITime3 reads vpc's "YYYY-MM-DD hh:mm:ss" (Beijing) times.
+func parseAPITime3(s string) (jsonTime, bool) {
+	var t jsonTime
+	if err := t.UnmarshalJSON([]byte(strconv.Quote(s))); err != nil || s == "" {
+		return jsonTime{}, false
+	}
+	return t, true
+}
+
+type describeGroups3 struct {
+	Envelope3
+	TotalCount       int
+	SecurityGroupSet []group3
+}
+
+type oneGroup3 struct {
+	Envelope3
+	SecurityGroup group3
+}
+
+type policy3 struct {
+	PolicyIndex                                                           int
+	Protocol, Port, CidrBlock, SecurityGroupId, Action, PolicyDescription string
+	AddressTemplate                                                       struct{ AddressId string }
+	ServiceTemplate                                                       struct{ ServiceId string }
+}
+
+type policies3 struct {
+	Envelope3
+	SecurityGroupPolicySet struct {
+		Version         string
+		Ingress, Egress []policy3
+	}
+}
+
+type references3 struct {
+	Envelope3
+	ReferredSecurityGroupSet []struct {
+		SecurityGroupId          string
+		ReferredSecurityGroupIds []string
+	}
+}
+
+type interfaces3 struct {
+	Envelope3
+	TotalCount          int
+	NetworkInterfaceSet []struct {
+		NetworkInterfaceId, VpcId, SubnetId, Zone string
+		GroupSet                                  []string
+		Attachment                                *struct{ InstanceId string }
+	}
+}
+
+// buildDescribeGroups3: the legacy sgId and sgName as filters, the
+// project as one; offsetLine (rows) is API 3.0's Offset, a string as vpc
+// types it (§5).
+func buildDescribeGroups3(offsetName string) func(context.Context, *Client, url.Values) (map[string]any, error) {
+	return func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+		m := map[string]any{}
+		if offsetName != "" {
+			if off, ok := intParam(v, offsetName); ok {
+				m["Offset"] = strconv.Itoa(off)
+			}
+		}
+		if lim, ok := intParam(v, "limit"); ok {
+			m["Limit"] = strconv.Itoa(lim)
+		}
+		if id := v.Get("sgId"); id != "" {
+			m["SecurityGroupIds"] = []string{id}
+			return m, nil
+		}
+		var fs []any
+		if name := v.Get("sgName"); name != "" {
+			fs = append(fs, filter3("security-group-name", name))
+		}
+		if p := v.Get("projectId"); p != "" {
+			fs = append(fs, filter3("project-id", p))
+		}
+		if len(fs) > 0 {
+			m["Filters"] = fs
+		}
+		return m, nil
+	}
+}
+
+// fillDescribeGroupsEx3: the count of instances a group is associated
+// with is not in API 3.0's list; one DescribeSecurityGroupAssociationStatistics
+// call for the page gives it.
+func fillDescribeGroupsEx3(ctx context.Context, c *Client, got, out any, _ url.Values) error {
+	g, o := got.(*describeGroups3), out.(*describeSecurityGroupExResponse)
+	o.Data.TotalNum = jsonInt(g.TotalCount)
+	ids := make([]string, 0, len(g.SecurityGroupSet))
+	for _, sg := range g.SecurityGroupSet {
+		o.Data.Detail = append(o.Data.Detail, sg.legacy())
+		ids = append(ids, sg.SecurityGroupId)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var stats struct {
+		Envelope3
+		SecurityGroupAssociationStatisticsSet []struct {
+			SecurityGroupId string
+			CVM             int
+		}
+	}
+	if _, err := c.send3Members(ctx, "vpc", "DescribeSecurityGroupAssociationStatistics", map[string]any{"SecurityGroupIds": ids}, &stats); err != nil {
+		return err
+	}
+	for _, st := range stats.SecurityGroupAssociationStatisticsSet {
+		for i := range o.Data.Detail {
+			if string(o.Data.Detail[i].SGID) == st.SecurityGroupId {
+				o.Data.Detail[i].BeAssociateCount = jsonInt(st.CVM)
+			}
+		}
+	}
+	return nil
+}
+
+// defaultGroup3 is DescribeOrCreateDefaultSecurityGroup: API 3.0's
+// CreateDefaultSecurityGroup does not say whether it made the group (§6
+// row 40), so the project's default group is looked for first.
+func defaultGroup3(ctx context.Context, c *Client, v url.Values, out any) (*Response, error) {
+	pid := v.Get("projectId")
+	if pid == "" {
+		pid = "0"
+	}
+	resp := &Response{}
+	var list struct {
+		Envelope3
+		SecurityGroupSet []struct{ IsDefault bool }
+	}
+	r, err := c.send3Members(ctx, "vpc", "DescribeSecurityGroups", map[string]any{
+		"Filters": []any{filter3("project-id", pid)}, "Limit": "100"}, &list)
+	resp.add(r)
+	if err != nil {
+		return resp, err
+	}
+	existed := false
+	for _, g := range list.SecurityGroupSet {
+		existed = existed || g.IsDefault
+	}
+	var made oneGroup3
+	n, _ := strconv.Atoi(pid)
+	r, err = c.send3Members(ctx, "vpc", "CreateDefaultSecurityGroup", map[string]any{"ProjectId": strconv.Itoa(n)}, &made)
+	resp.add(r)
+	if err != nil {
+		return resp, err
+	}
+	o := out.(*defaultGroupResponse)
+	o.Data.securityGroupJSON = made.SecurityGroup.legacy()
+	o.Data.New = jsonInt(btoi(!existed))
+	return resp, nil
+}
+
+func fillPolicies3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+	set, o := got.(*policies3).SecurityGroupPolicySet, out.(*policysResponse)
+	conv := func(ps []policy3) []ruleJSON {
+		var rs []ruleJSON
+		for _, p := range ps {
+			proto := strings.ToLower(p.Protocol)
+			if proto == "all" {
+				proto = ""
+			}
+			port := p.Port
+			if strings.EqualFold(port, "ALL") {
+				port = ""
+			}
+			rs = append(rs, ruleJSON{IPProtocol: jsonString(proto), CIDRIP: jsonString(p.CidrBlock), SGID: jsonString(p.SecurityGroupId),
+				AddressModule: jsonString(p.AddressTemplate.AddressId), PortRange: jsonString(port),
+				ServiceModule: jsonString(p.ServiceTemplate.ServiceId), Action: jsonString(p.Action), Desc: jsonString(p.PolicyDescription)})
+		}
+		return rs
+	}
+	o.Data.Ingress, o.Data.Egress = conv(set.Ingress), conv(set.Egress)
+	n, _ := strconv.Atoi(set.Version)
+	o.Data.Version = jsonInt(n)
+	return nil
+}
+
+// rules3 turns legacy rules (ipProtocol, cidrIp, portRange, ...) into
+// API 3.0 policies; the first takes PolicyIndex at, when at >= 0.
+func rules3(legacy []url.Values, at int) []any {
+	out := make([]any, 0, len(legacy))
+	for i, r := range legacy {
+		p := map[string]any{"Action": strings.ToUpper(r.Get("action"))}
+		proto := strings.ToUpper(r.Get("ipProtocol"))
+		if proto == "" && r.Get("serviceModule") == "" {
+			proto = "ALL"
+		}
+		if proto != "" {
+			p["Protocol"] = proto
+		}
+		if port := r.Get("portRange"); port != "" {
+			p["Port"] = port
+		}
+		for member, name := range map[string]string{"CidrBlock": "cidrIp", "SecurityGroupId": "sgId", "PolicyDescription": "desc"} {
+			if s := r.Get(name); s != "" {
+				p[member] = s
+			}
+		}
+		if a := r.Get("addressModule"); a != "" {
+			p["AddressTemplate"] = map[string]any{"AddressId": a}
+		}
+		if s := r.Get("serviceModule"); s != "" {
+			p["ServiceTemplate"] = map[string]any{"ServiceId": s}
+		}
+		if i == 0 && at >= 0 {
+			p["PolicyIndex"] = at
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// policyCall3 is the request of the one-direction policy actions.
+func policyCall3(v url.Values, rules []any) map[string]any {
+	set := map[string]any{}
+	if ver := v.Get("version"); ver != "" {
+		set["Version"] = ver
+	}
+	dir := "Ingress"
+	if v.Get("direction") == "egress" {
+		dir = "Egress"
+	}
+	set[dir] = rules
+	return map[string]any{"SecurityGroupId": v.Get("sgId"), "SecurityGroupPolicySet": set}
+}
+
+// objectsParam groups name.N.field parameters by N, in index order.
+func objectsParam(v url.Values, name string) []url.Values {
+	groups := map[int]url.Values{}
+	for k, vs := range v {
+		rest, ok := strings.CutPrefix(k, name+".")
+		if !ok {
+			continue
+		}
+		idx, field, ok := strings.Cut(rest, ".")
+		i, err := strconv.Atoi(idx)
+		if !ok || err != nil {
+			continue
+		}
+		if groups[i] == nil {
+			groups[i] = url.Values{}
+		}
+		groups[i][field] = vs
+	}
+	idxs := make([]int, 0, len(groups))
+	for i := range groups {
+		idxs = append(idxs, i)
+	}
+	sort.Ints(idxs)
+	out := make([]url.Values, len(idxs))
+	for j, i := range idxs {
+		out[j] = groups[i]
+	}
+	return out
+}
+
+// setInstanceGroups3 replaces each instance's groups: one
+// ModifyInstancesAttribute call per instance (§6 row 38).
+func setInstanceGroups3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, error) {
+	resp := &Response{}
+	for _, set := range objectsParam(v, "instanceSet") {
+		body := map[string]any{"InstanceIds": []string{set.Get("instanceId")}, "SecurityGroups": listParam(set, "sgIds")}
+		r, err := c.send3Members(ctx, "cvm", "ModifyInstancesAttribute", body, nil)
+		resp.add(r)
+		if err != nil {
+			return resp, err
+		}
+	}
+	return resp, nil
+}
+
+// setInterfaceGroups3 replaces each interface's groups: one
+// ModifyNetworkInterfaceAttribute call per interface (§6 row 64).
+func setInterfaceGroups3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, error) {
+	resp := &Response{}
+	for _, set := range objectsParam(v, "networkInterfaceSet") {
+		body := map[string]any{"NetworkInterfaceId": set.Get("networkInterfaceId"), "SecurityGroupIds": listParam(set, "sgIds")}
+		r, err := c.send3Members(ctx, "vpc", "ModifyNetworkInterfaceAttribute", body, nil)
+		resp.add(r)
+		if err != nil {
+			return resp, err
+		}
+	}
+	return resp, nil
+}
