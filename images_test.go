@@ -14,7 +14,10 @@ import (
 
 func TestImagesFlow(t *testing.T) {
 	t.Parallel()
-	c, srv := flowClient(t, cvmtest.WithInstances(1))
+	bothContracts(t, imagesFlow, cvmtest.WithInstances(1))
+}
+
+func imagesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
 	ctx := context.Background()
 	inst := srv.Instances("")[0].ID
 
@@ -59,8 +62,10 @@ func TestImagesFlow(t *testing.T) {
 	var apiErr *cvm.APIError
 	require.ErrorAs(t, err, &apiErr, "shared images are not deleted")
 	assert.Equal(t, cvm.CodeOperationFailed, apiErr.Code)
-	require.Len(t, apiErr.Items, 1)
-	assert.Equal(t, id, apiErr.Items[0].ID)
+	if api == cvm.LegacyAPI {
+		require.Len(t, apiErr.Items, 1)
+		assert.Equal(t, id, apiErr.Items[0].ID)
+	}
 	_, err = c.Images.Unshare(ctx, id, "100001", "100002")
 	require.NoError(t, err)
 
@@ -71,7 +76,11 @@ func TestImagesFlow(t *testing.T) {
 	srv.Advance(time.Minute)
 	res, _, err := c.Images.Delete(ctx, id)
 	require.NoError(t, err)
-	assert.Equal(t, []cvm.ItemResult{{ID: id, RequestID: res.Items[0].RequestID}}, res.Items)
+	if api == cvm.LegacyAPI {
+		assert.Equal(t, []cvm.ItemResult{{ID: id, RequestID: res.Items[0].RequestID}}, res.Items)
+	} else {
+		assert.Empty(t, res.Items, "API 3.0 answers no per-id results")
+	}
 	_, _, err = c.Images.Get(ctx, id)
 	assert.ErrorIs(t, err, cvm.ErrNotFound)
 

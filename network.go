@@ -41,7 +41,8 @@ type taskIDResponse struct {
 // Attach attaches an interface of a VPC to an instance of that VPC, in the
 // interface's zone, that is running or stopped. An instance may hold
 // several interfaces, an interface one instance. It returns the VPC task
-// to follow with [NetworkInterfacesService.WaitTask].
+// to follow with [NetworkInterfacesService.WaitTask]; under Config.API API3
+// there is none, and the id is 0.
 //
 // It calls the AttachNetworkInterface action (module vpc). Errors name
 // InvalidVpc.NotFound, InvalidNetworkInterface.NotFound,
@@ -61,6 +62,11 @@ func (s *NetworkInterfacesService) Attach(ctx context.Context, vpcID, interfaceI
 	id := int64(out.Data.TaskID)
 	if id == 0 {
 		id = int64(out.TaskID)
+	}
+	if id == 0 && s.client.api == API3 {
+		// API 3.0 answers no task (spec/api3 §6 row 61): 0, and the
+		// attachment shows in DescribeNetworkInterfaces once made.
+		return 0, resp, nil
 	}
 	if id == 0 {
 		return 0, resp, &ResponseError{Action: "AttachNetworkInterface", HTTPStatusCode: 200, Reason: "answer has no taskId"}

@@ -13,7 +13,10 @@ import (
 
 func TestNetworkInterfacesFlow(t *testing.T) {
 	t.Parallel()
-	c, srv := flowClient(t, cvmtest.WithTransition(time.Second))
+	bothContracts(t, networkInterfacesFlow, cvmtest.WithTransition(time.Second))
+}
+
+func networkInterfacesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
 	ctx := context.Background()
 	ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1,
 		ImageID: "img-31tjrtph", VPCID: "vpc-flow0001", SubnetID: "subnet-flow01"})
@@ -24,15 +27,23 @@ func TestNetworkInterfacesFlow(t *testing.T) {
 
 	task, _, err := c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", eni, ids[0])
 	require.NoError(t, err)
-	st, _, err := c.NetworkInterfaces.TaskStatus(ctx, task)
-	require.NoError(t, err)
-	assert.Equal(t, cvm.VPCTaskInProgress, st)
-	srv.Advance(2 * time.Second)
-	require.NoError(t, c.NetworkInterfaces.WaitTask(ctx, task))
+	if api == cvm.API3 {
+		assert.Zero(t, task, "API 3.0 answers no task")
+	} else {
+		st, _, err := c.NetworkInterfaces.TaskStatus(ctx, task)
+		require.NoError(t, err)
+		assert.Equal(t, cvm.VPCTaskInProgress, st)
+		srv.Advance(2 * time.Second)
+		require.NoError(t, c.NetworkInterfaces.WaitTask(ctx, task))
+	}
 	_, _, err = c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", eni, ids[0])
 	var apiErr *cvm.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, "InvalidNetworkInterface.AlreadyAssociated", apiErr.CodeDesc)
+	if api == cvm.API3 {
+		assert.Equal(t, "UnsupportedOperation.AttachmentAlreadyExists", apiErr.ErrorCode)
+	} else {
+		assert.Equal(t, "InvalidNetworkInterface.AlreadyAssociated", apiErr.CodeDesc)
+	}
 	_, _, err = c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", other, ids[0])
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "another zone")
 
