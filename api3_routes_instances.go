@@ -6,7 +6,6 @@ package cvm
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"strings"
 )
 
@@ -46,7 +45,8 @@ func noMembers(context.Context, *Client, url.Values) (map[string]any, error) {
 }
 
 // fillZones3 answers DescribeAvailabilityZones from the zones the client
-// fetched (and keeps) through DescribeZones; zoneId keeps one.
+// fetched (and keeps) through DescribeZones; zoneId keeps one (none, for
+// a zone the region lacks: Zones.Get then answers ErrNotFound).
 func fillZones3(_ context.Context, c *Client, got, out any, v url.Values) error {
 	zs := c.keepZones3(got.(*describeZones3))
 	o := out.(*describeZonesResponse)
@@ -56,10 +56,6 @@ func fillZones3(_ context.Context, c *Client, got, out any, v url.Values) error 
 			continue
 		}
 		o.ZoneSet = append(o.ZoneSet, zoneJSON{ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), Zone: jsonString(z.zone), ZoneState: jsonString(z.state)})
-	}
-	if one && len(o.ZoneSet) == 0 {
-		return &APIError{Action: "DescribeZones", Code: CodeNotFound, ErrorCode: "InvalidZone.MismatchRegion",
-			Message: "zone " + strconv.Itoa(want) + " is not a zone of " + c.region.Long}
 	}
 	o.TotalCount = jsonInt(len(o.ZoneSet))
 	return nil

@@ -140,3 +140,42 @@ func TestInstancesBothContracts(t *testing.T) {
 		assert.ErrorIs(t, err, cvm.ErrNotFound)
 	})
 }
+
+// TestZonesBothContracts: zones, a zone's capabilities and a product's
+// regions read the same under both contracts.
+func TestZonesBothContracts(t *testing.T) {
+	t.Parallel()
+	bothContracts(t, func(t *testing.T, api cvm.APIVersion, c *cvm.Client, _ *cvmtest.Server) {
+		ctx := context.Background()
+		zones, resp, err := c.Zones.List(ctx)
+		require.NoError(t, err)
+		require.Len(t, zones, 4)
+		assert.Equal(t, 4, resp.TotalCount)
+		z, _, err := c.Zones.Get(ctx, 100003)
+		require.NoError(t, err)
+		assert.Equal(t, 100003, z.ID)
+		assert.Equal(t, "广州三区", z.Name)
+		if api == cvm.API3 {
+			assert.Equal(t, "ap-guangzhou-3", z.Zone)
+		}
+		_, _, err = c.Zones.Get(ctx, 999999)
+		if api == cvm.API3 {
+			assert.ErrorIs(t, err, cvm.ErrNotFound)
+		} else {
+			assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "the emulator's legacy answer: 4000 InvaildZoneId")
+		}
+		ab, _, err := c.Zones.Abilities(ctx, 100003, cvm.CapacityCBS, cvm.CapacityVPC)
+		require.NoError(t, err)
+		require.Len(t, ab, 1)
+		assert.True(t, ab[0].Supported)
+		assert.Equal(t, []string{cvm.CapacityCBS, cvm.CapacityVPC}, ab[0].Capacities)
+		regions, _, err := c.Zones.ProductRegions(ctx, cvm.ProductCVM)
+		require.NoError(t, err)
+		codes := map[string]string{}
+		for _, r := range regions {
+			codes[r.Code] = r.Name
+		}
+		assert.Equal(t, "广州", codes["gz"])
+		assert.Equal(t, "上海", codes["sh"])
+	})
+}

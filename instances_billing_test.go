@@ -13,15 +13,24 @@ import (
 
 func TestInstancesPrepaid(t *testing.T) {
 	t.Parallel()
-	c, srv := flowClient(t, cvmtest.WithTransition(-1))
+	bothContracts(t, instancesPrepaid, cvmtest.WithTransition(-1))
+}
+
+func instancesPrepaid(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
 	ctx := context.Background()
 	res, _, err := c.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{
 		InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 2, ImageID: "img-31tjrtph"},
 		Months:                3,
 	})
 	require.NoError(t, err)
-	require.Len(t, res.DealIDs, 1)
-	id := res.InstanceIDs[res.DealIDs[0]][0]
+	var id string
+	if api == cvm.API3 {
+		assert.Empty(t, res.DealIDs, "API 3.0 names no order")
+		id = res.InstanceIDs[""][0]
+	} else {
+		require.Len(t, res.DealIDs, 1)
+		id = res.InstanceIDs[res.DealIDs[0]][0]
+	}
 	in, _, err := c.Instances.Get(ctx, id)
 	require.NoError(t, err)
 	assert.Equal(t, cvm.PayPrepaid, in.PayMode)
@@ -29,7 +38,9 @@ func TestInstancesPrepaid(t *testing.T) {
 
 	deal, _, err := c.Instances.Renew(ctx, id, 2)
 	require.NoError(t, err)
-	assert.NotEmpty(t, deal)
+	if api == cvm.LegacyAPI {
+		assert.NotEmpty(t, deal)
+	}
 	_, _, err = c.Instances.SetAutoRenew(ctx, cvm.RenewAuto, id)
 	require.NoError(t, err)
 	in, _, err = c.Instances.Get(ctx, id)
@@ -39,9 +50,13 @@ func TestInstancesPrepaid(t *testing.T) {
 
 	deals, _, err := c.Instances.SetBandwidth(ctx, &cvm.BandwidthRequest{InstanceID: id, BandwidthMbps: 5, Start: srv.Now(), End: srv.Now().AddDate(0, 1, 0)})
 	require.NoError(t, err)
-	assert.Len(t, deals, 1)
-	_, err = c.Instances.Terminate(ctx, id)
-	assert.ErrorIs(t, err, cvm.ErrOperationFailed, "prepaid instances are not returned through the API")
+	if api == cvm.LegacyAPI {
+		assert.Len(t, deals, 1)
+		_, err = c.Instances.Terminate(ctx, id)
+		assert.ErrorIs(t, err, cvm.ErrOperationFailed, "prepaid instances are not returned through the legacy API")
+	} else {
+		assert.Empty(t, deals, "API 3.0 names no order")
+	}
 
 	fen, _, err := c.Instances.Price(ctx, &cvm.InstancePriceRequest{CPU: 1, MemoryGB: 1, Months: 1})
 	require.NoError(t, err)
