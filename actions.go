@@ -86,7 +86,7 @@ var actions = map[string]actionInfo{
 	"DescribeKeyPairs":                         {module: ModuleCVM, safety: reads, resource: "key pair", api3: "cvm DescribeKeyPairs"},
 	"DescribeNetworkInterfacesOfSecurityGroup": {module: ModuleDFW, safety: reads, resource: "security group", api3: "vpc DescribeNetworkInterfaces"},
 	"DescribeOrCreateDefaultSecurityGroup":     {module: ModuleDFW, safety: reads, resource: "security group", api3: "vpc CreateDefaultSecurityGroup"},
-	"DescribeProductRegionList":                {module: ModuleCVM, safety: reads, resource: "region", api3: "cvm DescribeRegions"},
+	"DescribeProductRegionList":                {module: ModuleCVM, safety: reads, resource: "region", api3: "region DescribeRegions"},
 	"DescribeProject":                          {module: ModuleAccount, safety: reads, resource: "project", api3: "tag DescribeProjects"},
 	"DescribeSecurityGroupEx":                  {module: ModuleDFW, safety: reads, resource: "security group", api3: "vpc DescribeSecurityGroups"},
 	"DescribeSecurityGroupPolicys":             {module: ModuleDFW, safety: reads, resource: "security group", api3: "vpc DescribeSecurityGroupPolicies"},

@@ -179,3 +179,121 @@ func TestZonesBothContracts(t *testing.T) {
 		assert.Equal(t, "上海", codes["sh"])
 	})
 }
+
+// TestOneStateThroughBothContracts: what a client of one contract makes,
+// a client of the other reads and changes, with the same ids.
+func TestOneStateThroughBothContracts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	srv := cvmtest.NewServer(cvmtest.WithoutQuotas(), cvmtest.WithClock(time.Now()), cvmtest.WithTransition(time.Minute))
+	defer srv.Close()
+	mk := func(cfg cvm.Config) *cvm.Client {
+		cfg.RateLimit.Disabled = true
+		c, err := cvm.NewClient(cfg)
+		require.NoError(t, err)
+		return c
+	}
+	legacy, api3 := mk(srv.Config()), mk(srv.API3Config())
+
+	ids, _, err := legacy.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100002, CPU: 4, MemoryGB: 8, ImageID: "img-31tjrtph", Name: "old"})
+	require.NoError(t, err)
+	in, _, err := api3.Instances.Get(ctx, ids[0])
+	require.NoError(t, err)
+	assert.Equal(t, "old", in.Name)
+	assert.Equal(t, 100002, in.ZoneID)
+	assert.Equal(t, "S1.LARGE8", in.InstanceType)
+	srv.Advance(time.Minute)
+
+	news, _, err := api3.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 2, MemoryGB: 4, ImageID: "img-31tjrtph",
+		Name: "new", Type: "S5.MEDIUM4"})
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+	got, _, err := legacy.Instances.Get(ctx, news[0])
+	require.NoError(t, err)
+	assert.Equal(t, "new", got.Name)
+	assert.Equal(t, cvm.InstanceRunning, got.Status)
+	_, _, err = legacy.Instances.Stop(ctx, news[0])
+	require.NoError(t, err)
+	srv.Advance(time.Minute)
+	got, _, err = api3.Instances.Get(ctx, news[0])
+	require.NoError(t, err)
+	assert.Equal(t, cvm.InstanceStopped, got.Status)
+	assert.Equal(t, "StopInstances", got.LatestOperation)
+
+	eips, _, err := api3.EIPs.Create(ctx, 1)
+	require.NoError(t, err)
+	e, _, err := legacy.EIPs.Get(ctx, eips[0])
+	require.NoError(t, err)
+	assert.Equal(t, eips[0], e.ID)
+	k, _, err := legacy.KeyPairs.Create(ctx, "shared_key")
+	require.NoError(t, err)
+	k2, _, err := api3.KeyPairs.Get(ctx, k.ID)
+	require.NoError(t, err)
+	assert.Equal(t, k.PublicKey, k2.PublicKey)
+}
+
+// TestDo3 calls API 3.0 actions by name: params as a map or a struct,
+// answers into a struct with Envelope3 (one pass) or without, a
+// ClientToken added to RunInstances, and errors as *APIError.
+func TestDo3(t *testing.T) {
+	t.Parallel()
+	c, _ := flowClient(t)
+	ctx := context.Background()
+	var zones struct {
+		cvm.Envelope3
+		TotalCount int
+		ZoneSet    []struct{ Zone, ZoneId string }
+	}
+	require.NoError(t, c.Do3(ctx, "cvm", "DescribeZones", nil, &zones), "Do3 works from a legacy client too")
+	assert.Equal(t, 4, zones.TotalCount)
+	assert.NotEmpty(t, zones.RequestID)
+	var plain struct{ ZoneSet []map[string]any }
+	require.NoError(t, c.Do3(ctx, "cvm", "DescribeZones", map[string]any{}, &plain))
+	assert.Len(t, plain.ZoneSet, 4)
+
+	run := map[string]any{"Placement": map[string]any{"Zone": "ap-guangzhou-1"}, "ImageId": "img-31tjrtph", "InstanceType": "S5.SMALL1"}
+	var a, b struct{ InstanceIdSet []string }
+	require.NoError(t, c.Do3(ctx, "cvm", "RunInstances", run, &a))
+	require.NoError(t, c.Do3(ctx, "cvm", "RunInstances", run, &b))
+	assert.NotEqual(t, a.InstanceIdSet, b.InstanceIdSet, "each call its own token")
+	run["ClientToken"] = "mine-1"
+	require.NoError(t, c.Do3(ctx, "cvm", "RunInstances", run, &a))
+	require.NoError(t, c.Do3(ctx, "cvm", "RunInstances", run, &b))
+	assert.Equal(t, a.InstanceIdSet, b.InstanceIdSet, "the caller's token repeats the answer")
+
+	err := c.Do3(ctx, "cvm", "DescribeInstances", struct{ InstanceIds []string }{[]string{"nonsense"}}, nil)
+	var apiErr *cvm.APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "InvalidInstanceId.Malformed", apiErr.ErrorCode)
+	assert.ErrorIs(t, err, cvm.ErrInvalidParameter)
+	assert.NotEmpty(t, apiErr.RequestID)
+
+	var argErr *cvm.ArgError
+	assert.ErrorAs(t, c.Do3(ctx, "nope", "X", nil, nil), &argErr)
+	assert.ErrorAs(t, c.Do3(ctx, "cvm", "DescribeZones", []int{1}, nil), &argErr, "params must be an object")
+	assert.ErrorAs(t, c.Do3(ctx, "cvm", "DescribeZones", nil, zones), &argErr, "out must be a pointer")
+}
+
+// TestAPI3SignatureV1: the typed services under API 3.0 with signature
+// v1 (HmacSHA256 over a form) instead of TC3.
+func TestAPI3SignatureV1(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithoutQuotas(), cvmtest.WithClock(time.Now()), cvmtest.WithTransition(-1))
+	defer srv.Close()
+	cfg := srv.API3Config()
+	cfg.API3SignatureMethod = cvm.SignatureHmacSHA256
+	cfg.RateLimit.Disabled = true
+	c, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	ctx := context.Background()
+	ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 2, ImageID: "img-31tjrtph",
+		Name: "中文 名", Count: 2})
+	require.NoError(t, err)
+	list, _, err := c.Instances.List(ctx, &cvm.InstanceListOptions{SearchWord: "中文"})
+	require.NoError(t, err)
+	assert.Len(t, list, 2)
+	assert.Equal(t, ids[0], list[0].ID)
+	reqs := srv.Requests("RunInstances")
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "POST", reqs[0].Method)
+}

@@ -1,0 +1,127 @@
+package cvm
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestAPI3ClassesMatchSentinels: API 3.0 codes match the legacy sentinels
+// by class (spec/api3 §5).
+func TestAPI3ClassesMatchSentinels(t *testing.T) {
+	t.Parallel()
+	cases := map[string]error{
+		"AuthFailure.SignatureFailure":                ErrAuth,
+		"AuthFailure.SignatureExpire":                 ErrAuth,
+		"AuthFailure.SecretIdNotFound":                ErrAuth,
+		"AuthFailure.TokenFailure":                    ErrAuth,
+		"ResourceNotFound":                            ErrNotFound,
+		"ResourceNotFound.KeyPairNotFound":            ErrNotFound,
+		"InvalidInstanceId.NotFound":                  ErrNotFound,
+		"InvalidAddressId.NotFound":                   ErrNotFound,
+		"RequestLimitExceeded":                        ErrQuotaExceeded,
+		"RequestLimitExceeded.UinLimitExceeded":       ErrQuotaExceeded,
+		"InvalidParameter":                            ErrInvalidParameter,
+		"InvalidParameterValue.LimitExceeded":         ErrInvalidParameter,
+		"MissingParameter":                            ErrInvalidParameter,
+		"UnknownParameter":                            ErrInvalidParameter,
+		"InvalidInstanceId.Malformed":                 ErrInvalidParameter,
+		"InvalidKeyPairName.Duplicate":                ErrInvalidParameter,
+		"InvalidClientToken.TooLong":                  ErrInvalidParameter,
+		"UnsupportedRegion":                           ErrInvalidParameter,
+		"InternalError":                               ErrInternal,
+		"InternalError.TradeUnknownError":             ErrInternal,
+		"InvalidAction":                               ErrUnsupportedAction,
+		"NoSuchVersion":                               ErrUnsupportedAction,
+		"ServiceUnavailable":                          ErrUnavailable,
+		"UnauthorizedOperation":                       ErrForbidden,
+		"InvalidInstanceState":                        ErrOperationFailed,
+		"InvalidAddressIdStatus.NotPermit":            ErrOperationFailed,
+		"OperationDenied.InstanceOperationInProgress": ErrOperationFailed,
+		"FailedOperation":                             ErrOperationFailed,
+		"LimitExceeded.InstanceQuota":                 ErrOperationFailed,
+		"ResourceInsufficient.ZoneSoldOut":            ErrPurchaseFailed,
+	}
+	for code, want := range cases {
+		err := error(&APIError{Action: "X", Code: api3Class(code), ErrorCode: code})
+		assert.ErrorIs(t, err, want, code)
+	}
+	// The credentials are fetched again for these two, as for 4104 and 4105.
+	assert.True(t, authRefused(&APIError{Code: api3Class("AuthFailure.SecretIdNotFound")}))
+	assert.True(t, authRefused(&APIError{Code: api3Class("AuthFailure.TokenFailure")}))
+	assert.False(t, authRefused(&APIError{Code: api3Class("AuthFailure.SignatureFailure")}))
+}
+
+// TestAPI3ErrorText: one line naming the action, the code and the request.
+func TestAPI3ErrorText(t *testing.T) {
+	t.Parallel()
+	err := &APIError{Action: "StopInstances", Code: 5000, ErrorCode: "InvalidInstanceId.NotFound",
+		Message: "the instance\nins-x is not found", RequestID: "abc-123"}
+	assert.Equal(t, "cvm: StopInstances: InvalidInstanceId.NotFound: the instance ins-x is not found (request abc-123)", err.Error())
+	var target *APIError
+	assert.True(t, errors.As(error(err), &target))
+}
+
+func TestParseAPIVersion(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]APIVersion{"": LegacyAPI, "legacy": LegacyAPI, "LEGACY": LegacyAPI, "3": API3, "api3": API3, " 3.0 ": API3} {
+		got, err := ParseAPIVersion(in)
+		assert.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	_, err := ParseAPIVersion("4")
+	assert.Error(t, err)
+	b, err := API3.MarshalText()
+	assert.NoError(t, err)
+	assert.Equal(t, "3", string(b))
+	var v APIVersion
+	assert.NoError(t, v.UnmarshalText([]byte("legacy")))
+	assert.Equal(t, LegacyAPI, v)
+	_, err = APIVersion(7).MarshalText()
+	assert.Error(t, err)
+}
+
+// TestAPI3Config: an API 3.0 endpoint is a base URL; the signature
+// method is checked.
+func TestAPI3Config(t *testing.T) {
+	t.Parallel()
+	base := Config{SecretID: "AKIDx", SecretKey: NewSecret("k"), Region: "gz", API: API3}
+	for ep, ok := range map[string]bool{"http://127.0.0.1:9191": true, "http://127.0.0.1:9191/": true,
+		"http://127.0.0.1:9191/v2/index.php": false, "https://cvm.tencentcloudapi.com": true} {
+		cfg := base
+		cfg.Endpoint = ep
+		_, err := NewClient(cfg)
+		assert.Equal(t, ok, err == nil, "%s: %v", ep, err)
+	}
+	cfg := base
+	cfg.API3SignatureMethod = "HmacSHA1"
+	_, err := NewClient(cfg)
+	assert.Error(t, err)
+	cfg.API3SignatureMethod = SignatureHmacSHA256
+	_, err = NewClient(cfg)
+	assert.NoError(t, err)
+	cfg.API = APIVersion(9)
+	_, err = NewClient(cfg)
+	assert.Error(t, err)
+}
+
+// TestEveryActionHasARoute: every action of the table goes over API 3.0,
+// but the ones only Do calls and STS, whose credential providers speak the
+// legacy contract.
+func TestEveryActionHasARoute(t *testing.T) {
+	t.Parallel()
+	legacyOnly := map[string]bool{"AssumeRole": true, "GetFederationToken": true, "DetachNetworkInterface": true, "UpdateProject": true}
+	for a, info := range actions {
+		if legacyOnly[a] {
+			continue
+		}
+		r, ok := routes3[a]
+		if !assert.True(t, ok, "%s has no API 3.0 route", a) {
+			continue
+		}
+		if r.run == nil {
+			assert.Equal(t, info.api3, r.service+" "+r.action, "%s: the route and the table name the same API 3.0 action", a)
+		}
+	}
+}
