@@ -36,7 +36,7 @@ type Client struct {
 	nonce    func() uint64
 	ua       string
 	reqTag   string
-	api      APIVersion // the contract the typed services speak
+	api      APIVersion  // the contract the typed services speak
 	caches3  *api3Caches // what API 3.0 calls look up once: zones, instance types
 
 	common service
