@@ -284,6 +284,16 @@ var api3PerSecond = map[string]int{
 	"ResetInstancesType": 10, "ResizeInstanceDisks": 10, "InquiryPriceRunInstances": 10,
 }
 
+// API3PerSecond returns the per-second limit of an API 3.0 action per key
+// (spec/api3 §5): what the built-in limiter holds API 3.0 calls to, and
+// what a shared limiter, such as redisquota's, needs to know.
+func API3PerSecond(action string) int {
+	if n := api3PerSecond[action]; n > 0 {
+		return n
+	}
+	return 20
+}
+
 // api3Limiter paces API 3.0 calls under their per-action, per-second
 // limits: one sliding-window log per key and action, shared by the clients
 // of a key in the process.
@@ -294,10 +304,7 @@ type api3Limiter struct {
 }
 
 func (l *api3Limiter) Wait(ctx context.Context, action string) error {
-	n := api3PerSecond[action]
-	if n == 0 {
-		n = 20
-	}
+	n := API3PerSecond(action)
 	sl := &slidingLimiter{reg: l.reg, key: l.key + "\x00api3\x00" + action,
 		rl: RateLimit{Global: n, PerAction: n, Window: time.Second, Margin: l.margin}.withDefaults()}
 	return sl.Wait(ctx, action)

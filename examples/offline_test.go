@@ -39,8 +39,14 @@ func TestExamplesStayOnLoopback(t *testing.T) {
 	}
 	bin := t.TempDir()
 	home := t.TempDir()
-	for _, name := range []string{"quickstart", "iterate", "bulk", "securitygroups", "eip", "rawdo"} {
-		t.Run(name, func(t *testing.T) {
+	runs := []struct {
+		name string
+		args []string
+	}{{"quickstart", nil}, {"quickstart", []string{"-api", "3"}}, {"iterate", nil}, {"bulk", nil},
+		{"securitygroups", nil}, {"eip", nil}, {"rawdo", nil}}
+	for _, r := range runs {
+		name := r.name
+		t.Run(strings.Join(append([]string{name}, r.args...), " "), func(t *testing.T) {
 			exe := filepath.Join(bin, name)
 			build := exec.Command("go", "build", "-o", exe, "./"+name)
 			out, err := build.CombinedOutput()
@@ -49,7 +55,8 @@ func TestExamplesStayOnLoopback(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			trace := filepath.Join(bin, name+".strace")
-			cmd := exec.CommandContext(ctx, strace, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", trace, exe)
+			trace += strings.Join(r.args, "")
+			cmd := exec.CommandContext(ctx, strace, append([]string{"-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", trace, exe}, r.args...)...)
 			// Nothing configured: a home of its own, no TENCENTCLOUD_ or
 			// TCCLI_ variable.
 			cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}

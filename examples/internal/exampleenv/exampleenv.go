@@ -33,24 +33,38 @@ func (e *Env) Close() {
 // New returns a client for the examples. opts configure the emulator, when
 // one is used.
 func New(opts ...cvmtest.Option) (*Env, error) {
+	return NewFor(-1, opts...)
+}
+
+// NewFor is New with the contract chosen: cvm.LegacyAPI or cvm.API3, or
+// -1 for what TENCENTCLOUD_CVM_API says (legacy when unset). The emulator
+// serves both.
+func NewFor(api cvm.APIVersion, opts ...cvmtest.Option) (*Env, error) {
 	cfg, err := cvm.ConfigFromEnv()
 	var srv *cvmtest.Server
 	switch {
 	case errors.Is(err, cvm.ErrNoCredentials):
 		srv = cvmtest.NewServer(append([]cvmtest.Option{cvmtest.WithTransition(300 * time.Millisecond)}, opts...)...)
+		env := cfg.API
 		cfg = srv.Config()
-		fmt.Printf("No credentials found: using the in-process emulator at %s\n", cfg.Endpoint)
+		if api == cvm.API3 || api < 0 && env == cvm.API3 {
+			cfg = srv.API3Config()
+		}
+		fmt.Printf("No credentials found: using the in-process emulator at %s (%s)\n", cfg.Endpoint, contract(cfg.API))
 	case err != nil:
 		return nil, err
 	default:
+		if api >= 0 {
+			cfg.API = api
+		}
 		if cfg.Region == "" {
 			cfg.Region = "gz"
 		}
-		api := "the real API"
+		where := "the real API"
 		if cfg.Endpoint != "" {
-			api = cfg.Endpoint
+			where = cfg.Endpoint
 		}
-		fmt.Printf("Using %s in region %s\n", api, cfg.Region)
+		fmt.Printf("Using %s in region %s (%s)\n", where, cfg.Region, contract(cfg.API))
 	}
 	client, err := cvm.NewClient(cfg)
 	if err != nil {
@@ -60,4 +74,11 @@ func New(opts ...cvmtest.Option) (*Env, error) {
 		return nil, err
 	}
 	return &Env{Client: client, Emulator: srv}, nil
+}
+
+func contract(api cvm.APIVersion) string {
+	if api == cvm.API3 {
+		return "API 3.0"
+	}
+	return "the legacy API"
 }
