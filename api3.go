@@ -178,7 +178,7 @@ func decode3(action string, status int, body []byte, out any) error {
 		return badResponse(action, status, "body is not the API's JSON envelope", body, nil)
 	}
 	if out != nil {
-		if cost, limit := costOf(reflect.TypeOf(out), byteCounts(body), len(body)); cost > limit {
+		if cost, limit := costOf(reflect.TypeOf(out), countValues(body), len(body)); cost > limit {
 			return badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
 		}
 	}
@@ -215,16 +215,6 @@ func decode3(action string, status int, body []byte, out any) error {
 		return badResponse(action, status, "HTTP error status with a success answer", body, nil)
 	}
 	return nil
-}
-
-// byteCounts estimates what decoding an answer may allocate from a count
-// of its brackets and commas, which errs high (those inside strings count
-// too); it costs a fraction of reading the JSON's tokens.
-func byteCounts(body []byte) scanned {
-	var sc scanned
-	sc.objects = bytes.Count(body, []byte{'{'}) + bytes.Count(body, []byte{'['})
-	sc.values = bytes.Count(body, []byte{','}) + sc.objects
-	return sc
 }
 
 // api3Class is the legacy code class of an API 3.0 error code, which

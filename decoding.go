@@ -196,10 +196,12 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 // Response types embed it so that one decoding pass reads both the envelope
 // and the result.
 type envelope struct {
-	Code     *jsonCode   `json:"code"`
-	Message  jsonString  `json:"message"`
-	CodeDesc jsonString  `json:"codeDesc"`
-	Detail   batchDetail `json:"detail"`
+	// The envelope's names match exactly ("CODE" is not "code"), unlike
+	// encoding/json's, so that a malformed answer is never read as one.
+	Code     *jsonCode   `json:"code,case:strict"`
+	Message  jsonString  `json:"message,case:strict"`
+	CodeDesc jsonString  `json:"codeDesc,case:strict"`
+	Detail   batchDetail `json:"detail,case:strict"`
 }
 
 func (e *envelope) env() *envelope { return e }
@@ -295,88 +297,21 @@ const maxBodyBytes = 16 << 20
 // always have.
 var v1 = jsonv1.DefaultOptionsV1()
 
-// decoders are reused for the streaming envelope read.
-var decoders = sync.Pool{New: func() any { return new(jsontext.Decoder) }}
-
-// scanned is what one streaming read of an answer learns: the envelope,
-// matched by exact names, and what decoding the rest may cost.
+// scanned is what decoding an answer may cost, estimated before decoding
+// it: its objects and arrays, and its values.
 type scanned struct {
-	code     int
-	hasCode  bool
-	message  string
-	codeDesc string
-	detail   jsontext.Value // raw; decoded only for an error answer
-	objects  int            // '{' and '[' seen
-	values   int            // array elements and object members
+	objects int // '{' and '[' seen
+	values  int // array elements and object members
 }
 
-// scanEnvelope reads the top-level object once, syntactically: the envelope
-// members by their exact names ("CODE" is not "code", unlike
-// encoding/json's matching), every other value skipped without decoding.
-// It also counts objects and values, for costOf.
-func scanEnvelope(body []byte) (scanned, error) {
+// countValues estimates an answer's objects and values with a byte scan
+// (bytes.Count runs at memory speed): commas, brackets and braces inside
+// strings count too, which errs on the side of a higher cost.
+func countValues(body []byte) scanned {
 	var sc scanned
-	dec := decoders.Get().(*jsontext.Decoder)
-	defer decoders.Put(dec)
-	buf := bytes.NewBuffer(body) // the decoder reads a bytes.Buffer in place
-	dec.Reset(buf, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
-	defer dec.Reset(bytes.NewBuffer(nil))
-	tok, err := dec.ReadToken()
-	if err != nil {
-		return sc, err
-	}
-	if tok.Kind() != '{' {
-		return sc, fmt.Errorf("answer is a JSON %s, not an object", tok.Kind())
-	}
-	for dec.PeekKind() != '}' {
-		tok, err := dec.ReadToken()
-		if err != nil {
-			return sc, err
-		}
-		name := tok.String() // before the next read voids tok
-		sc.values++
-		val, err := dec.ReadValue()
-		if err != nil {
-			return sc, err
-		}
-		switch name {
-		case "code":
-			var c jsonCode
-			if err := c.UnmarshalJSON(val); err != nil {
-				return sc, err
-			}
-			sc.code, sc.hasCode = int(c), true
-		case "message":
-			var m jsonString
-			_ = m.UnmarshalJSON(val)
-			sc.message = string(m)
-		case "codeDesc":
-			var d jsonString
-			_ = d.UnmarshalJSON(val)
-			sc.codeDesc = string(d)
-		case "detail":
-			sc.detail = val.Clone()
-		}
-		countValues(val, &sc)
-	}
-	if _, err := dec.ReadToken(); err != nil {
-		return sc, err
-	}
-	if rest := bytes.TrimLeft(body[dec.InputOffset():], " \t\r\n"); len(rest) > 0 {
-		return sc, fmt.Errorf("data after the answer's object")
-	}
-	return sc, nil
-}
-
-// countValues adds the objects, arrays and their elements of a raw value,
-// with a byte scan: commas, brackets and braces inside strings count too,
-// which errs on the side of a higher cost.
-func countValues(val []byte, sc *scanned) {
-	if len(val) == 0 || val[0] != '{' && val[0] != '[' {
-		return
-	}
-	sc.objects += bytes.Count(val, []byte{'{'}) + bytes.Count(val, []byte{'['})
-	sc.values += bytes.Count(val, []byte{','}) + 1
+	sc.objects = bytes.Count(body, []byte{'{'}) + bytes.Count(body, []byte{'['})
+	sc.values = bytes.Count(body, []byte{','}) + sc.objects
+	return sc
 }
 
 // maxDecodeFactor bounds what decoding an answer may allocate: this many
@@ -390,56 +325,176 @@ const (
 	errDecodeTooCostly = "answer would take more memory to decode than allowed"
 )
 
-// decodeBody reads an answer into out (which may be nil). The envelope is
-// read once, by exact names, in a streaming pass that decodes nothing else;
-// an error answer ends there. A success is decoded into out in one pass.
-// It returns an *APIError when the code is not 0 and a *ResponseError when
-// the body is not an envelope.
+// decodeBody reads an answer into out (which may be nil) in one decoding
+// pass: the envelope is found while the result is decoded, into out itself
+// when it embeds the envelope, or else into a struct that holds the
+// envelope's members beside out. An answer whose result does not decode,
+// but whose envelope does and says error, is that error. It returns an
+// *APIError when the code is not 0 and a *ResponseError when the body is
+// not an envelope.
 func decodeBody(action string, status int, body []byte, out any) error {
-	sc, err := scanEnvelope(body)
-	if err != nil {
-		return badResponse(action, status, "body is not the API's JSON envelope", body, err)
+	target, env := decodeTarget(out)
+	if cost, limit := costOf(reflect.TypeOf(target), countValues(body), len(body)); cost > limit {
+		return badResponse(action, status, errDecodeTooCostly, body,
+			fmt.Errorf("%d bytes of %T", len(body), out))
 	}
-	if !sc.hasCode {
+	decodeErr := json2.Unmarshal(body, target, v1)
+	e := env()
+	if decodeErr != nil {
+		// The result may not fit out while the envelope says error (an
+		// error answer's data of another shape): read the envelope alone.
+		var only envelope
+		if err := json2.Unmarshal(body, &only, v1); err != nil || only.Code == nil || *only.Code == CodeSuccess {
+			reason := "cannot decode the result"
+			if err != nil {
+				reason = "body is not the API's JSON envelope"
+			}
+			return badResponse(action, status, reason, body, decodeErr)
+		}
+		e = only
+	}
+	if e.Code == nil {
 		return badResponse(action, status, "answer has no code", body, nil)
 	}
-	if sc.code != CodeSuccess {
-		var detail batchDetail
-		if len(sc.detail) > 0 {
-			var dsc scanned
-			countValues(sc.detail, &dsc)
-			if cost, limit := costOf(typeOfDetail, dsc, len(sc.detail)); cost > limit {
-				return badResponse(action, status, errDecodeTooCostly, body,
-					fmt.Errorf("a detail of %d values in %d bytes", dsc.values, len(sc.detail)))
-			}
-			_ = detail.UnmarshalJSON(sc.detail)
-		}
-		return &APIError{
-			Action:         action,
-			Code:           sc.code,
-			CodeDesc:       sc.codeDesc,
-			Message:        sc.message,
-			HTTPStatusCode: status,
-			Items:          []ItemResult(detail),
-		}
+	if *e.Code != CodeSuccess {
+		return &APIError{Action: action, Code: int(*e.Code), CodeDesc: string(e.CodeDesc), Message: string(e.Message),
+			HTTPStatusCode: status, Items: []ItemResult(e.Detail)}
 	}
 	if status < 200 || status > 299 {
 		return badResponse(action, status, "HTTP error status with a success code", body, nil)
 	}
-	if out == nil {
-		return nil
+	return nil
+}
+
+// decodeTarget returns what an answer is decoded into for out, and how to
+// read its envelope afterwards.
+func decodeTarget(out any) (target any, env func() envelope) {
+	switch o := out.(type) {
+	case nil:
+		e := new(envelope)
+		return e, func() envelope { return *e }
+	case enveloper:
+		e := o.env()
+		*e = envelope{} // out may be reused across calls
+		if t := reflect.TypeOf(out); t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || !shadowsEnvelope(t.Elem()) {
+			return out, func() envelope { return *e }
+		}
 	}
-	if cost, limit := costOf(reflect.TypeOf(out), sc, len(body)); cost > limit {
-		return badResponse(action, status, errDecodeTooCostly, body,
-			fmt.Errorf("%d objects and %d values in %d bytes", sc.objects, sc.values, len(body)))
+	rv := reflect.ValueOf(out)
+	wt := wrapperOf(rv.Type())
+	if wt == nil {
+		// Not a struct, or one whose own members are named like the
+		// envelope's: two passes, the envelope first.
+		tp := &twoPass{out: out}
+		return tp, func() envelope { return tp.envelope }
 	}
-	if e, ok := out.(enveloper); ok {
-		*e.env() = envelope{} // out may be reused across calls
+	w := reflect.New(wt)
+	w.Elem().Field(4).Set(rv)
+	return w.Interface(), func() envelope {
+		f := w.Elem()
+		return envelope{Code: f.Field(0).Interface().(*jsonCode), Message: f.Field(1).Interface().(jsonString),
+			CodeDesc: f.Field(2).Interface().(jsonString), Detail: f.Field(3).Interface().(batchDetail)}
 	}
-	if err := json2.Unmarshal(body, out, v1); err != nil {
-		return badResponse(action, status, "cannot decode the result", body, err)
+}
+
+// twoPass decodes the envelope, and then, for a success, the result.
+type twoPass struct {
+	envelope
+	out any
+}
+
+func (t *twoPass) UnmarshalJSON(b []byte) error {
+	if err := json2.Unmarshal(b, &t.envelope, v1); err != nil {
+		return err
+	}
+	if t.Code != nil && *t.Code == CodeSuccess {
+		return json2.Unmarshal(b, t.out, v1)
 	}
 	return nil
+}
+
+var wrappers sync.Map // reflect.Type (*T) → reflect.Type of the wrapper, or nil
+
+// wrapperOf returns, for *T with T a struct none of whose members is named
+// like the envelope's, the type struct{ Code, Message, CodeDesc, Detail;
+// *T embedded }: decoding into it fills the envelope and T's members in one
+// pass.
+func wrapperOf(pt reflect.Type) reflect.Type {
+	if w, ok := wrappers.Load(pt); ok {
+		t, _ := w.(reflect.Type)
+		return t
+	}
+	var wt reflect.Type
+	if pt.Kind() == reflect.Pointer && pt.Elem().Kind() == reflect.Struct && !namesLikeEnvelope(pt.Elem()) {
+		et := reflect.TypeFor[envelope]()
+		fields := make([]reflect.StructField, 0, 5)
+		for i := range et.NumField() {
+			f := et.Field(i)
+			fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
+		}
+		fields = append(fields, reflect.StructField{Name: "Out", Type: pt, Anonymous: true})
+		wt = reflect.StructOf(fields)
+	}
+	wrappers.Store(pt, wt)
+	return wt
+}
+
+var shadows sync.Map // reflect.Type → bool
+
+// shadowsEnvelope reports whether a struct that embeds the envelope has
+// members of its own named like the envelope's, which would hide it.
+func shadowsEnvelope(t reflect.Type) bool {
+	if v, ok := shadows.Load(t); ok {
+		return v.(bool)
+	}
+	env, pub := reflect.TypeFor[envelope](), reflect.TypeFor[Envelope]()
+	found := false
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if f.Anonymous && (f.Type == env || f.Type == pub) {
+			continue
+		}
+		found = found || memberLikeEnvelope(f)
+	}
+	shadows.Store(t, found)
+	return found
+}
+
+// namesLikeEnvelope reports whether a struct, with its embedded structs,
+// has a member encoding/json would match to code, message, codeDesc or
+// detail.
+func namesLikeEnvelope(t reflect.Type) bool {
+	for i := range t.NumField() {
+		if memberLikeEnvelope(t.Field(i)) {
+			return true
+		}
+	}
+	return false
+}
+
+// memberLikeEnvelope reports whether a struct field is, or embeds, a
+// member encoding/json would match to one of the envelope's names.
+func memberLikeEnvelope(f reflect.StructField) bool {
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	switch {
+	case name == "-":
+		return false
+	case f.Anonymous && name == "":
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			ft = ft.Elem()
+		}
+		return ft.Kind() == reflect.Struct && namesLikeEnvelope(ft)
+	case !f.IsExported():
+		return false
+	case name == "":
+		name = f.Name
+	}
+	switch strings.ToLower(name) {
+	case "code", "message", "codedesc", "detail":
+		return true
+	}
+	return false
 }
 
 // badResponse reports an answer that is not the envelope. Its snippet of
