@@ -189,7 +189,7 @@ func decode3(action string, status int, body []byte, out any) error {
 		*env = Envelope3{}
 		err = json2.Unmarshal(body, &struct {
 			Response any `json:"Response"`
-		}{out}, v1)
+		}{out}, optionsFor(out))
 	} else {
 		var w struct {
 			Response *Envelope3 `json:"Response"`

@@ -338,7 +338,7 @@ func decodeBody(action string, status int, body []byte, out any) error {
 		return badResponse(action, status, errDecodeTooCostly, body,
 			fmt.Errorf("%d bytes of %T", len(body), out))
 	}
-	decodeErr := json2.Unmarshal(body, target, v1)
+	decodeErr := json2.Unmarshal(body, target, optionsFor(out))
 	e := env()
 	if decodeErr != nil {
 		// The result may not fit out while the envelope says error (an
@@ -365,6 +365,23 @@ func decodeBody(action string, status int, body []byte, out any) error {
 	}
 	return nil
 }
+
+// exact are the decoding options of this package's own answer types: the
+// v2 engine's exact, case-sensitive names (the types spell the API's), with
+// duplicate names and invalid UTF-8 let through as encoding/json lets them.
+// A user's type passed to Do keeps encoding/json's semantics (v1).
+var exact = json2.JoinOptions(json2.DefaultOptionsV2(), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+
+// optionsFor returns the options to decode into out: exact for the named
+// types of this package, v1 for any other.
+func optionsFor(out any) json2.Options {
+	if t := reflect.TypeOf(out); t != nil && t.Kind() == reflect.Pointer && t.Elem().PkgPath() == pkgPath {
+		return exact
+	}
+	return v1
+}
+
+var pkgPath = reflect.TypeFor[envelope]().PkgPath()
 
 // decodeTarget returns what an answer is decoded into for out, and how to
 // read its envelope afterwards.
