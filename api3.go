@@ -178,7 +178,13 @@ func decode3(action string, status int, body []byte, out any) error {
 		return badResponse(action, status, "body is not the API's JSON envelope", body, nil)
 	}
 	if out != nil {
-		if cost, limit := costOf(reflect.TypeOf(out), countValues(body), len(body)); cost > limit {
+		cost, limit := costOf(reflect.TypeOf(out), countValues(body), len(body))
+		// API 3.0 nests several objects in each item (Placement,
+		// SystemDisk, InternetAccessible, ...), which the estimate counts as
+		// items of their own: an honest DescribeInstances of 100 estimates
+		// at about 5 times its size. The bound for these answers is 8 times.
+		limit = max(limit, api3DecodeFactor*len(body)+decodeAllowance)
+		if cost > limit {
 			return badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
 		}
 	}
@@ -216,6 +222,10 @@ func decode3(action string, status int, body []byte, out any) error {
 	}
 	return nil
 }
+
+// api3DecodeFactor bounds what decoding an API 3.0 answer may allocate,
+// in multiples of its size.
+const api3DecodeFactor = 8
 
 // api3Class is the legacy code class of an API 3.0 error code, which
 // errors.Is matches to the same sentinels and the retry rules read:

@@ -63,31 +63,31 @@ func fillZones3(_ context.Context, c *Client, got, out any, v url.Values) error 
 
 // instance3 is an instance as API 3.0 shows it.
 type instance3 struct {
-	InstanceId, InstanceName, InstanceType, InstanceState, InstanceChargeType, ImageId, OsName, Uuid, RenewFlag string
-	CreatedTime, ExpiredTime, LatestOperation, LatestOperationState                                             string
+	InstanceId, InstanceName, InstanceType, InstanceState, InstanceChargeType, ImageId, OsName, Uuid, RenewFlag jsonString
+	CreatedTime, ExpiredTime, LatestOperation, LatestOperationState                                             jsonString
 	CPU, Memory                                                                                                 int
 	Placement                                                                                                   struct {
-		Zone      string
+		Zone      jsonString
 		ProjectId int
 	}
-	PrivateIpAddresses, PublicIpAddresses, SecurityGroupIds []string
+	PrivateIpAddresses, PublicIpAddresses, SecurityGroupIds []jsonString
 	InternetAccessible                                      struct {
-		InternetChargeType      string
+		InternetChargeType      jsonString
 		InternetMaxBandwidthOut int
 	}
 	VirtualPrivateCloud *struct {
-		VpcId, SubnetId string
+		VpcId, SubnetId jsonString
 		AsVpcGateway    bool
 	}
 	SystemDisk struct {
-		DiskType, DiskId string
+		DiskType, DiskId jsonString
 		DiskSize         int
 	}
 	DataDisks []struct {
-		DiskType, DiskId string
+		DiskType, DiskId jsonString
 		DiskSize         int
 	}
-	LoginSettings struct{ KeyIds []string }
+	LoginSettings struct{ KeyIds []jsonString }
 }
 
 type describeInstances3 struct {
@@ -112,34 +112,34 @@ var (
 )
 
 func (c *Client) legacyInstance(ctx context.Context, in instance3) instanceJSON {
-	z := c.zoneOf3(ctx, in.Placement.Zone)
-	status := state3Status[in.InstanceState]
-	if op, ok := operations3[in.LatestOperation]; ok && in.LatestOperationState == "OPERATING" &&
-		(in.InstanceState == "RUNNING" || in.InstanceState == "STOPPED") {
-		status = op
+	z := c.zoneOf3(ctx, string(in.Placement.Zone))
+	state, op, opState := string(in.InstanceState), string(in.LatestOperation), string(in.LatestOperationState)
+	status := state3Status[state]
+	if o, ok := operations3[op]; ok && opState == "OPERATING" && (state == "RUNNING" || state == "STOPPED") {
+		status = o
 	}
 	j := instanceJSON{
-		InstanceName: jsonString(in.InstanceName), UnInstanceID: jsonString(in.InstanceId), UUID: jsonString(in.Uuid),
+		InstanceName: in.InstanceName, UnInstanceID: in.InstanceId, UUID: in.Uuid,
 		CPU: jsonInt(in.CPU), Mem: jsonInt(in.Memory), Bandwidth: jsonInt(in.InternetAccessible.InternetMaxBandwidthOut),
-		UnImgID: jsonString(in.ImageId), OS: jsonString(in.OsName), Status: jsonInt(status),
-		Region: jsonString(c.region.Short), CreateTime: parseTime3(in.CreatedTime), DeadlineTime: parseTime3(in.ExpiredTime),
-		AutoRenew: jsonInt(renewFlags3[in.RenewFlag]), ProjectID: jsonInt(in.Placement.ProjectId),
-		CVMPayMode: jsonInt(chargeTypes3[in.InstanceChargeType]), NetworkPayMode: jsonInt(netCharges3[in.InternetAccessible.InternetChargeType]),
-		ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), WanIPSet: asJSONStrings(in.PublicIpAddresses),
-		extra3: &Instance{InstanceType: in.InstanceType, SecurityGroupIDs: in.SecurityGroupIds, Zone: in.Placement.Zone,
-			LatestOperation: in.LatestOperation, LatestOperationState: in.LatestOperationState},
+		UnImgID: in.ImageId, OS: in.OsName, Status: jsonInt(status),
+		Region: jsonString(c.region.Short), CreateTime: parseTime3(string(in.CreatedTime)), DeadlineTime: parseTime3(string(in.ExpiredTime)),
+		AutoRenew: jsonInt(renewFlags3[string(in.RenewFlag)]), ProjectID: jsonInt(in.Placement.ProjectId),
+		CVMPayMode: jsonInt(chargeTypes3[string(in.InstanceChargeType)]), NetworkPayMode: jsonInt(netCharges3[string(in.InternetAccessible.InternetChargeType)]),
+		ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), WanIPSet: in.PublicIpAddresses,
+		extra3: &Instance{InstanceType: string(in.InstanceType), SecurityGroupIDs: strs(in.SecurityGroupIds), Zone: string(in.Placement.Zone),
+			LatestOperation: op, LatestOperationState: opState},
 	}
 	if len(in.PrivateIpAddresses) > 0 {
-		j.LanIP = jsonString(in.PrivateIpAddresses[0])
+		j.LanIP = in.PrivateIpAddresses[0]
 	}
 	if vpc := in.VirtualPrivateCloud; vpc != nil {
-		j.VpcID, j.SubnetID, j.IsVpcGateway = jsonString(vpc.VpcId), jsonString(vpc.SubnetId), jsonInt(btoi(vpc.AsVpcGateway))
+		j.VpcID, j.SubnetID, j.IsVpcGateway = vpc.VpcId, vpc.SubnetId, jsonInt(btoi(vpc.AsVpcGateway))
 	}
-	j.DiskInfo.RootID, j.DiskInfo.RootSize = jsonString(in.SystemDisk.DiskId), jsonInt(in.SystemDisk.DiskSize)
-	j.DiskInfo.RootType = jsonInt(diskTypes3[in.SystemDisk.DiskType])
+	j.DiskInfo.RootID, j.DiskInfo.RootSize = in.SystemDisk.DiskId, jsonInt(in.SystemDisk.DiskSize)
+	j.DiskInfo.RootType = jsonInt(diskTypes3[string(in.SystemDisk.DiskType)])
 	if len(in.DataDisks) > 0 {
 		d := in.DataDisks[0]
-		j.DiskInfo.StorageID, j.DiskInfo.StorageSize, j.DiskInfo.StorageType = jsonString(d.DiskId), jsonInt(d.DiskSize), jsonInt(diskTypes3[d.DiskType])
+		j.DiskInfo.StorageID, j.DiskInfo.StorageSize, j.DiskInfo.StorageType = d.DiskId, jsonInt(d.DiskSize), jsonInt(diskTypes3[string(d.DiskType)])
 	}
 	return j
 }

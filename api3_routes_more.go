@@ -321,8 +321,8 @@ func resize3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, er
 		if !hasMem {
 			mem = in.Memory
 		}
-		family, _, _ := strings.Cut(in.InstanceType, ".")
-		typ, err := c.instanceType3For(ctx, in.Placement.Zone, family, cpu, mem)
+		family, _, _ := strings.Cut(string(in.InstanceType), ".")
+		typ, err := c.instanceType3For(ctx, string(in.Placement.Zone), family, cpu, mem)
 		if err != nil {
 			return resp, err
 		}

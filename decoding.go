@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"math"
 	"reflect"
@@ -131,11 +132,41 @@ func (s *jsonString) UnmarshalJSON(b []byte) error {
 // escapes is its bytes between the quotes; only escaped ones need decoding.
 func unquote(b []byte) (string, error) {
 	if len(b) >= 2 && b[len(b)-1] == '"' && bytes.IndexByte(b, '\\') < 0 {
-		return string(b[1 : len(b)-1]), nil
+		return intern(b[1 : len(b)-1]), nil
 	}
 	var s string
 	err := json2.Unmarshal(b, &s, v1)
 	return s, err
+}
+
+// interned holds recent short strings of answers, so that the values
+// answers repeat (a region, a zone, an image, an OS name, a status word)
+// are one string each rather than one per instance: a fixed table of
+// slots, each the last string whose hash fell there. A lookup allocates
+// nothing (string(b) as a comparison is not converted); sharing strings is
+// safe, as they never change.
+var interned [4096]atomic.Pointer[string]
+
+const maxInterned = 48
+
+func intern(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if len(b) > maxInterned {
+		return string(b)
+	}
+	h := uint32(2166136261) // FNV-1a
+	for _, c := range b {
+		h = (h ^ uint32(c)) * 16777619
+	}
+	slot := &interned[h%uint32(len(interned))]
+	if p := slot.Load(); p != nil && *p == string(b) {
+		return *p
+	}
+	s := string(b)
+	slot.Store(&s)
+	return s
 }
 
 // oneOrMany reads a JSON array of T, or a single T as a list of one.
