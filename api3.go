@@ -200,12 +200,12 @@ func decode3(action string, status int, body []byte, out any) error {
 		var w struct {
 			Response *Envelope3 `json:"Response"`
 		}
-		err = json2.Unmarshal(body, &w, v1)
+		err = json2.Unmarshal(body, &w, exact)
 		env = w.Response
 		if err == nil && env != nil && env.Error == nil && out != nil {
 			err = json2.Unmarshal(body, &struct {
 				Response any `json:"Response"`
-			}{out}, v1)
+			}{out}, optionsFor(out))
 		}
 	}
 	switch {

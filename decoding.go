@@ -409,8 +409,13 @@ func optionsFor(out any) json2.Options {
 	if t := reflect.TypeOf(out); t != nil && t.Kind() == reflect.Pointer && t.Elem().PkgPath() == pkgPath {
 		return exact
 	}
-	return v1
+	return v1OnePass
 }
+
+// v1OnePass is v1 without its validation of the whole answer before
+// decoding it (a second pass over the body): the answer is decoded as it
+// is read, and one that turns out malformed is refused all the same.
+var v1OnePass = json2.JoinOptions(v1, jsonv1.ReportErrorsWithLegacySemantics(false))
 
 var pkgPath = reflect.TypeFor[envelope]().PkgPath()
 
@@ -456,7 +461,7 @@ func (t *twoPass) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	if t.Code != nil && *t.Code == CodeSuccess {
-		return json2.Unmarshal(b, t.out, v1)
+		return json2.Unmarshal(b, t.out, optionsFor(t.out))
 	}
 	return nil
 }
