@@ -27,6 +27,13 @@ type List[T any] []T
 
 // EncodeValues implements go-querystring's query.Encoder.
 func (l List[T]) EncodeValues(key string, v *url.Values) error {
+	if ss, ok := any(l).(List[string]); ok {
+		// The common case (ids), without boxing each element.
+		for i, s := range ss {
+			(*v)[key+"."+strconv.Itoa(i+listIndexBase)] = []string{s}
+		}
+		return nil
+	}
 	for i, e := range l {
 		k := key + "." + strconv.Itoa(i+listIndexBase)
 		if err := encodeElem(k, reflect.ValueOf(e), v); err != nil {
