@@ -27,10 +27,24 @@ type List[T any] []T
 
 // EncodeValues implements go-querystring's query.Encoder.
 func (l List[T]) EncodeValues(key string, v *url.Values) error {
-	if ss, ok := any(l).(List[string]); ok {
-		// The common case (ids), without boxing each element.
-		for i, s := range ss {
-			(*v)[key+"."+strconv.Itoa(i+listIndexBase)] = []string{s}
+	if ss, ok := any(l).(List[string]); ok && len(ss) > 0 {
+		// The common case (ids), without boxing each element: the names
+		// are slices of one string, the values of one array.
+		var b strings.Builder
+		b.Grow(len(ss) * (len(key) + 5))
+		ends := make([]int, len(ss))
+		for i := range ss {
+			b.WriteString(key)
+			b.WriteByte('.')
+			b.WriteString(strconv.Itoa(i + listIndexBase))
+			ends[i] = b.Len()
+		}
+		names, values := b.String(), make([]string, len(ss))
+		copy(values, ss)
+		start := 0
+		for i, end := range ends {
+			(*v)[names[start:end]] = values[i : i+1 : i+1]
+			start = end
 		}
 		return nil
 	}
