@@ -24,6 +24,15 @@
 // Package [github.com/qcloud-legacy/cvm/cvmtest] runs an in-process emulator of
 // the API for tests.
 //
+// # API 3.0
+//
+// With [Config.API] set to [API3] (or TENCENTCLOUD_CVM_API=3), the same
+// services, methods and Go types speak API 3.0
+// (https://<service>.tencentcloudapi.com, TC3-HMAC-SHA256): a fleet moves
+// by a flag, and the emulator serves both contracts over one state.
+// [Client.Do3] calls any API 3.0 action. What changes for a program (ids,
+// statuses, order ids, per-id batch results, quotas) is in MIGRATING.md.
+//
 // # Authentication
 //
 // Requests are signed with the account's SecretID and SecretKey, by
