@@ -576,7 +576,6 @@ func badResponse(action string, status int, reason string, body []byte, err erro
 }
 
 var (
-	typeOfDetail = reflect.TypeFor[map[string]itemJSON]()
 	typeOfInt    = reflect.TypeFor[int64]()
 	typeOfFloat  = reflect.TypeFor[float64]()
 	typeOfString = reflect.TypeFor[string]()
