@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/creack/pty"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// cli runs the command line in process against --emulator. In a synctest
+// bubble its time is fake, so waits finish at once and outputs (times and
+// ids) are the same on every run.
+func cli(args ...string) (stdout, stderr string, code int) {
+	var out, errb bytes.Buffer
+	code = run(context.Background(), append([]string{"--emulator"}, args...), streams{in: strings.NewReader(""), out: &out, err: &errb})
+	return out.String(), errb.String(), code
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".txt")
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "run go test -update to make %s", path)
+	assert.Equal(t, string(want), got, "golden %s", name)
+}
+
+// TestGoldenOutputs: each format of the main commands, under both
+// contracts, and queries.
+func TestGoldenOutputs(t *testing.T) {
+	cases := map[string][]string{
+		"instances-table":       {"instances", "list"},
+		"instances-json":        {"instances", "list", "-o", "json"},
+		"instances-yaml":        {"instances", "list", "-o", "yaml", "--limit", "1"},
+		"instances-text":        {"instances", "list", "-o", "text"},
+		"instances-query-ids":   {"instances", "list", "--query", "[?status=='running'].id", "-o", "text"},
+		"instances-query-count": {"instances", "list", "--query", "length(@)", "-o", "json"},
+		"instances-api3-table":  {"--api", "3", "instances", "list"},
+		"images-table":          {"images", "list", "--type", "public"},
+		"eips-json":             {"eips", "list", "-o", "json"},
+		"security-groups-table": {"security-groups", "list"},
+		"zones-api3-json":       {"--api", "3", "zones", "list", "-o", "json"},
+		"zones-text":            {"zones", "list", "-o", "text"},
+		"keypairs-table":        {"keypairs", "list"},
+		"call-json":             {"call", "cvm", "DescribeInstances", "limit=1", "-o", "json", "--query", "{total: totalCount, first: instanceSet[0].unInstanceId}"},
+		"call-api3-json":        {"--api", "3", "call", "cvm", "DescribeZones", "--input", "{}", "--query", "ZoneSet[].Zone", "-o", "json"},
+		"version":               {"version"},
+	}
+	for name, args := range cases {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				out, errOut, code := cli(args...)
+				require.Equal(t, 0, code, "stderr: %s", errOut)
+				golden(t, name, out)
+			})
+		})
+	}
+}
+
+// TestWaitAndLifecycle: stop with --wait, then get, under both contracts.
+func TestWaitAndLifecycle(t *testing.T) {
+	for _, api := range []string{"legacy", "3"} {
+		t.Run(api, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				id, _, code := cli("--api", api, "instances", "list", "--query", "[0].id", "-o", "text")
+				require.Equal(t, 0, code)
+				id = strings.TrimSpace(id)
+				require.Regexp(t, `^ins-`, id)
+				// One process, one emulator: the commands share it.
+				var out, errb bytes.Buffer
+				a := func(args ...string) int {
+					out.Reset()
+					errb.Reset()
+					return run(context.Background(), append([]string{"--emulator", "--api", api}, args...), streams{in: strings.NewReader(""), out: &out, err: &errb})
+				}
+				require.Equal(t, 0, a("instances", "stop", id, "--wait", "-o", "text"), errb.String())
+				assert.Equal(t, id+"\tstop accepted\n", out.String())
+				require.Equal(t, 0, a("instances", "wait", id, "--status", "running", "--timeout", "1s"), "a fresh emulator: running")
+			})
+		})
+	}
+}
+
+// TestExitCodes: 2 for usage, 1 for an error (one line naming the action
+// and code), 3 for a batch where some resources failed.
+func TestExitCodes(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, errOut, code := cli("instances", "list", "--bogus")
+		assert.Equal(t, exitUsage, code, errOut)
+		_, errOut, code = cli("instances", "list", "-o", "xml")
+		assert.Equal(t, exitUsage, code)
+		assert.Contains(t, errOut, `--output "xml"`)
+		_, _, code = cli("instances", "list", "--query", "[?")
+		assert.Equal(t, exitUsage, code)
+		_, errOut, code = cli("instances", "terminate", "ins-abc12345")
+		assert.Equal(t, exitUsage, code, "no --yes and no terminal")
+		assert.Contains(t, errOut, "--yes")
+		_, errOut, code = cli("instances", "get", "ins-00000000")
+		assert.Equal(t, exitError, code)
+		assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
+		assert.Contains(t, errOut, "DescribeInstances")
+		_, errOut, code = cli("--api", "3", "instances", "start", "ins-bad")
+		assert.Equal(t, exitError, code)
+		assert.Contains(t, errOut, "InvalidInstanceId.Malformed")
+		assert.Contains(t, errOut, "(request ")
+
+		id, _, _ := cli("instances", "list", "--query", "[0].id", "-o", "text")
+		id = strings.TrimSpace(id)
+		_, errOut, code = cli("instances", "stop", id, "ins-missing0")
+		assert.Equal(t, exitPartial, code, "one stopped, one missing: %s", errOut)
+		assert.Contains(t, errOut, "ins-missing0: code 5000")
+	})
+}
+
+// TestKeyPairCreateWritesTheKeyOnly: the private key goes to --save's
+// file (mode 0600), never to the output.
+func TestKeyPairCreateWritesTheKeyOnly(t *testing.T) {
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		path := filepath.Join(dir, "deploy_key")
+		out, errOut, code := cli("keypairs", "create", "deploy_key", "--save", path, "-o", "json")
+		require.Equal(t, 0, code, errOut)
+		assert.NotContains(t, out, "PRIVATE KEY")
+		assert.Contains(t, out, `"privateKeyFile": "`+path+`"`)
+		st, err := os.Stat(path)
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+		b, _ := os.ReadFile(path)
+		assert.Contains(t, string(b), "BEGIN RSA PRIVATE KEY")
+		_, _, code = cli("keypairs", "create", "other_key")
+		assert.Equal(t, exitUsage, code, "--save is required")
+	})
+}
+
+// TestProgressInATerminal runs the built command in a pseudo-terminal and
+// reads its progress line while it waits.
+func TestProgressInATerminal(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := filepath.Join(t.TempDir(), "cvm")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	idOut, err := exec.Command(bin, "--emulator", "instances", "list", "--query", "[0].id", "-o", "text").Output()
+	require.NoError(t, err)
+	id := strings.TrimSpace(string(idOut))
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--emulator", "instances", "stop", id, "--wait", "-o", "text")
+	tty, err := pty.Start(cmd)
+	require.NoError(t, err)
+	defer tty.Close()
+	var got bytes.Buffer
+	buf := make([]byte, 4096)
+	for {
+		n, err := tty.Read(buf)
+		got.Write(buf[:n])
+		if err != nil {
+			break // the process ended and closed its side
+		}
+	}
+	require.NoError(t, cmd.Wait())
+	text := got.String()
+	assert.Contains(t, text, "waiting for 1 instance(s) to be stopped ...", "the progress line, on a terminal")
+	assert.Contains(t, text, "done (")
+	assert.Contains(t, text, id+"\tstop accepted")
+}
+
+// TestNoProgressWithoutATerminal: the same wait prints no progress when
+// stderr is not a terminal.
+func TestNoProgressWithoutATerminal(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		id, _, _ := cli("instances", "list", "--query", "[0].id", "-o", "text")
+		_, errOut, code := cli("instances", "stop", strings.TrimSpace(id), "--wait")
+		require.Equal(t, 0, code)
+		assert.Empty(t, errOut)
+	})
+}
+
+// TestLowerCamel: the JSON keys of the SDK's Go names.
+func TestLowerCamel(t *testing.T) {
+	for in, want := range map[string]string{"ID": "id", "ZoneID": "zoneId", "LANIP": "lanIp", "WANIPs": "wanIps", "CPU": "cpu",
+		"MemoryGB": "memoryGb", "InstanceIDs": "instanceIds", "IsVPCGateway": "isVpcGateway", "VPCID": "vpcId", "UUID": "uuid",
+		"LatestOperationState": "latestOperationState", "OS": "os", "NetworkInterfaceID": "networkInterfaceId"} {
+		assert.Equal(t, want, lowerCamel(in), in)
+	}
+}
