@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -201,4 +202,32 @@ func TestLowerCamel(t *testing.T) {
 		"LatestOperationState": "latestOperationState", "OS": "os", "NetworkInterfaceID": "networkInterfaceId"} {
 		assert.Equal(t, want, lowerCamel(in), in)
 	}
+}
+
+// TestDebugNamesAttemptsNotSecrets: --debug logs a line per attempt, with
+// no secret in it.
+func TestDebugNamesAttemptsNotSecrets(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		_, errOut, code := cli("--debug", "zones", "list", "-o", "json")
+		require.Equal(t, 0, code)
+		assert.Contains(t, errOut, "cvm: call")
+		assert.Contains(t, errOut, "action=DescribeAvailabilityZones")
+		assert.NotContains(t, errOut, "Signature")
+		assert.NotContains(t, errOut, "cvmtest-secret-key")
+	})
+}
+
+// TestEveryCommandHasAnExample: --help of every command shows one.
+func TestEveryCommandHasAnExample(t *testing.T) {
+	root := (&app{}).rootCommand()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Runnable() && c.Name() != "help" {
+			assert.NotEmpty(t, c.Example, "%s has no example", c.CommandPath())
+		}
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
 }
