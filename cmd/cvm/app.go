@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/qcloud-legacy/cvm"
 	"github.com/qcloud-legacy/cvm/cvmtest"
@@ -35,8 +36,8 @@ const (
 type app struct {
 	streams
 	region, profile, endpoint, api, output, query string
-	debug, noColor, emulator, yes                  bool
-	timeout                                        time.Duration
+	debug, noColor, emulator, yes                 bool
+	timeout                                       time.Duration
 
 	client *cvm.Client
 	srv    *cvmtest.Server
@@ -148,6 +149,10 @@ var emulatorOptions = func() []cvmtest.Option {
 		cvmtest.WithEIPs(1), cvmtest.WithAutoAdvance(time.Now()), cvmtest.WithoutNetwork(), cvmtest.WithSeed(1)}
 }
 
+// sharedEmulator, when set (by tests), is the --emulator of every command,
+// so that a sequence of commands sees one state.
+var sharedEmulator *cvmtest.Server
+
 // clientFor makes the command's client, once.
 func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 	if a.client != nil {
@@ -159,10 +164,14 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 	}
 	var cfg cvm.Config
 	if a.emulator {
-		a.srv = cvmtest.NewServer(emulatorOptions()...)
-		cfg = a.srv.Config()
+		srv := sharedEmulator
+		if srv == nil {
+			srv = cvmtest.NewServer(emulatorOptions()...)
+			a.srv = srv // closed when the command ends
+		}
+		cfg = srv.Config()
 		if api == cvm.API3 {
-			cfg = a.srv.API3Config()
+			cfg = srv.API3Config()
 		}
 		// The emulator's clock moves when a waiter polls: poll at once.
 		cfg.Wait = cvm.WaitPolicy{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}
@@ -220,13 +229,9 @@ func (a *app) confirm(what string) error {
 	return nil
 }
 
-// isTerminal reports whether a stream is a character device, as a terminal
-// is.
+// isTerminal reports whether a stream is a terminal (not merely a
+// character device: /dev/null is one too).
 func isTerminal(v any) bool {
 	f, ok := v.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+	return ok && term.IsTerminal(int(f.Fd()))
 }

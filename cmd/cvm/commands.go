@@ -362,15 +362,25 @@ func (a *app) eipsCommand() *cobra.Command {
 			return a.emit(out, eipCols)
 		})}
 	var count int
-	create := &cobra.Command{Use: "create", Short: "Allocate EIPs", Args: cobra.NoArgs, Example: "  cvm eips create --count 2",
+	var wait bool
+	create := &cobra.Command{Use: "create", Short: "Allocate EIPs", Args: cobra.NoArgs, Example: "  cvm eips create --count 2 --wait",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, _ []string) error {
 			ids, _, err := c.EIPs.Create(ctx, count)
 			if err != nil {
 				return err
 			}
+			if wait {
+				stop := a.progress(fmt.Sprintf("waiting for %d EIP(s) to be unbound", len(ids)))
+				err := c.EIPs.WaitStatus(ctx, cvm.EIPUnbound, ids...)
+				stop(err == nil)
+				if err != nil {
+					return err
+				}
+			}
 			return a.emit(doneAll("allocated", ids...), resultCols)
 		})}
 	create.Flags().IntVar(&count, "count", 1, "how many")
+	create.Flags().BoolVar(&wait, "wait", false, "wait until they can be associated")
 	associate := &cobra.Command{Use: "associate EIP INSTANCE", Short: "Bind an EIP to an instance", Args: cobra.ExactArgs(2),
 		Example: "  cvm eips associate eip-abc12345 ins-abc12345",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, args []string) error {

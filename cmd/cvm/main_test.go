@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/creack/pty"
+	"github.com/qcloud-legacy/cvm/cvmtest"
 	"github.com/spf13/cobra"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -83,7 +84,9 @@ func TestWaitAndLifecycle(t *testing.T) {
 				require.Equal(t, 0, code)
 				id = strings.TrimSpace(id)
 				require.Regexp(t, `^ins-`, id)
-				// One process, one emulator: the commands share it.
+				// One emulator for the commands that follow, as one server would be.
+				sharedEmulator = cvmtest.NewServer(emulatorOptions()...)
+				defer func() { sharedEmulator.Close(); sharedEmulator = nil }()
 				var out, errb bytes.Buffer
 				a := func(args ...string) int {
 					out.Reset()
@@ -92,7 +95,13 @@ func TestWaitAndLifecycle(t *testing.T) {
 				}
 				require.Equal(t, 0, a("instances", "stop", id, "--wait", "-o", "text"), errb.String())
 				assert.Equal(t, id+"\tstop accepted\n", out.String())
-				require.Equal(t, 0, a("instances", "wait", id, "--status", "running", "--timeout", "1s"), "a fresh emulator: running")
+				require.Equal(t, 0, a("instances", "wait", id, "--status", "stopped", "--timeout", "1s"), errb.String())
+				require.Equal(t, 0, a("instances", "start", id, "--wait"), errb.String())
+				require.Equal(t, 0, a("eips", "create", "--wait", "--query", "[0].id", "-o", "text"), errb.String())
+				eip := strings.TrimSpace(out.String())
+				require.Equal(t, 0, a("eips", "associate", eip, id, "-o", "text"), "an EIP waited for can be associated: %s", errb.String())
+				require.Equal(t, 0, a("instances", "terminate", id, "--yes", "--wait", "-o", "text"), errb.String())
+				assert.Equal(t, id+"\tterminated\n", out.String())
 			})
 		})
 	}
