@@ -21,6 +21,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
+// wdOfTest is the package's directory, where testdata is, whatever the
+// tests chdir to.
+var wdOfTest, _ = os.Getwd()
+
 // cli runs the command line in process against --emulator. In a synctest
 // bubble its time is fake, so waits finish at once and outputs (times and
 // ids) are the same on every run.
@@ -32,7 +36,7 @@ func cli(args ...string) (stdout, stderr string, code int) {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name+".txt")
+	path := filepath.Join(wdOfTest, "testdata", "golden", name+".txt")
 	if *update {
 		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
 		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
@@ -239,4 +243,70 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// TestEveryCommandEveryFormat: every command, in every format, against an
+// emulator seeded the same way each time, with golden outputs; the steps
+// before a command (stopping an instance to start it) run on the same
+// emulator.
+func TestEveryCommandEveryFormat(t *testing.T) {
+	const ins, img, eip, sg = "ins-jyrufb0e", "img-31tjrtph", "eip-an4ll70t", "sg-myr4ghk9"
+	pub, err := os.ReadFile(filepath.Join("testdata", "id_rsa.pub"))
+	require.NoError(t, err)
+	type step = []string
+	cases := []struct {
+		name   string
+		before []step
+		cmd    step
+	}{
+		{"instances-list", nil, step{"instances", "list"}},
+		{"instances-get", nil, step{"instances", "get", ins}},
+		{"instances-create", nil, step{"instances", "create", "--zone", "100002", "--cpu", "2", "--memory", "4", "--image", img, "--name", "cli", "--count", "2", "--wait"}},
+		{"instances-start", []step{{"instances", "stop", ins, "--wait"}}, step{"instances", "start", ins, "--wait"}},
+		{"instances-stop", nil, step{"instances", "stop", ins, "--wait"}},
+		{"instances-restart", nil, step{"instances", "restart", ins, "--wait"}},
+		{"instances-terminate", nil, step{"instances", "terminate", ins, "--yes", "--wait"}},
+		{"instances-reset-password", []step{{"instances", "stop", ins, "--wait"}}, step{"instances", "reset-password", ins, "--password", "Passw0rd!2"}},
+		{"instances-rename", nil, step{"instances", "rename", ins, "renamed"}},
+		{"instances-wait", nil, step{"instances", "wait", ins, "--status", "running"}},
+		{"images-list", nil, step{"images", "list", "--type", "private"}},
+		{"images-get", nil, step{"images", "get", img}},
+		{"eips-list", nil, step{"eips", "list"}},
+		{"eips-create", nil, step{"eips", "create", "--count", "2", "--wait"}},
+		{"eips-associate", nil, step{"eips", "associate", eip, ins}},
+		{"eips-disassociate", []step{{"eips", "associate", eip, ins}, {"eips", "list"}, {"eips", "list"}}, step{"eips", "disassociate", eip}},
+		{"eips-delete", nil, step{"eips", "delete", eip, "--yes"}},
+		{"security-groups-list", nil, step{"security-groups", "list"}},
+		{"security-groups-rules", nil, step{"security-groups", "rules", sg}},
+		{"security-groups-create", nil, step{"security-groups", "create", "--name", "cli", "--remark", "made by cvm"}},
+		{"security-groups-delete", nil, step{"security-groups", "delete", sg, "--yes"}},
+		{"zones-list", nil, step{"zones", "list"}},
+		{"keypairs-list", []step{{"keypairs", "import", "laptop", "--public-key-file", "id_rsa.pub"}}, step{"keypairs", "list"}},
+		// The new key is random: its public key is left out.
+		{"keypairs-create", nil, step{"keypairs", "create", "deploy_key", "--save", "deploy_key.pem", "--query", "{id: id, name: name, privateKeyFile: privateKeyFile}"}},
+		{"keypairs-import", nil, step{"keypairs", "import", "laptop", "--public-key-file", "id_rsa.pub"}},
+		{"deals-list", nil, step{"deals", "list"}},
+		{"call", nil, step{"call", "cvm", "DescribeAvailabilityZones"}},
+		{"version", nil, step{"version"}},
+	}
+	t.Chdir(t.TempDir())
+	require.NoError(t, os.WriteFile("id_rsa.pub", pub, 0o644))
+	for _, tc := range cases {
+		for _, format := range []string{"table", "json", "yaml", "text"} {
+			t.Run(tc.name+"/"+format, func(t *testing.T) {
+				os.Remove("deploy_key.pem")
+				synctest.Test(t, func(t *testing.T) {
+					sharedEmulator = cvmtest.NewServer(emulatorOptions()...)
+					defer func() { sharedEmulator.Close(); sharedEmulator = nil }()
+					for _, s := range tc.before {
+						_, errOut, code := cli(s...)
+						require.Equal(t, 0, code, "%v: %s", s, errOut)
+					}
+					out, errOut, code := cli(append(tc.cmd, "-o", format)...)
+					require.Equal(t, 0, code, "stderr: %s", errOut)
+					golden(t, filepath.Join("every", tc.name+"."+format), out)
+				})
+			})
+		}
+	}
 }
