@@ -104,12 +104,12 @@ func WithAutoAdvance(start time.Time) Option {
 // WithTransition sets how long transitional states last (default 2s; 0 or
 // less means they end at once).
 func WithTransition(d time.Duration) Option {
-	return func(s *settings) {
-		if d <= 0 {
-			d = -1
-		}
-		s.opts.Transition = d
+	if d <= 0 {
+		d = -1
 	}
+	// An Option may be used for several servers at once: it changes only
+	// the settings it is given.
+	return func(s *settings) { s.opts.Transition = d }
 }
 
 // WithSeed makes generated ids and fault probabilities repeatable.
