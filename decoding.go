@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/maphash"
 	"sync"
 	"sync/atomic"
 
@@ -149,6 +150,8 @@ var interned [4096]atomic.Pointer[string]
 
 const maxInterned = 48
 
+var internSeed = maphash.MakeSeed()
+
 func intern(b []byte) string {
 	if len(b) == 0 {
 		return ""
@@ -156,11 +159,7 @@ func intern(b []byte) string {
 	if len(b) > maxInterned {
 		return string(b)
 	}
-	h := uint32(2166136261) // FNV-1a
-	for _, c := range b {
-		h = (h ^ uint32(c)) * 16777619
-	}
-	slot := &interned[h%uint32(len(interned))]
+	slot := &interned[maphash.Bytes(internSeed, b)%uint64(len(interned))]
 	if p := slot.Load(); p != nil && *p == string(b) {
 		return *p
 	}
@@ -203,6 +202,14 @@ const apiTimeLayout = "2006-01-02 15:04:05"
 type jsonTime time.Time
 
 func (t *jsonTime) UnmarshalJSON(b []byte) error {
+	// The common case, "YYYY-MM-DD hh:mm:ss" with no escapes, read
+	// directly: time.Parse costs as much as the rest of an instance.
+	if len(b) == 21 && b[0] == '"' && b[20] == '"' {
+		if v, ok := parseAPITimeFast(b[1:20]); ok {
+			*t = jsonTime(v)
+			return nil
+		}
+	}
 	var s jsonString
 	if err := s.UnmarshalJSON(b); err != nil {
 		return err
@@ -221,6 +228,38 @@ func (t *jsonTime) UnmarshalJSON(b []byte) error {
 	}
 	*t = jsonTime(v)
 	return nil
+}
+
+// parseAPITimeFast reads "YYYY-MM-DD hh:mm:ss" (Beijing time), or reports
+// that b is not exactly that, valid; "0000-..." is left to the caller.
+func parseAPITimeFast(b []byte) (time.Time, bool) {
+	num := func(i, n int) (int, bool) {
+		v := 0
+		for _, c := range b[i : i+n] {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + int(c-'0')
+		}
+		return v, true
+	}
+	if b[4] != '-' || b[7] != '-' || b[10] != ' ' || b[13] != ':' || b[16] != ':' {
+		return time.Time{}, false
+	}
+	y, ok1 := num(0, 4)
+	mo, ok2 := num(5, 2)
+	d, ok3 := num(8, 2)
+	h, ok4 := num(11, 2)
+	mi, ok5 := num(14, 2)
+	sec, ok6 := num(17, 2)
+	if !(ok1 && ok2 && ok3 && ok4 && ok5 && ok6) || y == 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	v := time.Date(y, time.Month(mo), d, h, mi, sec, 0, beijing)
+	if v.Day() != d { // 2026-02-30 and the like: what time.Parse refuses
+		return time.Time{}, false
+	}
+	return v, true
 }
 
 // envelope is the part of every answer that says how the call went.

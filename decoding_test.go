@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -165,4 +166,25 @@ func TestDecodeLenientTypes(t *testing.T) {
 	var f jsonFloat
 	require.NoError(t, f.UnmarshalJSON([]byte(`"0.28"`)))
 	assert.InDelta(t, 0.28, float64(f), 1e-12)
+}
+
+// TestParseAPITimeFast agrees with time.Parse on the API's layout, and
+// leaves what is not exactly it to the slow path.
+func TestParseAPITimeFast(t *testing.T) {
+	for _, s := range []string{"2016-11-24 09:22:18", "2024-02-29 23:59:59", "1999-12-31 00:00:00"} {
+		want, err := time.ParseInLocation(apiTimeLayout, s, beijing)
+		require.NoError(t, err)
+		got, ok := parseAPITimeFast([]byte(s))
+		assert.True(t, ok, s)
+		assert.True(t, want.Equal(got), s)
+	}
+	for _, s := range []string{"2023-02-29 00:00:00", "2016-13-01 00:00:00", "2016-11-24T09:22:18", "2016-11-24 24:00:00", "0000-00-00 00:00:00", "2016-1a-24 09:22:18"} {
+		_, ok := parseAPITimeFast([]byte(s))
+		assert.False(t, ok, s)
+	}
+	var jt jsonTime
+	require.NoError(t, jt.UnmarshalJSON([]byte(`"2016-11-24 09:22:18"`)))
+	assert.Equal(t, "2016-11-24T01:22:18Z", time.Time(jt).UTC().Format(time.RFC3339))
+	require.NoError(t, jt.UnmarshalJSON([]byte(`"0000-00-00 00:00:00"`)))
+	assert.True(t, time.Time(jt).IsZero())
 }
