@@ -236,59 +236,43 @@ func (rg *region) image3(img *image) map[string]any {
 	}
 }
 
+// imageMatches3 reports whether an image passes one filter of
+// DescribeImages.
+func imageMatches3(img *image, f filter) bool {
+	switch f.name {
+	case "image-id":
+		return f.contains(img.id)
+	case "image-type":
+		return f.contains(imageTypes3[img.typ])
+	case "image-name":
+		return f.has(func(v string) bool { return strings.Contains(img.name, v) })
+	case "image-state":
+		return f.contains(imageStates3[img.status])
+	case "platform":
+		return f.contains(map[bool]string{true: "Windows", false: "Linux"}[img.windows]) ||
+			f.has(func(v string) bool { return strings.Contains(strings.ToLower(img.osName), strings.ToLower(v)) })
+	}
+	return false
+}
+
 func (s *Server) describeImages3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "ImageIds", false, 100)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := filters3(c, imageFilters, 10, 5)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) > 0 && len(fs) > 0 {
-		return nil, err3("InvalidParameter.InvalidParameterCoexistImageIdsFilters", "ImageIds and Filters cannot be given together")
-	}
-	for _, id := range ids {
-		if !imageIDRE.MatchString(id) {
-			return nil, err3("InvalidImageId.Malformed", "the image id %q is malformed: want img-xxxxxxxx", id)
-		}
-	}
-	offset, limit, err := page3(c, 100)
+	l, err := list3(c, listSpec{ids: "ImageIds", filters: imageFilters, maxValues: 5,
+		coexist: "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
+		idRE:    imageIDRE, malformed: "InvalidImageId.Malformed", idTemplate: "img-xxxxxxxx"})
 	if err != nil {
 		return nil, err
 	}
 	rg := c.rg
 	rg.settle(c.now)
 	var all []*image
-next:
 	for _, id := range rg.imageSeq {
 		img := rg.images[id]
-		if len(ids) > 0 && !slices.Contains(ids, id) {
-			continue
+		if l.wants(id, func(f filter) bool { return imageMatches3(img, f) }) {
+			all = append(all, img)
 		}
-		for _, f := range fs {
-			ok := false
-			switch f.name {
-			case "image-id":
-				ok = f.contains(img.id)
-			case "image-type":
-				ok = f.contains(imageTypes3[img.typ])
-			case "image-name":
-				ok = f.has(func(v string) bool { return strings.Contains(img.name, v) })
-			case "image-state":
-				ok = f.contains(imageStates3[img.status])
-			case "platform":
-				ok = f.contains(map[bool]string{true: "Windows", false: "Linux"}[img.windows]) ||
-					f.has(func(v string) bool { return strings.Contains(strings.ToLower(img.osName), strings.ToLower(v)) })
-			}
-			if !ok {
-				continue next
-			}
-		}
-		all = append(all, img)
 	}
 	set := []map[string]any{}
-	for _, img := range pageOf(all, offset, limit) {
+	for _, img := range pageOf(all, l.offset, l.limit) {
 		set = append(set, rg.image3(img))
 		if s.opts.AutoAdvance != nil && img.next != 0 {
 			img.seenMoving = true
@@ -512,18 +496,8 @@ func (rg *region) keyPair3(k *keyPair) map[string]any {
 }
 
 func (s *Server) describeKeyPairs3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "KeyIds", false, 100)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := filters3(c, map[string]bool{"project-id": true, "key-name": true, "tag-key": true, "tag-value": true, "tag:": true}, 10, 5)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) > 0 && len(fs) > 0 {
-		return nil, err3("InvalidParameter", "KeyIds and Filters cannot be given together")
-	}
-	offset, limit, err := page3(c, 100)
+	l, err := list3(c, listSpec{ids: "KeyIds", maxValues: 5, coexist: "InvalidParameter",
+		filters: map[string]bool{"project-id": true, "key-name": true, "tag-key": true, "tag-value": true, "tag:": true}})
 	if err != nil {
 		return nil, err
 	}
@@ -535,27 +509,21 @@ func (s *Server) describeKeyPairs3(c *call3) (map[string]any, *api3Err) {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].seq < keys[j].seq })
 	var all []*keyPair
-next:
 	for _, k := range keys {
-		if len(ids) > 0 && !slices.Contains(ids, k.id) {
-			continue
-		}
-		for _, f := range fs {
-			ok := false
+		if l.wants(k.id, func(f filter) bool {
 			switch f.name {
 			case "project-id":
-				ok = f.contains(strconv.Itoa(k.projectID))
+				return f.contains(strconv.Itoa(k.projectID))
 			case "key-name":
-				ok = f.contains(k.name)
+				return f.contains(k.name)
 			}
-			if !ok {
-				continue next
-			}
+			return false
+		}) {
+			all = append(all, k)
 		}
-		all = append(all, k)
 	}
 	set := []map[string]any{}
-	for _, k := range pageOf(all, offset, limit) {
+	for _, k := range pageOf(all, l.offset, l.limit) {
 		set = append(set, rg.keyPair3(k))
 	}
 	return map[string]any{"TotalCount": len(all), "KeyPairSet": set}, nil

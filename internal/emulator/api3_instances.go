@@ -183,48 +183,30 @@ func (rg *region) matches3(in *instance, f filter) bool {
 }
 
 func (s *Server) describeInstances3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "InstanceIds", false, 100)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := filters3(c, instanceFilters3, 10, 5)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) > 0 && len(fs) > 0 {
-		return nil, err3("InvalidParameter", "InstanceIds and Filters cannot be given together")
-	}
-	for _, id := range ids {
-		if !instanceIDRE.MatchString(id) {
-			return nil, err3("InvalidInstanceId.Malformed", "the instance id %q is malformed: want ins-xxxxxxxx", id)
-		}
-	}
-	offset, limit, err := page3(c, 100)
+	l, err := list3(c, listSpec{ids: "InstanceIds", filters: instanceFilters3, maxValues: 5, coexist: "InvalidParameter",
+		idRE: instanceIDRE, malformed: "InvalidInstanceId.Malformed", idTemplate: "ins-xxxxxxxx"})
 	if err != nil {
 		return nil, err
 	}
 	rg := c.rg
 	rg.settle(c.now)
 	var all []*instance
-	if len(ids) > 0 {
-		for _, id := range ids {
+	if len(l.ids) > 0 {
+		// Looked up by id, not by a scan: a region may hold a million.
+		for _, id := range l.ids {
 			if in := rg.instances[id]; in != nil {
 				all = append(all, in)
 			}
 		}
 	} else {
-	next:
 		for _, in := range rg.instSeq {
-			for _, f := range fs {
-				if !rg.matches3(in, f) {
-					continue next
-				}
+			if l.wants(in.id, func(f filter) bool { return rg.matches3(in, f) }) {
+				all = append(all, in)
 			}
-			all = append(all, in)
 		}
 	}
 	set := []map[string]any{}
-	for _, in := range pageOf(all, offset, limit) {
+	for _, in := range pageOf(all, l.offset, l.limit) {
 		set = append(set, rg.instance3(in))
 		if s.opts.AutoAdvance != nil && in.next != 0 {
 			in.seenMoving = true

@@ -271,3 +271,70 @@ func TestAPI3NoInputPanics(t *testing.T) {
 		}
 	}
 }
+
+// TestAPI3DescribeArguments: every Describe action of §5 reads ids,
+// Filters and Offset/Limit alike: an id selects its resource, ids beside
+// Filters are refused, so are a Limit over 100, a filter the action does not
+// know, and more than 10 filters; vpc's Offset/Limit may be strings.
+func TestAPI3DescribeArguments(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	for _, mk := range []struct{ svc, action string }{{"cvm", "CreateKeyPair"}, {"vpc", "AllocateAddresses"}, {"vpc", "CreateSecurityGroup"}} {
+		_, _, resp := h.call3(mk.svc, mk.action, map[string]any{"KeyName": "k1", "ProjectId": 0, "GroupName": "g1", "GroupDescription": "d"})
+		require.Empty(t, errCode(resp), "%s: %v", mk.action, resp)
+	}
+	_, _, resp := h.call3("cvm", "RunInstances", map[string]any{"Placement": map[string]any{"Zone": "ap-guangzhou-1"},
+		"ImageId": "img-31tjrtph", "InstanceCount": 1})
+	require.Empty(t, errCode(resp), "%v", resp)
+
+	for _, d := range []struct {
+		svc, action, ids, set, idMember, filter string
+		malformed                               string // the code for an id of the wrong form, where §5's service checks it
+	}{
+		{"cvm", "DescribeInstances", "InstanceIds", "InstanceSet", "InstanceId", "instance-name", "InvalidInstanceId.Malformed"},
+		{"cvm", "DescribeImages", "ImageIds", "ImageSet", "ImageId", "image-type", "InvalidImageId.Malformed"},
+		{"cvm", "DescribeKeyPairs", "KeyIds", "KeyPairSet", "KeyId", "key-name", ""},
+		{"vpc", "DescribeSecurityGroups", "SecurityGroupIds", "SecurityGroupSet", "SecurityGroupId", "security-group-name", ""},
+		{"vpc", "DescribeAddresses", "AddressIds", "AddressSet", "AddressId", "address-name", ""},
+	} {
+		t.Run(d.action, func(t *testing.T) {
+			_, _, all := h.call3(d.svc, d.action, map[string]any{"Limit": 100})
+			require.Empty(t, errCode(all), "%v", all)
+			set := all[d.set].([]any)
+			require.NotEmpty(t, set)
+			id := set[len(set)-1].(map[string]any)[d.idMember].(string)
+
+			_, _, one := h.call3(d.svc, d.action, map[string]any{d.ids: []string{id}})
+			require.Empty(t, errCode(one), "%v", one)
+			assert.EqualValues(t, 1, one["TotalCount"])
+			assert.Equal(t, id, one[d.set].([]any)[0].(map[string]any)[d.idMember])
+
+			filter := []map[string]any{{"Name": d.filter, "Values": []string{"x"}}}
+			_, _, both := h.call3(d.svc, d.action, map[string]any{d.ids: []string{id}, "Filters": filter})
+			assert.True(t, strings.HasPrefix(errCode(both), "InvalidParameter"), "ids beside Filters: %v", both)
+
+			_, _, big := h.call3(d.svc, d.action, map[string]any{"Limit": 101})
+			assert.True(t, strings.HasPrefix(errCode(big), "InvalidParameterValue"), "Limit 101: %v", big)
+
+			_, _, unknown := h.call3(d.svc, d.action, map[string]any{"Filters": []map[string]any{{"Name": "no-such-filter", "Values": []string{"x"}}}})
+			assert.Equal(t, "InvalidFilter", errCode(unknown))
+
+			many := make([]map[string]any, 11)
+			for i := range many {
+				many[i] = map[string]any{"Name": d.filter, "Values": []string{fmt.Sprint(i)}}
+			}
+			_, _, tooMany := h.call3(d.svc, d.action, map[string]any{"Filters": many})
+			assert.True(t, strings.HasPrefix(errCode(tooMany), "InvalidParameterValue"), "11 filters: %v", tooMany)
+
+			if d.malformed != "" {
+				_, _, bad := h.call3(d.svc, d.action, map[string]any{d.ids: []string{"nonsense"}})
+				assert.Equal(t, d.malformed, errCode(bad))
+			}
+			if d.svc == "vpc" {
+				_, _, page := h.call3(d.svc, d.action, map[string]any{"Offset": "0", "Limit": "1"})
+				require.Empty(t, errCode(page), "string Offset and Limit: %v", page)
+				assert.Len(t, page[d.set], 1)
+			}
+		})
+	}
+}

@@ -64,6 +64,19 @@ func (s *Server) group3(c *call3, id string) (*securityGroup, *api3Err) {
 	return g, nil
 }
 
+// groupArg3 reads the call's SecurityGroupId, which must name a group of
+// the region.
+func (s *Server) groupArg3(c *call3) (string, *api3Err) {
+	id, err := str3(c, "SecurityGroupId", true)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.group3(c, id); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
 func securityGroup3(g *securityGroup) map[string]any {
 	return map[string]any{"SecurityGroupId": g.id, "SecurityGroupName": g.name, "SecurityGroupDesc": g.remark,
 		"ProjectId": strconv.Itoa(g.projectID), "IsDefault": g.isDefault, "CreatedTime": apiTime(g.created),
@@ -71,47 +84,31 @@ func securityGroup3(g *securityGroup) map[string]any {
 }
 
 func (s *Server) describeSecurityGroups3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "SecurityGroupIds", false, 100)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := filters3(c, map[string]bool{"security-group-id": true, "project-id": true, "security-group-name": true,
-		"tag-key": true, "tag:": true}, 10, 5)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) > 0 && len(fs) > 0 {
-		return nil, err3("InvalidParameter.Coexist", "SecurityGroupIds and Filters cannot be given together")
-	}
-	offset, limit, err := page3(c, 100)
+	l, err := list3(c, listSpec{ids: "SecurityGroupIds", maxValues: 5, coexist: "InvalidParameter.Coexist",
+		filters: map[string]bool{"security-group-id": true, "project-id": true, "security-group-name": true,
+			"tag-key": true, "tag:": true}})
 	if err != nil {
 		return nil, err
 	}
 	var all []*securityGroup
-next:
 	for _, id := range c.rg.sgSeq {
 		g := c.rg.sgs[id]
-		if g == nil || len(ids) > 0 && !slices.Contains(ids, id) {
-			continue
-		}
-		for _, f := range fs {
-			ok := false
+		if g != nil && l.wants(id, func(f filter) bool {
 			switch f.name {
 			case "security-group-id":
-				ok = f.contains(g.id)
+				return f.contains(g.id)
 			case "project-id":
-				ok = f.contains(strconv.Itoa(g.projectID))
+				return f.contains(strconv.Itoa(g.projectID))
 			case "security-group-name":
-				ok = f.contains(g.name)
+				return f.contains(g.name)
 			}
-			if !ok {
-				continue next
-			}
+			return false
+		}) {
+			all = append(all, g)
 		}
-		all = append(all, g)
 	}
 	set := []map[string]any{}
-	for _, g := range pageOf(all, offset, limit) {
+	for _, g := range pageOf(all, l.offset, l.limit) {
 		set = append(set, securityGroup3(g))
 	}
 	return map[string]any{"TotalCount": len(all), "SecurityGroupSet": set}, nil
@@ -160,11 +157,8 @@ func sgCode3(e *api3Err) *api3Err {
 }
 
 func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3Err) {
-	id, err := str3(c, "SecurityGroupId", true)
+	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.group3(c, id); err != nil {
 		return nil, err
 	}
 	v := url.Values{"sgId": {id}}
@@ -181,11 +175,8 @@ func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3E
 }
 
 func (s *Server) deleteSecurityGroup3(c *call3) (map[string]any, *api3Err) {
-	id, err := str3(c, "SecurityGroupId", true)
+	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.group3(c, id); err != nil {
 		return nil, err
 	}
 	if _, err := s.legacy(c, "DeleteSecurityGroup", url.Values{"sgId": {id}}); err != nil {
@@ -280,11 +271,8 @@ func (s *Server) versioned(c *call3, v url.Values) {
 }
 
 func (s *Server) createSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	id, err := str3(c, "SecurityGroupId", true)
+	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.group3(c, id); err != nil {
 		return nil, err
 	}
 	dir, rules, err := oneDirection(c)
@@ -306,11 +294,8 @@ func (s *Server) createSecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 }
 
 func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	id, err := str3(c, "SecurityGroupId", true)
+	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.group3(c, id); err != nil {
 		return nil, err
 	}
 	in, eg := policySet(c)
@@ -328,11 +313,8 @@ func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 }
 
 func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err) {
-	id, err := str3(c, "SecurityGroupId", true)
+	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.group3(c, id); err != nil {
 		return nil, err
 	}
 	dir, rules, err := oneDirection(c)
@@ -352,11 +334,8 @@ func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err
 }
 
 func (s *Server) deleteSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	id, err := str3(c, "SecurityGroupId", true)
+	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := s.group3(c, id); err != nil {
 		return nil, err
 	}
 	dir, rules, err := oneDirection(c)
@@ -456,63 +435,50 @@ var addressFilters3 = map[string]bool{"address-id": true, "address-name": true, 
 	"instance-id": true, "private-ip-address": true, "network-interface-id": true, "is-arrears": true,
 	"address-type": true, "address-isp": true, "tag-key": true, "tag-value": true, "tag:": true}
 
+// addressMatches3 reports whether an EIP passes one filter of
+// DescribeAddresses.
+func addressMatches3(e *eip, f filter) bool {
+	switch f.name {
+	case "address-id":
+		return f.contains(e.id)
+	case "address-name":
+		return f.contains(e.name)
+	case "address-ip":
+		return f.contains(e.ip)
+	case "address-status":
+		return f.contains(addressStates3[e.status])
+	case "instance-id":
+		return f.contains(e.instanceID)
+	case "private-ip-address":
+		return f.contains(e.privateIP)
+	case "network-interface-id":
+		return f.contains(e.eniID)
+	case "is-arrears":
+		return f.contains("FALSE") || f.contains("false")
+	case "address-type":
+		return f.contains("EIP")
+	case "address-isp":
+		return f.contains("BGP")
+	}
+	return false
+}
+
 func (s *Server) describeAddresses3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "AddressIds", false, 100)
-	if err != nil {
-		return nil, err
-	}
-	fs, err := filters3(c, addressFilters3, 10, 100)
-	if err != nil {
-		return nil, err
-	}
-	if len(ids) > 0 && len(fs) > 0 {
-		return nil, err3("InvalidParameter.Coexist", "AddressIds and Filters cannot be given together")
-	}
-	offset, limit, err := page3(c, 100)
+	l, err := list3(c, listSpec{ids: "AddressIds", filters: addressFilters3, maxValues: 100, coexist: "InvalidParameter.Coexist"})
 	if err != nil {
 		return nil, err
 	}
 	rg := c.rg
 	rg.settle(c.now)
 	var all []*eip
-next:
 	for _, id := range rg.eipSeq {
 		e := rg.eips[id]
-		if e == nil || len(ids) > 0 && !slices.Contains(ids, id) {
-			continue
+		if e != nil && l.wants(id, func(f filter) bool { return addressMatches3(e, f) }) {
+			all = append(all, e)
 		}
-		for _, f := range fs {
-			ok := false
-			switch f.name {
-			case "address-id":
-				ok = f.contains(e.id)
-			case "address-name":
-				ok = f.contains(e.name)
-			case "address-ip":
-				ok = f.contains(e.ip)
-			case "address-status":
-				ok = f.contains(addressStates3[e.status])
-			case "instance-id":
-				ok = f.contains(e.instanceID)
-			case "private-ip-address":
-				ok = f.contains(e.privateIP)
-			case "network-interface-id":
-				ok = f.contains(e.eniID)
-			case "is-arrears":
-				ok = f.contains("FALSE") || f.contains("false")
-			case "address-type":
-				ok = f.contains("EIP")
-			case "address-isp":
-				ok = f.contains("BGP")
-			}
-			if !ok {
-				continue next
-			}
-		}
-		all = append(all, e)
 	}
 	set := []map[string]any{}
-	for _, e := range pageOf(all, offset, limit) {
+	for _, e := range pageOf(all, l.offset, l.limit) {
 		set = append(set, address3(e))
 		if s.opts.AutoAdvance != nil && e.next != 0 {
 			e.seenMoving = true

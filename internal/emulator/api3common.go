@@ -7,6 +7,8 @@ package emulator
 import (
 	"fmt"
 	"net/url"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -164,6 +166,67 @@ func (f filter) has(pred func(v string) bool) bool {
 }
 
 func (f filter) contains(s string) bool { return f.has(func(v string) bool { return v == s }) }
+
+// listSpec says how a Describe action of the newer contract reads its
+// arguments (§5): the member naming ids, the filters it knows, how many
+// values a filter may hold, and the code for ids given beside filters, which
+// each service names its own way. With idRE set, every id must match it, or
+// the call fails with malformed (the id's form, such as "ins-xxxxxxxx", in
+// the message).
+type listSpec struct {
+	ids        string
+	filters    map[string]bool
+	maxValues  int
+	coexist    string
+	idRE       *regexp.Regexp
+	malformed  string
+	idTemplate string
+}
+
+// listing is what a Describe call asks for: ids or filters, and a page.
+type listing struct {
+	ids           []string
+	filters       []filter
+	offset, limit int
+}
+
+// list3 reads a Describe call's arguments as spec says, in the order the
+// real service checks them: ids, filters, the two together, the ids' form,
+// the page (at most 100 a page, at most 10 filters).
+func list3(c *call3, spec listSpec) (listing, *api3Err) {
+	var l listing
+	var err *api3Err
+	if l.ids, err = ids3(c, spec.ids, false, 100); err != nil {
+		return l, err
+	}
+	if l.filters, err = filters3(c, spec.filters, 10, spec.maxValues); err != nil {
+		return l, err
+	}
+	if len(l.ids) > 0 && len(l.filters) > 0 {
+		return l, err3(spec.coexist, "%s and Filters cannot be given together", spec.ids)
+	}
+	for _, id := range l.ids {
+		if spec.idRE != nil && !spec.idRE.MatchString(id) {
+			return l, err3(spec.malformed, "the id %q is malformed: want %s", id, spec.idTemplate)
+		}
+	}
+	l.offset, l.limit, err = page3(c, 100)
+	return l, err
+}
+
+// wants reports whether the item with this id is listed: one of the ids
+// asked for, if any, and matching every filter as match judges them.
+func (l listing) wants(id string, match func(f filter) bool) bool {
+	if len(l.ids) > 0 && !slices.Contains(l.ids, id) {
+		return false
+	}
+	for _, f := range l.filters {
+		if !match(f) {
+			return false
+		}
+	}
+	return true
+}
 
 // page3 reads Offset and Limit (default 0 and 20, Limit at most 100, §5).
 // vpc types them as strings; either spelling parses here.
