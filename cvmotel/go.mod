@@ -2,10 +2,8 @@ module github.com/qcloud-legacy/cvm/cvmotel
 
 go 1.26.0
 
-replace github.com/qcloud-legacy/cvm => ../
-
 require (
-	github.com/qcloud-legacy/cvm v0.0.0-00010101000000-000000000000
+	github.com/qcloud-legacy/cvm v0.3.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/metric v1.47.0

@@ -3,7 +3,7 @@ module github.com/qcloud-legacy/cvm/redisquota
 go 1.26.0
 
 require (
-	github.com/qcloud-legacy/cvm v0.0.0-00010101000000-000000000000
+	github.com/qcloud-legacy/cvm v0.4.0
 	github.com/redis/go-redis/v9 v9.23.0
 	github.com/stretchr/testify v1.12.1
 )
@@ -18,5 +18,3 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	gopkg.in/ini.v1 v1.67.0 // indirect
 )
-
-replace github.com/qcloud-legacy/cvm => ../

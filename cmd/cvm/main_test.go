@@ -310,14 +310,3 @@ func TestEveryCommandEveryFormat(t *testing.T) {
 		}
 	}
 }
-
-// TestInstallableWithGoInstall: `go install …/cmd/cvm@latest` refuses a
-// module whose go.mod has a replace directive, so the CLI's has none; the
-// repository's go.work ties it to the SDK beside it instead.
-func TestInstallableWithGoInstall(t *testing.T) {
-	b, err := os.ReadFile("go.mod")
-	require.NoError(t, err)
-	for line := range strings.Lines(string(b)) {
-		assert.False(t, strings.HasPrefix(strings.TrimSpace(line), "replace"), "go.mod: %s", line)
-	}
-}
