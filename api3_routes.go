@@ -269,6 +269,65 @@ func filter3(name string, values ...string) map[string]any {
 	return map[string]any{"Name": name, "Values": values}
 }
 
+// describe3 gathers the members of an API 3.0 Describe call from legacy
+// parameters: the page, then either the ids asked for or filters, which
+// API 3.0 refuses together (§5).
+type describe3 struct {
+	members map[string]any
+	filters []any
+}
+
+// newDescribe3 starts the members with the legacy offset (read from
+// offsetName, none when it is "") and limit, as strings where the action
+// types them so (vpc's DescribeSecurityGroups, §5).
+func newDescribe3(v url.Values, offsetName string, asStrings bool) *describe3 {
+	d := &describe3{members: map[string]any{}}
+	page := func(member, name string) {
+		if n, ok := intParam(v, name); ok {
+			if asStrings {
+				d.members[member] = strconv.Itoa(n)
+			} else {
+				d.members[member] = n
+			}
+		}
+	}
+	if offsetName != "" {
+		page("Offset", offsetName)
+	}
+	page("Limit", "limit")
+	return d
+}
+
+// ids sets member to the ids, reporting whether there were any; with ids
+// the call takes no filters.
+func (d *describe3) ids(member string, ids []string) bool {
+	if len(ids) == 0 {
+		return false
+	}
+	d.members[member] = ids
+	return true
+}
+
+// filter adds one of Filters.N.
+func (d *describe3) filter(name string, values ...string) {
+	d.filters = append(d.filters, filter3(name, values...))
+}
+
+// filterIf adds a filter of one value when the legacy parameter is present.
+func (d *describe3) filterIf(name string, v url.Values, legacy string) {
+	if s := v.Get(legacy); s != "" {
+		d.filter(name, s)
+	}
+}
+
+// done returns the members, with the filters when there are any.
+func (d *describe3) done() (map[string]any, error) {
+	if len(d.filters) > 0 {
+		d.members["Filters"] = d.filters
+	}
+	return d.members, nil
+}
+
 // ---- the newer shapes into the legacy ones ----
 
 // state3Status is the legacy status of an API 3.0 instance state (sources

@@ -96,23 +96,15 @@ var addressStatus3 = map[string]EIPStatus{
 // instance, status and name. API 3.0 has no ordering (§6 row 41); the
 // answer is sorted here as the legacy orderBy asks.
 func buildDescribeEip3(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-	m := map[string]any{}
-	if off, ok := intParam(v, "offset"); ok {
-		m["Offset"] = off
+	d := newDescribe3(v, "offset", false)
+	if d.ids("AddressIds", listParam(v, "eipIds")) {
+		return d.done()
 	}
-	if lim, ok := intParam(v, "limit"); ok {
-		m["Limit"] = lim
-	}
-	if ids := listParam(v, "eipIds"); len(ids) > 0 {
-		m["AddressIds"] = ids
-		return m, nil
-	}
-	var fs []any
 	if ips := listParam(v, "eips"); len(ips) > 0 {
-		fs = append(fs, filter3("address-ip", ips...))
+		d.filter("address-ip", ips...)
 	}
 	if ins := listParam(v, "unInstanceIds"); len(ins) > 0 {
-		fs = append(fs, filter3("instance-id", ins...))
+		d.filter("instance-id", ins...)
 	}
 	if sts := listParam(v, "status"); len(sts) > 0 {
 		var names []string
@@ -124,15 +116,10 @@ func buildDescribeEip3(_ context.Context, _ *Client, v url.Values) (map[string]a
 				}
 			}
 		}
-		fs = append(fs, filter3("address-status", names...))
+		d.filter("address-status", names...)
 	}
-	if name := v.Get("searchKey"); name != "" {
-		fs = append(fs, filter3("address-name", name))
-	}
-	if len(fs) > 0 {
-		m["Filters"] = fs
-	}
-	return m, nil
+	d.filterIf("address-name", v, "searchKey")
+	return d.done()
 }
 
 func fillDescribeEip3(_ context.Context, _ *Client, got, out any, v url.Values) error {

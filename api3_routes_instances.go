@@ -147,47 +147,32 @@ func (c *Client) legacyInstance(ctx context.Context, in instance3) instanceJSON 
 // buildDescribeInstances3 maps the legacy filters (§6 row 1): ids, or
 // Filters for addresses, name, state, project and zone.
 func buildDescribeInstances3(ctx context.Context, c *Client, v url.Values) (map[string]any, error) {
-	m := map[string]any{}
-	if off, ok := intParam(v, "offset"); ok {
-		m["Offset"] = off
+	d := newDescribe3(v, "offset", false)
+	if d.ids("InstanceIds", listParam(v, "instanceIds")) {
+		return d.done()
 	}
-	if lim, ok := intParam(v, "limit"); ok {
-		m["Limit"] = lim
-	}
-	if ids := listParam(v, "instanceIds"); len(ids) > 0 {
-		m["InstanceIds"] = ids
-		return m, nil
-	}
-	var fs []any
 	if ips := listParam(v, "lanIps"); len(ips) > 0 {
 		// A legacy lanIps matches private or public addresses; API 3.0
 		// filters each, so the private ones are asked (the common use).
-		fs = append(fs, filter3("private-ip-address", ips...))
+		d.filter("private-ip-address", ips...)
 	}
-	if w := v.Get("searchWord"); w != "" {
-		fs = append(fs, filter3("instance-name", w))
-	}
+	d.filterIf("instance-name", v, "searchWord")
 	if st, ok := intParam(v, "status"); ok && st != 0 {
 		for name, s := range state3Status {
-			if int(s) == st {
-				fs = append(fs, filter3("instance-state", name))
+			if int(s) == st { // state3Status's statuses are distinct: one name
+				d.filter("instance-state", name)
 			}
 		}
 	}
-	if p := v.Get("projectId"); p != "" {
-		fs = append(fs, filter3("project-id", p))
-	}
+	d.filterIf("project-id", v, "projectId")
 	if z, ok := intParam(v, "zoneId"); ok && z != 0 {
 		name, err := c.zoneName3(ctx, z)
 		if err != nil {
 			return nil, err
 		}
-		fs = append(fs, filter3("zone", name))
+		d.filter("zone", name)
 	}
-	if len(fs) > 0 {
-		m["Filters"] = fs
-	}
-	return m, nil
+	return d.done()
 }
 
 func fillDescribeInstances3(ctx context.Context, c *Client, got, out any, _ url.Values) error {

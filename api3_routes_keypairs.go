@@ -64,28 +64,12 @@ type createKeyPair3 struct {
 }
 
 func buildDescribeKeyPairs3(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-	m := map[string]any{}
-	if off, ok := intParam(v, "offset"); ok {
-		m["Offset"] = off
+	d := newDescribe3(v, "offset", false)
+	if !d.ids("KeyIds", listParam(v, "keyIds")) {
+		d.filterIf("key-name", v, "keyName")
+		d.filterIf("project-id", v, "projectId")
 	}
-	if lim, ok := intParam(v, "limit"); ok {
-		m["Limit"] = lim
-	}
-	if ids := listParam(v, "keyIds"); len(ids) > 0 {
-		m["KeyIds"] = ids
-		return m, nil
-	}
-	var fs []any
-	if name := v.Get("keyName"); name != "" {
-		fs = append(fs, filter3("key-name", name))
-	}
-	if p := v.Get("projectId"); p != "" {
-		fs = append(fs, filter3("project-id", p))
-	}
-	if len(fs) > 0 {
-		m["Filters"] = fs
-	}
-	return m, nil
+	return d.done()
 }
 
 // fillDescribeKeyPairs3: API 3.0 has no key status or bound addresses

@@ -212,25 +212,18 @@ func buildDescribeImages3(_ context.Context, _ *Client, v url.Values) (map[strin
 	if v.Get("status") != "" && v.Get("status") != "0" {
 		return nil, &ArgError{Arg: "ImageListOptions.Status", Reason: "has no API 3.0 counterpart (spec/api3 §6 row 20): leave it 0 and check Image.Status"}
 	}
-	m := map[string]any{}
-	if off, ok := intParam(v, "offset"); ok {
-		m["Offset"] = off
-	}
-	if lim, ok := intParam(v, "limit"); ok {
-		m["Limit"] = lim
-	}
-	if ids := listParam(v, "imageIds"); len(ids) > 0 {
-		// ImageIds and Filters are exclusive in API 3.0: the type is
-		// checked on the answer.
-		m["ImageIds"] = ids
-		return m, nil
+	d := newDescribe3(v, "offset", false)
+	// ImageIds and Filters are exclusive in API 3.0: with ids, the type is
+	// checked on the answer.
+	if d.ids("ImageIds", listParam(v, "imageIds")) {
+		return d.done()
 	}
 	name, ok := imageTypes3[ImageType(t)]
 	if !ok {
 		return nil, &ArgError{Arg: "ImageListOptions.Type", Reason: "marketplace images have no API 3.0 counterpart (spec/api3 §6 row 20)"}
 	}
-	m["Filters"] = []any{filter3("image-type", name)}
-	return m, nil
+	d.filter("image-type", name)
+	return d.done()
 }
 
 func fillDescribeImages3(_ context.Context, _ *Client, got, out any, v url.Values) error {

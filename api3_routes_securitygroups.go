@@ -81,14 +81,9 @@ func init() {
 			return policyCall3(v, rs), nil
 		}},
 		"DescribeInstancesOfSecurityGroup": {service: "cvm", action: "DescribeInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			m := map[string]any{"Filters": []any{filter3("security-group-id", v.Get("sgId"))}}
-			if off, ok := intParam(v, "offset"); ok {
-				m["Offset"] = off
-			}
-			if lim, ok := intParam(v, "limit"); ok {
-				m["Limit"] = lim
-			}
-			return m, nil
+			d := newDescribe3(v, "offset", false)
+			d.filter("security-group-id", v.Get("sgId"))
+			return d.done()
 		}, newOut: func() any { return new(describeInstances3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
 			g, o := got.(*describeInstances3), out.(*sgInstancesResponse)
 			o.TotalCount = jsonInt(g.TotalCount)
@@ -198,30 +193,12 @@ type interfaces3 struct {
 // types it (§5).
 func buildDescribeGroups3(offsetName string) func(context.Context, *Client, url.Values) (map[string]any, error) {
 	return func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-		m := map[string]any{}
-		if offsetName != "" {
-			if off, ok := intParam(v, offsetName); ok {
-				m["Offset"] = strconv.Itoa(off)
-			}
+		d := newDescribe3(v, offsetName, true)
+		if id := v.Get("sgId"); id == "" || !d.ids("SecurityGroupIds", []string{id}) {
+			d.filterIf("security-group-name", v, "sgName")
+			d.filterIf("project-id", v, "projectId")
 		}
-		if lim, ok := intParam(v, "limit"); ok {
-			m["Limit"] = strconv.Itoa(lim)
-		}
-		if id := v.Get("sgId"); id != "" {
-			m["SecurityGroupIds"] = []string{id}
-			return m, nil
-		}
-		var fs []any
-		if name := v.Get("sgName"); name != "" {
-			fs = append(fs, filter3("security-group-name", name))
-		}
-		if p := v.Get("projectId"); p != "" {
-			fs = append(fs, filter3("project-id", p))
-		}
-		if len(fs) > 0 {
-			m["Filters"] = fs
-		}
-		return m, nil
+		return d.done()
 	}
 }
 
