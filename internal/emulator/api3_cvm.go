@@ -298,12 +298,7 @@ func (s *Server) createImage3(c *call3) (map[string]any, *api3Err) {
 	// The legacy contract images stopped instances; the newer one also a
 	// running one with ForcePoweroff, which is shut down first and left
 	// stopped [inferred: the member says only "强制关机"].
-	ins, err := s.targets3(c, "InstanceIds", 1, func(in *instance) *api3Err {
-		if force && instanceState3(in) == "RUNNING" && in.next == 0 {
-			return nil
-		}
-		return inState("STOPPED")(in)
-	})
+	ins, err := s.targets3(c, "InstanceIds", 1, stoppedOrForced(force))
 	if err != nil {
 		return nil, err
 	}
@@ -684,10 +679,7 @@ func (s *Server) keyPairs3(c *call3, action string) (map[string]any, *api3Err) {
 		if in.image.windows {
 			return err3("UnsupportedOperation.KeyPairUnsupportedWindows", "the instance %s runs Windows, which takes no key pair", in.id)
 		}
-		if force && instanceState3(in) == "RUNNING" && in.next == 0 {
-			return nil
-		}
-		return inState("STOPPED")(in)
+		return stoppedOrForced(force)(in)
 	})
 	if err != nil {
 		return nil, err

@@ -489,6 +489,18 @@ func stopType3(c *call3) (string, *api3Err) {
 	return "0", nil
 }
 
+// stoppedOrForced is the state check of the actions that need a stopped
+// instance, or, with their force member set, a running one at rest, which
+// the action shuts down first.
+func stoppedOrForced(force bool) func(*instance) *api3Err {
+	return func(in *instance) *api3Err {
+		if force && instanceState3(in) == "RUNNING" && in.next == 0 {
+			return nil
+		}
+		return inState("STOPPED")(in)
+	}
+}
+
 func (s *Server) stopInstances3(c *call3) (map[string]any, *api3Err) {
 	force, err := stopType3(c)
 	if err != nil {
@@ -674,12 +686,7 @@ func (s *Server) resetInstancesType3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	ins, err := s.targets3(c, "InstanceIds", 1, func(in *instance) *api3Err {
-		if force && instanceState3(in) == "RUNNING" && in.next == 0 {
-			return nil
-		}
-		return inState("STOPPED")(in)
-	})
+	ins, err := s.targets3(c, "InstanceIds", 1, stoppedOrForced(force))
 	if err != nil {
 		return nil, err
 	}
