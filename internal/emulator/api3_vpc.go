@@ -264,6 +264,23 @@ func oneDirection(c *call3) (string, []url.Values, *api3Err) {
 	return "", nil, err3("MissingParameter", "SecurityGroupPolicySet needs Ingress or Egress rules")
 }
 
+// policyCall3 reads what the rule actions share: the group, the one
+// direction of the rules, and the set's version lock; it returns the
+// legacy parameters so far and the rules.
+func (s *Server) policyCall3(c *call3) (url.Values, []url.Values, *api3Err) {
+	id, err := s.groupArg3(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, rules, err := oneDirection(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	v := url.Values{"sgId": {id}, "direction": {dir}}
+	s.versioned(c, v)
+	return v, rules, nil
+}
+
 func (s *Server) versioned(c *call3, v url.Values) {
 	if ver := c.q.v.Get("SecurityGroupPolicySet.Version"); ver != "" {
 		v.Set("version", ver)
@@ -271,16 +288,10 @@ func (s *Server) versioned(c *call3, v url.Values) {
 }
 
 func (s *Server) createSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	id, err := s.groupArg3(c)
+	v, rules, err := s.policyCall3(c)
 	if err != nil {
 		return nil, err
 	}
-	dir, rules, err := oneDirection(c)
-	if err != nil {
-		return nil, err
-	}
-	v := url.Values{"sgId": {id}, "direction": {dir}}
-	s.versioned(c, v)
 	if idx := rules[0].Get("PolicyIndex"); idx != "" {
 		v.Set("index", idx) // where the rules go, as the legacy index
 	}
@@ -313,19 +324,14 @@ func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 }
 
 func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err) {
-	id, err := s.groupArg3(c)
-	if err != nil {
-		return nil, err
-	}
-	dir, rules, err := oneDirection(c)
+	v, rules, err := s.policyCall3(c)
 	if err != nil {
 		return nil, err
 	}
 	if len(rules) != 1 || rules[0].Get("PolicyIndex") == "" {
 		return nil, err3("InvalidParameter", "ReplaceSecurityGroupPolicy takes one rule with its PolicyIndex")
 	}
-	v := url.Values{"sgId": {id}, "direction": {dir}, "index": {rules[0].Get("PolicyIndex")}}
-	s.versioned(c, v)
+	v.Set("index", rules[0].Get("PolicyIndex"))
 	legacyRule(v, "policys.", rules[0])
 	if _, err := s.legacy(c, "ModifySingleSecurityGroupPolicy", v); err != nil {
 		return nil, sgCode3(err)
@@ -334,16 +340,10 @@ func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err
 }
 
 func (s *Server) deleteSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	id, err := s.groupArg3(c)
+	v, rules, err := s.policyCall3(c)
 	if err != nil {
 		return nil, err
 	}
-	dir, rules, err := oneDirection(c)
-	if err != nil {
-		return nil, err
-	}
-	v := url.Values{"sgId": {id}, "direction": {dir}}
-	s.versioned(c, v)
 	for i, r := range rules {
 		if r.Get("PolicyIndex") == "" {
 			return nil, err3("MissingParameter", "every rule to delete needs its PolicyIndex")
