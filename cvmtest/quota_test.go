@@ -3,7 +3,9 @@ package cvmtest_test
 import (
 	"context"
 	"errors"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +16,15 @@ import (
 	"github.com/qcloud-legacy/cvm/cvmtest"
 )
 
+// accounts numbers the SecretIDs of the quota tests. The SDK keeps one
+// limiter per SecretID for the whole process, so a test that spends an
+// account's quota needs an account no earlier run (go test -count=N) spent.
+var accounts atomic.Int64
+
+func freshSecretID(prefix string) string {
+	return prefix + strconv.FormatInt(accounts.Add(1), 10)
+}
+
 // TestFullBurstOnEmulator: an idle client sends the whole quota of an action
 // (100 renames) at once, on the emulator with the documented quotas on; the
 // 101st is refused by the client at once, since it would wait a minute. The
@@ -21,7 +32,7 @@ import (
 // the burst would refuse calls long before the 100th.
 func TestFullBurstOnEmulator(t *testing.T) {
 	t.Parallel()
-	srv := cvmtest.NewServer(cvmtest.WithInstances(1), cvmtest.WithCredentials("AKIDburst", "burst-key"))
+	srv := cvmtest.NewServer(cvmtest.WithInstances(1), cvmtest.WithCredentials(freshSecretID("AKIDburst"), "burst-key"))
 	defer srv.Close()
 	cfg := srv.Config()
 	cfg.MaxAttempts = 1
@@ -52,7 +63,7 @@ func TestQuotaNeverOverOnEmulator(t *testing.T) {
 		window, margin    = 2 * time.Second, 100 * time.Millisecond
 		windows           = 3
 	)
-	srv := cvmtest.NewServer(cvmtest.WithQuotas(global, perAction, window), cvmtest.WithCredentials("AKIDquota", "quota-key"))
+	srv := cvmtest.NewServer(cvmtest.WithQuotas(global, perAction, window), cvmtest.WithCredentials(freshSecretID("AKIDquota"), "quota-key"))
 	defer srv.Close()
 	cfg := srv.Config()
 	cfg.MaxAttempts = 1

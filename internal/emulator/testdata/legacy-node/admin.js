@@ -3,6 +3,7 @@
 // another language would use the emulator. Prints one JSON line per step.
 // Usage: node admin.js HOST:PORT SECRET_ID SECRET_KEY
 const Capi = require('qcloudapi-sdk')
+require('./distinct-nonces')
 
 const [host, SecretId, SecretKey] = process.argv.slice(2)
 const base = 'http://' + host + '/_emulator/'

@@ -4,6 +4,7 @@
 // instance, and asserts on the request log, with Tencent's legacy Node.js
 // SDK making the API calls. Prints one JSON line per step.
 const Capi = require('qcloudapi-sdk')
+require('./distinct-nonces')
 
 const settings = JSON.parse(process.env.CVM_SETTINGS)
 const host = new URL(settings.endpoint).host

@@ -2,6 +2,7 @@
 // the way its README shows, and prints one JSON line per call.
 // Usage: node run.js HOST:PORT SECRET_ID SECRET_KEY
 const Capi = require('qcloudapi-sdk')
+require('./distinct-nonces')
 
 const [host, SecretId, SecretKey] = process.argv.slice(2)
 
