@@ -3,6 +3,7 @@ package cvm
 import (
 	"context"
 	"fmt"
+	"iter"
 	"net/url"
 	"strconv"
 	"time"
@@ -117,7 +118,7 @@ type DealListOptions struct {
 // It calls the DescribeDeals action (module trade).
 func (s *DealsService) List(ctx context.Context, opts *DealListOptions) ([]Deal, *Response, error) {
 	o := orZero(opts)
-	if o.Limit < 0 || o.Limit > 50 || o.Offset < 0 {
+	if o.Limit < 0 || o.Limit > maxDealPage || o.Offset < 0 {
 		return nil, nil, &ArgError{Arg: "opts", Reason: "Limit must be 0 to 50 and Offset not negative"}
 	}
 	p := struct {
@@ -142,6 +143,31 @@ func (s *DealsService) List(ctx context.Context, opts *DealListOptions) ([]Deal,
 	}
 	resp.TotalCount = int(out.TotalNum)
 	return deals, resp, nil
+}
+
+// maxDealPage is the largest page of DescribeDeals.
+const maxDealPage = 50
+
+// All iterates over every order opts selects, fetching pages of
+// opts.Limit (50 when 0) from opts.Offset on as the loop needs them; it
+// yields one error and stops on the first failure.
+//
+// It calls the DescribeDeals action (module trade) once a page.
+func (s *DealsService) All(ctx context.Context, opts *DealListOptions) iter.Seq2[Deal, error] {
+	o := orZero(opts)
+	if o.Limit == 0 {
+		o.Limit = maxDealPage
+	}
+	fetch := func(ctx context.Context, off, lim int) (page[Deal], error) {
+		c := o
+		c.Offset, c.Limit = off, lim
+		deals, resp, err := s.List(ctx, &c)
+		if err != nil {
+			return page[Deal]{}, err
+		}
+		return page[Deal]{deals, resp.TotalCount}, nil
+	}
+	return walk(ctx, o.Offset, o.Limit, func(d Deal) string { return d.ID }, fetch)
 }
 
 // Get returns one order; an error matching [ErrNotFound] when there is none.

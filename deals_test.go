@@ -92,3 +92,38 @@ func TestUnpaidDeals(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
 }
+
+// TestDealsAll: All pages through every order of a span, under both
+// contracts: five purchases in pages of two, and a loop that stops early.
+func TestDealsAll(t *testing.T) {
+	t.Parallel()
+	bothContracts(t, func(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
+		ctx := context.Background()
+		for range 5 {
+			_, _, err := c.Instances.CreatePrepaid(ctx, &cvm.InstancePrepaidCreateRequest{Months: 1,
+				InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph"}})
+			require.NoError(t, err)
+		}
+		span := &cvm.DealListOptions{From: time.Now().Add(-time.Hour), To: time.Now().Add(time.Hour), Limit: 2}
+		seen := map[string]bool{}
+		for d, err := range c.Deals.All(ctx, span) {
+			require.NoError(t, err)
+			assert.False(t, seen[d.ID], "%s twice", d.ID)
+			seen[d.ID] = true
+		}
+		assert.Len(t, seen, 5)
+
+		n := 0
+		for _, err := range c.Deals.All(ctx, span) {
+			require.NoError(t, err)
+			if n++; n == 3 {
+				break
+			}
+		}
+		assert.Equal(t, 3, n)
+
+		for _, err := range c.Deals.All(ctx, &cvm.DealListOptions{Limit: 51}) {
+			assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "a page of 51 is refused before any call")
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"iter"
 	"os"
 	"strings"
 	"time"
@@ -25,6 +26,27 @@ var (
 	dealCols     = columns{"id", "name", "status", "price", "created"}
 	resultCols   = columns{"id", "result"}
 )
+
+// collect gathers what seq yields, stopping after limit items (0: all):
+// every list command pages through everything unless told to stop.
+func collect[T any](seq iter.Seq2[T, error], limit int) ([]T, error) {
+	var out []T
+	for it, err := range seq {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, it)
+		if limit > 0 && len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// limitFlag adds --limit to a list command.
+func limitFlag(cmd *cobra.Command, limit *int) {
+	cmd.Flags().IntVar(limit, "limit", 0, "stop after this many (0: all)")
+}
 
 // withClient runs f with the command's client and context.
 func (a *app) withClient(f func(ctx context.Context, c *cvm.Client, cmd *cobra.Command, args []string) error) func(*cobra.Command, []string) error {
@@ -74,15 +96,9 @@ func (a *app) instancesCommand() *cobra.Command {
 				}
 				opts.Status = st
 			}
-			var out []cvm.Instance
-			for in, err := range c.Instances.All(ctx, opts) {
-				if err != nil {
-					return err
-				}
-				out = append(out, in)
-				if limit > 0 && len(out) == limit {
-					break
-				}
+			out, err := collect(c.Instances.All(ctx, opts), limit)
+			if err != nil {
+				return err
 			}
 			return a.emit(out, instanceCols)
 		})}
@@ -90,7 +106,7 @@ func (a *app) instancesCommand() *cobra.Command {
 	list.Flags().StringVar(&status, "status", "", "keep the instances in this status: "+enumList(cvm.InstanceStatusValues()))
 	list.Flags().StringVar(&name, "name", "", "keep the instances whose name contains this")
 	list.Flags().StringSliceVar(&ids, "ids", nil, "keep these instances (comma-separated)")
-	list.Flags().IntVar(&limit, "limit", 0, "stop after this many (0: all)")
+	limitFlag(list, &limit)
 
 	get := &cobra.Command{Use: "get ID", Short: "Show one instance", Example: "  cvm instances get ins-abc12345 -o yaml",
 		Args: cobra.ExactArgs(1),
@@ -319,20 +335,14 @@ func (a *app) imagesCommand() *cobra.Command {
 			if err != nil {
 				return usagef("--type: %v", err)
 			}
-			var out []cvm.Image
-			for img, err := range c.Images.All(ctx, &cvm.ImageListOptions{Type: t}) {
-				if err != nil {
-					return err
-				}
-				out = append(out, img)
-				if limit > 0 && len(out) == limit {
-					break
-				}
+			out, err := collect(c.Images.All(ctx, &cvm.ImageListOptions{Type: t}), limit)
+			if err != nil {
+				return err
 			}
 			return a.emit(out, imageCols)
 		})}
 	list.Flags().StringVar(&typ, "type", "public", "image type: "+enumList(cvm.ImageTypeValues()))
-	list.Flags().IntVar(&limit, "limit", 0, "stop after this many (0: all)")
+	limitFlag(list, &limit)
 	get := &cobra.Command{Use: "get ID", Short: "Show one image", Args: cobra.ExactArgs(1), Example: "  cvm images get img-31tjrtph",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, args []string) error {
 			img, _, err := c.Images.Get(ctx, args[0])
@@ -349,18 +359,17 @@ func (a *app) imagesCommand() *cobra.Command {
 
 func (a *app) eipsCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "eips", Aliases: []string{"eip"}, Short: "Allocate, bind, unbind and release elastic IPs"}
+	var limit int
 	list := &cobra.Command{Use: "list", Short: "List the EIPs of the region (every page)", Args: cobra.NoArgs,
 		Example: "  cvm eips list --query \"[?instanceId!=''].[id,ip,instanceId]\" -o text",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, _ []string) error {
-			var out []cvm.EIP
-			for e, err := range c.EIPs.All(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				out = append(out, e)
+			out, err := collect(c.EIPs.All(ctx, nil), limit)
+			if err != nil {
+				return err
 			}
 			return a.emit(out, eipCols)
 		})}
+	limitFlag(list, &limit)
 	var count int
 	var wait bool
 	create := &cobra.Command{Use: "create", Short: "Allocate EIPs", Args: cobra.NoArgs, Example: "  cvm eips create --count 2 --wait",
@@ -424,17 +433,16 @@ type ruleRow struct {
 
 func (a *app) securityGroupsCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "security-groups", Aliases: []string{"sg", "security-group"}, Short: "List, show the rules of, create and delete security groups"}
+	var limit int
 	list := &cobra.Command{Use: "list", Short: "List the security groups (every page)", Args: cobra.NoArgs, Example: "  cvm security-groups list",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, _ []string) error {
-			var out []cvm.SecurityGroup
-			for g, err := range c.SecurityGroups.All(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				out = append(out, g)
+			out, err := collect(c.SecurityGroups.All(ctx, nil), limit)
+			if err != nil {
+				return err
 			}
 			return a.emit(out, groupCols)
 		})}
+	limitFlag(list, &limit)
 	rules := &cobra.Command{Use: "rules ID", Short: "Show a security group's rules", Args: cobra.ExactArgs(1), Example: "  cvm security-groups rules sg-abc12345",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, args []string) error {
 			rs, _, err := c.SecurityGroups.Rules(ctx, args[0])
@@ -500,17 +508,16 @@ type newKey struct {
 
 func (a *app) keyPairsCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "keypairs", Aliases: []string{"keypair", "keys"}, Short: "List, create, import and delete SSH key pairs"}
+	var limit int
 	list := &cobra.Command{Use: "list", Short: "List the key pairs (every page)", Args: cobra.NoArgs, Example: "  cvm keypairs list",
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, _ []string) error {
-			var out []cvm.KeyPair
-			for k, err := range c.KeyPairs.All(ctx, nil) {
-				if err != nil {
-					return err
-				}
-				out = append(out, k)
+			out, err := collect(c.KeyPairs.All(ctx, nil), limit)
+			if err != nil {
+				return err
 			}
 			return a.emit(out, keyCols)
 		})}
+	limitFlag(list, &limit)
 	var save string
 	create := &cobra.Command{Use: "create NAME --save FILE", Short: "Create a key pair; its private key is written to FILE (mode 0600), never printed",
 		Args: cobra.ExactArgs(1), Example: "  cvm keypairs create deploy_key --save ~/.ssh/deploy_key",
@@ -571,17 +578,19 @@ func (a *app) keyPairsCommand() *cobra.Command {
 func (a *app) dealsCommand() *cobra.Command {
 	cmd := &cobra.Command{Use: "deals", Aliases: []string{"deal", "orders"}, Short: "List orders"}
 	var since time.Duration
+	var limit int
 	cmd.AddCommand(func() *cobra.Command {
-		c := &cobra.Command{Use: "list", Short: "List the orders of a time span", Args: cobra.NoArgs, Example: "  cvm deals list --since 720h",
+		c := &cobra.Command{Use: "list", Short: "List the orders of a time span (every page)", Args: cobra.NoArgs, Example: "  cvm deals list --since 720h",
 			RunE: a.withClient(func(ctx context.Context, c *cvm.Client, _ *cobra.Command, _ []string) error {
 				now := time.Now()
-				ds, _, err := c.Deals.List(ctx, &cvm.DealListOptions{From: now.Add(-since), To: now.Add(time.Hour), Limit: 50})
+				ds, err := collect(c.Deals.All(ctx, &cvm.DealListOptions{From: now.Add(-since), To: now.Add(time.Hour)}), limit)
 				if err != nil {
 					return err
 				}
 				return a.emit(ds, dealCols)
 			})}
 		c.Flags().DurationVar(&since, "since", 30*24*time.Hour, "how far back")
+		limitFlag(c, &limit)
 		return c
 	}())
 	return cmd

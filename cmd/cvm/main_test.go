@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"flag"
 	"os"
 	"os/exec"
@@ -309,4 +310,25 @@ func TestEveryCommandEveryFormat(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestEveryListTakesLimit: every list command pages through everything,
+// and --limit stops it early.
+func TestEveryListTakesLimit(t *testing.T) {
+	count := func(args ...string) int {
+		t.Helper()
+		out, errOut, code := cli(append(args, "-o", "json")...)
+		require.Equal(t, 0, code, "%v: %s", args, errOut)
+		var items []any
+		require.NoError(t, json.Unmarshal([]byte(out), &items), out)
+		return len(items)
+	}
+	for _, list := range [][]string{{"instances", "list"}, {"images", "list"}, {"eips", "list"}, {"security-groups", "list"},
+		{"keypairs", "list"}, {"deals", "list"}} {
+		all := count(list...)
+		limited := count(append(list, "--limit", "1")...)
+		assert.Equal(t, min(all, 1), limited, "%v --limit 1 of %d", list, all)
+	}
+	assert.Greater(t, count("instances", "list"), 1, "the emulator is seeded with several instances")
+	assert.Greater(t, count("images", "list"), 1)
 }
