@@ -127,7 +127,8 @@ type APIError struct {
 	// HTTPStatusCode is the status of the HTTP answer, usually 200.
 	HTTPStatusCode int
 	// Items holds, for a batch action (codes 5100 and 5400), the result for
-	// each resource id, sorted by id. It is empty for other errors.
+	// each resource id, sorted by id. It is empty for other errors, and
+	// under [API3], whose batches are all or nothing with no per-id results.
 	Items []ItemResult
 	// RequestID identifies the answer, when it carries one; quote it to
 	// support.

@@ -81,12 +81,15 @@ func (j *imageJSON) image() Image {
 // ImageListOptions filters DescribeImages.
 type ImageListOptions struct {
 	ListOptions
-	// Type is required: private, public, marketplace or shared.
+	// Type is required: private, public, marketplace or shared. API 3.0
+	// has no marketplace images: under [API3] that type is an [*ArgError].
 	Type ImageType `url:"imageType"`
 	// ImageIDs keeps these images; more than 10 are sent in several
 	// calls (List then needs Offset 0).
 	ImageIDs List[string] `url:"imageIds,omitempty"`
-	// Status keeps images in this status; 0 means any.
+	// Status keeps images in this status; 0 means any. API 3.0 has no
+	// such filter: under [API3] a Status is an [*ArgError] (check
+	// Image.Status instead).
 	Status ImageStatus `url:"status,omitempty"`
 }
 

@@ -142,7 +142,8 @@ type Disks struct {
 type Instance struct {
 	// ID is the unified id, "ins-xxxxxxxx"; every action takes it.
 	ID string
-	// LegacyID is the older "qcvm..." id.
+	// LegacyID is the older "qcvm..." id. It is empty under [API3], which
+	// has no such ids (spec/api3 §6 row 1).
 	LegacyID string
 	UUID     string
 	Name     string

@@ -55,7 +55,7 @@ func (d *dealsResponse) ids() []string {
 }
 
 // Resize changes a stopped prepaid instance's configuration and returns the
-// orders placed.
+// orders placed; under [API3], which names no order, none.
 //
 // It calls the ResizeInstance action.
 func (s *InstancesService) Resize(ctx context.Context, req *InstanceResizeRequest) ([]string, *Response, error) {
@@ -91,7 +91,8 @@ type BandwidthRequest struct {
 }
 
 // SetBandwidth raises a prepaid instance's bandwidth and returns the orders
-// placed (none for traffic-billed instances).
+// placed (none for traffic-billed instances, and none under [API3], which
+// names no order).
 //
 // It calls the UpdateInstanceBandwidth action.
 func (s *InstancesService) SetBandwidth(ctx context.Context, req *BandwidthRequest) ([]string, *Response, error) {
@@ -133,7 +134,8 @@ func (s *InstancesService) SetBandwidthHourly(ctx context.Context, id string, mb
 	return s.one(ctx, "UpdateInstanceBandwidthHour", id, url.Values{"bandwidth": {strconv.Itoa(mbps)}}, nil)
 }
 
-// Renew extends a prepaid instance by 1 to 36 months and returns the order.
+// Renew extends a prepaid instance by 1 to 36 months and returns the order;
+// "" under [API3], which names no order.
 //
 // It calls the RenewInstance action.
 func (s *InstancesService) Renew(ctx context.Context, id string, months int) (string, *Response, error) {

@@ -40,6 +40,8 @@ func instancesPrepaid(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmt
 	require.NoError(t, err)
 	if api == cvm.LegacyAPI {
 		assert.NotEmpty(t, deal)
+	} else {
+		assert.Empty(t, deal, "API 3.0 names no order")
 	}
 	_, _, err = c.Instances.SetAutoRenew(ctx, cvm.RenewAuto, id)
 	require.NoError(t, err)

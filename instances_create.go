@@ -292,8 +292,11 @@ type InstancePrepaidCreateRequest struct {
 // PrepaidCreateResult is what RunInstances returns: the orders placed and
 // the instances of each.
 type PrepaidCreateResult struct {
+	// DealIDs are the orders placed. API 3.0 names none: under [API3]
+	// DealIDs is empty (find the order with [DealsService.Query]).
 	DealIDs []string
-	// InstanceIDs maps each deal id to its instances.
+	// InstanceIDs maps each deal id to its instances; under [API3] they
+	// are all under "".
 	InstanceIDs map[string][]string
 }
 

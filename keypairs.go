@@ -20,10 +20,12 @@ type KeyPair struct {
 	ID        string
 	Name      string
 	PublicKey string
-	// OK is true for status 0 ("正常").
+	// OK is true for status 0 ("正常"). API 3.0 reports no status: under
+	// [API3] OK is always true.
 	OK bool
 	// InstanceIDs are the instances the key is bound to; BoundIPs their
-	// addresses.
+	// addresses, which API 3.0 does not report: under [API3] BoundIPs is
+	// empty.
 	InstanceIDs []string
 	BoundIPs    []string
 	Created     time.Time

@@ -61,7 +61,8 @@ type addProjectResponse struct {
 
 // Create creates a project and returns its id. The name may hold only
 // Chinese characters, English letters and digits, and must be new (module
-// error 1036); an account has at most 500 projects (1015).
+// error 1036); an account has at most 500 projects (1015). Under [API3],
+// AddProject answers an existing name with that project's id instead.
 //
 // It calls the AddProject action (module account).
 func (s *ProjectsService) Create(ctx context.Context, name, description string) (int, *Response, error) {

@@ -49,7 +49,9 @@ func btoi(b bool) int {
 
 // BatchResult is the per-resource outcome of a batch action that
 // succeeded for every resource. (A partial or total failure is an
-// [*APIError] whose Items say the same per resource.)
+// [*APIError] whose Items say the same per resource.) API 3.0 has no per-id
+// results: under [API3] Items is empty, and one bad id refuses the whole
+// batch.
 type BatchResult struct {
 	Items []ItemResult
 }
