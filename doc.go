@@ -30,8 +30,12 @@
 // services, methods and Go types speak API 3.0
 // (https://<service>.tencentcloudapi.com, TC3-HMAC-SHA256): a fleet moves
 // by a flag, and the emulator serves both contracts over one state.
-// [Client.Do3] calls any API 3.0 action. What changes for a program (ids,
-// statuses, order ids, per-id batch results, quotas) is in MIGRATING.md.
+// [Client.Do3] calls any API 3.0 action. Under API3 a method calls the API
+// 3.0 counterpart of the legacy action its documentation names (the table
+// of spec/api3 §6, listed in MIGRATING.md); where API 3.0 has no
+// counterpart for a field, the field's documentation says what it holds
+// instead. What changes for a program (ids, statuses, order ids, per-id
+// batch results, quotas) is in MIGRATING.md.
 //
 // # Authentication
 //
