@@ -1,6 +1,6 @@
 // Package conformance holds no code of its own: its tests run Tencent's
-// official API 3.0 SDKs (tencentcloud-sdk-go and tencentcloud-sdk-nodejs),
-// unchanged, against the emulator, as cvmtest serves it in process and as
+// official API 3.0 SDKs for Go and for Node.js, unchanged, against the
+// emulator, as cvmtest serves it in process and as
 // cmd/cvm-emulator serves it from its binary. The official SDKs are judges
 // here, never parts of the emulator: this module is where they are
 // required, so that neither the core module nor the emulator depends on
