@@ -117,27 +117,8 @@ func TestInstancesBothContracts(t *testing.T) {
 		require.NoError(t, err)
 		srv.Advance(time.Minute)
 		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
-
-		_, err = c.Instances.Rename(ctx, ids[2], "renamed")
-		require.NoError(t, err)
-		in, _, err = c.Instances.Get(ctx, ids[2])
-		require.NoError(t, err)
-		assert.Equal(t, "renamed", in.Name)
-		_, err = c.Instances.MoveToProject(ctx, ids[2], 42)
-		if api == cvm.API3 {
-			assert.ErrorIs(t, err, cvm.ErrNotFound, "InvalidProjectId.NotFound")
-		} else {
-			assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "4000 InvalidParameter.ProjectIdNotFound")
-		}
-
-		for _, id := range ids {
-			_, err := c.Instances.Terminate(ctx, id)
-			require.NoError(t, err)
-		}
-		srv.Advance(time.Minute)
-		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceReturned, ids...), "gone counts as returned")
-		_, _, err = c.Instances.Get(ctx, ids[0])
-		assert.ErrorIs(t, err, cvm.ErrNotFound)
+		// Renaming, projects and termination: TestInstancesFlow, under
+		// both contracts too.
 	})
 }
 

@@ -13,9 +13,13 @@ import (
 	"github.com/qcloud-legacy/cvm/cvmtest"
 )
 
+// TestInstancesFlow: an instance's lifecycle, under both contracts.
 func TestInstancesFlow(t *testing.T) {
 	t.Parallel()
-	c, srv := flowClient(t)
+	bothContracts(t, instancesFlow)
+}
+
+func instancesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
 	ctx := context.Background()
 
 	ids, resp, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{
@@ -53,16 +57,25 @@ func TestInstancesFlow(t *testing.T) {
 	srv.Advance(time.Minute)
 	require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceRunning, ids...))
 
-	// A partial failure names each instance.
+	// A failed batch names each instance under the legacy contract; API 3.0
+	// refuses it whole, with no per-id results.
 	_, _, err = c.Instances.Start(ctx, ids[0], "ins-missing")
 	var apiErr *cvm.APIError
 	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, cvm.CodeOperationFailed, apiErr.Code, "both failed: one running, one missing")
-	require.Len(t, apiErr.Items, 2)
+	if api == cvm.API3 {
+		assert.Empty(t, apiErr.Items)
+	} else {
+		assert.Equal(t, cvm.CodeOperationFailed, apiErr.Code, "both failed: one running, one missing")
+		require.Len(t, apiErr.Items, 2)
+	}
 
 	res, _, err := c.Instances.Stop(ctx, ids...)
 	require.NoError(t, err)
-	assert.Len(t, res.Items, 3)
+	if api == cvm.API3 {
+		assert.Empty(t, res.Items)
+	} else {
+		assert.Len(t, res.Items, 3)
+	}
 	_, _, err = c.Instances.ResetPassword(ctx, "Passw0rd!2", ids[0])
 	require.Error(t, err, "still stopping")
 	srv.Advance(time.Minute)
@@ -91,7 +104,11 @@ func TestInstancesFlow(t *testing.T) {
 	assert.Equal(t, cvm.InstanceRunning, in.Status, "reinstalled and running")
 
 	_, err = c.Instances.MoveToProject(ctx, ids[2], 42)
-	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "no such project")
+	if api == cvm.API3 {
+		assert.ErrorIs(t, err, cvm.ErrNotFound, "InvalidProjectId.NotFound")
+	} else {
+		assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "4000 InvalidParameter.ProjectIdNotFound")
+	}
 
 	for _, id := range ids {
 		_, err := c.Instances.Terminate(ctx, id)
