@@ -12,9 +12,9 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	json2 "github.com/go-json-experiment/json"
@@ -311,39 +311,33 @@ func (l *api3Limiter) Wait(ctx context.Context, action string) error {
 }
 
 // safety3 is the retry safety of an API 3.0 action: what the action table
-// says of its legacy counterpart, else reads for the describing actions
-// and changes for the rest.
+// says of its legacy counterpart (the least safe, where several map to
+// it), else reads for the describing actions and changes for the rest.
 func safety3(service, action string) safety {
-	key := service + " " + action
-	found, sf := false, changes
-	for _, a := range sortedActions() {
-		info := actions[a]
-		if info.api3 == key {
-			if !found || info.safety < sf {
-				sf = info.safety
-			}
-			found = true
-		}
-	}
 	switch {
 	case action == "RunInstances", action == "AllocateAddresses", action == "AttachNetworkInterface":
 		return tokened
-	case found:
+	}
+	if sf, ok := api3Safety()[service+" "+action]; ok {
 		return sf
-	case strings.HasPrefix(action, "Describe"), strings.HasPrefix(action, "Inquiry"), strings.HasPrefix(action, "Get"):
+	}
+	if strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Inquiry") || strings.HasPrefix(action, "Get") {
 		return reads
 	}
 	return changes
 }
 
-func sortedActions() []string {
-	out := make([]string, 0, len(actions))
-	for a := range actions {
-		out = append(out, a)
+// api3Safety is the action table read by API 3.0 action, made once: each
+// call of a typed method and each attempt asks it.
+var api3Safety = sync.OnceValue(func() map[string]safety {
+	m := map[string]safety{}
+	for _, info := range actions {
+		if sf, ok := m[info.api3]; !ok || info.safety < sf {
+			m[info.api3] = info.safety
+		}
 	}
-	sort.Strings(out)
-	return out
-}
+	return m
+})
 
 // Do3 calls any API 3.0 action of a service ("cvm", "vpc", "billing",
 // "tag", "region") and decodes the content of the answer's Response into
