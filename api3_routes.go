@@ -66,15 +66,11 @@ func (c *Client) via3(ctx context.Context, action string, v url.Values, out any)
 			members["ClientToken"] = tok
 		}
 	}
-	body, err := json.Marshal(members)
-	if err != nil {
-		return nil, &ArgError{Arg: "params", Reason: err.Error()}
-	}
 	var got any
 	if r.newOut != nil {
 		got = r.newOut()
 	}
-	resp, err := c.callModule3(ctx, &call3{service: r.service, action: r.action, body: body, noRegion: noRegion3(r.service)}, got)
+	resp, err := c.send3Members(ctx, r.service, r.action, members, got)
 	if err != nil {
 		return resp, err
 	}
