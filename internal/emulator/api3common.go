@@ -23,36 +23,30 @@ func fromLegacy(e *apiError) *api3Err {
 	if code, ok := descCodes[e.codeDesc]; ok {
 		return &api3Err{code: code, message: msg}
 	}
-	switch e.code {
-	case 4000:
-		if strings.HasPrefix(msg, "missing parameter") {
-			return &api3Err{code: "MissingParameter", message: msg}
-		}
-		return &api3Err{code: "InvalidParameterValue", message: msg}
-	case 4100, 4101, 4102, 4103, 4106, 4110:
-		return &api3Err{code: "AuthFailure.SignatureFailure", message: msg}
-	case 4104:
-		return &api3Err{code: "AuthFailure.SecretIdNotFound", message: msg}
-	case 4105:
-		return &api3Err{code: "AuthFailure.TokenFailure", message: msg}
-	case 4300:
-		return &api3Err{code: "UnauthorizedOperation", message: msg}
-	case 4400:
-		return &api3Err{code: "RequestLimitExceeded", message: msg}
-	case 4500:
-		return &api3Err{code: "AuthFailure.SignatureExpire", message: msg}
-	case 5000:
-		return &api3Err{code: "ResourceNotFound", message: msg}
-	case 5300:
-		return &api3Err{code: "FailedOperation.BalanceInsufficient", message: msg}
-	case 6000:
-		return &api3Err{code: "InternalError", message: msg}
-	case 6100:
-		return &api3Err{code: "InvalidAction", message: msg}
-	case 6200:
-		return &api3Err{code: "ServiceUnavailable", message: msg}
+	if e.code == 4000 && strings.HasPrefix(msg, "missing parameter") {
+		return &api3Err{code: "MissingParameter", message: msg}
+	}
+	if code, ok := classCodes[e.code]; ok {
+		return &api3Err{code: code, message: msg}
 	}
 	return &api3Err{code: "FailedOperation", message: msg}
+}
+
+// classCodes are the newer contract's codes for the legacy classes (§5).
+var classCodes = map[int]string{
+	4000: "InvalidParameterValue",
+	4100: "AuthFailure.SignatureFailure", 4101: "AuthFailure.SignatureFailure", 4102: "AuthFailure.SignatureFailure",
+	4103: "AuthFailure.SignatureFailure", 4106: "AuthFailure.SignatureFailure", 4110: "AuthFailure.SignatureFailure",
+	4104: "AuthFailure.SecretIdNotFound",
+	4105: "AuthFailure.TokenFailure",
+	4300: "UnauthorizedOperation",
+	4400: "RequestLimitExceeded",
+	4500: "AuthFailure.SignatureExpire",
+	5000: "ResourceNotFound",
+	5300: "FailedOperation.BalanceInsufficient",
+	6000: "InternalError",
+	6100: "InvalidAction",
+	6200: "ServiceUnavailable",
 }
 
 // descCodes are the newer contract's codes for the shared core's finer
