@@ -509,13 +509,19 @@ func (s *Server) stopInstances3(c *call3) (map[string]any, *api3Err) {
 	if _, err := oneOf3(c, "StoppedMode", "KEEP_CHARGING", "KEEP_CHARGING", "STOP_CHARGING"); err != nil {
 		return nil, err
 	}
+	return s.ofRunning3(c, "StopInstances", force)
+}
+
+// ofRunning3 runs a legacy action that takes running instances and a
+// forceStop flag: StopInstances and RestartInstances.
+func (s *Server) ofRunning3(c *call3, legacyAction, force string) (map[string]any, *api3Err) {
 	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING"))
 	if err != nil {
 		return nil, err
 	}
 	v := idParams("instanceIds", ins)
 	v.Set("forceStop", force)
-	_, err = s.legacy(c, "StopInstances", v)
+	_, err = s.legacy(c, legacyAction, v)
 	return map[string]any{}, err
 }
 
@@ -524,14 +530,7 @@ func (s *Server) rebootInstances3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING"))
-	if err != nil {
-		return nil, err
-	}
-	v := idParams("instanceIds", ins)
-	v.Set("forceStop", force)
-	_, err = s.legacy(c, "RestartInstances", v)
-	return map[string]any{}, err
+	return s.ofRunning3(c, "RestartInstances", force)
 }
 
 // terminateInstances3 destroys instances. [inferred] A prepaid instance
