@@ -142,13 +142,20 @@ func unquote(b []byte) (string, error) {
 
 // interned holds recent short strings of answers, so that the values
 // answers repeat (a region, a zone, an image, an OS name, a status word)
-// are one string each rather than one per instance: a fixed table of
-// slots, each the last string whose hash fell there. A lookup allocates
-// nothing (string(b) as a comparison is not converted); sharing strings is
-// safe, as they never change.
-var interned [4096]atomic.Pointer[string]
+// are one string each rather than one per instance: a fixed table of sets
+// of two slots. A new string takes the first slot of the set its hash
+// picks and moves the string there to the second, so two values an answer
+// alternates between whose hashes meet (a zone and a disk type, say) both
+// stay; with one slot a set they would evict each other on every instance.
+// A lookup allocates nothing (string(b) as a comparison is not
+// converted); sharing strings is safe, as they never change, and a race
+// between two stores costs at most a miss.
+var interned [internSets][2]atomic.Pointer[string]
 
-const maxInterned = 48
+const (
+	internSets  = 2048
+	maxInterned = 48
+)
 
 var internSeed = maphash.MakeSeed()
 
@@ -159,12 +166,15 @@ func intern(b []byte) string {
 	if len(b) > maxInterned {
 		return string(b)
 	}
-	slot := &interned[maphash.Bytes(internSeed, b)%uint64(len(interned))]
-	if p := slot.Load(); p != nil && *p == string(b) {
-		return *p
+	set := &interned[maphash.Bytes(internSeed, b)%internSets]
+	for i := range set {
+		if p := set[i].Load(); p != nil && *p == string(b) {
+			return *p
+		}
 	}
 	s := string(b)
-	slot.Store(&s)
+	set[1].Store(set[0].Load())
+	set[0].Store(&s)
 	return s
 }
 

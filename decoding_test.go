@@ -1,10 +1,14 @@
 package cvm
 
 import (
+	"bytes"
 	"context"
+	"hash/maphash"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -187,4 +191,62 @@ func TestParseAPITimeFast(t *testing.T) {
 	assert.Equal(t, "2016-11-24T01:22:18Z", time.Time(jt).UTC().Format(time.RFC3339))
 	require.NoError(t, jt.UnmarshalJSON([]byte(`"0000-00-00 00:00:00"`)))
 	assert.True(t, time.Time(jt).IsZero())
+}
+
+// collidingStrings returns two short strings whose hashes pick the same set
+// of the intern table.
+func collidingStrings(t *testing.T) (string, string) {
+	t.Helper()
+	first := map[uint64]string{}
+	for i := range 100000 {
+		s := "value-" + strconv.Itoa(i)
+		set := maphash.String(internSeed, s) % internSets
+		if o, ok := first[set]; ok {
+			return o, s
+		}
+		first[set] = s
+	}
+	t.Fatal("no two strings share a set")
+	return "", ""
+}
+
+func TestInternKeepsTwoStringsOfOneSet(t *testing.T) {
+	a, b := collidingStrings(t)
+	ab, bb := []byte(a), []byte(b)
+	ia, ib := intern(ab), intern(bb)
+	if ia != a || ib != b {
+		t.Fatalf("intern gave %q, %q for %q, %q", ia, ib, a, b)
+	}
+	// An answer alternating between the two (a zone and a disk type whose
+	// hashes meet) shares both strings and allocates nothing.
+	allocs := testing.AllocsPerRun(100, func() {
+		if intern(ab) != a || intern(bb) != b {
+			t.Fatal("intern changed a string")
+		}
+	})
+	// Under one slot a set it was 2 a round; a string of another test
+	// meeting the set may cost a rare miss, hence "under 1".
+	if allocs >= 1 {
+		t.Errorf("alternating two strings of one set allocates %v times a round, want 0", allocs)
+	}
+	if unsafe.StringData(intern(ab)) != unsafe.StringData(ia) || unsafe.StringData(intern(bb)) != unsafe.StringData(ib) {
+		t.Error("the two strings are not shared")
+	}
+}
+
+func TestInternGivesEqualStrings(t *testing.T) {
+	// However strings meet in the table, intern returns the bytes it was given.
+	for i := range 20000 {
+		b := []byte(strconv.Itoa(i * 7919))
+		if got := intern(b); got != string(b) {
+			t.Fatalf("intern(%q) = %q", b, got)
+		}
+	}
+	long := bytes.Repeat([]byte("x"), maxInterned+1)
+	if got := intern(long); got != string(long) {
+		t.Fatalf("intern of a long string = %q", got)
+	}
+	if intern(nil) != "" {
+		t.Fatal("intern(nil) is not empty")
+	}
 }

@@ -366,7 +366,7 @@ func measure(f loop, d time.Duration) (measured, error) {
 	}
 }
 
-// BenchmarkRatios measures every contender in the same run, in five
+// BenchmarkRatios measures every contender in the same run, in nine
 // interleaved rounds, and reports the goals as the median over the rounds
 // of each round's ratio: time and allocations against the official SDK's
 // call (its own API 3.0 DescribeInstances), time against the
@@ -392,7 +392,7 @@ func BenchmarkRatios(b *testing.B) {
 	}
 	per := map[string][]float64{}
 	all := map[string][]measured{}
-	const rounds = 5
+	const rounds = 9
 	for range rounds {
 		got := map[string]measured{}
 		for _, name := range order {
