@@ -177,8 +177,10 @@ func decode3(action string, status int, body []byte, out any) error {
 	if len(bytes.TrimSpace(body)) == 0 || bytes.TrimSpace(body)[0] != '{' {
 		return badResponse(action, status, "body is not the API's JSON envelope", body, nil)
 	}
+	var ps presized
 	if out != nil {
-		cost, limit := costOf(reflect.TypeOf(out), countValues(body), len(body))
+		sc := countValues(body)
+		cost, limit := costOf(reflect.TypeOf(out), sc, len(body))
 		// API 3.0 nests several objects in each item (Placement,
 		// SystemDisk, InternetAccessible, ...), which the estimate counts as
 		// items of their own: an honest DescribeInstances of 100 estimates
@@ -187,6 +189,7 @@ func decode3(action string, status int, body []byte, out any) error {
 		if cost > limit {
 			return badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
 		}
+		ps = presize(out, sc)
 	}
 	var env *Envelope3
 	var err error
@@ -208,6 +211,7 @@ func decode3(action string, status int, body []byte, out any) error {
 			}{out}, optionsFor(out))
 		}
 	}
+	ps.settle()
 	switch {
 	case env != nil && env.Error != nil:
 		code := env.Error.Code

@@ -414,11 +414,14 @@ const (
 // not an envelope.
 func decodeBody(action string, status int, body []byte, out any) error {
 	target, env := decodeTarget(out)
-	if cost, limit := costOf(reflect.TypeOf(target), countValues(body), len(body)); cost > limit {
+	sc := countValues(body)
+	if cost, limit := costOf(reflect.TypeOf(target), sc, len(body)); cost > limit {
 		return badResponse(action, status, errDecodeTooCostly, body,
 			fmt.Errorf("%d bytes of %T", len(body), out))
 	}
+	ps := presize(out, sc)
 	decodeErr := json2.Unmarshal(body, target, optionsFor(out))
+	ps.settle()
 	e := env()
 	if decodeErr != nil {
 		// The result may not fit out while the envelope says error (an
