@@ -30,8 +30,10 @@ const api3Domain = ".tencentcloudapi.com"
 
 // Envelope3 is the part of every API 3.0 answer that says how the call
 // went: Response.Error and Response.RequestId. Embed it in the struct
-// passed to [Client.Do3] as out, and Do3 reads the answer in one pass;
-// without it, Do3 reads the envelope first and the result second.
+// passed to [Client.Do3] as out to read them. Do3 reads the answer in one
+// pass with or without it, unless out has members of its own named like
+// Error or RequestId: then it reads the envelope first and the result
+// second.
 type Envelope3 struct {
 	Error     *Error3 `json:"Error,omitempty"`
 	RequestID string  `json:"RequestId"`
@@ -169,8 +171,10 @@ func flattenJSONInto(vals url.Values, body []byte) error {
 	return nil
 }
 
-// decode3 reads an API 3.0 answer into out (nil, or a pointer). An out that
-// embeds Envelope3 is read in one pass with the envelope; any other is read
+// decode3 reads an API 3.0 answer into out (nil, or a pointer) in one pass
+// with the envelope: into out itself when it embeds Envelope3, else into a
+// struct that holds the envelope's members beside out. Only an out with
+// members named like the envelope's, or one that is not a struct, is read
 // after the envelope. It returns an *APIError for Response.Error and a
 // *ResponseError for an answer that is not the envelope.
 func decode3(action string, status int, body []byte, out any) error {
@@ -199,7 +203,18 @@ func decode3(action string, status int, body []byte, out any) error {
 		err = json2.Unmarshal(body, &struct {
 			Response any `json:"Response"`
 		}{out}, optionsFor(out))
+	} else if wt := wrapper3(out); wt != nil {
+		// One pass: Response decodes into struct{ Error; RequestId; *out }.
+		w := reflect.New(wt)
+		w.Elem().Field(api3Envelope.typ.NumField()).Set(reflect.ValueOf(out))
+		err = json2.Unmarshal(body, &struct {
+			Response any `json:"Response"`
+		}{w.Interface()}, optionsFor(out))
+		f := w.Elem()
+		env = &Envelope3{Error: f.Field(0).Interface().(*Error3), RequestID: f.Field(1).String()}
 	} else {
+		// Nothing to decode into, or out's own members are named like the
+		// envelope's: the envelope first, then out.
 		var w struct {
 			Response *Envelope3 `json:"Response"`
 		}
@@ -212,6 +227,13 @@ func decode3(action string, status int, body []byte, out any) error {
 		}
 	}
 	ps.settle()
+	if err != nil && out != nil {
+		// The result may not fit out while Response says error (and the
+		// decoding stopped before its RequestId): read the envelope alone.
+		if only := envelope3Of(body); only != nil && only.Error != nil {
+			env, err = only, nil
+		}
+	}
 	switch {
 	case env != nil && env.Error != nil:
 		code := env.Error.Code
@@ -225,6 +247,28 @@ func decode3(action string, status int, body []byte, out any) error {
 		return badResponse(action, status, "HTTP error status with a success answer", body, nil)
 	}
 	return nil
+}
+
+// wrapper3 returns the one-pass wrapper of out's type, or nil when out is
+// nil, not a pointer to a struct, or has members named like Error or
+// RequestId.
+func wrapper3(out any) reflect.Type {
+	if out == nil {
+		return nil
+	}
+	return api3Envelope.wrapperOf(reflect.TypeOf(out))
+}
+
+// envelope3Of reads an answer's Response envelope alone: nil when the
+// answer has none or is not JSON.
+func envelope3Of(body []byte) *Envelope3 {
+	var w struct {
+		Response *Envelope3 `json:"Response"`
+	}
+	if json2.Unmarshal(body, &w, exact) != nil {
+		return nil
+	}
+	return w.Response
 }
 
 // api3DecodeFactor bounds what decoding an API 3.0 answer may allocate,
@@ -347,7 +391,8 @@ var api3Safety = sync.OnceValue(func() map[string]safety {
 // "tag", "region") and decodes the content of the answer's Response into
 // out once it holds no Error. params may be nil, a map or a struct, sent as
 // JSON; out may be nil or a pointer to anything encoding/json decodes into
-// (embed [Envelope3] for one decoding pass).
+// (embed [Envelope3] to read Response.RequestId). The answer is decoded in
+// one pass with its envelope, as [Client.Do] decodes legacy answers.
 //
 // Do3 works under either Config.API: the call goes to Config.Endpoint when
 // set (the emulator serves both contracts on one address), else to

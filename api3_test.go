@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestAPI3ClassesMatchSentinels: API 3.0 codes match the legacy sentinels
@@ -144,5 +145,60 @@ func TestMigratingNamesEveryRoute(t *testing.T) {
 			continue
 		}
 		assert.True(t, strings.Contains(doc, "("+legacy+" → "+r.service+" "+r.action), "MIGRATING.md names %s → %s %s", legacy, r.service, r.action)
+	}
+}
+
+// TestDecode3 reads API 3.0 answers into each kind of out: embedding
+// Envelope3, a plain struct (one pass through a wrapper), a struct with
+// members named like the envelope's (the envelope first), and nil.
+func TestDecode3(t *testing.T) {
+	type plain struct {
+		TotalCount int
+		ZoneSet    []struct{ Zone string }
+	}
+	type named struct {
+		RequestID string `json:"RequestId"`
+		ZoneSet   []struct{ Zone string }
+	}
+	type enveloped struct {
+		Envelope3
+		TotalCount int
+	}
+	ok := `{"Response":{"TotalCount":2,"ZoneSet":[{"Zone":"ap-guangzhou-1"},{"Zone":"ap-guangzhou-2"}],"RequestId":"r-1"}}`
+	failed := `{"Response":{"Error":{"Code":"ResourceNotFound.Zone","Message":"no zone"},"TotalCount":"many","RequestId":"r-2"}}`
+
+	var p plain
+	require.NoError(t, decode3("DescribeZones", 200, []byte(ok), &p))
+	assert.Equal(t, 2, p.TotalCount)
+	assert.Equal(t, "ap-guangzhou-2", p.ZoneSet[1].Zone)
+	var n named
+	require.NoError(t, decode3("DescribeZones", 200, []byte(ok), &n))
+	assert.Equal(t, "r-1", n.RequestID)
+	assert.Len(t, n.ZoneSet, 2)
+	var e enveloped
+	require.NoError(t, decode3("DescribeZones", 200, []byte(ok), &e))
+	assert.Equal(t, "r-1", e.RequestID)
+	require.NoError(t, decode3("DescribeZones", 200, []byte(ok), nil))
+
+	// An error answer is the error, even when the rest of Response does not
+	// fit out ("TotalCount":"many" into an int).
+	for name, out := range map[string]any{"plain": new(plain), "named": new(named), "enveloped": new(enveloped), "nil": nil} {
+		err := decode3("DescribeZones", 400, []byte(failed), out)
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr, name)
+		assert.Equal(t, "ResourceNotFound.Zone", apiErr.ErrorCode, name)
+		assert.Equal(t, "r-2", apiErr.RequestID, name)
+		assert.ErrorIs(t, err, ErrNotFound, name)
+	}
+
+	// A success that does not fit out, or has no RequestId, is a ResponseError.
+	for name, body := range map[string]string{
+		"does not fit":  `{"Response":{"TotalCount":"many","RequestId":"r-3"}}`,
+		"no RequestId":  `{"Response":{"TotalCount":1}}`,
+		"null Response": `{"Response":null}`,
+		"no Response":   `{"TotalCount":1}`,
+	} {
+		var respErr *ResponseError
+		assert.ErrorAs(t, decode3("DescribeZones", 200, []byte(body), new(plain)), &respErr, name)
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"math"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -486,7 +487,7 @@ func decodeTarget(out any) (target any, env func() envelope) {
 		}
 	}
 	rv := reflect.ValueOf(out)
-	wt := wrapperOf(rv.Type())
+	wt := legacyEnvelope.wrapperOf(rv.Type())
 	if wt == nil {
 		// Not a struct, or one whose own members are named like the
 		// envelope's: two passes, the envelope first.
@@ -518,29 +519,40 @@ func (t *twoPass) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var wrappers sync.Map // reflect.Type (*T) → reflect.Type of the wrapper, or nil
+// envelopeKind is one contract's envelope, as wrappers copy it: the
+// legacy code, message, codeDesc and detail beside the result, or API 3.0's
+// Error and RequestId inside Response.
+type envelopeKind struct {
+	typ      reflect.Type // the envelope's members, copied into wrappers
+	names    []string     // their names, lower-cased
+	wrappers sync.Map     // reflect.Type (*T) → reflect.Type of the wrapper, or nil
+}
+
+var (
+	legacyEnvelope = &envelopeKind{typ: reflect.TypeFor[envelope](), names: []string{"code", "message", "codedesc", "detail"}}
+	api3Envelope   = &envelopeKind{typ: reflect.TypeFor[Envelope3](), names: []string{"error", "requestid"}}
+)
 
 // wrapperOf returns, for *T with T a struct none of whose members is named
-// like the envelope's, the type struct{ Code, Message, CodeDesc, Detail;
-// *T embedded }: decoding into it fills the envelope and T's members in one
-// pass.
-func wrapperOf(pt reflect.Type) reflect.Type {
-	if w, ok := wrappers.Load(pt); ok {
+// like the envelope's, the type struct{ the envelope's members; *T
+// embedded }: decoding into it fills the envelope and T's members in one
+// pass. *T is the wrapper's field k.typ.NumField().
+func (k *envelopeKind) wrapperOf(pt reflect.Type) reflect.Type {
+	if w, ok := k.wrappers.Load(pt); ok {
 		t, _ := w.(reflect.Type)
 		return t
 	}
 	var wt reflect.Type
-	if pt.Kind() == reflect.Pointer && pt.Elem().Kind() == reflect.Struct && !namesLikeEnvelope(pt.Elem()) {
-		et := reflect.TypeFor[envelope]()
-		fields := make([]reflect.StructField, 0, 5)
-		for i := range et.NumField() {
-			f := et.Field(i)
+	if pt.Kind() == reflect.Pointer && pt.Elem().Kind() == reflect.Struct && !k.namedLike(pt.Elem()) {
+		fields := make([]reflect.StructField, 0, k.typ.NumField()+1)
+		for i := range k.typ.NumField() {
+			f := k.typ.Field(i)
 			fields = append(fields, reflect.StructField{Name: f.Name, Type: f.Type, Tag: f.Tag})
 		}
 		fields = append(fields, reflect.StructField{Name: "Out", Type: pt, Anonymous: true})
 		wt = reflect.StructOf(fields)
 	}
-	wrappers.Store(pt, wt)
+	k.wrappers.Store(pt, wt)
 	return wt
 }
 
@@ -559,27 +571,26 @@ func shadowsEnvelope(t reflect.Type) bool {
 		if f.Anonymous && (f.Type == env || f.Type == pub) {
 			continue
 		}
-		found = found || memberLikeEnvelope(f)
+		found = found || legacyEnvelope.memberLike(f)
 	}
 	shadows.Store(t, found)
 	return found
 }
 
-// namesLikeEnvelope reports whether a struct, with its embedded structs,
-// has a member encoding/json would match to code, message, codeDesc or
-// detail.
-func namesLikeEnvelope(t reflect.Type) bool {
+// namedLike reports whether a struct, with its embedded structs, has a
+// member encoding/json would match to one of the envelope's names.
+func (k *envelopeKind) namedLike(t reflect.Type) bool {
 	for i := range t.NumField() {
-		if memberLikeEnvelope(t.Field(i)) {
+		if k.memberLike(t.Field(i)) {
 			return true
 		}
 	}
 	return false
 }
 
-// memberLikeEnvelope reports whether a struct field is, or embeds, a
-// member encoding/json would match to one of the envelope's names.
-func memberLikeEnvelope(f reflect.StructField) bool {
+// memberLike reports whether a struct field is, or embeds, a member
+// encoding/json would match to one of the envelope's names.
+func (k *envelopeKind) memberLike(f reflect.StructField) bool {
 	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 	switch {
 	case name == "-":
@@ -589,17 +600,13 @@ func memberLikeEnvelope(f reflect.StructField) bool {
 		if ft.Kind() == reflect.Pointer {
 			ft = ft.Elem()
 		}
-		return ft.Kind() == reflect.Struct && namesLikeEnvelope(ft)
+		return ft.Kind() == reflect.Struct && k.namedLike(ft)
 	case !f.IsExported():
 		return false
 	case name == "":
 		name = f.Name
 	}
-	switch strings.ToLower(name) {
-	case "code", "message", "codedesc", "detail":
-		return true
-	}
-	return false
+	return slices.Contains(k.names, strings.ToLower(name))
 }
 
 // badResponse reports an answer that is not the envelope. Its snippet of

@@ -53,9 +53,9 @@ func ExampleAPIVersion() {
 	// true 100003
 }
 
-// Any API 3.0 action, by name: the answer's Response decodes into out,
-// read in one pass when out embeds cvm.Envelope3; an error keeps API 3.0's
-// code and matches the same sentinels.
+// Any API 3.0 action, by name: the answer's Response decodes into out in
+// one pass, with its RequestId when out embeds cvm.Envelope3; an error
+// keeps API 3.0's code and matches the same sentinels.
 func ExampleClient_Do3() {
 	client, err := cvm.NewClient(config)
 	if err != nil {
