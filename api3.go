@@ -128,7 +128,7 @@ func (c *Client) v1Request(ctx context.Context, cl *call3, host, base string, ts
 		vals.Set("Token", creds.Token.Reveal())
 	}
 	pairs := canonicalPairs(vals)
-	sig := appendSignature(nil, stringToSign(http.MethodPost, host, "/", pairs), creds.SecretKey.Reveal(), SignatureHmacSHA256)
+	sig := appendSignature(nil, appendStringToSign(nil, http.MethodPost, host, "/", pairs), creds.SecretKey.Reveal(), SignatureHmacSHA256)
 	secrets.addSig(sig)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base, strings.NewReader(encodeForm(pairs, sig)))
 	if err != nil {

@@ -122,7 +122,7 @@ func BenchmarkDescribeInstances100(b *testing.B) {
 			vals.Set("Timestamp", "1700000000")
 			vals.Set("Nonce", "12345")
 			pairs := canonicalPairs(vals)
-			sts := stringToSign("POST", "cvm.api.qcloud.com", "/v2/index.php", pairs)
+			sts := appendStringToSign(nil, "POST", "cvm.api.qcloud.com", "/v2/index.php", pairs)
 			form := encodeForm(pairs, appendSignature(nil, sts, "benchkey", "HmacSHA256"))
 			_ = strings.NewReader(form)
 			var out describeInstancesResponse

@@ -44,7 +44,7 @@ func CanonicalKey(key string) string {
 // When a key carries several values the last one is used, as the PHP server
 // does with a repeated form field.
 func StringToSign(method, host, path string, params url.Values) string {
-	return stringToSign(method, host, path, canonicalPairs(params))
+	return string(appendStringToSign(nil, method, host, path, canonicalPairs(params)))
 }
 
 // pair is one canonical parameter.
@@ -70,51 +70,51 @@ func canonicalPairs(params url.Values) []pair {
 	return slices.CompactFunc(ps, func(a, b pair) bool { return a.key == b.key })
 }
 
-func stringToSign(method, host, path string, ps []pair) string {
+// appendStringToSign appends the string the legacy API signs to dst.
+func appendStringToSign(dst []byte, method, host, path string, ps []pair) []byte {
 	method = strings.ToUpper(method)
 	post := method == "POST"
 	n := len(method) + len(host) + len(path) + 1
 	for _, p := range ps {
 		n += len(p.key) + len(p.value) + 2
 	}
-	var b strings.Builder
-	b.Grow(n)
-	b.WriteString(method)
-	b.WriteString(host)
-	b.WriteString(path)
-	b.WriteByte('?')
+	dst = slices.Grow(dst, n)
+	dst = append(dst, method...)
+	dst = append(dst, host...)
+	dst = append(dst, path...)
+	dst = append(dst, '?')
 	first := true
 	for _, p := range ps {
 		if post && strings.HasPrefix(p.value, "@") {
 			continue
 		}
 		if !first {
-			b.WriteByte('&')
+			dst = append(dst, '&')
 		}
 		first = false
-		b.WriteString(p.key)
-		b.WriteByte('=')
-		b.WriteString(p.value)
+		dst = append(dst, p.key...)
+		dst = append(dst, '=')
+		dst = append(dst, p.value...)
 	}
-	return b.String()
+	return dst
 }
 
 // Sign returns the base64 HMAC of stringToSign keyed with secretKey. It uses
 // SHA-256 exactly when signatureMethod is "HmacSHA256" and SHA-1 otherwise,
 // which is how the server picks the algorithm it verifies with.
 func Sign(stringToSign, secretKey, signatureMethod string) string {
-	return string(appendSignature(nil, stringToSign, secretKey, signatureMethod))
+	return string(appendSignature(nil, []byte(stringToSign), secretKey, signatureMethod))
 }
 
 // appendSignature appends the base64 signature to dst without intermediate
 // strings; the request path uses it directly.
-func appendSignature(dst []byte, stringToSign, secretKey, signatureMethod string) []byte {
+func appendSignature(dst, stringToSign []byte, secretKey, signatureMethod string) []byte {
 	var newHash func() hash.Hash = sha1.New
 	if signatureMethod == SignatureHmacSHA256 {
 		newHash = sha256.New
 	}
 	mac := hmac.New(newHash, []byte(secretKey))
-	mac.Write([]byte(stringToSign))
+	mac.Write(stringToSign)
 	var sum [sha256.Size]byte
 	return base64.StdEncoding.AppendEncode(dst, mac.Sum(sum[:0]))
 }

@@ -91,7 +91,7 @@ func (c *Client) send(ctx context.Context, t target, vals url.Values, safe bool,
 	vals.Set("Timestamp", strconv.FormatInt(c.clock.Now().Unix(), 10))
 	vals.Set("Nonce", strconv.FormatUint(c.nonce(), 10))
 	pairs := canonicalPairs(vals)
-	sts := stringToSign(c.cfg.HTTPMethod, t.host, t.path, pairs)
+	sts := appendStringToSign(nil, c.cfg.HTTPMethod, t.host, t.path, pairs)
 	sig := appendSignature(nil, sts, creds.SecretKey.Reveal(), c.cfg.SignatureMethod)
 	secrets.addSig(sig)
 	form := encodeForm(pairs, sig)
