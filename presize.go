@@ -133,7 +133,7 @@ func presize(out any, sc scanned) presized {
 		}
 		n = min(n, limit)
 		fv := v.FieldByIndex(f.index)
-		if n < minPresize || !fv.IsNil() {
+		if n < minPresize || !fv.IsNil() || !fv.CanSet() {
 			continue
 		}
 		if p.data == nil {
