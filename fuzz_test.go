@@ -87,7 +87,7 @@ func FuzzDecodeBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		for _, out := range []any{nil, &describeInstancesResponse{}, &describeZonesResponse{}, &map[string]any{},
-			&describeEipResponse{}, &policysResponse{}, &describeProductRegionListResponse{}} {
+			&describeEipResponse{}, &policysResponse{}, &describeProductRegionListResponse{}, &presizeOuter{}} {
 			err := decodeBody("Fuzz", status, body, out)
 			var apiErr *APIError
 			var respErr *ResponseError
