@@ -26,9 +26,9 @@ import (
 //     the decoder to it against encoding/json);
 //   - no such member: the slice is still the presized array, empty, and is
 //     set back to nil.
-// A presized length is bounded by what the answer's size can hold (one
-// element per object, or per value, counted before decoding), so a short
-// answer after a long one costs no more than the short answer.
+// The presized lengths together are bounded by what the answer can hold
+// (one element per object, or per value, counted before decoding), so a
+// short answer after a long one costs no more than the short answer.
 
 // minPresize is the shortest remembered length worth presizing for: below
 // it a slice grows in a few steps anyway.
@@ -124,18 +124,21 @@ func presize(out any, sc scanned) presized {
 		return presized{}
 	}
 	p := presized{sf: sf, v: v}
+	// Every element of every slice takes an object (or a value) of the
+	// answer, so the slices together are bounded by the count, not each.
+	objects, values := sc.objects, sc.values
 	for i := range sf.fields {
 		f := &sf.fields[i]
-		n := int(f.last.Load())
-		limit := sc.values
+		left := &values
 		if f.objects {
-			limit = sc.objects
+			left = &objects
 		}
-		n = min(n, limit)
+		n := min(int(f.last.Load()), *left)
 		fv := v.FieldByIndex(f.index)
 		if n < minPresize || !fv.IsNil() || !fv.CanSet() {
 			continue
 		}
+		*left -= n
 		if p.data == nil {
 			p.data = make([]unsafe.Pointer, len(sf.fields))
 		}

@@ -165,3 +165,30 @@ func TestPresizeAPI3(t *testing.T) {
 	assert.NotNil(t, empty.Items)
 	assert.Empty(t, empty.Items)
 }
+
+func TestPresizeSlicesShareTheBound(t *testing.T) {
+	type two struct {
+		A []presizeItem `json:"a"`
+		B []presizeItem `json:"b"`
+	}
+	long := `{"code":0,"a":` + presizeItems(200) + `,"b":` + presizeItems(200) + `}`
+	require.NoError(t, decodeBody("DescribeThings", 200, []byte(long), new(two)))
+	// 40 objects in a member neither slice reads: both slices remembered
+	// 200, but together they are given no more than the 40 the answer holds.
+	body := `{"code":0,"other":` + presizeItems(40) + `}`
+	var got two
+	require.NoError(t, decodeBody("DescribeThings", 200, []byte(body), &got))
+	assert.Nil(t, got.A)
+	assert.Nil(t, got.B)
+	// The same, seen from presize itself: the answer just decoded left
+	// both lengths at 0, so remember 200 again first.
+	require.NoError(t, decodeBody("DescribeThings", 200, []byte(long), new(two)))
+	got = two{}
+	sc := countValues([]byte(body))
+	p := presize(&got, sc)
+	assert.LessOrEqual(t, cap(got.A)+cap(got.B), sc.objects)
+	assert.Positive(t, cap(got.A)+cap(got.B), "presized at all")
+	p.settle()
+	assert.Nil(t, got.A)
+	assert.Nil(t, got.B)
+}
