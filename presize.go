@@ -61,8 +61,11 @@ func fieldsOf(t reflect.Type) *sliceFields {
 			continue
 		}
 		k := f.Type.Elem().Kind()
-		if k == reflect.Uint8 {
-			continue // []byte is decoded from a base64 string
+		if k == reflect.Uint8 || f.Type.Elem().Size() == 0 {
+			// []byte is decoded from a base64 string; the arrays of
+			// zero-sized elements all share one address, so a presized
+			// one could not be told from the decoder's empty slice.
+			continue
 		}
 		sf.fields = append(sf.fields, presizable{index: f.Index, typ: f.Type,
 			objects: k == reflect.Struct || k == reflect.Map || k == reflect.Slice || k == reflect.Array || k == reflect.Pointer || k == reflect.Interface})

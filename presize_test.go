@@ -31,6 +31,7 @@ type presizeOuter struct {
 	Ptr   *presizeInner  `json:"ptr"`
 	Raw   []byte         `json:"raw"`
 	Multi oneOrMany[int] `json:"multi"`
+	Marks []struct{}     `json:"marks"`
 }
 
 // presizeAnswer returns a legacy answer with n items in "items" and n
@@ -41,7 +42,7 @@ func presizeAnswer(n int, extra string) string {
 		set = append(set, fmt.Sprintf(`"s-%d"`, i))
 	}
 	return `{"code":0,"message":"","totalCount":` + fmt.Sprint(n) + `,"items":` + presizeItems(n) +
-		`,"set":[` + strings.Join(set, ",") + `]` + extra + `}`
+		`,"set":[` + strings.Join(set, ",") + `],"marks":[` + strings.Repeat(`{},`, min(n, 12)) + `{}]` + extra + `}`
 }
 
 // presizeItems returns a JSON array of n items.
@@ -68,7 +69,8 @@ func TestPresizeCannotBeSeen(t *testing.T) {
 		{"as long", long},
 		{"shorter", presizeAnswer(9, "")},
 		{"longer", presizeAnswer(300, "")},
-		{"empty arrays", `{"code":0,"totalCount":0,"items":[],"set":[]}`},
+		{"empty arrays", `{"code":0,"totalCount":0,"items":[],"set":[],"marks":[]}`},
+		{"empty arrays in a long answer", `{"code":0,"items":[],"set":[],"marks":[],"ptr":{"items":` + presizeItems(80) + `}}`},
 		{"null arrays", `{"code":0,"totalCount":0,"items":null,"set":null}`},
 		{"no such members", `{"code":0,"totalCount":0}`},
 		{"no such members in a long answer", `{"code":0,"ptr":{"items":` + presizeItems(30) + `}}`},
