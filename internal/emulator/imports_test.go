@@ -21,15 +21,8 @@ func TestNoSigningOrValidationFromSDK(t *testing.T) {
 	allowed := map[string]bool{
 		"LookupRegion": true, "DefaultGlobalQuota": true, "DefaultPerActionQuota": true, "DefaultQuotaWindow": true,
 	}
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
 	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
+	for _, f := range emulatorSources(t, fset, parser.SkipObjectResolution) {
 		local := ""
 		for _, imp := range f.Imports {
 			if imp.Path.Value == `"github.com/qcloud-legacy/cvm"` {
@@ -58,15 +51,9 @@ func TestNoSigningOrValidationFromSDK(t *testing.T) {
 // tests' own signer. The core module does not require them at all.
 func TestNoOfficialSDKInEmulator(t *testing.T) {
 	t.Parallel()
-	files, err := filepath.Glob("*.go")
-	require.NoError(t, err)
 	fset := token.NewFileSet()
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, parser.ImportsOnly)
-		require.NoError(t, err)
+	for _, f := range emulatorSources(t, fset, parser.ImportsOnly) {
+		name := fset.File(f.Pos()).Name()
 		for _, imp := range f.Imports {
 			p := strings.Trim(imp.Path.Value, `"`)
 			assert.NotContains(t, p, "tencentcloud", "%s imports %s", name, p)
@@ -76,4 +63,22 @@ func TestNoOfficialSDKInEmulator(t *testing.T) {
 	mod, err := os.ReadFile(filepath.Join("..", "..", "go.mod"))
 	require.NoError(t, err)
 	assert.NotContains(t, string(mod), "tencentcloud", "the core module requires an official SDK")
+}
+
+// emulatorSources parses the package's files other than its tests.
+func emulatorSources(t *testing.T, fset *token.FileSet, mode parser.Mode) []*ast.File {
+	t.Helper()
+	names, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	var files []*ast.File
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, mode)
+		require.NoError(t, err)
+		files = append(files, f)
+	}
+	require.NotEmpty(t, files)
+	return files
 }
