@@ -215,11 +215,7 @@ func decode3(action string, status int, body []byte, out any) error {
 	} else {
 		// Nothing to decode into, or out's own members are named like the
 		// envelope's: the envelope first, then out.
-		var w struct {
-			Response *Envelope3 `json:"Response"`
-		}
-		err = json2.Unmarshal(body, &w, exact)
-		env = w.Response
+		env, err = envelope3Of(body)
 		if err == nil && env != nil && env.Error == nil && out != nil {
 			err = json2.Unmarshal(body, &struct {
 				Response any `json:"Response"`
@@ -230,7 +226,7 @@ func decode3(action string, status int, body []byte, out any) error {
 	if err != nil && out != nil {
 		// The result may not fit out while Response says error (and the
 		// decoding stopped before its RequestId): read the envelope alone.
-		if only := envelope3Of(body); only != nil && only.Error != nil {
+		if only, e := envelope3Of(body); e == nil && only != nil && only.Error != nil {
 			env, err = only, nil
 		}
 	}
@@ -260,15 +256,13 @@ func wrapper3(out any) reflect.Type {
 }
 
 // envelope3Of reads an answer's Response envelope alone: nil when the
-// answer has none or is not JSON.
-func envelope3Of(body []byte) *Envelope3 {
+// answer has none.
+func envelope3Of(body []byte) (*Envelope3, error) {
 	var w struct {
 		Response *Envelope3 `json:"Response"`
 	}
-	if json2.Unmarshal(body, &w, exact) != nil {
-		return nil
-	}
-	return w.Response
+	err := json2.Unmarshal(body, &w, exact)
+	return w.Response, err
 }
 
 // api3DecodeFactor bounds what decoding an API 3.0 answer may allocate,
