@@ -102,13 +102,22 @@ func TestPresizeUsesTheLastLength(t *testing.T) {
 
 func TestPresizeIsBoundedByTheAnswer(t *testing.T) {
 	require.NoError(t, decodeBody("DescribeThings", 200, []byte(presizeAnswer(1000, "")), new(presizeOuter)))
-	// A short answer after a long one costs what the short answer can hold.
-	body := `{"code":0,"items":[{"id":"a"},{"id":"b"}],"set":["x"]}`
+	// A short answer after a long one costs what the short answer can hold:
+	// its slices are presized (20 is above minPresize), to at most its
+	// count of objects or values, not to the 1,000 remembered.
+	body := []byte(presizeAnswer(20, ""))
+	sc := countValues(body)
 	var got presizeOuter
-	require.NoError(t, decodeBody("DescribeThings", 200, []byte(body), &got))
-	assert.LessOrEqual(t, cap(got.Items), strings.Count(body, "{")+strings.Count(body, "["))
-	assert.LessOrEqual(t, cap(got.Set), 16)
-	assert.Equal(t, decodeLikeEncodingJSON[presizeOuter](t, body), got)
+	p := presize(&got, sc)
+	assert.Positive(t, cap(got.Items), "presized at all")
+	assert.LessOrEqual(t, cap(got.Items), sc.objects)
+	assert.LessOrEqual(t, cap(got.Set), sc.values)
+	p.settle()
+
+	var decoded presizeOuter
+	require.NoError(t, decodeBody("DescribeThings", 200, body, &decoded))
+	assert.LessOrEqual(t, cap(decoded.Items), sc.objects)
+	assert.Equal(t, decodeLikeEncodingJSON[presizeOuter](t, string(body)), decoded)
 }
 
 func TestPresizeLeavesGivenSlicesAndErrors(t *testing.T) {
