@@ -393,7 +393,10 @@ type Fault struct {
 // InjectFault makes calls of action ("*" for all) fail as f says: an error
 // code, an HTTP status with a body, a delay, or a dropped answer after the
 // server acted; for the next f.Times calls (0: all) or with probability
-// f.Probability.
+// f.Probability. action names an operation by either contract's action
+// name ("RestartInstances" or "RebootInstances", "EipBindInstance" or
+// "AssociateAddress"), and the fault fires whichever contract the call
+// comes through.
 func (s *Server) InjectFault(action string, f Fault) { s.emu.InjectFault(action, emulator.Fault(f)) }
 
 // ClearFaults removes every injected fault.
@@ -440,6 +443,13 @@ type Request struct {
 	Code      int // the envelope's code; 0 for success
 	Status    int // the HTTP status; 0 when no answer was given
 	RequestID string
+	// Contract is the contract the call came through: "legacy" or "api3".
+	Contract string
+	// LegacyActions and API3Actions name the call's operation under each
+	// contract: a legacy RestartInstances has API3Actions
+	// ["RebootInstances"]; an API 3.0 AssociateAddress has LegacyActions
+	// ["EipBindInstance"].
+	LegacyActions, API3Actions []string
 	// Params are the call's parameters (each cut to 64 characters, at most
 	// 64 of them), never a Signature, Token, password, secret or private
 	// key.
@@ -447,13 +457,16 @@ type Request struct {
 }
 
 // Requests returns the last 1,000 calls the emulator got, oldest first,
-// those of action only when action is not "". A test asserts on them:
-// "StopInstances was called for ins-2 exactly once".
+// those of action only when action is not "": an operation named by either
+// contract's action name, so that "RestartInstances" keeps API 3.0
+// RebootInstances calls too. A test asserts on them: "StopInstances was
+// called for ins-2 exactly once".
 func (s *Server) Requests(action string) []Request {
 	var out []Request
 	for _, r := range s.emu.Requests(emulator.RequestFilter{Action: action}) {
 		out = append(out, Request{Time: r.Time, Method: r.Method, Path: r.Path, Action: r.Action, Module: r.Module,
-			Region: r.Region, Code: r.Code, Status: r.Status, RequestID: r.RequestID, Params: r.Params})
+			Region: r.Region, Code: r.Code, Status: r.Status, RequestID: r.RequestID, Contract: r.Contract,
+			LegacyActions: r.LegacyActions, API3Actions: r.API3Actions, Params: r.Params})
 	}
 	return out
 }

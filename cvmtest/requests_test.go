@@ -114,3 +114,47 @@ func TestSeedNamedResources(t *testing.T) {
 	_, err = srv.Seed(`{"regions":{"gz":{"eips":[{"instance":"nobody"}]}}}`)
 	assert.Error(t, err)
 }
+
+// TestFaultsAndLogByEitherContractsName: a test written against the legacy
+// names keeps testing when the client moves to API 3.0, and the reverse: a
+// fault aimed at RestartInstances fires on API 3.0's RebootInstances, one
+// aimed at RebootInstances on the legacy RestartInstances, and the request
+// log finds both contracts' calls by either name.
+func TestFaultsAndLogByEitherContractsName(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithInstances(2), cvmtest.WithoutQuotas(), cvmtest.WithClock(time.Now()))
+	defer srv.Close()
+	ctx := context.Background()
+	ids := []string{srv.Instances("")[0].ID, srv.Instances("")[1].ID}
+	clients := map[string]*cvm.Client{}
+	for name, cfg := range map[string]cvm.Config{"legacy": srv.Config(), "api3": srv.API3Config()} {
+		cfg.Retry = cvm.RetryPolicy{MaxAttempts: 1}
+		c, err := cvm.NewClient(cfg)
+		require.NoError(t, err)
+		clients[name] = c
+	}
+	for _, tc := range []struct{ aim, client string }{
+		{"RestartInstances", "api3"},
+		{"RebootInstances", "legacy"},
+	} {
+		srv.InjectFault(tc.aim, cvmtest.Fault{Code: 6000, Message: "host failure", IDs: []string{ids[1]}, Times: 1})
+		_, _, err := clients[tc.client].Instances.Restart(ctx, ids[1])
+		var apiErr *cvm.APIError
+		require.True(t, errors.As(err, &apiErr), "a fault aimed at %s, a restart over %s: %v", tc.aim, tc.client, err)
+		assert.Contains(t, apiErr.Message, "host failure")
+		_, _, err = clients[tc.client].Instances.Restart(ctx, ids[0])
+		assert.NoError(t, err, "aimed at the other instance only")
+		srv.Advance(time.Minute) // the restart is over
+	}
+	for _, name := range []string{"RestartInstances", "RebootInstances"} {
+		recs := srv.Requests(name)
+		require.Len(t, recs, 4, name)
+		contracts := map[string]int{}
+		for _, r := range recs {
+			contracts[r.Contract]++
+			assert.Equal(t, []string{"RestartInstances"}, r.LegacyActions)
+			assert.Equal(t, []string{"RebootInstances"}, r.API3Actions)
+		}
+		assert.Equal(t, map[string]int{"legacy": 2, "api3": 2}, contracts)
+	}
+}

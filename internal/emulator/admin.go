@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -33,6 +34,15 @@ type RequestRecord struct {
 	Code      int       `json:"code"`
 	Status    int       `json:"status"`
 	RequestID string    `json:"requestId,omitempty"`
+	// Contract is the contract the call came through: "legacy" or
+	// "api3"; "" for a request that named no action it could be routed by.
+	Contract string `json:"contract,omitempty"`
+	// LegacyActions and API3Actions name the call's operation under each
+	// contract (spec §6): a legacy RestartInstances has API3Actions
+	// ["RebootInstances"], an API 3.0 AssociateAddress has LegacyActions
+	// ["EipBindInstance"]. Action is the name the call itself used.
+	LegacyActions []string `json:"legacyActions,omitempty"`
+	API3Actions   []string `json:"api3Actions,omitempty"`
 	// Params are the call's parameters, each cut to 64 characters, at most
 	// maxLoggedParams of them (by name; ParamsOmitted counts the rest),
 	// never a Signature, Token, password, secret or private key.
@@ -61,14 +71,26 @@ func secretParam(name string) bool {
 // RequestFilter keeps some entries of the request log; zero fields keep
 // all.
 type RequestFilter struct {
+	// Action keeps the calls of an operation named by either contract's
+	// action name ("RestartInstances" keeps API 3.0 RebootInstances calls
+	// too), or by "service Action" ("vpc AssociateAddress").
 	Action string
 	Code   *int
 	Since  time.Time
 }
 
 func (f RequestFilter) keeps(r RequestRecord) bool {
-	return (f.Action == "" || r.Action == f.Action) && (f.Code == nil || r.Code == *f.Code) &&
+	return (f.Action == "" || r.Action == f.Action || r.names(f.Action)) && (f.Code == nil || r.Code == *f.Code) &&
 		(f.Since.IsZero() || !r.Time.Before(f.Since))
+}
+
+// names reports whether an entry's operation is named name under either
+// contract.
+func (r RequestRecord) names(name string) bool {
+	if _, action, ok := strings.Cut(name, " "); ok {
+		name = action // "vpc AssociateAddress": the bare name names it
+	}
+	return slices.Contains(r.LegacyActions, name) || slices.Contains(r.API3Actions, name)
 }
 
 // requestLog keeps the last calls.
@@ -257,8 +279,8 @@ func (s *Server) Admin(opts AdminOptions) http.Handler {
 			adminError(w, http.StatusBadRequest, `fault: "action" is required ("*" for every action)`)
 			return
 		}
-		if fr.Action != "*" && handlers[fr.Action].fn == nil {
-			adminError(w, http.StatusBadRequest, "fault: unknown action %q", fr.Action)
+		if _, known := knownOperation(fr.Action); fr.Action != "*" && !known {
+			adminError(w, http.StatusBadRequest, "fault: unknown action %q: name a legacy action, an API 3.0 action, or \"service Action\"", fr.Action)
 			return
 		}
 		f := Fault{Code: fr.Code, Message: fr.Message, HTTPStatus: fr.HTTPStatus, Body: fr.Body, Drop: fr.Drop,

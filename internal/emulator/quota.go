@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -110,8 +111,14 @@ func (f *Fault) names(params url.Values) bool {
 	return false
 }
 
-// InjectFault adds a fault for an action, or for every action with "*".
+// InjectFault adds a fault for an operation, named by either contract's
+// action name ("StopInstances", "RestartInstances" or "RebootInstances",
+// "EipBindInstance" or "AssociateAddress" or "vpc AssociateAddress"), or for
+// every action with "*". It fires whichever contract the call comes through.
 func (s *Server) InjectFault(action string, f Fault) {
+	if _, name, ok := strings.Cut(action, " "); ok {
+		action = name // "vpc AssociateAddress": the bare name names it
+	}
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
 	fc := f
@@ -125,11 +132,20 @@ func (s *Server) ClearFaults() {
 	clear(s.faults)
 }
 
-// takeFault returns the fault that applies to this call, if any.
-func (s *Server) takeFault(action string, params url.Values) *Fault {
+// takeFault returns the fault that applies to this call, if any: one
+// aimed at the operation by any of its names under either contract, before
+// one aimed at every action ("*").
+func (s *Server) takeFault(op operation, params url.Values) *Fault {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	for _, key := range [...]string{action, "*"} {
+	keys := make([]string, 0, 4)
+	for key := range s.faults {
+		if key != "*" && op.is(key) {
+			keys = append(keys, key)
+		}
+	}
+	slices.Sort(keys) // which applies first must not depend on map order
+	for _, key := range append(keys, "*") {
 		list := s.faults[key]
 		for i, f := range list {
 			if !f.names(params) {

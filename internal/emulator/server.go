@@ -289,6 +289,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type logged struct {
 	params    url.Values
 	requestID string
+	op        operation // zero until the call is routed
 }
 
 // record adds a call to the request log; status 0 is an answer dropped
@@ -304,7 +305,14 @@ func (s *Server) record(r *http.Request, lg *logged, action, region string, stat
 	}
 	rec := RequestRecord{Time: s.clock.Now().UTC(), Method: short(r.Method), Path: short(r.URL.Path),
 		Action: short(action), Module: short(hostModule(r.Host)), Region: short(region), Status: status, Code: code,
-		RequestID: lg.requestID}
+		RequestID: lg.requestID, Contract: lg.op.contract}
+	// The names may be slices of the request body too (the call's own).
+	for _, n := range lg.op.legacy {
+		rec.LegacyActions = append(rec.LegacyActions, short(n))
+	}
+	for _, n := range lg.op.api3 {
+		rec.API3Actions = append(rec.API3Actions, short(n))
+	}
 	if len(lg.params) > 0 {
 		var names iter.Seq[string] = maps.Keys(lg.params)
 		if len(lg.params) > maxLoggedParams {
@@ -480,16 +488,6 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 	if err := s.charge(secretID, action); err != nil {
 		return action, regionCode, nil, err
 	}
-	f := s.takeFault(action, params)
-	drop, answered, ferr := s.applyFault(r.Context(), w, f)
-	if answered {
-		s.record(r, lg, action, regionCode, f.HTTPStatus, 0)
-		return action, regionCode, nil, nil
-	}
-	if ferr != nil {
-		return action, regionCode, nil, ferr
-	}
-	req := &request{action: action, secretID: secretID, params: params}
 	if !h.noRegion || regionCode != "" {
 		rg, ok := cvm.LookupRegion(regionCode)
 		if !ok {
@@ -500,34 +498,24 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		}
 		regionCode = rg.Short
 	}
-	s.mu.Lock()
-	if s.stopped {
-		s.mu.Unlock()
-		return action, regionCode, nil, errf(6200, "the emulator is shutting down")
+	x := &exchange{op: legacyOperation(action), params: params, region: regionCode, reads: readOnly(action)}
+	lg.op = x.op
+	x.serve = func(now time.Time, rg *region) {
+		out, aerr = h.fn(s, &request{action: action, secretID: secretID, params: params, region: rg, now: now})
 	}
-	if regionCode != "" && s.opts.AutoAdvance != nil && readOnly(action) {
-		s.autoAdvance(s.regionLocked(regionCode))
-	}
-	req.now = s.clock.Now()
-	if regionCode != "" {
-		req.region = s.regionLocked(regionCode)
-	}
-	out, aerr = h.fn(s, req)
-	if !readOnly(action) {
-		// Anything may have changed: cached encodings are stale.
-		for _, rg := range s.regions {
-			rg.gen++
-		}
-	}
-	s.mu.Unlock()
-	if drop {
+	switch o, f, perr := s.pass(w, r, x); o {
+	case answered:
+		s.record(r, lg, action, regionCode, f.HTTPStatus, 0)
+		return action, regionCode, nil, nil
+	case refused:
+		return action, regionCode, nil, perr
+	case dropped:
 		// The server acted, but the answer is lost on the way.
 		code := 0
 		if aerr != nil {
 			code = aerr.code
 		}
 		s.record(r, lg, action, regionCode, 0, code)
-		dropConnection(w)
 		return action, regionCode, nil, nil
 	}
 	if out == nil && aerr == nil {
@@ -574,16 +562,39 @@ func readOnly(action string) bool {
 		(strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Get") || strings.HasPrefix(action, "Inquiry"))
 }
 
-// readBody reads at most maxBody+1 bytes, into a buffer of the announced
-// size when that is within the cap, so an ordinary body costs one
-// allocation (io.ReadAll would grow its buffer from 512 bytes).
-func readBody(body io.Reader, announced int64) ([]byte, error) {
-	var buf bytes.Buffer
-	if announced > 0 && announced <= maxBody {
-		buf.Grow(int(announced) + bytes.MinRead) // ReadFrom wants MinRead free
+// readBody reads at most limit+1 bytes, into a buffer of the announced
+// size when that is within the limit, so an ordinary body costs one
+// allocation (io.ReadAll would grow its buffer from 512 bytes). A body of
+// unknown length grows its buffer by doubling, but never past limit+1, so
+// that reading costs at most about twice the limit whatever the body.
+func readBody(body io.Reader, announced, limit int64) ([]byte, error) {
+	size := int64(512)
+	if announced > 0 && announced <= limit {
+		size = announced + 1 // +1: the read that finds the end needs room
 	}
-	_, err := buf.ReadFrom(io.LimitReader(body, maxBody+1))
-	return buf.Bytes(), err
+	buf := make([]byte, 0, size)
+	for {
+		if len(buf) == cap(buf) {
+			if int64(len(buf)) > limit {
+				return buf, nil // past the limit: the caller refuses it
+			}
+			next := 2 * int64(cap(buf))
+			if next >= limit {
+				next = limit + 1 // straight to the end: no buffer of the limit itself first
+			}
+			grown := make([]byte, len(buf), next)
+			copy(grown, buf)
+			buf = grown
+		}
+		n, err := body.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // readParams reads the query of a GET or the form body of a POST (never
@@ -598,14 +609,17 @@ func readParams(r *http.Request) (url.Values, *apiError) {
 		// Read into a buffer of the announced size (when it is within the
 		// cap), so an ordinary body is read with one allocation; a body
 		// longer than announced still grows it, up to the cap.
-		b, err := readBody(r.Body, r.ContentLength)
+		tooLarge := invalid("request body larger than %d bytes", maxBody)
+		tooLarge.status = http.StatusRequestEntityTooLarge
+		if r.ContentLength > maxBody {
+			return nil, tooLarge // refused unread
+		}
+		b, err := readBody(r.Body, r.ContentLength, maxBody)
 		if err != nil {
 			return nil, invalid("cannot read the request body: %v", err)
 		}
 		if len(b) > maxBody {
-			e := invalid("request body larger than %d bytes", maxBody)
-			e.status = http.StatusRequestEntityTooLarge
-			return nil, e
+			return nil, tooLarge
 		}
 		raw = string(b)
 	default:

@@ -1,0 +1,114 @@
+package emulator
+
+// The part of the request pipeline both contracts share. A front door
+// (handle for the legacy contract, handle3 for API 3.0) reads, authenticates
+// and routes a request, charges its quota and resolves its region; then it
+// hands the call to pass, which applies faults, takes the state lock, reads
+// the clock, runs the operation with panic recovery and marks cached
+// encodings stale. The door encodes what comes back in its own envelope.
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Contract names, as the request log reports them.
+const (
+	contractLegacy = "legacy"
+	contractAPI3   = "api3"
+)
+
+// exchange is a call as the shared pipeline sees it, whichever front door
+// read it.
+type exchange struct {
+	op     operation  // its names under both contracts
+	params url.Values // its parameters: faults aim at the ids in them
+	region string     // the short region code; "" for an account-wide call
+	reads  bool       // it changes nothing
+	// serve runs the operation under the state lock. The door keeps its
+	// answer; a panic in it is recovered by pass.
+	serve func(now time.Time, rg *region)
+}
+
+// outcome is how pass ended.
+type outcome int
+
+const (
+	// served: serve ran, and the door answers.
+	served outcome = iota
+	// answered: a fault answered already, or the client went away while a
+	// fault held the answer back.
+	answered
+	// dropped: serve ran, and the connection was closed without an answer,
+	// as a fault asked.
+	dropped
+	// refused: the pipeline refused the call (an injected error, a
+	// shutdown, a panic); the door answers the refusal.
+	refused
+)
+
+// pass runs a routed call through the steps both contracts share. On
+// refused, the refusal is in legacy terms (code and message); the API 3.0
+// door translates it as any other.
+func (s *Server) pass(w http.ResponseWriter, r *http.Request, x *exchange) (outcome, *Fault, *apiError) {
+	f := s.takeFault(x.op, x.params)
+	drop, wasAnswered, ferr := s.applyFault(r.Context(), w, f)
+	if wasAnswered {
+		return answered, f, nil
+	}
+	if ferr != nil {
+		return refused, f, ferr
+	}
+	if perr := s.locked(x); perr != nil {
+		return refused, f, perr
+	}
+	if drop {
+		dropConnection(w)
+		return dropped, f, nil
+	}
+	return served, f, nil
+}
+
+// locked runs x.serve under the state lock. A panic in it answers
+// InternalError (6000) and leaves the lock released and the emulator
+// serving: no input may take the emulator down, nor hang the requests
+// after it.
+func (s *Server) locked(x *exchange) (perr *apiError) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return errf(6200, "the emulator is shutting down")
+	}
+	var rg *region
+	if x.region != "" {
+		rg = s.regionLocked(x.region)
+		if s.opts.AutoAdvance != nil && x.reads {
+			s.autoAdvance(rg)
+		}
+	}
+	defer func() {
+		if !x.reads {
+			// Anything may have changed, even by a handler that panicked
+			// half-way: cached encodings are stale.
+			for _, g := range s.regions {
+				g.gen++
+			}
+		}
+		if v := recover(); v != nil {
+			perr = errf(6000, "the emulator failed serving %s: %s", x.op.name(), panicText(v))
+		}
+	}()
+	x.serve(s.clock.Now(), rg)
+	return nil
+}
+
+// panicText is a recovered value as one short line.
+func panicText(v any) string {
+	t := fmt.Sprint(v)
+	if len(t) > 200 {
+		t = t[:200] + "…"
+	}
+	return t
+}
