@@ -423,16 +423,24 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
-	tokenKey := "api3\x00" + c.secretID + "\x00" + token
-	if token != "" {
-		if prev, ok := s.tokens[tokenKey]; ok {
-			return map[string]any{"InstanceIdSet": slices.Clone(prev.ids)}, nil
-		}
-	}
+	// The legacy action that makes such instances: a token's creation is
+	// remembered under it, whichever contract made it.
 	action := "RunInstancesHour"
 	if prepaid {
 		action = "RunInstances"
 	}
+	key := tokenKey(tokenInstances, c.rg, token)
+	if token != "" {
+		if prev, ok := s.tokens[key]; ok {
+			if prev.action != action {
+				// [inferred] as the legacy contract does: one token, one
+				// kind of purchase.
+				return nil, err3("InvalidParameterValue", "ClientToken %s was used by a %s purchase", token, chargeOfAction(prev.action))
+			}
+			return map[string]any{"InstanceIdSet": slices.Clone(prev.ids)}, nil
+		}
+	}
+	var deal int64
 	var ids []string
 	for done := 0; done < count; {
 		n := min(count-done, 100)
@@ -449,6 +457,9 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 				ids = append(ids, l...)
 			}
 		}
+		if deals, ok := out["dealIds"].([]int64); ok && deal == 0 && len(deals) > 0 {
+			deal = deals[0] // the order a legacy retry of the token is answered with
+		}
 		done += n
 	}
 	for _, id := range ids {
@@ -458,9 +469,17 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 		in.lastOp = "RunInstances"
 	}
 	if token != "" {
-		s.tokens[tokenKey] = tokenResult{action: "api3 RunInstances", ids: ids}
+		s.tokens[key] = tokenResult{action: action, ids: ids, deal: deal}
 	}
 	return map[string]any{"InstanceIdSet": ids}, nil
+}
+
+// chargeOfAction names the charge type of a legacy purchase action.
+func chargeOfAction(action string) string {
+	if action == "RunInstances" {
+		return "PREPAID"
+	}
+	return "POSTPAID_BY_HOUR"
 }
 
 func (s *Server) startInstances3(c *call3) (map[string]any, *api3Err) {

@@ -527,7 +527,7 @@ func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	if len(token) > 64 {
 		return nil, err3("InvalidParameterValue.TooLong", "ClientToken is at most 64 characters, got %d", len(token))
 	}
-	key := "api3\x00vpc\x00" + c.secretID + "\x00" + token
+	key := tokenKey(tokenAddresses, c.rg, token)
 	if token != "" {
 		if prev, ok := s.tokens[key]; ok {
 			return map[string]any{"AddressSet": slices.Clone(prev.ids), "TaskId": strconv.FormatInt(prev.deal, 10)}, nil
@@ -843,7 +843,7 @@ func (s *Server) attachNetworkInterface3(c *call3) (map[string]any, *api3Err) {
 		return nil, err3("ResourceNotFound", "the network interface %s is not found", eniID)
 	}
 	token := c.q.v.Get("ClientToken")
-	key := "api3\x00eni\x00" + c.secretID + "\x00" + token
+	key := tokenKey(tokenAttach, c.rg, token)
 	if token != "" {
 		if _, ok := s.tokens[key]; ok {
 			return map[string]any{}, nil

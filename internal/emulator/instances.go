@@ -733,7 +733,7 @@ func (s *Server) runInstancesHour(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	if c.token != "" {
-		if prev, ok := s.tokens[r.secretID+"\x00"+c.token]; ok {
+		if prev, ok := s.tokens[tokenKey(tokenInstances, r.region, c.token)]; ok {
 			if prev.action != r.action {
 				return nil, invalid("clientToken %s was used by %s", c.token, prev.action)
 			}
@@ -742,7 +742,7 @@ func (s *Server) runInstancesHour(r *request) (map[string]any, *apiError) {
 	}
 	ids := s.create(r, c, payHourly, time.Time{})
 	if c.token != "" {
-		s.tokens[r.secretID+"\x00"+c.token] = tokenResult{action: r.action, ids: ids}
+		s.tokens[tokenKey(tokenInstances, r.region, c.token)] = tokenResult{action: r.action, ids: ids}
 	}
 	return map[string]any{"message": "ok", "unInstanceIds": ids}, nil
 }
@@ -762,7 +762,7 @@ func (s *Server) runInstances(r *request) (map[string]any, *apiError) {
 			"unInstanceIds": map[string][]string{strconv.FormatInt(deal, 10): ids}}
 	}
 	if c.token != "" {
-		if prev, ok := s.tokens[r.secretID+"\x00"+c.token]; ok {
+		if prev, ok := s.tokens[tokenKey(tokenInstances, r.region, c.token)]; ok {
 			if prev.action != r.action {
 				return nil, invalid("clientToken %s was used by %s", c.token, prev.action)
 			}
@@ -774,7 +774,7 @@ func (s *Server) runInstances(r *request) (map[string]any, *apiError) {
 		"storageType": c.stTyp, "storageSize": c.storageSize, "imageId": c.image.legacyID, "zoneId": c.zone.id,
 		"vpcId": c.vpcID, "subnetId": c.subnetID}, ids)
 	if c.token != "" {
-		s.tokens[r.secretID+"\x00"+c.token] = tokenResult{action: r.action, ids: ids, deal: deal}
+		s.tokens[tokenKey(tokenInstances, r.region, c.token)] = tokenResult{action: r.action, ids: ids, deal: deal}
 	}
 	return answer(deal, ids), nil
 }

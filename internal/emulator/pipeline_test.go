@@ -275,3 +275,56 @@ func TestBodyUnderTheCapIsServed(t *testing.T) {
 	_, out := h.send(wire{params: url.Values{"Action": {"DescribeAvailabilityZones"}, "pad": {pad}}})
 	assert.Equal(t, 0, code(out))
 }
+
+// TestClientTokenAcrossContractsAndRegions: one token names one creation of
+// the account in a region, whichever contract sends it; the same token in
+// another region is another creation.
+func TestClientTokenAcrossContractsAndRegions(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	const token = "one-purchase-7f3a"
+	legacy := func(region string) []any {
+		out := h.call("RunInstancesHour", "Region", region, "zoneId", map[string]string{"gz": "100001", "sh": "200001"}[region],
+			"cpu", "1", "mem", "1", "imageId", "img-31tjrtph", "imageType", "2", "bandwidthType", "PayByHour",
+			"bandwidth", "1", "storageSize", "0", "goodsNum", "2", "clientToken", token)
+		require.Equal(t, 0, code(out), out)
+		return out["unInstanceIds"].([]any)
+	}
+	api3 := func(region, zone, charge string) map[string]any {
+		params := map[string]any{"Placement": map[string]any{"Zone": zone}, "ImageId": "img-31tjrtph",
+			"InstanceCount": 2, "ClientToken": token, "InstanceChargeType": charge}
+		if charge == "PREPAID" {
+			params["InstanceChargePrepaid"] = map[string]any{"Period": 1}
+		}
+		_, _, resp := h.call3("cvm", "RunInstances", params, func(r *http.Request) { r.Header.Set("X-TC-Region", region) })
+		return resp
+	}
+	count := func(region string) int {
+		h.emu.mu.Lock()
+		defer h.emu.mu.Unlock()
+		return len(h.emu.regions[region].instances)
+	}
+
+	first := legacy("gz")
+	require.Len(t, first, 2)
+	resp := api3("ap-guangzhou", "ap-guangzhou-1", "POSTPAID_BY_HOUR")
+	require.Empty(t, errCode(resp), resp)
+	assert.ElementsMatch(t, first, resp["InstanceIdSet"], "API 3.0 answers the legacy creation of the token")
+	assert.Equal(t, 2, count("gz"), "made once for both contracts")
+	assert.ElementsMatch(t, first, legacy("gz"), "and the legacy contract again the same")
+
+	// A prepaid purchase under the token of an hourly one is refused.
+	resp = api3("ap-guangzhou", "ap-guangzhou-1", "PREPAID")
+	assert.Equal(t, "InvalidParameterValue", errCode(resp), resp)
+	assert.Equal(t, 2, count("gz"))
+
+	// Another region: another creation, never gz's instances.
+	resp = api3("ap-shanghai", "ap-shanghai-1", "POSTPAID_BY_HOUR")
+	require.Empty(t, errCode(resp), resp)
+	sh := resp["InstanceIdSet"].([]any)
+	require.Len(t, sh, 2)
+	assert.NotContains(t, first, sh[0])
+	assert.Equal(t, 2, count("sh"))
+	assert.ElementsMatch(t, sh, legacy("sh"), "the legacy contract in sh answers sh's creation")
+	assert.Equal(t, 2, count("sh"))
+}

@@ -171,3 +171,21 @@ type tokenResult struct {
 	ids    []string
 	deal   int64
 }
+
+// Idempotency tokens name one creation per account and region, whichever
+// contract sends them: the emulator serves one account (every SecretId of
+// Options.Keys is one of its users), so the token's kind, the region and
+// the token itself are the key. A token sent through the legacy contract
+// and again through API 3.0 answers the same creation; the same token in
+// another region is another creation. Neither page documents a lifetime
+// for a token [inferred: the emulator keeps them as long as its state].
+const (
+	tokenInstances = "instances" // RunInstancesHour, RunInstances (both contracts)
+	tokenAddresses = "addresses" // AllocateAddresses
+	tokenAttach    = "attach"    // AttachNetworkInterface
+)
+
+// tokenKey is the key of s.tokens for a token of a kind in a region.
+func tokenKey(kind string, rg *region, token string) string {
+	return kind + "\x00" + rg.code + "\x00" + token
+}
