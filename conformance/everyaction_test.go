@@ -26,6 +26,7 @@ func TestGoSDKEveryAction(t *testing.T) {
 	tg := target{name: "cvmtest", endpoint: srv.API3Endpoint(), id: id, key: key}
 	j := newJudge(t, "tencentcloud-sdk-go", "API 3.0", "cvmtest")
 	c, v := goClients(t, tg, nil)
+	walkModels(t, j, c, v)
 	common3 := func(service, version, action string, params map[string]any, out any) error {
 		cc := common.NewCommonClient(credFor(tg), region, profileFor(tg, nil))
 		req := tchttp.NewCommonRequest(service, version, action)

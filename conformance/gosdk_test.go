@@ -72,6 +72,7 @@ func TestGoSDKFlow(t *testing.T) {
 		t.Run(tg.name, func(t *testing.T) {
 			j := newJudge(t, "tencentcloud-sdk-go", "API 3.0", tg.name)
 			c, v := goClients(t, tg, nil)
+			walkModels(t, j, c, v)
 			goFlow(t, j, c, v)
 		})
 	}

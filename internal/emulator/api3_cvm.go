@@ -180,7 +180,7 @@ func (s *Server) describeInstanceTypeConfigs3(c *call3) (map[string]any, *api3Er
 	set := []map[string]any{}
 	err := s.typeRows3(c, func(z zone, family string, cpu, mem int) {
 		set = append(set, map[string]any{"Zone": zoneName3(c.rg.code, z), "InstanceType": instanceTypeName(family, cpu, mem),
-			"InstanceFamily": family, "GPU": 0, "CPU": cpu, "Memory": mem, "FPGA": 0})
+			"InstanceFamily": family, "GPU": 0, "CPU": cpu, "Memory": mem, "FPGA": 0, "GpuCount": 0})
 	})
 	if err != nil {
 		return nil, err
@@ -233,6 +233,7 @@ func (rg *region) image3(img *image) map[string]any {
 		"ImageSource": map[bool]string{true: "OFFICIAL", false: "CREATE_IMAGE"}[img.typ == imagePublic],
 		"SyncPercent": nil, "IsSupportCloudinit": true, "SnapshotSet": []any{}, "Tags": []any{},
 		"LicenseType": "TencentCloud", "ImageFamily": "", "ImageDeprecated": false,
+		"CdcCacheStatus": "", // not cached in a CDC: the emulator has none
 	}
 }
 
@@ -306,7 +307,7 @@ func (s *Server) createImage3(c *call3) (map[string]any, *api3Err) {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
 	if in := ins[0]; in.status == stRunning {
-		in.status, in.lastOp = stStopped, "StopInstances"
+		in.status, in.lastOp, in.lastOpRequest = stStopped, "StopInstances", s.requestID
 	}
 	out, err := s.legacy(c, "CreateImage", url.Values{"instanceId": {id}, "imageName": {name},
 		"imageDescription": {c.q.v.Get("ImageDescription")}})
@@ -487,7 +488,8 @@ func (rg *region) keyPair3(k *keyPair) map[string]any {
 		ids = append(ids, in.id)
 	}
 	return map[string]any{"KeyId": k.id, "KeyName": k.name, "ProjectId": k.projectID, "Description": k.desc,
-		"PublicKey": k.pubkey, "PrivateKey": nil, "AssociatedInstanceIds": ids, "CreatedTime": time3(k.created), "Tags": []any{}}
+		"PublicKey": k.pubkey, "PrivateKey": "", // shown once, by CreateKeyPair only
+		"AssociatedInstanceIds": ids, "CreatedTime": time3(k.created), "Tags": []any{}}
 }
 
 func (s *Server) describeKeyPairs3(c *call3) (map[string]any, *api3Err) {

@@ -48,7 +48,11 @@ func init() {
 var (
 	instanceIDRE = regexp.MustCompile(`^ins-[a-z0-9]{8}$`)
 	diskTypes3   = map[int]string{1: "LOCAL_BASIC", 2: "CLOUD_BASIC", 3: "LOCAL_SSD", 4: "CLOUD_SSD"}
-	diskTypesIn  = map[string]int{"LOCAL_BASIC": 1, "CLOUD_BASIC": 2, "CLOUD_PREMIUM": 2, "LOCAL_SSD": 3, "CLOUD_SSD": 4}
+	// diskTypesIn are the disk types RunInstances takes (TC-Go cvm
+	// models.go DataDisk.DiskType), each with the legacy storage type
+	// nearest to it: the legacy contract knows local, cloud and SSD only.
+	diskTypesIn = map[string]int{"LOCAL_BASIC": 1, "CLOUD_BASIC": 2, "CLOUD_PREMIUM": 2, "LOCAL_SSD": 3, "CLOUD_SSD": 4,
+		"CLOUD_BSSD": 4, "CLOUD_HSSD": 4, "CLOUD_TSSD": 4}
 	renewFlags3  = []string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}
 	netCharge3   = map[int]string{1: "BANDWIDTH_PREPAID", 2: "TRAFFIC_POSTPAID_BY_HOUR", 3: "BANDWIDTH_POSTPAID_BY_HOUR"}
 	netChargeIn  = map[string]string{"BANDWIDTH_PREPAID": "PayByBandwidth", "TRAFFIC_POSTPAID_BY_HOUR": "PayByTraffic", "BANDWIDTH_POSTPAID_BY_HOUR": "PayByHour"}
@@ -62,23 +66,28 @@ func chargeType3(in *instance) string {
 }
 
 // instance3 is an instance as the newer DescribeInstances shows it (§6
-// row 1; members from TC-Go cvm models.go Instance).
+// row 1): every member of TC-Go cvm models.go Instance, strings and
+// objects never null (Tencent's Terraform provider dereferences
+// VirtualPrivateCloud, SystemDisk and the like without a check).
 func (rg *region) instance3(in *instance) map[string]any {
-	var public any
+	// Lists the instance has nothing in are null, as the real service
+	// answers them ("此字段可能返回 null"); strings and objects never are.
+	var public, data, keys any
 	if len(in.wanIPs) > 0 {
 		public = slices.Clone(in.wanIPs)
 	}
-	var vpc any
+	// An instance outside a VPC (the legacy contract's basic network)
+	// shows an empty VPC: the members there, with nothing in them.
+	vpc := map[string]any{"VpcId": in.vpcID, "SubnetId": in.subnetID, "AsVpcGateway": false,
+		"PrivateIpAddresses": []string{}, "Ipv6AddressCount": 0}
 	if in.vpcID != "" {
-		vpc = map[string]any{"VpcId": in.vpcID, "SubnetId": in.subnetID, "AsVpcGateway": false,
-			"PrivateIpAddresses": []string{in.lanIP}}
+		vpc["PrivateIpAddresses"] = []string{in.lanIP}
 	}
-	var data []map[string]any
 	if in.storageSize > 0 {
-		data = append(data, map[string]any{"DiskId": in.diskData, "DiskSize": in.storageSize,
-			"DiskType": diskTypes3[in.storTyp], "DeleteWithInstance": true})
+		data = []map[string]any{{"DiskId": in.diskData, "DiskSize": in.storageSize,
+			"DiskType": in.dataDiskType3(), "DeleteWithInstance": true, "SnapshotId": "", "Encrypt": false,
+			"KmsKeyId": "", "ThroughputPerformance": 0, "CdcId": "", "BurstPerformance": false, "DiskName": ""}}
 	}
-	var keys any
 	if in.keyID != "" {
 		keys = []string{in.keyID}
 	}
@@ -86,45 +95,65 @@ func (rg *region) instance3(in *instance) map[string]any {
 	if in.next != 0 {
 		state = "OPERATING"
 	}
-	var op, opState any
+	op, opState := "", ""
 	if in.lastOp != "" {
 		op, opState = in.lastOp, state
 	}
-	var expired any
+	expired := ""
 	if in.payMode == payPrepaid {
 		expired = time3(in.deadline)
 	}
+	user, port := "root", 22
+	if in.image.windows {
+		user, port = "Administrator", 3389
+	}
 	return map[string]any{
-		"Placement":    map[string]any{"Zone": zoneName3(rg.code, in.zone), "ProjectId": in.projectID, "HostId": nil},
+		"Placement": map[string]any{"Zone": zoneName3(rg.code, in.zone), "ProjectId": in.projectID, "HostIds": []string{},
+			"HostId": "", "DedicatedResourcePackTenancy": "", "DedicatedResourcePackIds": []string{}, "RackId": ""},
 		"InstanceId":   in.id,
 		"InstanceType": instanceTypeName(in.instanceType, in.cpu, in.mem),
 		"CPU":          in.cpu, "Memory": in.mem,
 		"RestrictState":      "NORMAL",
 		"InstanceName":       in.name,
 		"InstanceChargeType": chargeType3(in),
-		"SystemDisk":         map[string]any{"DiskType": "CLOUD_BASIC", "DiskId": in.diskRoot, "DiskSize": in.rootSize},
+		"SystemDisk": map[string]any{"DiskType": in.systemDiskType3(), "DiskId": in.diskRoot, "DiskSize": in.rootSize,
+			"CdcId": "", "DiskName": ""},
 		"DataDisks":          data,
 		"PrivateIpAddresses": []string{in.lanIP},
 		"PublicIpAddresses":  public,
 		"InternetAccessible": map[string]any{"InternetChargeType": netCharge3[in.netPayMode],
-			"InternetMaxBandwidthOut": in.bandwidth, "PublicIpAssigned": len(in.wanIPs) > 0},
+			"InternetMaxBandwidthOut": in.bandwidth, "PublicIpAssigned": len(in.wanIPs) > 0, "BandwidthPackageId": "",
+			"InternetServiceProvider": "BGP", "IPv4AddressType": "WanIP", "IPv6AddressType": "", "AntiDDoSPackageId": ""},
 		"VirtualPrivateCloud":      vpc,
 		"ImageId":                  in.image.id,
 		"RenewFlag":                renewFlags3[min(max(in.autoRenew, 0), 2)],
 		"CreatedTime":              time3(in.created),
 		"ExpiredTime":              expired,
 		"OsName":                   in.image.osName,
-		"SecurityGroupIds":         slices.Clone(in.sgIDs),
-		"LoginSettings":            map[string]any{"KeyIds": keys},
+		"SecurityGroupIds":         append([]string{}, in.sgIDs...),
+		"LoginSettings":            map[string]any{"KeyIds": keys, "Password": "", "KeepImageLogin": ""},
 		"InstanceState":            instanceState3(in),
 		"Tags":                     []any{},
 		"StopChargingMode":         "NOT_APPLICABLE",
 		"Uuid":                     in.uuid,
 		"LatestOperation":          op,
 		"LatestOperationState":     opState,
-		"LatestOperationRequestId": nil,
+		"LatestOperationRequestId": in.lastOpRequest,
+		"LatestOperationErrorMsg":  "",
+		"DisasterRecoverGroupId":   "",
+		"IPv6Addresses":            []string{},
+		"CamRoleName":              "",
+		"HpcClusterId":             "",
+		"RdmaIpAddresses":          []string{},
+		"DedicatedClusterId":       "",
 		"IsolatedSource":           "NOTISOLATED",
+		"GPUInfo":                  map[string]any{}, // none: the emulator sells no GPU types
+		"LicenseType":              "TencentCloud",
 		"DisableApiTermination":    false,
+		"DefaultLoginUser":         user,
+		"DefaultLoginPort":         port,
+		"Metadata":                 map[string]any{"Items": []any{}},
+		"PublicIPv6Addresses":      []string{},
 	}
 }
 
@@ -363,6 +392,11 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 	if assignSet && !assign {
 		legacy.Set("wanIp", "0")
 	}
+	rootType := c.q.v.Get("SystemDisk.DiskType")
+	if _, ok := diskTypesIn[rootType]; rootType != "" && !ok {
+		return nil, err3("InvalidParameterValue", "the system disk type %q is not known", rootType)
+	}
+	dataType := ""
 	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
 		legacy.Set("rootSize", size)
 	} else {
@@ -380,6 +414,7 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 				return nil, err3("InvalidParameterValue", "the disk type %q is not known", t)
 			}
 			legacy.Set("storageType", strconv.Itoa(n))
+			dataType = t
 		}
 	}
 	keys := c.q.list("LoginSettings.KeyIds")
@@ -466,7 +501,8 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 		in := c.rg.instances[id]
 		in.instanceType = "CVM." + family
 		in.sgIDs = slices.Clone(sgs)
-		in.lastOp = "RunInstances"
+		in.lastOp, in.lastOpRequest = "RunInstances", s.requestID
+		in.rootType, in.dataType = rootType, dataType
 	}
 	if token != "" {
 		s.tokens[key] = tokenResult{action: action, ids: ids, deal: deal}
@@ -923,10 +959,20 @@ func (s *Server) disassociateSecurityGroups3(c *call3) (map[string]any, *api3Err
 // price3 is one Price member: the list price and the (same) discounted
 // price, monthly in yuan for prepaid, hourly with a unit for postpaid.
 func price3(prepaid bool, value float64) map[string]any {
+	// Every member of TC-Go cvm models.go ItemPrice: the numbers of the
+	// other charge type, and of tiers and long terms the emulator does not
+	// sell, are null ("此字段可能返回 null"); ChargeUnit is "" for prepaid.
+	p := map[string]any{"UnitPrice": nil, "ChargeUnit": "", "OriginalPrice": nil, "DiscountPrice": nil, "Discount": 100,
+		"UnitPriceDiscount": nil, "UnitPriceSecondStep": nil, "UnitPriceDiscountSecondStep": nil, "UnitPriceThirdStep": nil,
+		"UnitPriceDiscountThirdStep": nil, "OriginalPriceThreeYear": nil, "DiscountPriceThreeYear": nil,
+		"DiscountThreeYear": nil, "OriginalPriceFiveYear": nil, "DiscountPriceFiveYear": nil, "DiscountFiveYear": nil,
+		"OriginalPriceOneYear": nil, "DiscountPriceOneYear": nil, "DiscountOneYear": nil}
 	if prepaid {
-		return map[string]any{"OriginalPrice": round2(value), "DiscountPrice": round2(value), "Discount": 100}
+		p["OriginalPrice"], p["DiscountPrice"] = round2(value), round2(value)
+	} else {
+		p["UnitPrice"], p["UnitPriceDiscount"], p["ChargeUnit"] = round4(value), round4(value), "HOUR"
 	}
-	return map[string]any{"UnitPrice": round4(value), "UnitPriceDiscount": round4(value), "ChargeUnit": "HOUR", "Discount": 100}
+	return p
 }
 
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
@@ -1035,7 +1081,8 @@ func (s *Server) inquiryPriceResetInstancesType3(c *call3) (map[string]any, *api
 	if prepaid {
 		diff = max(0, now-was)
 	}
-	return map[string]any{"Price": map[string]any{"InstancePrice": price3(prepaid, diff)}}, nil
+	// No bandwidth in a type change: an empty object, never null.
+	return map[string]any{"Price": map[string]any{"InstancePrice": price3(prepaid, diff), "BandwidthPrice": map[string]any{}}}, nil
 }
 
 func (s *Server) inquiryPriceResetBandwidth3(c *call3) (map[string]any, *api3Err) {
@@ -1054,5 +1101,5 @@ func (s *Server) inquiryPriceResetBandwidth3(c *call3) (map[string]any, *api3Err
 		_, n := quote3(in.payMode == payPrepaid, 0, 0, 0, bw, 1, 1)
 		total += n
 	}
-	return map[string]any{"Price": map[string]any{"BandwidthPrice": price3(prepaid, total)}}, nil
+	return map[string]any{"Price": map[string]any{"InstancePrice": map[string]any{}, "BandwidthPrice": price3(prepaid, total)}}, nil
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func init() {
@@ -218,6 +219,9 @@ func (s *Server) describeSecurityGroupPolicies3(c *call3) (map[string]any, *api3
 		}
 		set[dir] = rs
 	}
+	// The emulator's rules are IPv4 (no Ipv6CidrBlock is taken).
+	set["PolicyStatistics"] = map[string]any{"IngressIPv4TotalCount": len(g.rules["ingress"]), "IngressIPv6TotalCount": 0,
+		"EgressIPv4TotalCount": len(g.rules["egress"]), "EgressIPv6TotalCount": 0}
 	return map[string]any{"SecurityGroupPolicySet": set}, nil
 }
 
@@ -413,22 +417,23 @@ func (s *Server) createDefaultSecurityGroup3(c *call3) (map[string]any, *api3Err
 
 var addressStates3 = map[int]string{eipCreating: "CREATING", eipBinding: "BINDING", eipBound: "BIND", eipUnbinding: "UNBINDING", eipUnbound: "UNBIND"}
 
+// address3 is an EIP as DescribeAddresses shows it: every member of TC-Go
+// vpc models.go Address, strings and objects never null.
 func address3(e *eip) map[string]any {
-	var inst, eni, private any
+	instanceType := ""
 	if e.instanceID != "" {
-		inst = e.instanceID
-	}
-	if e.eniID != "" {
-		eni = e.eniID
-	}
-	if e.privateIP != "" {
-		private = e.privateIP
+		instanceType = "CVM"
 	}
 	return map[string]any{"AddressId": e.id, "AddressName": e.name, "AddressStatus": addressStates3[e.status],
-		"AddressIp": e.ip, "InstanceId": inst, "CreatedTime": time3(e.created), "NetworkInterfaceId": eni,
-		"PrivateAddressIp": private, "IsArrears": false, "IsBlocked": false, "IsEipDirectConnection": e.mode == 1,
-		"AddressType": "EIP", "CascadeRelease": false, "InternetServiceProvider": "BGP", "Bandwidth": nil,
-		"InternetChargeType": nil, "TagSet": []any{}}
+		"AddressIp": e.ip, "InstanceId": e.instanceID, "CreatedTime": time3(e.created), "NetworkInterfaceId": e.eniID,
+		"PrivateAddressIp": e.privateIP, "IsArrears": false, "IsBlocked": false, "IsEipDirectConnection": e.mode == 1,
+		"AddressType": "EIP", "CascadeRelease": false, "EipAlgType": map[string]any{"Ftp": false, "Sip": false},
+		"InternetServiceProvider": "BGP", "LocalBgp": false,
+		// An EIP's bandwidth is its instance's [inferred: the legacy
+		// contract's EIPs have none of their own].
+		"Bandwidth": nil, "InternetChargeType": "", "TagSet": []any{}, "DeadlineDate": "",
+		"InstanceType": instanceType, "Egress": "center_egress1", "AntiDDoSPackageId": "", "RenewFlag": "",
+		"BandwidthPackageId": ""}
 }
 
 var addressFilters3 = map[string]bool{"address-id": true, "address-name": true, "address-ip": true, "address-status": true,
@@ -740,15 +745,12 @@ func (rg *region) enis3() []map[string]any {
 		if in.vpcID == "" {
 			continue
 		}
-		var pub any
+		pub := ""
 		if len(in.wanIPs) > 0 {
 			pub = in.wanIPs[0]
 		}
-		out = append(out, map[string]any{"NetworkInterfaceId": in.eniID(), "NetworkInterfaceName": "primary",
-			"VpcId": in.vpcID, "SubnetId": in.subnetID, "GroupSet": slices.Clone(in.sgIDs), "Primary": true,
-			"State": "AVAILABLE", "Zone": zoneName3(rg.code, in.zone),
-			"PrivateIpAddressSet": []map[string]any{{"PrivateIpAddress": in.lanIP, "Primary": true, "PublicIpAddress": pub, "State": "AVAILABLE"}},
-			"Attachment":          map[string]any{"InstanceId": in.id, "DeviceIndex": 0}})
+		out = append(out, eni3(in.eniID(), "primary", in.vpcID, in.subnetID, in.sgIDs, true, zoneName3(rg.code, in.zone),
+			in.lanIP, pub, in.id, 0, in.created))
 	}
 	ids := make([]string, 0, len(rg.enis))
 	for id := range rg.enis {
@@ -757,18 +759,38 @@ func (rg *region) enis3() []map[string]any {
 	sort.Strings(ids)
 	for _, id := range ids {
 		e := rg.enis[id]
-		var att any
-		if e.instanceID != "" {
-			att = map[string]any{"InstanceId": e.instanceID, "DeviceIndex": 1}
-		}
 		z, _ := rg.zone(e.zoneID)
-		out = append(out, map[string]any{"NetworkInterfaceId": e.id, "NetworkInterfaceName": "", "VpcId": e.vpcID,
-			"SubnetId": "", "GroupSet": slices.Clone(e.sgIDs), "Primary": false, "State": "AVAILABLE",
-			"Zone":                zoneName3(rg.code, z),
-			"PrivateIpAddressSet": []map[string]any{{"PrivateIpAddress": e.privateIP, "Primary": true, "State": "AVAILABLE"}},
-			"Attachment":          att})
+		out = append(out, eni3(e.id, "", e.vpcID, "", e.sgIDs, false, zoneName3(rg.code, z), e.privateIP, "", e.instanceID, 1,
+			time.Time{}))
 	}
 	return out
+}
+
+// eni3 is a network interface as DescribeNetworkInterfaces shows it: every
+// member of TC-Go vpc models.go NetworkInterface, strings and objects never
+// null; Attachment is an empty object when it is attached to nothing.
+func eni3(id, name, vpcID, subnetID string, groups []string, primary bool, zone, privateIP, publicIP, instanceID string,
+	device int, created time.Time) map[string]any {
+	att := map[string]any{}
+	if instanceID != "" {
+		att = map[string]any{"InstanceId": instanceID, "DeviceIndex": device, "InstanceAccountId": "", "AttachTime": time3(created)}
+	}
+	return map[string]any{"NetworkInterfaceId": id, "NetworkInterfaceName": name, "NetworkInterfaceDescription": "",
+		"VpcId": vpcID, "SubnetId": subnetID, "GroupSet": append([]string{}, groups...), "Primary": primary,
+		"MacAddress": macOf(id), "State": "AVAILABLE", "Zone": zone, "CreatedTime": time3(created),
+		"PrivateIpAddressSet": []map[string]any{{"PrivateIpAddress": privateIP, "Primary": true, "PublicIpAddress": publicIP,
+			"AddressId": "", "Description": "", "IsWanIpBlocked": false, "State": "AVAILABLE", "QosLevel": "PT"}},
+		"Attachment": att, "Ipv6AddressSet": []any{}, "TagSet": []any{}, "EniType": 0, "Business": "cvm", "CdcId": "",
+		"AttachType": 0, "ResourceId": "", "QosLevel": "PT"}
+}
+
+// macOf is a stable, locally administered MAC address made from an id.
+func macOf(id string) string {
+	var h uint32 = 2166136261
+	for i := range len(id) {
+		h = (h ^ uint32(id[i])) * 16777619
+	}
+	return fmt.Sprintf("52:54:00:%02x:%02x:%02x", byte(h>>16), byte(h>>8), byte(h))
 }
 
 func (s *Server) describeNetworkInterfaces3(c *call3) (map[string]any, *api3Err) {
@@ -804,9 +826,8 @@ next:
 			case "network-interface-id":
 				ok = f.contains(id)
 			case "attachment.instance-id":
-				if a, has := e["Attachment"].(map[string]any); has {
-					ok = f.contains(a["InstanceId"].(string))
-				}
+				inst, _ := e["Attachment"].(map[string]any)["InstanceId"].(string)
+				ok = inst != "" && f.contains(inst)
 			case "groups.security-group-id":
 				ok = f.has(func(v string) bool { return slices.Contains(e["GroupSet"].([]string), v) })
 			case "network-interface-name":

@@ -328,9 +328,9 @@ func oneOf3(c *call3, name, def string, allowed ...string) (string, *api3Err) {
 // ---- names of the newer contract ----
 
 // time3 is the newer contract's time: ISO-8601 in UTC (§6 row 1).
-func time3(t time.Time) any {
+func time3(t time.Time) string {
 	if t.IsZero() {
-		return nil
+		return "" // a string member is never null (the models' readers dereference them)
 	}
 	return t.UTC().Format("2006-01-02T15:04:05Z")
 }

@@ -71,6 +71,27 @@ type instance struct {
 	encodedGen           uint64 // region gen it was encoded at
 	seenMoving           bool   // a describe showed it moving (AutoAdvance)
 	lastOp               string // the newer contract's LatestOperation
+	lastOpRequest        string // the request that started it
+	// rootType and dataType are the disk types API 3.0 names ("CLOUD_PREMIUM"),
+	// as RunInstances asked for them; "" shows the type of the legacy
+	// storage type (storTyp), or CLOUD_BASIC for the system disk.
+	rootType, dataType string
+}
+
+// systemDiskType3 is the system disk's type as API 3.0 names it.
+func (in *instance) systemDiskType3() string {
+	if in.rootType != "" {
+		return in.rootType
+	}
+	return "CLOUD_BASIC" // the legacy contract's system disks are cloud disks (diskInfo rootType 2)
+}
+
+// dataDiskType3 is the data disk's type as API 3.0 names it.
+func (in *instance) dataDiskType3() string {
+	if in.dataType != "" {
+		return in.dataType
+	}
+	return diskTypes3[in.storTyp]
 }
 
 // settle moves every instance whose transition is due to its next status,
@@ -121,7 +142,7 @@ func (rg *region) settle(now time.Time) {
 func (s *Server) move(rg *region, in *instance, now time.Time, via, final int) {
 	in.statusTime, in.seenMoving = now, false
 	if op, ok := operations3[via]; ok {
-		in.lastOp = op
+		in.lastOp, in.lastOpRequest = op, s.requestID
 	}
 	if s.opts.Transition <= 0 {
 		in.status, in.next = final, 0

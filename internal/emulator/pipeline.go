@@ -27,6 +27,9 @@ type exchange struct {
 	params url.Values // its parameters: faults aim at the ids in them
 	region string     // the short region code; "" for an account-wide call
 	reads  bool       // it changes nothing
+	// requestID is the id its answer carries; an operation it starts
+	// remembers it (API 3.0's LatestOperationRequestId).
+	requestID string
 	// serve runs the operation under the state lock. The door keeps its
 	// answer; a panic in it is recovered by pass.
 	serve func(now time.Time, rg *region)
@@ -89,6 +92,7 @@ func (s *Server) locked(x *exchange) (perr *apiError) {
 		}
 	}
 	defer func() {
+		s.requestID = ""
 		if !x.reads {
 			// Anything may have changed, even by a handler that panicked
 			// half-way: cached encodings are stale.
@@ -100,6 +104,7 @@ func (s *Server) locked(x *exchange) (perr *apiError) {
 			perr = errf(6000, "the emulator failed serving %s: %s", x.op.name(), panicText(v))
 		}
 	}()
+	s.requestID = x.requestID
 	x.serve(s.clock.Now(), rg)
 	return nil
 }

@@ -328,3 +328,70 @@ func TestClientTokenAcrossContractsAndRegions(t *testing.T) {
 	assert.ElementsMatch(t, sh, legacy("sh"), "the legacy contract in sh answers sh's creation")
 	assert.Equal(t, 2, count("sh"))
 }
+
+// TestSnapshotReadsTheSameThroughBothContracts: what either contract can
+// read of an instance (API 3.0's latest operation, its state and request
+// id, the disk types asked for) survives a snapshot and a restore, read
+// through both contracts.
+func TestSnapshotReadsTheSameThroughBothContracts(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, nil) // 10-second transitions on a fake clock
+	_, _, resp := h.call3("cvm", "RunInstances", map[string]any{"Placement": map[string]any{"Zone": "ap-guangzhou-1"},
+		"ImageId": "img-31tjrtph", "SystemDisk": map[string]any{"DiskType": "CLOUD_PREMIUM", "DiskSize": 50},
+		"DataDisks": []map[string]any{{"DiskType": "CLOUD_SSD", "DiskSize": 100}}})
+	require.Empty(t, errCode(resp), resp)
+	id := resp["InstanceIdSet"].([]any)[0].(string)
+	h.fake.Advance(time.Minute)
+	_, _, resp = h.call3("cvm", "ResetInstancesPassword", map[string]any{"InstanceIds": []string{id},
+		"Password": "Reset-Passw0rd", "ForceStop": true})
+	require.Empty(t, errCode(resp), resp)
+	resetID := resp["RequestId"]
+
+	read := func(h *harness) (legacy, api3 map[string]any) {
+		out := h.call("DescribeInstances", "instanceIds.0", id)
+		require.Equal(t, 0, code(out), out)
+		_, _, resp := h.call3("cvm", "DescribeInstances", map[string]any{"InstanceIds": []string{id}})
+		require.Empty(t, errCode(resp), resp)
+		delete(resp, "RequestId")
+		return out, resp
+	}
+	legacyBefore, api3Before := read(h)
+	in := api3Before["InstanceSet"].([]any)[0].(map[string]any)
+	assert.Equal(t, "ResetInstancesPassword", in["LatestOperation"])
+	assert.Equal(t, "OPERATING", in["LatestOperationState"])
+	assert.Equal(t, resetID, in["LatestOperationRequestId"])
+	assert.Equal(t, "CLOUD_PREMIUM", in["SystemDisk"].(map[string]any)["DiskType"])
+	assert.Equal(t, "CLOUD_SSD", in["DataDisks"].([]any)[0].(map[string]any)["DiskType"])
+
+	var buf strings.Builder
+	require.NoError(t, WriteSnapshot(&buf, h.emu.Snapshot()))
+	snap, err := UnmarshalSnapshot([]byte(buf.String()))
+	require.NoError(t, err)
+	restored := newHarness(t, nil)
+	restored.fake.Set(h.fake.Now())
+	require.NoError(t, restored.emu.Restore(snap))
+	legacyAfter, api3After := read(restored)
+	assert.Equal(t, api3Before, api3After, "API 3.0 reads the same after a restore")
+	assert.Equal(t, legacyBefore, legacyAfter, "the legacy contract reads the same after a restore")
+}
+
+// TestInstanceOutsideAVPCHasAnObject: an instance of the legacy contract's
+// basic network shows VirtualPrivateCloud as an object with empty members,
+// never null, and every string member of the model as a string.
+func TestInstanceOutsideAVPCHasAnObject(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	out := h.call("RunInstancesHour", "zoneId", "100001", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
+		"imageType", "2", "bandwidthType", "PayByHour", "bandwidth", "1", "storageSize", "0", "goodsNum", "1")
+	require.Equal(t, 0, code(out), out)
+	_, _, resp := h.call3("cvm", "DescribeInstances", map[string]any{})
+	in := resp["InstanceSet"].([]any)[0].(map[string]any)
+	vpc, ok := in["VirtualPrivateCloud"].(map[string]any)
+	require.True(t, ok, "VirtualPrivateCloud is an object: %v", in["VirtualPrivateCloud"])
+	assert.Equal(t, "", vpc["VpcId"])
+	assert.Equal(t, "", vpc["SubnetId"])
+	for _, name := range []string{"ExpiredTime", "LatestOperation", "LatestOperationState", "LatestOperationRequestId", "CamRoleName"} {
+		assert.IsType(t, "", in[name], name)
+	}
+	assert.Equal(t, "", in["SystemDisk"].(map[string]any)["CdcId"])
+}

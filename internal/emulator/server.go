@@ -121,6 +121,9 @@ type Server struct {
 	vpcTasks    map[int64]vpcTask
 	// stopped: no request changes anything any more (Stop).
 	stopped bool
+	// requestID is the id of the request being served, for the operations
+	// it starts to remember; "" outside a request (seeds).
+	requestID string
 
 	inFlight atomic.Int64 // API requests being answered
 }
@@ -247,7 +250,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	start := time.Now()
-	lg := &logged{}
+	// A request id to quote, as gateways send [inferred: the legacy pages
+	// document none].
+	lg := &logged{requestID: requestID()}
 	action, region, out, aerr := s.handle(w, r, lg)
 	if out == nil && aerr == nil {
 		return // the answer was dropped on purpose, or already written
@@ -263,9 +268,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Content-Length", strconv.Itoa(n))
-	// A request id to quote, as gateways send [inferred: the legacy pages
-	// document none].
-	lg.requestID = requestID()
 	w.Header().Set("X-Request-Id", lg.requestID)
 	w.WriteHeader(status)
 	for _, p := range pieces {
@@ -498,7 +500,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		}
 		regionCode = rg.Short
 	}
-	x := &exchange{op: legacyOperation(action), params: params, region: regionCode, reads: readOnly(action)}
+	x := &exchange{op: legacyOperation(action), params: params, region: regionCode, reads: readOnly(action),
+		requestID: lg.requestID}
 	lg.op = x.op
 	x.serve = func(now time.Time, rg *region) {
 		out, aerr = h.fn(s, &request{action: action, secretID: secretID, params: params, region: rg, now: now})

@@ -94,6 +94,13 @@ type instanceSnap struct {
 	SubnetID      string    `json:"subnetId,omitempty"`
 	DiskRoot      string    `json:"diskRoot"`
 	DiskData      string    `json:"diskData,omitempty"`
+	// What only API 3.0 reads: the latest operation and the request that
+	// started it (its state follows from next), and the disk types asked
+	// for.
+	LastOp        string `json:"lastOp,omitempty"`
+	LastOpRequest string `json:"lastOpRequest,omitempty"`
+	RootType      string `json:"rootType,omitempty"`
+	DataType      string `json:"dataType,omitempty"`
 }
 
 type groupSnap struct {
@@ -211,7 +218,7 @@ func (s *Server) Snapshot() Snapshot {
 				in.mem, in.bandwidth, in.bandwidthType, in.image.id, in.status, in.next, in.nextAt, in.statusTime, in.created,
 				in.deadline, in.autoRenew, in.projectID, in.payMode, in.netPayMode, in.lanIP, slices.Clone(in.wanIPs), in.rootSize,
 				in.storageSize, in.storTyp, in.instanceType, in.keyID, slices.Clone(in.sgIDs), in.vpcID, in.subnetID,
-				in.diskRoot, in.diskData})
+				in.diskRoot, in.diskData, in.lastOp, in.lastOpRequest, in.rootType, in.dataType})
 		}
 		for _, id := range rg.sgSeq {
 			g := rg.sgs[id]
@@ -319,7 +326,8 @@ func (s *Server) Restore(snap Snapshot) error {
 				autoRenew: in.AutoRenew, projectID: in.ProjectID, payMode: in.PayMode, netPayMode: in.NetPayMode, lanIP: in.LanIP,
 				wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
 				instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
-				diskRoot: in.DiskRoot, diskData: in.DiskData}
+				diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: in.LastOpRequest,
+				rootType: in.RootType, dataType: in.DataType}
 			rg.track(rg.instances[in.ID])
 			rg.instSeq = append(rg.instSeq, rg.instances[in.ID])
 		}

@@ -1,0 +1,238 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	tccvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
+	tcvpc "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/vpc/v20170312"
+)
+
+var indexRE = regexp.MustCompile(`\[\d+\]`)
+
+// walkModels has c and v record their answers, and walks them against the
+// SDK's models once the test is over (before the judge saves its checks).
+func walkModels(t *testing.T, j *judge, c *tccvm.Client, v *tcvpc.Client) {
+	m := newModelWalk()
+	c.WithHttpTransport(m)
+	v.WithHttpTransport(m)
+	t.Cleanup(func() { m.check(j, map[string]any{"cvm": c, "vpc": v}) })
+}
+
+// modelWalk records every answer an official Go SDK client gets, to walk
+// each against the SDK's own model of it: Tencent's published shape of
+// the answer, as the SDK declares it (tccvm.<Action>ResponseParams and the
+// structs it holds). The rules, from the issue's reading of how Tencent's
+// clients use the models (the Terraform provider dereferences object
+// members without a nil check):
+//   - every member the model declares is present, and none it lacks;
+//   - a member the model types as an object is an object, never null; an
+//     empty object stands for "none" (GPUInfo of an instance without
+//     GPUs), any other holds every member of its model;
+//   - a string is a string, never null ("" for none); a number, a bool or
+//     a list is one, or null where the answer has none, as the models'
+//     comments allow ("此字段可能返回 null").
+type modelWalk struct {
+	mu     sync.Mutex
+	bodies map[string][][]byte // "cvm DescribeInstances" → answers
+}
+
+func newModelWalk() *modelWalk { return &modelWalk{bodies: map[string][][]byte{}} }
+
+// RoundTrip sends the request and keeps the answer's body.
+func (m *modelWalk) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		return resp, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	key := serviceOf(req) + " " + req.Header.Get("X-TC-Action")
+	m.mu.Lock()
+	m.bodies[key] = append(m.bodies[key], b)
+	m.mu.Unlock()
+	return resp, nil
+}
+
+// serviceOf is the service a TC3 request was signed for, from its
+// credential scope (Credential=<id>/<date>/<service>/tc3_request).
+func serviceOf(req *http.Request) string {
+	auth := req.Header.Get("Authorization")
+	_, cred, ok := strings.Cut(auth, "Credential=")
+	if !ok {
+		return ""
+	}
+	cred, _, _ = strings.Cut(cred, ",")
+	parts := strings.Split(cred, "/")
+	if len(parts) != 4 {
+		return ""
+	}
+	return parts[2]
+}
+
+// check walks every recorded answer of the services whose models the
+// clients hold, and records one check per action.
+func (m *modelWalk) check(j *judge, clients map[string]any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	keys := make([]string, 0, len(m.bodies))
+	for k := range m.bodies {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, key := range keys {
+		svc, action, _ := strings.Cut(key, " ")
+		client, ok := clients[svc]
+		if !ok {
+			continue // no model pinned for the service
+		}
+		method := reflect.ValueOf(client).MethodByName(action)
+		if !method.IsValid() {
+			j.check(action, "the official Go SDK has a model of the answer", false, svc)
+			continue
+		}
+		params, ok := method.Type().Out(0).Elem().FieldByName("Response")
+		if !ok {
+			j.check(action, "the official Go SDK has a model of the answer", false, svc)
+			continue
+		}
+		var problems []string
+		answers := 0
+		for _, b := range m.bodies[key] {
+			var env struct{ Response map[string]any }
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.UseNumber()
+			if err := dec.Decode(&env); err != nil {
+				problems = append(problems, "not JSON: "+err.Error())
+				continue
+			}
+			if _, isErr := env.Response["Error"]; isErr {
+				continue // the error envelope is the same for every action, and judged elsewhere
+			}
+			answers++
+			problems = append(problems, walkModel("Response", env.Response, params.Type)...)
+		}
+		if answers == 0 {
+			continue
+		}
+		slices.Sort(problems)
+		problems = slices.Compact(problems)
+		if max := modelProblemsShown(); len(problems) > max {
+			problems = append(problems[:max], fmt.Sprintf("… and %d more", len(problems)-max))
+		}
+		j.check(action, "every answer has each member of the official Go SDK's model, typed as it declares, and no other", len(problems) == 0,
+			strings.Join(problems, "; "))
+	}
+}
+
+// modelProblemsShown is how many departures a failed check names
+// (CVM_MODEL_PROBLEMS raises it, to list them all while fixing them).
+func modelProblemsShown() int {
+	if n, err := strconv.Atoi(os.Getenv("CVM_MODEL_PROBLEMS")); err == nil && n > 0 {
+		return n
+	}
+	return 12
+}
+
+// walkModel lists where v departs from the model type t.
+func walkModel(path string, v any, t reflect.Type) []string {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if v == nil {
+		switch t.Kind() {
+		case reflect.Struct, reflect.String:
+			return []string{path + ": null, want " + kindName(t)}
+		}
+		return nil // a number, bool or list the answer has none of ("此字段可能返回 null")
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: %T, want an object", path, v)}
+		}
+		if len(obj) == 0 && path != "Response" {
+			return nil // an empty object: none of it
+		}
+		var out []string
+		declared := map[string]bool{}
+		for i := range t.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				continue
+			}
+			declared[name] = true
+			mv, present := obj[name]
+			if !present {
+				out = append(out, path+"."+name+": missing")
+				continue
+			}
+			out = append(out, walkModel(path+"."+name, mv, f.Type)...)
+		}
+		for name := range obj {
+			if !declared[name] {
+				out = append(out, path+"."+name+": not in the model")
+			}
+		}
+		return out
+	case reflect.Slice:
+		list, ok := v.([]any)
+		if !ok {
+			return []string{fmt.Sprintf("%s: %T, want a list", path, v)}
+		}
+		var out []string
+		for i, e := range list {
+			out = append(out, walkModel(fmt.Sprintf("%s[%d]", path, i), e, t.Elem())...)
+		}
+		// One element's problems stand for all: "[0]" and "[7]" alike.
+		for i := range out {
+			out[i] = indexRE.ReplaceAllString(out[i], "[]")
+		}
+		return out
+	case reflect.String:
+		if _, ok := v.(string); !ok {
+			return []string{fmt.Sprintf("%s: %T, want a string", path, v)}
+		}
+	case reflect.Bool:
+		if _, ok := v.(bool); !ok {
+			return []string{fmt.Sprintf("%s: %T, want a bool", path, v)}
+		}
+	case reflect.Int64, reflect.Uint64, reflect.Float64, reflect.Int, reflect.Uint:
+		if _, ok := v.(json.Number); !ok {
+			return []string{fmt.Sprintf("%s: %T, want a number", path, v)}
+		}
+	}
+	return nil
+}
+
+func kindName(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Struct:
+		return "an object"
+	case reflect.Slice:
+		return "a list"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "a bool"
+	}
+	return "a number"
+}
