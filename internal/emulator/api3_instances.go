@@ -53,9 +53,9 @@ var (
 	// nearest to it: the legacy contract knows local, cloud and SSD only.
 	diskTypesIn = map[string]int{"LOCAL_BASIC": 1, "CLOUD_BASIC": 2, "CLOUD_PREMIUM": 2, "LOCAL_SSD": 3, "CLOUD_SSD": 4,
 		"CLOUD_BSSD": 4, "CLOUD_HSSD": 4, "CLOUD_TSSD": 4}
-	renewFlags3  = []string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}
-	netCharge3   = map[int]string{1: "BANDWIDTH_PREPAID", 2: "TRAFFIC_POSTPAID_BY_HOUR", 3: "BANDWIDTH_POSTPAID_BY_HOUR"}
-	netChargeIn  = map[string]string{"BANDWIDTH_PREPAID": "PayByBandwidth", "TRAFFIC_POSTPAID_BY_HOUR": "PayByTraffic", "BANDWIDTH_POSTPAID_BY_HOUR": "PayByHour"}
+	renewFlags3 = []string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}
+	netCharge3  = map[int]string{1: "BANDWIDTH_PREPAID", 2: "TRAFFIC_POSTPAID_BY_HOUR", 3: "BANDWIDTH_POSTPAID_BY_HOUR"}
+	netChargeIn = map[string]string{"BANDWIDTH_PREPAID": "PayByBandwidth", "TRAFFIC_POSTPAID_BY_HOUR": "PayByTraffic", "BANDWIDTH_POSTPAID_BY_HOUR": "PayByHour"}
 )
 
 func chargeType3(in *instance) string {
