@@ -219,6 +219,13 @@ func (s *Server) handle3(w http.ResponseWriter, r *http.Request, lg *logged) (c 
 	if err := s.charge3(secretID, svc, c.action, h.perSecond); err != nil {
 		return c, nil, err, false
 	}
+	shapes := in.shapes
+	if shapes == nil {
+		shapes = shapes3(in.params)
+	}
+	if err := checkMembers3(svc, c.action, shapes); err != nil {
+		return c, nil, err, false
+	}
 	short := ""
 	if !h.noRegion || c.regionName != "" {
 		if c.regionName == "" {
@@ -314,6 +321,9 @@ type api3Request struct {
 	unsignedPayload                      bool
 	signatureMethod                      string
 	json                                 bool // params are in body, to parse once authenticated
+	// shapes are the members' shapes as JSON gave them (see shapes3);
+	// nil for a query or a form, whose names alone tell them.
+	shapes map[string]string
 }
 
 // v1Common are the common parameters of signature v1 (§2), which are not
@@ -411,55 +421,89 @@ func (in *api3Request) parseJSON() *api3Err {
 	if !in.json {
 		return nil
 	}
-	v, err := flattenJSON(in.body)
+	v, shapes, err := flattenJSON(in.body)
 	if err != nil {
 		return err3("InvalidParameter", "the body is not a JSON object: %v", err)
 	}
-	in.params = v
+	in.params, in.shapes = v, shapes
 	return nil
 }
 
 // flattenJSON turns a JSON object into the names a query would give its
 // members (§1.2): "Placement.Zone", "InstanceIds.0", "Filters.0.Values.1".
 // null members are left out, as if absent.
-func flattenJSON(b []byte) (url.Values, error) {
-	out := url.Values{}
+func flattenJSON(b []byte) (url.Values, map[string]string, error) {
+	out, shapes := url.Values{}, map[string]string{}
 	if len(strings.TrimSpace(string(b))) == 0 {
-		return out, nil
+		return out, shapes, nil
 	}
 	dec := json.NewDecoder(strings.NewReader(string(b)))
 	dec.UseNumber()
 	var v any
 	if err := dec.Decode(&v); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if dec.More() {
-		return nil, errors.New("data after the object")
+		return nil, nil, errors.New("data after the object")
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, errors.New("the body is not an object")
+		return nil, nil, errors.New("the body is not an object")
 	}
-	var walk func(prefix string, v any)
-	walk = func(prefix string, v any) {
+	// shape records what JSON gave a member at an index-free path (see
+	// shapes3): an object with keys "0", "1" is an object here, never a
+	// list, as its flattened names alone would say.
+	shape := func(path string, c byte) {
+		if path != "" && !strings.Contains(shapes[path], string(c)) {
+			shapes[path] += string(c)
+		}
+	}
+	var walk func(prefix, path string, v any)
+	walk = func(prefix, path string, v any) {
 		switch t := v.(type) {
 		case nil:
 		case map[string]any:
+			shape(path, 'o')
 			for k, e := range t {
-				walk(prefix+"."+k, e)
+				walk(prefix+"."+k, strings.TrimPrefix(path+"."+k, "."), e)
 			}
 		case []any:
 			for i, e := range t {
-				walk(prefix+"."+strconv.Itoa(i), e)
+				if _, isObj := e.(map[string]any); isObj {
+					shape(path, 'l')
+					for k, f := range e.(map[string]any) {
+						walk(prefix+"."+strconv.Itoa(i)+"."+k, path+"."+k, f)
+					}
+					continue
+				}
+				shape(path, 'v')
+				if _, isList := e.([]any); isList {
+					shape(path, 'l') // a list of lists: neither a list of values nor of objects
+				}
+				walk(prefix+"."+strconv.Itoa(i), "", scalarOnly(e)) // its shape is the list's
 			}
 		case json.Number:
+			shape(path, 's')
 			out.Set(prefix[1:], t.String())
 		case bool:
+			shape(path, 's')
 			out.Set(prefix[1:], strconv.FormatBool(t))
 		case string:
+			shape(path, 's')
 			out.Set(prefix[1:], t)
 		}
 	}
-	walk("", obj)
-	return out, nil
+	walk("", "", obj)
+	return out, shapes, nil
+}
+
+// scalarOnly is v when it is a single value, and nil (left out) when it
+// is a list or an object: an element of a list of values is one value,
+// and one of another shape was recorded as such.
+func scalarOnly(v any) any {
+	switch v.(type) {
+	case map[string]any, []any:
+		return nil
+	}
+	return v
 }

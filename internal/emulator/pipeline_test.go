@@ -395,3 +395,34 @@ func TestInstanceOutsideAVPCHasAnObject(t *testing.T) {
 	}
 	assert.Equal(t, "", in["SystemDisk"].(map[string]any)["CdcId"])
 }
+
+// TestAPI3WrongTypedMembersAreRefused: a member sent with a shape its type
+// does not have is refused with InvalidParameter before the action runs.
+func TestAPI3WrongTypedMembersAreRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, func(o *Options) { o.Transition = -1 })
+	for _, tc := range []struct {
+		service, action string
+		params          map[string]any
+		member          string
+	}{
+		{"cvm", "DescribeInstances", map[string]any{"InstanceIds": "ins-00000000"}, "InstanceIds"},
+		{"cvm", "DescribeInstances", map[string]any{"Filters": []string{"zone"}}, "Filters"},
+		{"cvm", "DescribeInstances", map[string]any{"Filters": []map[string]any{{"Name": "zone", "Values": "ap-guangzhou-1"}}}, "Filters.Values"},
+		{"cvm", "DescribeInstances", map[string]any{"Limit": map[string]any{"n": 1}}, "Limit"},
+		{"cvm", "RunInstances", map[string]any{"Placement": "ap-guangzhou-1", "ImageId": "img-31tjrtph"}, "Placement"},
+		{"cvm", "RunInstances", map[string]any{"Placement": map[string]any{"Zone": []string{"ap-guangzhou-1"}}}, "Placement.Zone"},
+		{"vpc", "DescribeAddresses", map[string]any{"AddressIds": map[string]any{"0": "eip-00000000"}}, "AddressIds"},
+	} {
+		_, _, resp := h.call3(tc.service, tc.action, tc.params)
+		assert.Equal(t, "InvalidParameter", errCode(resp), "%s %v: %v", tc.action, tc.params, resp)
+		assert.Contains(t, resp["Error"].(map[string]any)["Message"], tc.member)
+	}
+	// Nothing was made by the refused RunInstances.
+	_, _, resp := h.call3("cvm", "DescribeInstances", map[string]any{})
+	assert.EqualValues(t, 0, resp["TotalCount"])
+	// The right shapes pass, and members the table does not know are the
+	// action's business.
+	_, _, resp = h.call3("cvm", "DescribeInstances", map[string]any{"InstanceIds": []string{"ins-00000000"}, "Unknown": map[string]any{"a": 1}})
+	assert.Empty(t, errCode(resp), resp)
+}
