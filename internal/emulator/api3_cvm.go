@@ -312,9 +312,6 @@ func (s *Server) createImage3(c *call3) (map[string]any, *api3Err) {
 	out, err := s.legacy(c, "CreateImage", url.Values{"instanceId": {id}, "imageName": {name},
 		"imageDescription": {c.q.v.Get("ImageDescription")}})
 	if err != nil {
-		if strings.Contains(err.message, "already") {
-			err.code = "InvalidImageName.Duplicate"
-		}
 		return nil, err
 	}
 	return map[string]any{"ImageId": out["unImgId"]}, nil
@@ -450,11 +447,10 @@ func (s *Server) modifyImageSharePermission3(c *call3) (map[string]any, *api3Err
 	if perm == "CANCEL" {
 		action = "CancelShareImage"
 	}
-	_, err = s.legacy(c, action, v)
-	if err != nil && strings.Contains(err.message, "account numbers") {
-		err.code = "InvalidAccountId.NotFound"
+	if _, err = s.legacy(c, action, v); err != nil {
+		return nil, err
 	}
-	return map[string]any{}, err
+	return map[string]any{}, nil
 }
 
 func (s *Server) describeImageSharePermission3(c *call3) (map[string]any, *api3Err) {

@@ -436,25 +436,18 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 			return nil, err3("InvalidSecurityGroupId.NotFound", "the security group %s is not found", sg)
 		}
 	}
-	period := "0"
 	if prepaid {
-		period = c.q.v.Get("InstanceChargePrepaid.Period")
-		if period == "" {
-			return nil, err3("MissingParameter", "a PREPAID instance needs InstanceChargePrepaid.Period")
+		period, err := period3(c)
+		if err != nil {
+			return nil, err
 		}
-		legacy.Set("period", period)
+		legacy.Set("period", strconv.Itoa(period))
 	}
 	// One legacy spec, checked once: a dry run stops here, and the
 	// chunks below cannot fail half-way for their parameters.
-	spec, lerr := s.readCreateSpec(&request{action: "RunInstances", secretID: c.secretID, region: c.rg, params: legacy, now: c.now}, prepaid)
-	if lerr != nil {
-		e := fromLegacy(lerr)
-		if e.code == "InvalidParameterValue" && strings.Contains(lerr.message, "period") {
-			e.code = "InvalidPeriod"
-		}
-		return nil, e
+	if _, lerr := s.readCreateSpec(&request{action: "RunInstances", secretID: c.secretID, region: c.rg, params: legacy, now: c.now}, prepaid); lerr != nil {
+		return nil, fromLegacy(lerr)
 	}
-	_ = spec
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
@@ -508,6 +501,22 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 		s.tokens[key] = tokenResult{action: action, ids: ids, deal: deal}
 	}
 	return map[string]any{"InstanceIdSet": ids}, nil
+}
+
+// period3 reads InstanceChargePrepaid.Period of a PREPAID purchase: the
+// documented periods are 1-12, 24, 36, 48 and 60 months (§6 row 3); the
+// emulator sells up to 36, as the legacy contract does, and refuses the
+// others as the real service refuses a period it does not sell.
+func period3(c *call3) (int, *api3Err) {
+	v := c.q.v.Get("InstanceChargePrepaid.Period")
+	if v == "" {
+		return 0, err3("MissingParameter", "a PREPAID instance needs InstanceChargePrepaid.Period")
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 36 || n > 12 && n%12 != 0 {
+		return 0, err3("InvalidPeriod", "InstanceChargePrepaid.Period must be 1 to 12, 24 or 36 months here, got %q", v)
+	}
+	return n, nil
 }
 
 // chargeOfAction names the charge type of a legacy purchase action.
@@ -938,9 +947,6 @@ func (s *Server) changeGroups3(c *call3, add bool) (map[string]any, *api3Err) {
 		return nil, err3("InvalidParameterValue.LimitExceeded", "at most %d instances at once", maxInstanceSet)
 	}
 	if _, err := s.legacy(c, "ModifySecurityGroupsOfInstance", v); err != nil {
-		if err.code == "FailedOperation" && strings.Contains(err.message, "7002") {
-			err.code = "LimitExceeded.AssociateUSGLimitExceeded"
-		}
 		return nil, err
 	}
 	return map[string]any{}, nil

@@ -130,31 +130,10 @@ func (s *Server) createSecurityGroup3(c *call3) (map[string]any, *api3Err) {
 	}
 	out, err := s.legacy(c, "CreateSecurityGroup", v)
 	if err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	id := out["data"].(map[string]any)["sgId"].(string)
 	return map[string]any{"SecurityGroup": securityGroup3(c.rg.sgs[id])}, nil
-}
-
-// sgCode3 gives the shared core's dfw refusals their newer codes.
-func sgCode3(e *api3Err) *api3Err {
-	switch {
-	case strings.Contains(e.message, "(7001)"):
-		e.code = "ResourceNotFound"
-	case strings.Contains(e.message, "(7002)"):
-		e.code = "LimitExceeded"
-	case strings.Contains(e.message, "(7000)") && strings.Contains(e.message, "version"):
-		e.code = "UnsupportedOperation.VersionMismatch"
-	case strings.Contains(e.message, "(7000)") && (strings.Contains(e.message, "referenced") || strings.Contains(e.message, "associated")):
-		e.code = "ResourceInUse"
-	case strings.Contains(e.message, "(7000)"):
-		e.code = "InvalidParameterValue.Range"
-	case strings.Contains(e.message, "(7003)"), strings.Contains(e.message, "(7005)"):
-		e.code = "ResourceInUse"
-	case strings.Contains(e.message, "(9003)"):
-		e.code = "InvalidParameterValue"
-	}
-	return e
 }
 
 func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3Err) {
@@ -170,7 +149,7 @@ func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3E
 		v.Set("sgRemark", c.q.v.Get("GroupDescription"))
 	}
 	if _, err := s.legacy(c, "ModifySecurityGroupAttributes", v); err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -181,7 +160,7 @@ func (s *Server) deleteSecurityGroup3(c *call3) (map[string]any, *api3Err) {
 		return nil, err
 	}
 	if _, err := s.legacy(c, "DeleteSecurityGroup", url.Values{"sgId": {id}}); err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -303,7 +282,7 @@ func (s *Server) createSecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 		legacyRule(v, fmt.Sprintf("policys.%d.", i), r)
 	}
 	if _, err := s.legacy(c, "CreateSecurityGroupPolicy", v); err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -322,7 +301,7 @@ func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 		legacyRule(v, fmt.Sprintf("egress.%d.", i), r)
 	}
 	if _, err := s.legacy(c, "ModifySecurityGroupPolicys", v); err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -338,7 +317,7 @@ func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err
 	v.Set("index", rules[0].Get("PolicyIndex"))
 	legacyRule(v, "policys.", rules[0])
 	if _, err := s.legacy(c, "ModifySingleSecurityGroupPolicy", v); err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -355,7 +334,7 @@ func (s *Server) deleteSecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 		v.Set("indexes."+strconv.Itoa(i), r.Get("PolicyIndex"))
 	}
 	if _, err := s.legacy(c, "DeleteSecurityGroupPolicy", v); err != nil {
-		return nil, sgCode3(err)
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -512,17 +491,6 @@ func (s *Server) address3ID(c *call3, id string) (*eip, *api3Err) {
 	return e, nil
 }
 
-// eipCode3 gives the shared core's EIP refusals their newer codes.
-func eipCode3(e *api3Err) *api3Err {
-	switch {
-	case strings.Contains(e.message, "quota"), strings.Contains(e.message, "配额"):
-		e.code = "AddressQuotaLimitExceeded"
-	case strings.Contains(e.message, "bound"), strings.Contains(e.message, "绑定"):
-		e.code = "InvalidAddressIdStatus.NotPermit"
-	}
-	return e
-}
-
 func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	n, err := int3(c, "AddressCount", false, 1, 1, 100)
 	if err != nil {
@@ -543,7 +511,7 @@ func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	}
 	out, err := s.legacy(c, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(n)}})
 	if err != nil {
-		return nil, eipCode3(err)
+		return nil, err
 	}
 	ids := out["data"].(map[string]any)["eipIds"].([]string)
 	if name := c.q.v.Get("AddressName"); name != "" {
@@ -576,7 +544,7 @@ func (s *Server) releaseAddresses3(c *call3) (map[string]any, *api3Err) {
 		v.Set("eipIds."+strconv.Itoa(i), id)
 	}
 	if _, err := s.legacy(c, "DeleteEip", v); err != nil {
-		return nil, eipCode3(err)
+		return nil, err
 	}
 	return map[string]any{"TaskId": s.newTask(c)}, nil
 }
@@ -600,7 +568,7 @@ func (s *Server) modifyAddressAttribute3(c *call3) (map[string]any, *api3Err) {
 			return nil, err3("InvalidParameterValue", "EipDirectConnection must be TRUE or FALSE, got %q", d)
 		}
 		if _, err := s.legacy(c, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}); err != nil {
-			return nil, eipCode3(err)
+			return nil, err
 		}
 	}
 	return map[string]any{}, nil
@@ -635,7 +603,7 @@ func (s *Server) associateAddress3(c *call3) (map[string]any, *api3Err) {
 		}
 	}
 	if _, err := s.legacy(c, "EipBindInstance", v); err != nil {
-		return nil, eipCode3(err)
+		return nil, err
 	}
 	return map[string]any{"TaskId": s.newTask(c)}, nil
 }
@@ -661,7 +629,7 @@ func (s *Server) disassociateAddress3(c *call3) (map[string]any, *api3Err) {
 		v.Set("allocWanIp", "1")
 	}
 	if _, err := s.legacy(c, "EipUnBindInstance", v); err != nil {
-		return nil, eipCode3(err)
+		return nil, err
 	}
 	return map[string]any{"TaskId": s.newTask(c)}, nil
 }
@@ -693,7 +661,7 @@ func (s *Server) transformAddress3(c *call3) (map[string]any, *api3Err) {
 	}
 	out, err := s.legacy(c, "TransformWanIpToEip", url.Values{"unInstanceId": {inst}})
 	if err != nil {
-		return nil, eipCode3(err)
+		return nil, err
 	}
 	// TransformAddress types its TaskId as a number, unlike the other EIP
 	// actions (TC-Go vpc models.go).
@@ -901,7 +869,7 @@ func (s *Server) setENIGroups(c *call3, groups map[string][]string, order []stri
 		}
 	}
 	if _, err := s.legacy(c, "ModifySecurityGroupsOfNetworkInterface", v); err != nil {
-		return sgCode3(err)
+		return err
 	}
 	return nil
 }

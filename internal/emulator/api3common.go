@@ -16,55 +16,6 @@ import (
 	"github.com/qcloud-legacy/cvm"
 )
 
-// fromLegacy translates an error of the shared core (§5's table): the
-// codeDesc names a finer code where the newer contract has one.
-func fromLegacy(e *apiError) *api3Err {
-	msg := e.message
-	if code, ok := descCodes[e.codeDesc]; ok {
-		return &api3Err{code: code, message: msg}
-	}
-	if e.code == 4000 && strings.HasPrefix(msg, "missing parameter") {
-		return &api3Err{code: "MissingParameter", message: msg}
-	}
-	if code, ok := classCodes[e.code]; ok {
-		return &api3Err{code: code, message: msg}
-	}
-	return &api3Err{code: "FailedOperation", message: msg}
-}
-
-// classCodes are the newer contract's codes for the legacy classes (§5).
-var classCodes = map[int]string{
-	4000: "InvalidParameterValue",
-	4100: "AuthFailure.SignatureFailure", 4101: "AuthFailure.SignatureFailure", 4102: "AuthFailure.SignatureFailure",
-	4103: "AuthFailure.SignatureFailure", 4106: "AuthFailure.SignatureFailure", 4110: "AuthFailure.SignatureFailure",
-	4104: "AuthFailure.SecretIdNotFound",
-	4105: "AuthFailure.TokenFailure",
-	4300: "UnauthorizedOperation",
-	4400: "RequestLimitExceeded",
-	4500: "AuthFailure.SignatureExpire",
-	5000: "ResourceNotFound",
-	5300: "FailedOperation.BalanceInsufficient",
-	6000: "InternalError",
-	6100: "InvalidAction",
-	6200: "ServiceUnavailable",
-}
-
-// descCodes are the newer contract's codes for the shared core's finer
-// legacy descriptions (names from TC-Go cvm/v20170312/errors.go and the
-// vpc pages, §5).
-var descCodes = map[string]string{
-	"OperationConstraints.InvaildInstanceStatus": "InvalidInstanceState",
-	"InvalidParameter.PasswordNotConformSpecs":   "InvalidPassword",
-	"InvalidParameter.InstanceConfig":            "InvalidParameterValue.InstanceTypeNotFound",
-	"InvalidParameter.InvaildZoneId":             "InvalidZone.MismatchRegion",
-	"InvalidParameter.MissImageId":               "InvalidImageId.NotFound",
-	"InvalidParameter.ProjectIdNotFound":         "InvalidProjectId.NotFound",
-	"InvalidVpc.NotFound":                        "InvalidVpcId.NotFound",
-	"InvalidNetworkInterface.NotFound":           "ResourceNotFound",
-	"InvalidInstance.NotFound":                   "InvalidInstanceId.NotFound",
-	"InvalidNetworkInterface.AlreadyAssociated":  "UnsupportedOperation.AttachmentAlreadyExists",
-}
-
 // defaultPerSecond is the rate limit of an action whose page states none
 // [inferred: the common figure of the CVM overview, §5].
 const defaultPerSecond = 20

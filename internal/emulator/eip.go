@@ -205,10 +205,10 @@ func (s *Server) createEip(r *request) (map[string]any, *apiError) {
 	rg := r.region
 	day := rg.today(r.now)
 	if len(rg.eips)+n > eipNumQuota {
-		return nil, errf(5100, "(EIP_QUOTA)at most %d EIPs per region; %d exist", eipNumQuota, len(rg.eips))
+		return nil, refuse(reasonAddressQuota, "(EIP_QUOTA)at most %d EIPs per region; %d exist", eipNumQuota, len(rg.eips))
 	}
 	if day.applied+n > eipDailyApplyQuota {
-		return nil, errf(5100, "(EIP_DAILY_QUOTA)at most %d EIPs applied for a day; %d today", eipDailyApplyQuota, day.applied)
+		return nil, refuse(reasonAddressQuota, "(EIP_DAILY_QUOTA)at most %d EIPs applied for a day; %d today", eipDailyApplyQuota, day.applied)
 	}
 	day.applied += n
 	ids := make([]string, 0, n)
@@ -252,7 +252,7 @@ func (s *Server) deleteEip(r *request) (map[string]any, *apiError) {
 			return nil, err
 		}
 		if e.status != eipUnbound {
-			return nil, errf(5100, "EIP %s is not unbound (status %d); unbind it first", id, e.status)
+			return nil, refuse(reasonAddressState, "EIP %s is not unbound (status %d); unbind it first", id, e.status)
 		}
 	}
 	for _, id := range ids {
@@ -298,7 +298,7 @@ func (rg *region) eipTarget(q *p) (*instance, string, *apiError) {
 		return in, in.lanIP, nil
 	case eniID != "":
 		if privateIP == "" {
-			return nil, "", invalid("missing parameter privateIpAddress, which networkInterfaceId needs")
+			return nil, "", missing("privateIpAddress, which networkInterfaceId needs")
 		}
 		in := rg.instanceByENI(eniID)
 		if in == nil {
@@ -309,7 +309,7 @@ func (rg *region) eipTarget(q *p) (*instance, string, *apiError) {
 		}
 		return in, privateIP, nil
 	}
-	return nil, "", invalid("missing parameter unInstanceId (or networkInterfaceId and privateIpAddress)")
+	return nil, "", missing("unInstanceId (or networkInterfaceId and privateIpAddress)")
 }
 
 func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
@@ -329,13 +329,13 @@ func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	if e.status != eipUnbound {
-		return nil, errf(5100, "EIP %s is not unbound (status %d)", id, e.status)
+		return nil, refuse(reasonAddressState, "EIP %s is not unbound (status %d)", id, e.status)
 	}
 	if in.status != stRunning {
 		return nil, statusErr(in, stRunning)
 	}
 	if other := rg.eipOf(in.id); other != nil {
-		return nil, errf(5100, "instance %s already has EIP %s", in.id, other.id)
+		return nil, refuse(reasonAddressState, "instance %s already has EIP %s", in.id, other.id)
 	}
 	// Binding releases the instance's ordinary public IP.
 	in.wanIPs = []string{e.ip}
@@ -367,11 +367,11 @@ func (s *Server) eipUnBindInstance(r *request) (map[string]any, *apiError) {
 			return nil, err
 		}
 		if e = rg.eipOf(in.id); e == nil || e.privateIP != privateIP {
-			return nil, errf(5100, "no EIP is bound to %s on %s", privateIP, in.eniID())
+			return nil, refuse(reasonAddressState, "no EIP is bound to %s on %s", privateIP, in.eniID())
 		}
 	}
 	if e.status != eipBound {
-		return nil, errf(5100, "EIP %s is not bound (status %d)", e.id, e.status)
+		return nil, refuse(reasonAddressState, "EIP %s is not bound (status %d)", e.id, e.status)
 	}
 	// Every check comes before any change: a refused call changes nothing.
 	in := rg.instance(e.instanceID)
@@ -417,13 +417,13 @@ func (s *Server) transformWanIPToEip(r *request) (map[string]any, *apiError) {
 		return nil, notFound("instance", instID)
 	}
 	if other := rg.eipOf(in.id); other != nil {
-		return nil, errf(5100, "instance %s already has EIP %s", in.id, other.id)
+		return nil, refuse(reasonAddressState, "instance %s already has EIP %s", in.id, other.id)
 	}
 	if len(in.wanIPs) == 0 {
 		return nil, errf(5100, "instance %s has no public IP", in.id)
 	}
 	if len(rg.eips) >= eipNumQuota {
-		return nil, errf(5100, "(EIP_QUOTA)at most %d EIPs per region", eipNumQuota)
+		return nil, refuse(reasonAddressQuota, "(EIP_QUOTA)at most %d EIPs per region", eipNumQuota)
 	}
 	e := s.newEIP(rg, r.now)
 	e.ip, e.instanceID, e.privateIP, e.eniID, e.status = in.wanIPs[0], in.id, in.lanIP, in.eniID(), eipBound
@@ -442,7 +442,7 @@ func (s *Server) transformMode(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	if e.status != eipBound {
-		return nil, errf(5100, "EIP %s must be bound to change its mode", id)
+		return nil, refuse(reasonAddressState, "EIP %s must be bound to change its mode", id)
 	}
 	e.mode, e.updated = mode, r.now
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil

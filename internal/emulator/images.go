@@ -127,7 +127,7 @@ func (s *Server) createImage(r *request) (map[string]any, *apiError) {
 		if img.typ == imagePrivate {
 			custom++
 			if img.name == name {
-				return nil, invalid("an image named %q already exists", name)
+				return nil, refuse(reasonImageNameTaken, "an image named %q already exists", name)
 			}
 		}
 	}
@@ -294,7 +294,7 @@ func (s *Server) shareArgs(r *request) (*image, []string, *apiError) {
 	}
 	for _, u := range uins {
 		if _, err := strconv.ParseUint(u, 10, 64); err != nil {
-			return nil, nil, invalid("uinList.n must be account numbers, got %q", u)
+			return nil, nil, refuse(reasonNotAnAccount, "uinList.n must be account numbers, got %q", u)
 		}
 	}
 	img, err := s.ownImage(r, id)

@@ -82,3 +82,36 @@ func emulatorSources(t *testing.T, fset *token.FileSet, mode parser.Mode) []*ast
 	require.NotEmpty(t, files)
 	return files
 }
+
+// TestNoDoorReadsMessages: a refusal's API 3.0 code comes from its typed
+// reason (refusals.go), never from searching its message: no call of the
+// strings package reads a refusal's message anywhere in the emulator.
+func TestNoDoorReadsMessages(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	for _, f := range emulatorSources(t, fset, parser.SkipObjectResolution) {
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			fn, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if pkg, ok := fn.X.(*ast.Ident); !ok || pkg.Name != "strings" {
+				return true
+			}
+			for _, arg := range call.Args {
+				ast.Inspect(arg, func(m ast.Node) bool {
+					if sel, ok := m.(*ast.SelectorExpr); ok && sel.Sel.Name == "message" {
+						t.Errorf("%s: strings.%s reads a refusal's message; give the refusal a reason instead",
+							fset.Position(call.Pos()), fn.Sel.Name)
+					}
+					return true
+				})
+			}
+			return true
+		})
+	}
+}

@@ -158,7 +158,7 @@ func (s *Server) modifySecurityGroupsOfNetworkInterface(r *request) (map[string]
 		return nil, q.err
 	}
 	if len(sets) == 0 {
-		return nil, invalid("missing parameter networkInterfaceSet.n.networkInterfaceId")
+		return nil, missing("networkInterfaceSet.n.networkInterfaceId")
 	}
 	rg := r.region
 	rg.settle(r.now)
@@ -176,7 +176,7 @@ func (s *Server) modifySecurityGroupsOfNetworkInterface(r *request) (map[string]
 		}
 		for _, sg := range sgs {
 			if rg.sgs[sg] == nil {
-				return nil, sgErr(5000, 7001, "安全组不存在: %s", sg)
+				return nil, refuse(reasonGroupNotFound, "安全组不存在: %s", sg)
 			}
 		}
 		if in := rg.instanceByENI(id); in != nil {

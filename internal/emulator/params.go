@@ -29,7 +29,7 @@ func (q *p) has(name string) bool { _, ok := q.v[name]; return ok }
 func (q *p) str(name string, required bool) string {
 	s := q.v.Get(name)
 	if required && s == "" {
-		q.fail(invalid("missing parameter %s", name))
+		q.fail(missing("%s", name))
 	}
 	return s
 }
@@ -38,7 +38,7 @@ func (q *p) str(name string, required bool) string {
 func (q *p) strMax(name string, required bool, maxLen int) string {
 	s := q.str(name, required)
 	if utf8.RuneCountInString(s) > maxLen {
-		q.fail(invalid("(9003)%s is longer than %d characters", name, maxLen))
+		q.fail(refuse(reasonMalformed, "%s is longer than %d characters", name, maxLen))
 	}
 	return s
 }
@@ -48,7 +48,7 @@ func (q *p) integer(name string, required bool, def, lo, hi int) int {
 	s := q.v.Get(name)
 	if s == "" {
 		if required {
-			q.fail(invalid("missing parameter %s", name))
+			q.fail(missing("%s", name))
 		}
 		return def
 	}
@@ -154,7 +154,7 @@ func (q *p) objects(name string) []url.Values {
 func (q *p) ids(name string, required bool, max int) []string {
 	l := q.list(name)
 	if required && len(l) == 0 {
-		q.fail(invalid("missing parameter %s.n", name))
+		q.fail(missing("%s.n", name))
 	}
 	if max > 0 && len(l) > max {
 		q.fail(invalid("%s.n takes at most %d ids, got %d", name, max, len(l)))

@@ -71,15 +71,15 @@ func (s *Server) addProject(r *request) (map[string]any, *apiError) {
 		return nil, q.err
 	}
 	if !validProjectName(name) {
-		return nil, sgErr(4000, 9003, "projectName may hold only Chinese, English letters and digits, got %q", name)
+		return nil, refuse(reasonMalformed, "projectName may hold only Chinese, English letters and digits, got %q", name)
 	}
 	for _, p := range s.projectInfo {
 		if p.name == name {
-			return nil, sgErr(5100, 1036, "项目名称已经存在: %q", name)
+			return nil, refuse(reasonProjectNameTaken, "项目名称已经存在: %q", name)
 		}
 	}
 	if len(s.projectInfo) >= maxProjects {
-		return nil, sgErr(5100, 1015, "用户创建的项目已达最大限制: at most %d", maxProjects)
+		return nil, refuse(reasonProjectLimit, "用户创建的项目已达最大限制: at most %d", maxProjects)
 	}
 	id := s.addProjectLocked(name, desc, r.now)
 	return map[string]any{"projectId": id}, nil

@@ -43,14 +43,6 @@ type rule struct {
 	Desc          string
 }
 
-// dfw answers carry module error numbers in the message, as documented:
-// "(7001)...".
-func sgErr(code, module int, format string, args ...any) *apiError {
-	e := errf(code, format, args...)
-	e.message = "(" + strconv.Itoa(module) + ")" + e.message
-	return e
-}
-
 func init() {
 	register(onDFW, map[string]func(*Server, *request) (map[string]any, *apiError){
 		"DescribeSecurityGroupEx":              (*Server).describeSecurityGroupEx,
@@ -88,13 +80,13 @@ func (g *securityGroup) refuseDefault(verb string) *apiError {
 		return nil
 	}
 	word := map[string]string{"delete": "删除", "change": "修改"}[verb]
-	return sgErr(5100, 7006, "系统默认安全组禁止%s: cannot %s %s, the default security group", word, verb, g.id)
+	return refuse(reasonDefaultGroup, "系统默认安全组禁止%s: cannot %s %s, the default security group", word, verb, g.id)
 }
 
 func (rg *region) group(id string) (*securityGroup, *apiError) {
 	g, ok := rg.sgs[id]
 	if !ok {
-		return nil, sgErr(5000, 7001, "安全组不存在: security group %s does not exist", id)
+		return nil, refuse(reasonGroupNotFound, "安全组不存在: security group %s does not exist", id)
 	}
 	return g, nil
 }
@@ -217,10 +209,10 @@ func btoi(b bool) int {
 
 func checkSGName(name string) *apiError {
 	if name == "" {
-		return sgErr(4000, 9003, "sgName is empty")
+		return refuse(reasonMalformed, "sgName is empty")
 	}
 	if utf8.RuneCountInString(name) > 60 {
-		return sgErr(4000, 9003, "sgName is longer than 60 characters")
+		return refuse(reasonMalformed, "sgName is longer than 60 characters")
 	}
 	return nil
 }
@@ -261,14 +253,14 @@ func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 		}
 	}
 	if utf8.RuneCountInString(remark) > 100 {
-		return nil, sgErr(4000, 9003, "sgRemark is longer than 100 characters")
+		return nil, refuse(reasonMalformed, "sgRemark is longer than 100 characters")
 	}
 	rg := r.region
 	if !rg.projects[project] {
 		return nil, invalid("projectId %d does not exist", project)
 	}
 	if named && rg.nameTaken(name, project, nil) {
-		return nil, sgErr(4000, 7005, "安全组名已存在: a security group named %q exists in project %d", name, project)
+		return nil, refuse(reasonGroupNameTaken, "安全组名已存在: a security group named %q exists in project %d", name, project)
 	}
 	n := 0
 	for _, g := range rg.sgs {
@@ -277,7 +269,7 @@ func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 		}
 	}
 	if n >= maxGroupsPerProject {
-		return nil, sgErr(5100, 7002, "安全组个数已达上限: at most %d security groups per project", maxGroupsPerProject)
+		return nil, refuse(reasonGroupLimit, "安全组个数已达上限: at most %d security groups per project", maxGroupsPerProject)
 	}
 	if !named {
 		// What the service names an unnamed group is not documented; the
@@ -303,14 +295,14 @@ func (s *Server) modifySecurityGroupAttributes(r *request) (map[string]any, *api
 			return nil, err
 		}
 		if r.region.nameTaken(name, g.projectID, g) {
-			return nil, sgErr(4000, 7005, "安全组名已存在: a security group named %q exists", name)
+			return nil, refuse(reasonGroupNameTaken, "安全组名已存在: a security group named %q exists", name)
 		}
 		g.name = name
 	}
 	if q.has("sgRemark") {
 		remark := q.str("sgRemark", false)
 		if utf8.RuneCountInString(remark) > 100 {
-			return nil, sgErr(4000, 9003, "sgRemark is longer than 100 characters")
+			return nil, refuse(reasonMalformed, "sgRemark is longer than 100 characters")
 		}
 		g.remark = remark
 	}
@@ -329,10 +321,10 @@ func (s *Server) deleteSecurityGroup(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	if refs := rg.referrers(g); len(refs) > 0 {
-		return nil, sgErr(5100, 7000, "security group %s is referenced by the rules of %s", id, strings.Join(refs, ", "))
+		return nil, refuse(reasonGroupInUse, "security group %s is referenced by the rules of %s", id, strings.Join(refs, ", "))
 	}
 	if ins := rg.instancesOf(g); len(ins) > 0 {
-		return nil, sgErr(5100, 7000, "security group %s is associated with %d instances", id, len(ins))
+		return nil, refuse(reasonGroupInUse, "security group %s is associated with %d instances", id, len(ins))
 	}
 	delete(rg.sgs, id)
 	rg.sgSeq = slices.DeleteFunc(rg.sgSeq, func(x string) bool { return x == id })
@@ -378,7 +370,7 @@ func (s *Server) parseRule(rg *region, v url.Values) (rule, *apiError) {
 		PortRange: get("portRange"), Action: strings.ToUpper(get("action")), Desc: get("desc"),
 	}
 	bad := func(format string, args ...any) (rule, *apiError) {
-		return rule{}, sgErr(4000, 9003, "规则数据格式错误: "+format, args...)
+		return rule{}, refuse(reasonMalformed, "规则数据格式错误: "+format, args...)
 	}
 	if r.Action != "ACCEPT" && r.Action != "DROP" {
 		return bad("action must be ACCEPT or DROP, got %q", get("action"))
@@ -404,7 +396,7 @@ func (s *Server) parseRule(rg *region, v url.Values) (rule, *apiError) {
 	}
 	if r.SGID != "" {
 		if _, ok := rg.sgs[r.SGID]; !ok {
-			return rule{}, sgErr(5000, 7001, "安全组不存在: rule names security group %s", r.SGID)
+			return rule{}, refuse(reasonGroupNotFound, "安全组不存在: rule names security group %s", r.SGID)
 		}
 	}
 	if r.PortRange != "" {
@@ -431,7 +423,7 @@ func (s *Server) parseRule(rg *region, v url.Values) (rule, *apiError) {
 
 func (s *Server) parseRules(rg *region, vs []url.Values) ([]rule, *apiError) {
 	if len(vs) > maxRulesPerDir {
-		return nil, sgErr(5100, 7002, "规则数已达上限: at most %d rules per direction", maxRulesPerDir)
+		return nil, refuse(reasonGroupLimit, "规则数已达上限: at most %d rules per direction", maxRulesPerDir)
 	}
 	out := make([]rule, 0, len(vs))
 	for i, v := range vs {
@@ -475,7 +467,7 @@ func (s *Server) lockedGroup(r *request, q *p) (*securityGroup, string, *apiErro
 	id := q.str("sgId", true)
 	dir := q.oneOf("direction", "", "ingress", "egress")
 	if dir == "" {
-		q.fail(invalid("missing parameter direction (ingress or egress)"))
+		q.fail(missing("direction (ingress or egress)"))
 	}
 	version, locked := q.optInt("version", 0, 1<<31-1)
 	if q.err != nil {
@@ -486,7 +478,7 @@ func (s *Server) lockedGroup(r *request, q *p) (*securityGroup, string, *apiErro
 		return nil, "", err
 	}
 	if locked && version != g.version {
-		return nil, "", sgErr(5100, 7000, "the rules of %s are at version %d, not %d; describe them again", id, g.version, version)
+		return nil, "", refuse(reasonVersionMoved, "the rules of %s are at version %d, not %d; describe them again", id, g.version, version)
 	}
 	if err := g.refuseDefault("change"); err != nil {
 		return nil, "", err
@@ -509,11 +501,11 @@ func (s *Server) createSecurityGroupPolicy(r *request) (map[string]any, *apiErro
 		return nil, err
 	}
 	if len(add) == 0 {
-		return nil, invalid("missing parameter policys.n")
+		return nil, missing("policys.n")
 	}
 	cur := g.rules[dir]
 	if len(cur)+len(add) > maxRulesPerDir {
-		return nil, sgErr(5100, 7002, "规则数已达上限: at most %d rules per direction", maxRulesPerDir)
+		return nil, refuse(reasonGroupLimit, "规则数已达上限: at most %d rules per direction", maxRulesPerDir)
 	}
 	// index is the insert position; -1 (documented for an empty list)
 	// appends.
@@ -568,7 +560,7 @@ func (s *Server) deleteSecurityGroupPolicy(r *request) (map[string]any, *apiErro
 	}
 	idxs := q.list("indexes")
 	if len(idxs) == 0 {
-		return nil, invalid("missing parameter indexes.n")
+		return nil, missing("indexes.n")
 	}
 	cur := g.rules[dir]
 	drop := map[int]bool{}
@@ -615,7 +607,7 @@ func (s *Server) modifySecurityGroupsOfInstance(r *request) (map[string]any, *ap
 	q := r.p()
 	set := q.objects("instanceSet")
 	if len(set) == 0 {
-		return nil, invalid("missing parameter instanceSet.n.instanceId")
+		return nil, missing("instanceSet.n.instanceId")
 	}
 	if len(set) > maxInstanceSet {
 		return nil, invalid("instanceSet.n takes at most %d entries", maxInstanceSet)
@@ -635,7 +627,7 @@ func (s *Server) modifySecurityGroupsOfInstance(r *request) (map[string]any, *ap
 		}
 		sgs := (&p{v: e}).list("sgIds")
 		if len(sgs) > maxSGsPerInstance {
-			return nil, sgErr(5100, 7002, "an instance takes at most %d security groups", maxSGsPerInstance)
+			return nil, refuse(reasonInstanceGroupLimit, "an instance takes at most %d security groups", maxSGsPerInstance)
 		}
 		for _, sg := range sgs {
 			if _, err := rg.group(sg); err != nil {
@@ -643,7 +635,7 @@ func (s *Server) modifySecurityGroupsOfInstance(r *request) (map[string]any, *ap
 			}
 		}
 		if in.status != stRunning && in.status != stStopped {
-			return nil, sgErr(5100, 7003, "云服务器当前状态禁止关联: instance %s is %s", in.id, statusNames[in.status])
+			return nil, refuse(reasonInstanceBusy, "云服务器当前状态禁止关联: instance %s is %s", in.id, statusNames[in.status])
 		}
 		changes = append(changes, change{in, slices.Compact(sgs)})
 	}

@@ -204,6 +204,7 @@ type apiError struct {
 	status   int // HTTP status; 0 means 200
 	detail   map[string]item
 	extra    map[string]any // more members of the answer
+	reason   reason         // why, for the API 3.0 door (refusals.go); 0 for the code's class
 }
 
 func (e *apiError) Error() string { return fmt.Sprintf("code %d: %s", e.code, e.message) }
@@ -465,7 +466,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		return action, regionCode, nil, err
 	}
 	if action == "" {
-		return "", regionCode, nil, invalid("missing parameter Action")
+		return "", regionCode, nil, missing("Action")
 	}
 	if v := params.Get("Version"); v != "" {
 		// With Version the real service switches to the newer contract
@@ -494,7 +495,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		rg, ok := cvm.LookupRegion(regionCode)
 		if !ok {
 			if regionCode == "" {
-				return action, regionCode, nil, invalid("missing parameter Region")
+				return action, regionCode, nil, missing("Region")
 			}
 			return action, regionCode, nil, invalid("invalid Region %q", regionCode)
 		}
