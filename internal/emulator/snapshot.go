@@ -277,104 +277,21 @@ func (s *Server) Restore(snap Snapshot) error {
 	if snap.Version != SnapshotVersion {
 		return fmt.Errorf("emulator: snapshot version %d, want %d", snap.Version, SnapshotVersion)
 	}
-	regions := map[string]*region{}
-	projects := map[int]bool{0: true}
-	projectInfo := map[int]*project{}
-	for _, p := range snap.Projects {
-		if p.ID <= 0 || projects[p.ID] {
-			return fmt.Errorf("emulator: snapshot: bad or repeated project id %d", p.ID)
-		}
-		projects[p.ID] = true
-		projectInfo[p.ID] = &project{id: p.ID, name: p.Name, info: p.Info, created: p.Created}
+	projects, projectInfo, err := restoreProjects(snap.Projects)
+	if err != nil {
+		return err
 	}
+	regions := map[string]*region{}
 	for code, r := range snap.Regions {
-		if r == nil {
-			return fmt.Errorf("emulator: snapshot: region %q is empty", code)
-		}
-		if _, ok := zoneTable[code]; !ok {
-			return fmt.Errorf("emulator: snapshot: unknown region %q", code)
-		}
-		rg := &region{code: code, zones: zoneTable[code], images: map[string]*image{}, instances: map[string]*instance{},
-			sgs: map[string]*securityGroup{}, eips: map[string]*eip{}, projects: projects, keyPairs: map[string]*keyPair{},
-			enis: map[string]*eni{}, eipDay: eipDay{r.EIPDay.Day, r.EIPDay.Applied, r.EIPDay.AllocatedWan}}
-		for _, i := range r.Images {
-			if i.ID == "" || rg.images[i.ID] != nil {
-				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated image id %q", code, i.ID)
-			}
-			shares := i.Shares
-			if shares == nil {
-				shares = map[string]time.Time{}
-			}
-			rg.addImage(&image{seq: i.Seq, id: i.ID, legacyID: i.LegacyID, name: i.Name, desc: i.Desc, osName: i.OSName,
-				typ: i.Type, status: i.Status, next: i.Next, nextAt: i.NextAt, created: i.Created, creator: i.Creator,
-				windows: i.Windows, shares: shares})
-		}
-		for _, in := range r.Instances {
-			img := rg.images[in.ImageID]
-			z, zok := rg.zone(in.ZoneID)
-			switch {
-			case in.ID == "" || rg.instances[in.ID] != nil:
-				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated instance id %q", code, in.ID)
-			case img == nil:
-				return fmt.Errorf("emulator: snapshot: instance %s: no image %q", in.ID, in.ImageID)
-			case !zok:
-				return fmt.Errorf("emulator: snapshot: instance %s: zone %d is not in %s", in.ID, in.ZoneID, code)
-			}
-			rg.instances[in.ID] = &instance{seq: in.Seq, id: in.ID, legacyID: in.LegacyID, uuid: in.UUID, name: in.Name, zone: z,
-				cpu: in.CPU, mem: in.Mem, bandwidth: in.Bandwidth, bandwidthType: in.BandwidthType, image: img, status: in.Status,
-				next: in.Next, nextAt: in.NextAt, statusTime: in.StatusTime, created: in.Created, deadline: in.Deadline,
-				autoRenew: in.AutoRenew, projectID: in.ProjectID, payMode: in.PayMode, netPayMode: in.NetPayMode, lanIP: in.LanIP,
-				wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
-				instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
-				diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: in.LastOpRequest,
-				rootType: in.RootType, dataType: in.DataType}
-			rg.track(rg.instances[in.ID])
-			rg.instSeq = append(rg.instSeq, rg.instances[in.ID])
-		}
-		for _, g := range r.Groups {
-			if g.ID == "" || rg.sgs[g.ID] != nil {
-				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated security group id %q", code, g.ID)
-			}
-			rules := g.Rules
-			if rules == nil {
-				rules = map[string][]rule{}
-			}
-			rg.sgs[g.ID] = &securityGroup{seq: g.Seq, id: g.ID, name: g.Name, remark: g.Remark, projectID: g.ProjectID,
-				created: g.Created, rules: rules, version: g.Version, isDefault: g.Default}
-			rg.sgSeq = append(rg.sgSeq, g.ID)
-		}
-		for _, e := range r.EIPs {
-			if e.ID == "" || rg.eips[e.ID] != nil {
-				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated EIP id %q", code, e.ID)
-			}
-			rg.eips[e.ID] = &eip{seq: e.Seq, id: e.ID, eniID: e.ENIID, name: e.Name, ip: e.IP, ispID: e.ISPID, status: e.Status,
-				next: e.Next, nextAt: e.NextAt, instanceID: e.InstanceID, privateIP: e.PrivateIP, created: e.Created,
-				updated: e.Updated, mode: e.Mode}
-			rg.eipSeq = append(rg.eipSeq, e.ID)
-		}
-		for _, k := range r.KeyPairs {
-			if k.ID == "" || rg.keyPairs[k.ID] != nil {
-				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated key id %q", code, k.ID)
-			}
-			rg.keyPairs[k.ID] = &keyPair{seq: k.Seq, id: k.ID, name: k.Name, pubkey: k.Pubkey, created: k.Created, projectID: k.ProjectID, desc: k.Description}
-		}
-		for _, e := range r.ENIs {
-			if e.ID == "" || rg.enis[e.ID] != nil {
-				return fmt.Errorf("emulator: snapshot: region %s: bad or repeated network interface id %q", code, e.ID)
-			}
-			rg.enis[e.ID] = &eni{id: e.ID, vpcID: e.VPCID, zoneID: e.ZoneID, privateIP: e.PrivateIP, instanceID: e.InstanceID, sgIDs: e.SGIDs}
+		rg, err := restoreRegion(code, r, projects)
+		if err != nil {
+			return err
 		}
 		regions[code] = rg
 	}
-	deals := map[int64]*deal{}
-	var dealSeq []int64
-	for _, d := range snap.Deals {
-		if deals[d.ID] != nil {
-			return fmt.Errorf("emulator: snapshot: repeated deal %d", d.ID)
-		}
-		deals[d.ID] = &deal{id: d.ID, instanceType: d.InstanceType, category: d.Category, region: d.Region, goods: d.Goods,
-			instances: d.Instances, price: d.Price, status: d.Status, created: d.Created, projectID: d.ProjectID}
-		dealSeq = append(dealSeq, d.ID)
+	deals, dealSeq, err := restoreDeals(snap.Deals)
+	if err != nil {
+		return err
 	}
 	tasks := map[int64]vpcTask{}
 	for id, at := range snap.VPCTasks {
@@ -402,7 +319,155 @@ func (s *Server) Restore(snap Snapshot) error {
 		rg.gen++
 	}
 	s.mu.Unlock()
+	s.restoreTemporaryKeys(snap)
+	return nil
+}
+
+func restoreProjects(ps []projectSnap) (map[int]bool, map[int]*project, error) {
+	projects := map[int]bool{0: true}
+	info := map[int]*project{}
+	for _, p := range ps {
+		if p.ID <= 0 || projects[p.ID] {
+			return nil, nil, fmt.Errorf("emulator: snapshot: bad or repeated project id %d", p.ID)
+		}
+		projects[p.ID] = true
+		info[p.ID] = &project{id: p.ID, name: p.Name, info: p.Info, created: p.Created}
+	}
+	return projects, info, nil
+}
+
+// restoreRegion makes a region from its snapshot, each kind of resource
+// in turn (images before the instances made of them).
+func restoreRegion(code string, r *regionSnap, projects map[int]bool) (*region, error) {
+	if r == nil {
+		return nil, fmt.Errorf("emulator: snapshot: region %q is empty", code)
+	}
+	if _, ok := zoneTable[code]; !ok {
+		return nil, fmt.Errorf("emulator: snapshot: unknown region %q", code)
+	}
+	rg := &region{code: code, zones: zoneTable[code], images: map[string]*image{}, instances: map[string]*instance{},
+		sgs: map[string]*securityGroup{}, eips: map[string]*eip{}, projects: projects, keyPairs: map[string]*keyPair{},
+		enis: map[string]*eni{}, eipDay: eipDay{r.EIPDay.Day, r.EIPDay.Applied, r.EIPDay.AllocatedWan}}
+	for _, restore := range []func(*region, *regionSnap) error{
+		restoreImages, restoreInstances, restoreGroups, restoreEIPs, restoreKeyPairs, restoreENIs,
+	} {
+		if err := restore(rg, r); err != nil {
+			return nil, fmt.Errorf("emulator: snapshot: region %s: %w", code, err)
+		}
+	}
+	return rg, nil
+}
+
+func restoreImages(rg *region, r *regionSnap) error {
+	for _, i := range r.Images {
+		if i.ID == "" || rg.images[i.ID] != nil {
+			return fmt.Errorf("bad or repeated image id %q", i.ID)
+		}
+		shares := i.Shares
+		if shares == nil {
+			shares = map[string]time.Time{}
+		}
+		rg.addImage(&image{seq: i.Seq, id: i.ID, legacyID: i.LegacyID, name: i.Name, desc: i.Desc, osName: i.OSName,
+			typ: i.Type, status: i.Status, next: i.Next, nextAt: i.NextAt, created: i.Created, creator: i.Creator,
+			windows: i.Windows, shares: shares})
+	}
+	return nil
+}
+
+func restoreInstances(rg *region, r *regionSnap) error {
+	for _, in := range r.Instances {
+		img := rg.images[in.ImageID]
+		z, zok := rg.zone(in.ZoneID)
+		switch {
+		case in.ID == "" || rg.instances[in.ID] != nil:
+			return fmt.Errorf("bad or repeated instance id %q", in.ID)
+		case img == nil:
+			return fmt.Errorf("instance %s: no image %q", in.ID, in.ImageID)
+		case !zok:
+			return fmt.Errorf("instance %s: zone %d is not in the region", in.ID, in.ZoneID)
+		}
+		rg.instances[in.ID] = &instance{seq: in.Seq, id: in.ID, legacyID: in.LegacyID, uuid: in.UUID, name: in.Name, zone: z,
+			cpu: in.CPU, mem: in.Mem, bandwidth: in.Bandwidth, bandwidthType: in.BandwidthType, image: img, status: in.Status,
+			next: in.Next, nextAt: in.NextAt, statusTime: in.StatusTime, created: in.Created, deadline: in.Deadline,
+			autoRenew: in.AutoRenew, projectID: in.ProjectID, payMode: in.PayMode, netPayMode: in.NetPayMode, lanIP: in.LanIP,
+			wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
+			instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
+			diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: in.LastOpRequest,
+			rootType: in.RootType, dataType: in.DataType}
+		rg.track(rg.instances[in.ID])
+		rg.instSeq = append(rg.instSeq, rg.instances[in.ID])
+	}
+	return nil
+}
+
+func restoreGroups(rg *region, r *regionSnap) error {
+	for _, g := range r.Groups {
+		if g.ID == "" || rg.sgs[g.ID] != nil {
+			return fmt.Errorf("bad or repeated security group id %q", g.ID)
+		}
+		rules := g.Rules
+		if rules == nil {
+			rules = map[string][]rule{}
+		}
+		rg.sgs[g.ID] = &securityGroup{seq: g.Seq, id: g.ID, name: g.Name, remark: g.Remark, projectID: g.ProjectID,
+			created: g.Created, rules: rules, version: g.Version, isDefault: g.Default}
+		rg.sgSeq = append(rg.sgSeq, g.ID)
+	}
+	return nil
+}
+
+func restoreEIPs(rg *region, r *regionSnap) error {
+	for _, e := range r.EIPs {
+		if e.ID == "" || rg.eips[e.ID] != nil {
+			return fmt.Errorf("bad or repeated EIP id %q", e.ID)
+		}
+		rg.eips[e.ID] = &eip{seq: e.Seq, id: e.ID, eniID: e.ENIID, name: e.Name, ip: e.IP, ispID: e.ISPID, status: e.Status,
+			next: e.Next, nextAt: e.NextAt, instanceID: e.InstanceID, privateIP: e.PrivateIP, created: e.Created,
+			updated: e.Updated, mode: e.Mode}
+		rg.eipSeq = append(rg.eipSeq, e.ID)
+	}
+	return nil
+}
+
+func restoreKeyPairs(rg *region, r *regionSnap) error {
+	for _, k := range r.KeyPairs {
+		if k.ID == "" || rg.keyPairs[k.ID] != nil {
+			return fmt.Errorf("bad or repeated key id %q", k.ID)
+		}
+		rg.keyPairs[k.ID] = &keyPair{seq: k.Seq, id: k.ID, name: k.Name, pubkey: k.Pubkey, created: k.Created, projectID: k.ProjectID, desc: k.Description}
+	}
+	return nil
+}
+
+func restoreENIs(rg *region, r *regionSnap) error {
+	for _, e := range r.ENIs {
+		if e.ID == "" || rg.enis[e.ID] != nil {
+			return fmt.Errorf("bad or repeated network interface id %q", e.ID)
+		}
+		rg.enis[e.ID] = &eni{id: e.ID, vpcID: e.VPCID, zoneID: e.ZoneID, privateIP: e.PrivateIP, instanceID: e.InstanceID, sgIDs: e.SGIDs}
+	}
+	return nil
+}
+
+func restoreDeals(ds []dealSnap) (map[int64]*deal, []int64, error) {
+	deals := map[int64]*deal{}
+	var seq []int64
+	for _, d := range ds {
+		if deals[d.ID] != nil {
+			return nil, nil, fmt.Errorf("emulator: snapshot: repeated deal %d", d.ID)
+		}
+		deals[d.ID] = &deal{id: d.ID, instanceType: d.InstanceType, category: d.Category, region: d.Region, goods: d.Goods,
+			instances: d.Instances, price: d.Price, status: d.Status, created: d.Created, projectID: d.ProjectID}
+		seq = append(seq, d.ID)
+	}
+	return deals, seq, nil
+}
+
+// restoreTemporaryKeys replaces the temporary keys and the metadata
+// service's role keys with the snapshot's.
+func (s *Server) restoreTemporaryKeys(snap Snapshot) {
 	s.tempMu.Lock()
+	defer s.tempMu.Unlock()
 	s.temp, s.roles = map[string]tempKey{}, map[string]roleCreds{}
 	for id, k := range snap.TempKeys {
 		s.temp[id] = tempKey{key: k.Key, token: k.Token, expires: k.Expires}
@@ -410,8 +475,6 @@ func (s *Server) Restore(snap Snapshot) error {
 	for n, r := range snap.Roles {
 		s.roles[n] = roleCreds{id: r.ID, expires: r.Expires}
 	}
-	s.tempMu.Unlock()
-	return nil
 }
 
 // MarshalSnapshot and UnmarshalSnapshot read and write the JSON form, with
