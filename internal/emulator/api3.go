@@ -366,41 +366,53 @@ func readAPI3(r *http.Request) (*api3Request, *api3Err) {
 		in.body = body
 	}
 	if tc3 {
-		h := r.Header
-		in.action, in.version, in.region = h.Get("X-TC-Action"), h.Get("X-TC-Version"), h.Get("X-TC-Region")
-		in.timestamp, in.token, in.language = h.Get("X-TC-Timestamp"), h.Get("X-TC-Token"), h.Get("X-TC-Language")
-		in.unsignedPayload = h.Get("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD"
-		switch {
-		case r.Method == http.MethodGet:
-			v, err := url.ParseQuery(r.URL.RawQuery)
-			if err != nil {
-				return in, err3("InvalidParameter", "the query does not parse: %v", err)
-			}
-			in.params = v
-		case mt == "application/json":
-			in.json = true // parsed once authenticated: parseJSON
-		default:
-			// §1: a POST signed with TC3 carries JSON (multipart is for a
-			// few upload actions this product does not have).
-			return in, err3("InvalidParameter", "a POST signed with TC3-HMAC-SHA256 must carry Content-Type: application/json, not %q", in.contentType)
-		}
-		return in, nil
+		return in, in.readTC3(r, mt)
 	}
+	return in, in.readV1(r, mt)
+}
+
+// readTC3 reads the common parameters of a request signed with
+// TC3-HMAC-SHA256 from its headers, and a GET's query.
+func (in *api3Request) readTC3(r *http.Request, mt string) *api3Err {
+	h := r.Header
+	in.action, in.version, in.region = h.Get("X-TC-Action"), h.Get("X-TC-Version"), h.Get("X-TC-Region")
+	in.timestamp, in.token, in.language = h.Get("X-TC-Timestamp"), h.Get("X-TC-Token"), h.Get("X-TC-Language")
+	in.unsignedPayload = h.Get("X-TC-Content-SHA256") == "UNSIGNED-PAYLOAD"
+	switch {
+	case r.Method == http.MethodGet:
+		v, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return err3("InvalidParameter", "the query does not parse: %v", err)
+		}
+		in.params = v
+	case mt == "application/json":
+		in.json = true // parsed once authenticated: parseJSON
+	default:
+		// §1: a POST signed with TC3 carries JSON (multipart is for a
+		// few upload actions this product does not have).
+		return err3("InvalidParameter", "a POST signed with TC3-HMAC-SHA256 must carry Content-Type: application/json, not %q", in.contentType)
+	}
+	return nil
+}
+
+// readV1 reads a request signed with signature v1: every parameter, the
+// common ones included, from the query or the form.
+func (in *api3Request) readV1(r *http.Request, mt string) *api3Err {
 	in.v1 = true
 	raw := r.URL.RawQuery
 	if r.Method == http.MethodPost {
 		if mt != "application/x-www-form-urlencoded" {
-			return in, err3("AuthFailure.InvalidAuthorization",
+			return err3("AuthFailure.InvalidAuthorization",
 				"a POST must be signed with TC3-HMAC-SHA256 in Authorization, or be a form (application/x-www-form-urlencoded) signed with signature v1")
 		}
 		raw = string(in.body)
 	}
 	all, err := parseForm(raw)
 	if err != nil {
-		return in, err3("InvalidParameter", "the parameters do not parse: %v", err)
+		return err3("InvalidParameter", "the parameters do not parse: %v", err)
 	}
 	if all.Get("Signature") == "" && in.authorization == "" {
-		return in, err3("AuthFailure.InvalidAuthorization",
+		return err3("AuthFailure.InvalidAuthorization",
 			"the request is not signed: send Authorization: TC3-HMAC-SHA256 …, or Signature with signature v1")
 	}
 	in.v1Params = all
@@ -413,7 +425,7 @@ func readAPI3(r *http.Request) (*api3Request, *api3Err) {
 			in.params[k] = vs
 		}
 	}
-	return in, nil
+	return nil
 }
 
 // parseJSON reads the action's parameters from a TC3 request's JSON body.

@@ -72,21 +72,9 @@ func chargeType3(in *instance) string {
 func (rg *region) instance3(in *instance) map[string]any {
 	// Lists the instance has nothing in are null, as the real service
 	// answers them ("此字段可能返回 null"); strings and objects never are.
-	var public, data, keys any
+	var public, keys any
 	if len(in.wanIPs) > 0 {
 		public = slices.Clone(in.wanIPs)
-	}
-	// An instance outside a VPC (the legacy contract's basic network)
-	// shows an empty VPC: the members there, with nothing in them.
-	vpc := map[string]any{"VpcId": in.vpcID, "SubnetId": in.subnetID, "AsVpcGateway": false,
-		"PrivateIpAddresses": []string{}, "Ipv6AddressCount": 0}
-	if in.vpcID != "" {
-		vpc["PrivateIpAddresses"] = []string{in.lanIP}
-	}
-	if in.storageSize > 0 {
-		data = []map[string]any{{"DiskId": in.diskData, "DiskSize": in.storageSize,
-			"DiskType": in.dataDiskType3(), "DeleteWithInstance": true, "SnapshotId": "", "Encrypt": false,
-			"KmsKeyId": "", "ThroughputPerformance": 0, "CdcId": "", "BurstPerformance": false, "DiskName": ""}}
 	}
 	if in.keyID != "" {
 		keys = []string{in.keyID}
@@ -118,13 +106,13 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"InstanceChargeType": chargeType3(in),
 		"SystemDisk": map[string]any{"DiskType": in.systemDiskType3(), "DiskId": in.diskRoot, "DiskSize": in.rootSize,
 			"CdcId": "", "DiskName": ""},
-		"DataDisks":          data,
+		"DataDisks":          in.dataDisks3(),
 		"PrivateIpAddresses": []string{in.lanIP},
 		"PublicIpAddresses":  public,
 		"InternetAccessible": map[string]any{"InternetChargeType": netCharge3[in.netPayMode],
 			"InternetMaxBandwidthOut": in.bandwidth, "PublicIpAssigned": len(in.wanIPs) > 0, "BandwidthPackageId": "",
 			"InternetServiceProvider": "BGP", "IPv4AddressType": "WanIP", "IPv6AddressType": "", "AntiDDoSPackageId": ""},
-		"VirtualPrivateCloud":      vpc,
+		"VirtualPrivateCloud":      in.vpc3(),
 		"ImageId":                  in.image.id,
 		"RenewFlag":                renewFlags3[min(max(in.autoRenew, 0), 2)],
 		"CreatedTime":              time3(in.created),
@@ -155,6 +143,28 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"Metadata":                 map[string]any{"Items": []any{}},
 		"PublicIPv6Addresses":      []string{},
 	}
+}
+
+// vpc3 is the instance's VirtualPrivateCloud. An instance outside a VPC
+// (the legacy contract's basic network) shows an empty one: the members
+// there, with nothing in them.
+func (in *instance) vpc3() map[string]any {
+	vpc := map[string]any{"VpcId": in.vpcID, "SubnetId": in.subnetID, "AsVpcGateway": false,
+		"PrivateIpAddresses": []string{}, "Ipv6AddressCount": 0}
+	if in.vpcID != "" {
+		vpc["PrivateIpAddresses"] = []string{in.lanIP}
+	}
+	return vpc
+}
+
+// dataDisks3 is the instance's DataDisks: null when it has none.
+func (in *instance) dataDisks3() any {
+	if in.storageSize == 0 {
+		return nil
+	}
+	return []map[string]any{{"DiskId": in.diskData, "DiskSize": in.storageSize,
+		"DiskType": in.dataDiskType3(), "DeleteWithInstance": true, "SnapshotId": "", "Encrypt": false,
+		"KmsKeyId": "", "ThroughputPerformance": 0, "CdcId": "", "BurstPerformance": false, "DiskName": ""}}
 }
 
 // instanceFilters3 are DescribeInstances's filters (§5). The tag filters
@@ -327,155 +337,70 @@ func idParams(name string, ins []*instance) url.Values {
 	return v
 }
 
+// run3 is a RunInstances call, read and checked: the legacy parameters the
+// core's purchase takes, and what only API 3.0 says of the instances.
+type run3 struct {
+	prepaid            bool
+	count              int
+	token, family      string
+	rootType, dataType string
+	sgs                []string
+	legacy             url.Values
+}
+
+// action is the legacy action that makes such instances: a token's
+// creation is remembered under it, whichever contract made it.
+func (r *run3) action() string {
+	if r.prepaid {
+		return "RunInstances"
+	}
+	return "RunInstancesHour"
+}
+
 func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
-	charge, err := oneOf3(c, "InstanceChargeType", "POSTPAID_BY_HOUR", "POSTPAID_BY_HOUR", "PREPAID", "SPOTPAID", "CDHPAID", "CDCPAID")
+	r, err := readRun3(c)
 	if err != nil {
 		return nil, err
-	}
-	if charge != "POSTPAID_BY_HOUR" && charge != "PREPAID" {
-		return nil, err3("UnsupportedOperation", "the emulator sells POSTPAID_BY_HOUR and PREPAID instances, not %s", charge)
-	}
-	prepaid := charge == "PREPAID"
-	zoneName, err := str3(c, "Placement.Zone", true)
-	if err != nil {
-		return nil, err
-	}
-	imageID, err := str3(c, "ImageId", true)
-	if err != nil {
-		return nil, err
-	}
-	token := c.q.v.Get("ClientToken")
-	if len(token) > 64 {
-		return nil, err3("InvalidClientToken.TooLong", "ClientToken is at most 64 characters, got %d", len(token))
-	}
-	count, err := int3(c, "InstanceCount", false, 1, 1, 500)
-	if err != nil {
-		return nil, err
-	}
-	typ := c.q.v.Get("InstanceType")
-	if typ == "" {
-		typ = "S1.SMALL1" // the documented default
-	}
-	family, cpu, mem, ok := parseInstanceType(typ)
-	if !ok {
-		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells; see DescribeInstanceTypeConfigs", typ)
-	}
-	z, ok := c.rg.zoneByName3(zoneName)
-	if !ok {
-		return nil, err3("InvalidZone.MismatchRegion", "the zone %q is not a zone of %s", zoneName, longRegion(c.rg.code))
-	}
-	netDefault := "BANDWIDTH_POSTPAID_BY_HOUR"
-	if prepaid {
-		netDefault = "BANDWIDTH_PREPAID"
-	}
-	netCharge, err := oneOf3(c, "InternetAccessible.InternetChargeType", netDefault,
-		"BANDWIDTH_PREPAID", "TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR")
-	if err != nil {
-		return nil, err
-	}
-	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", false, 0, 0, 1000)
-	if err != nil {
-		return nil, err
-	}
-	assign, assignSet, err := bool3(c, "InternetAccessible.PublicIpAssigned")
-	if err != nil {
-		return nil, err
-	}
-	legacy := url.Values{
-		"zoneId": {strconv.Itoa(z.id)}, "cpu": {strconv.Itoa(cpu)}, "mem": {strconv.Itoa(mem)},
-		"imageId": {imageID}, "imageType": {"2"}, "bandwidth": {strconv.Itoa(bw)},
-		"bandwidthType": {netChargeIn[netCharge]}, "storageSize": {"0"},
-		"projectId": {c.q.v.Get("Placement.ProjectId")}, "instanceName": {c.q.v.Get("InstanceName")},
-		"password": {c.q.v.Get("LoginSettings.Password")},
-		"vpcId":    {c.q.v.Get("VirtualPrivateCloud.VpcId")}, "subnetId": {c.q.v.Get("VirtualPrivateCloud.SubnetId")},
-	}
-	if assignSet && !assign {
-		legacy.Set("wanIp", "0")
-	}
-	rootType := c.q.v.Get("SystemDisk.DiskType")
-	if _, ok := diskTypesIn[rootType]; rootType != "" && !ok {
-		return nil, err3("InvalidParameterValue", "the system disk type %q is not known", rootType)
-	}
-	dataType := ""
-	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
-		legacy.Set("rootSize", size)
-	} else {
-		legacy.Set("rootSize", "50") // the newer contract's default
-	}
-	disks := c.q.objects("DataDisks")
-	if len(disks) > 1 {
-		return nil, err3("InvalidParameterValue.LimitExceeded", "the emulator attaches one data disk at creation, got %d", len(disks))
-	}
-	if len(disks) == 1 {
-		legacy.Set("storageSize", disks[0].Get("DiskSize"))
-		if t := disks[0].Get("DiskType"); t != "" {
-			n, ok := diskTypesIn[t]
-			if !ok {
-				return nil, err3("InvalidParameterValue", "the disk type %q is not known", t)
-			}
-			legacy.Set("storageType", strconv.Itoa(n))
-			dataType = t
-		}
-	}
-	keys := c.q.list("LoginSettings.KeyIds")
-	if len(keys) > 1 {
-		return nil, err3("InvalidParameterValue.LimitExceeded", "LoginSettings.KeyIds takes one key at creation, got %d", len(keys))
-	}
-	if len(keys) == 1 {
-		legacy.Set("keyId", keys[0])
-		if _, err := c.rg.keyPair(keys[0]); err != nil {
-			return nil, err3("InvalidKeyPairId.NotFound", "the key pair %s is not found", keys[0])
-		}
-	}
-	sgs := c.q.list("SecurityGroupIds")
-	if len(sgs) > maxSGsPerInstance {
-		return nil, err3("LimitExceeded.AssociateUSGLimitExceeded", "an instance takes at most %d security groups", maxSGsPerInstance)
-	}
-	for _, sg := range sgs {
-		if _, err := c.rg.group(sg); err != nil {
-			return nil, err3("InvalidSecurityGroupId.NotFound", "the security group %s is not found", sg)
-		}
-	}
-	if prepaid {
-		period, err := period3(c)
-		if err != nil {
-			return nil, err
-		}
-		legacy.Set("period", strconv.Itoa(period))
 	}
 	// One legacy spec, checked once: a dry run stops here, and the
 	// chunks below cannot fail half-way for their parameters.
-	if _, lerr := s.readCreateSpec(&request{action: "RunInstances", secretID: c.secretID, region: c.rg, params: legacy, now: c.now}, prepaid); lerr != nil {
+	if _, lerr := s.readCreateSpec(&request{action: "RunInstances", secretID: c.secretID, region: c.rg, params: r.legacy, now: c.now}, r.prepaid); lerr != nil {
 		return nil, fromLegacy(lerr)
 	}
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
-	// The legacy action that makes such instances: a token's creation is
-	// remembered under it, whichever contract made it.
-	action := "RunInstancesHour"
-	if prepaid {
-		action = "RunInstances"
-	}
-	key := tokenKey(tokenInstances, c.rg, token)
-	if token != "" {
+	key := tokenKey(tokenInstances, c.rg, r.token)
+	if r.token != "" {
 		if prev, ok := s.tokens[key]; ok {
-			if prev.action != action {
+			if prev.action != r.action() {
 				// [inferred] as the legacy contract does: one token, one
 				// kind of purchase.
-				return nil, err3("InvalidParameterValue", "ClientToken %s was used by a %s purchase", token, chargeOfAction(prev.action))
+				return nil, err3("InvalidParameterValue", "ClientToken %s was used by a %s purchase", r.token, chargeOfAction(prev.action))
 			}
 			return map[string]any{"InstanceIdSet": slices.Clone(prev.ids)}, nil
 		}
 	}
-	var deal int64
-	var ids []string
-	for done := 0; done < count; {
-		n := min(count-done, 100)
-		legacy.Set("goodsNum", strconv.Itoa(n))
-		out, err := s.legacy(c, action, legacy)
+	ids, deal, err := s.purchase3(c, r)
+	if err != nil {
+		return nil, err
+	}
+	if r.token != "" {
+		s.tokens[key] = tokenResult{action: r.action(), ids: ids, deal: deal}
+	}
+	return map[string]any{"InstanceIdSet": ids}, nil
+}
+
+// purchase3 makes the instances, 100 at a time (the legacy purchase's
+// most), and gives them what only API 3.0 says of them. It answers the
+// first order, for a legacy retry of the token to quote.
+func (s *Server) purchase3(c *call3, r *run3) (ids []string, deal int64, err *api3Err) {
+	for done := 0; done < r.count; {
+		n := min(r.count-done, 100)
+		r.legacy.Set("goodsNum", strconv.Itoa(n))
+		out, err := s.legacy(c, r.action(), r.legacy)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 		switch got := out["unInstanceIds"].(type) {
 		case []string:
@@ -486,21 +411,162 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 			}
 		}
 		if deals, ok := out["dealIds"].([]int64); ok && deal == 0 && len(deals) > 0 {
-			deal = deals[0] // the order a legacy retry of the token is answered with
+			deal = deals[0]
 		}
 		done += n
 	}
 	for _, id := range ids {
 		in := c.rg.instances[id]
-		in.instanceType = "CVM." + family
-		in.sgIDs = slices.Clone(sgs)
+		in.instanceType = "CVM." + r.family
+		in.sgIDs = slices.Clone(r.sgs)
 		in.lastOp, in.lastOpRequest = "RunInstances", s.requestID
-		in.rootType, in.dataType = rootType, dataType
+		in.rootType, in.dataType = r.rootType, r.dataType
 	}
-	if token != "" {
-		s.tokens[key] = tokenResult{action: action, ids: ids, deal: deal}
+	return ids, deal, nil
+}
+
+// readRun3 reads a RunInstances call, in the order the real service
+// checks it: what is bought, where, its network, its disks, its access.
+func readRun3(c *call3) (*run3, *api3Err) {
+	r, err := readRun3Purchase(c)
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"InstanceIdSet": ids}, nil
+	for _, read := range []func(*call3, *run3) *api3Err{readRun3Network, readRun3Disks, readRun3Access} {
+		if err := read(c, r); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func readRun3Purchase(c *call3) (*run3, *api3Err) {
+	charge, err := oneOf3(c, "InstanceChargeType", "POSTPAID_BY_HOUR", "POSTPAID_BY_HOUR", "PREPAID", "SPOTPAID", "CDHPAID", "CDCPAID")
+	if err != nil {
+		return nil, err
+	}
+	if charge != "POSTPAID_BY_HOUR" && charge != "PREPAID" {
+		return nil, err3("UnsupportedOperation", "the emulator sells POSTPAID_BY_HOUR and PREPAID instances, not %s", charge)
+	}
+	r := &run3{prepaid: charge == "PREPAID"}
+	zoneName, err := str3(c, "Placement.Zone", true)
+	if err != nil {
+		return nil, err
+	}
+	imageID, err := str3(c, "ImageId", true)
+	if err != nil {
+		return nil, err
+	}
+	if r.token = c.q.v.Get("ClientToken"); len(r.token) > 64 {
+		return nil, err3("InvalidClientToken.TooLong", "ClientToken is at most 64 characters, got %d", len(r.token))
+	}
+	if r.count, err = int3(c, "InstanceCount", false, 1, 1, 500); err != nil {
+		return nil, err
+	}
+	typ := c.q.v.Get("InstanceType")
+	if typ == "" {
+		typ = "S1.SMALL1" // the documented default
+	}
+	family, cpu, mem, ok := parseInstanceType(typ)
+	if !ok {
+		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells; see DescribeInstanceTypeConfigs", typ)
+	}
+	r.family = family
+	z, ok := c.rg.zoneByName3(zoneName)
+	if !ok {
+		return nil, err3("InvalidZone.MismatchRegion", "the zone %q is not a zone of %s", zoneName, longRegion(c.rg.code))
+	}
+	r.legacy = url.Values{
+		"zoneId": {strconv.Itoa(z.id)}, "cpu": {strconv.Itoa(cpu)}, "mem": {strconv.Itoa(mem)},
+		"imageId": {imageID}, "imageType": {"2"}, "storageSize": {"0"},
+		"projectId": {c.q.v.Get("Placement.ProjectId")}, "instanceName": {c.q.v.Get("InstanceName")},
+		"password": {c.q.v.Get("LoginSettings.Password")},
+		"vpcId":    {c.q.v.Get("VirtualPrivateCloud.VpcId")}, "subnetId": {c.q.v.Get("VirtualPrivateCloud.SubnetId")},
+	}
+	if r.prepaid {
+		period, err := period3(c)
+		if err != nil {
+			return nil, err
+		}
+		r.legacy.Set("period", strconv.Itoa(period))
+	}
+	return r, nil
+}
+
+func readRun3Network(c *call3, r *run3) *api3Err {
+	netDefault := "BANDWIDTH_POSTPAID_BY_HOUR"
+	if r.prepaid {
+		netDefault = "BANDWIDTH_PREPAID"
+	}
+	netCharge, err := oneOf3(c, "InternetAccessible.InternetChargeType", netDefault,
+		"BANDWIDTH_PREPAID", "TRAFFIC_POSTPAID_BY_HOUR", "BANDWIDTH_POSTPAID_BY_HOUR")
+	if err != nil {
+		return err
+	}
+	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", false, 0, 0, 1000)
+	if err != nil {
+		return err
+	}
+	assign, assignSet, err := bool3(c, "InternetAccessible.PublicIpAssigned")
+	if err != nil {
+		return err
+	}
+	r.legacy.Set("bandwidth", strconv.Itoa(bw))
+	r.legacy.Set("bandwidthType", netChargeIn[netCharge])
+	if assignSet && !assign {
+		r.legacy.Set("wanIp", "0")
+	}
+	return nil
+}
+
+func readRun3Disks(c *call3, r *run3) *api3Err {
+	r.rootType = c.q.v.Get("SystemDisk.DiskType")
+	if _, ok := diskTypesIn[r.rootType]; r.rootType != "" && !ok {
+		return err3("InvalidParameterValue", "the system disk type %q is not known", r.rootType)
+	}
+	r.legacy.Set("rootSize", "50") // the newer contract's default
+	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
+		r.legacy.Set("rootSize", size)
+	}
+	disks := c.q.objects("DataDisks")
+	if len(disks) > 1 {
+		return err3("InvalidParameterValue.LimitExceeded", "the emulator attaches one data disk at creation, got %d", len(disks))
+	}
+	if len(disks) == 1 {
+		r.legacy.Set("storageSize", disks[0].Get("DiskSize"))
+		if t := disks[0].Get("DiskType"); t != "" {
+			n, ok := diskTypesIn[t]
+			if !ok {
+				return err3("InvalidParameterValue", "the disk type %q is not known", t)
+			}
+			r.legacy.Set("storageType", strconv.Itoa(n))
+			r.dataType = t
+		}
+	}
+	return nil
+}
+
+func readRun3Access(c *call3, r *run3) *api3Err {
+	keys := c.q.list("LoginSettings.KeyIds")
+	if len(keys) > 1 {
+		return err3("InvalidParameterValue.LimitExceeded", "LoginSettings.KeyIds takes one key at creation, got %d", len(keys))
+	}
+	if len(keys) == 1 {
+		r.legacy.Set("keyId", keys[0])
+		if _, err := c.rg.keyPair(keys[0]); err != nil {
+			return err3("InvalidKeyPairId.NotFound", "the key pair %s is not found", keys[0])
+		}
+	}
+	r.sgs = c.q.list("SecurityGroupIds")
+	if len(r.sgs) > maxSGsPerInstance {
+		return err3("LimitExceeded.AssociateUSGLimitExceeded", "an instance takes at most %d security groups", maxSGsPerInstance)
+	}
+	for _, sg := range r.sgs {
+		if _, err := c.rg.group(sg); err != nil {
+			return err3("InvalidSecurityGroupId.NotFound", "the security group %s is not found", sg)
+		}
+	}
+	return nil
 }
 
 // period3 reads InstanceChargePrepaid.Period of a PREPAID purchase: the

@@ -472,24 +472,46 @@ func (s *Server) describeInstances(r *request) (map[string]any, *apiError) {
 		total = len(rg.instSeq)
 		pg = pageOf(rg.instSeq, offset, limit) // read only: never changed below
 	} else {
-		var matches []*instance
-		for _, in := range rg.candidates(ids, zoneID, project, status, byZone, byProject, byStatus, lanIPs) {
-			switch {
-			case idSet != nil && !idSet[in.id] && !idSet[in.legacyID],
-				byStatus && in.status != status,
-				byProject && in.projectID != project,
-				byZone && in.zone.id != zoneID,
-				word != "" && !strings.Contains(in.name, word),
-				len(lanIPs) > 0 && !hasIP(in, lanIPs):
-				continue
-			}
-			matches = append(matches, in)
-		}
+		matches := rg.matching(instanceQuery{ids: ids, idSet: idSet, lanIPs: lanIPs, word: word, status: status, project: project,
+			zoneID: zoneID, byStatus: byStatus, byProject: byProject, byZone: byZone})
 		total = len(matches)
 		pg = pageOf(matches, offset, limit)
 	}
-	// The answer is written directly from each instance's cached encoding:
-	// DescribeInstances is by far the most called action.
+	return rg.instancesAnswer(pg, total, offset, limit, unfiltered, pageKey)
+}
+
+// instanceQuery is what a DescribeInstances asks for, beside its page.
+type instanceQuery struct {
+	ids                         []string
+	idSet                       map[string]bool
+	lanIPs                      []string
+	word                        string
+	status, project, zoneID     int
+	byStatus, byProject, byZone bool
+}
+
+// matching is the instances a query keeps, in creation order.
+func (rg *region) matching(q instanceQuery) []*instance {
+	var matches []*instance
+	for _, in := range rg.candidates(q.ids, q.zoneID, q.project, q.status, q.byZone, q.byProject, q.byStatus, q.lanIPs) {
+		switch {
+		case q.idSet != nil && !q.idSet[in.id] && !q.idSet[in.legacyID],
+			q.byStatus && in.status != q.status,
+			q.byProject && in.projectID != q.project,
+			q.byZone && in.zone.id != q.zoneID,
+			q.word != "" && !strings.Contains(in.name, q.word),
+			len(q.lanIPs) > 0 && !hasIP(in, q.lanIPs):
+			continue
+		}
+		matches = append(matches, in)
+	}
+	return matches
+}
+
+// instancesAnswer writes a page of DescribeInstances directly from each
+// instance's cached encoding (DescribeInstances is by far the most called
+// action), and keeps an unfiltered page for the next identical call.
+func (rg *region) instancesAnswer(pg []*instance, total, offset, limit int, unfiltered bool, pageKey [2]int) (map[string]any, *apiError) {
 	head := `{"code":0,"message":"","codeDesc":"Success","totalCount":` + strconv.Itoa(total) + `,"instanceSet":[`
 	if unfiltered && len(pg) > 0 {
 		if a := rg.arenaFor(len(pg)); a != nil {
@@ -663,7 +685,13 @@ func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError
 	if err := checkShape(c.cpu, c.mem); err != nil {
 		return c, err
 	}
-	rg := r.region
+	err := r.region.checkCreateSpec(&c, q, zoneID, imageID, password, wan)
+	return c, err
+}
+
+// checkCreateSpec checks a purchase's parameters against the region: its
+// zone, image, disks, login, network and project.
+func (rg *region) checkCreateSpec(c *createSpec, q *p, zoneID int, imageID, password string, wan int) *apiError {
 	if zoneID == 0 && len(rg.zones) > 0 {
 		zoneID = rg.zones[0].id
 	}
@@ -671,37 +699,37 @@ func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError
 	if !ok {
 		e := invalid("zoneId %d is not a zone of region %s", zoneID, rg.code)
 		e.codeDesc = "InvalidParameter.InvaildZoneId"
-		return c, e
+		return e
 	}
 	c.zone = z
 	img, ok := rg.images[imageID]
 	if !ok || img.status == imageCreating {
 		e := invalid("imageId %s is not an available image of region %s", imageID, rg.code)
 		e.codeDesc = "InvalidParameter.MissImageId"
-		return c, e
+		return e
 	}
 	c.image = img
 	if img.windows {
 		if q.has("rootSize") && c.rootSize != 50 {
-			return c, invalid("rootSize of a Windows instance is fixed at 50")
+			return invalid("rootSize of a Windows instance is fixed at 50")
 		}
 		c.rootSize = 50
 	} else if c.rootSize > 50 || c.rootSize%10 != 0 {
-		return c, invalid("rootSize of a Linux instance must be 20 to 50 in steps of 10, got %d", c.rootSize)
+		return invalid("rootSize of a Linux instance must be 20 to 50 in steps of 10, got %d", c.rootSize)
 	}
 	if password != "" && c.keyID != "" {
-		return c, invalid("password and keyId are mutually exclusive")
+		return invalid("password and keyId are mutually exclusive")
 	}
 	if c.keyID != "" && img.windows {
-		return c, invalid("keyId is not supported on Windows images")
+		return invalid("keyId is not supported on Windows images")
 	}
 	if password != "" {
 		if err := checkPassword(password, img.windows); err != nil {
-			return c, err
+			return err
 		}
 	}
 	if (c.vpcID == "") != (c.subnetID == "") {
-		return c, invalid("vpcId and subnetId go together")
+		return invalid("vpcId and subnetId go together")
 	}
 	c.wanIP = c.bandwidth > 0
 	if wan == 0 {
@@ -710,12 +738,12 @@ func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError
 	if !rg.projects[c.projectID] {
 		e := invalid("projectId %d does not exist", c.projectID)
 		e.codeDesc = "InvalidParameter.ProjectIdNotFound"
-		return c, e
+		return e
 	}
 	if c.name == "" {
 		c.name = "未命名"
 	}
-	return c, nil
+	return nil
 }
 
 func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Time) []string {

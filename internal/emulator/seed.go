@@ -327,6 +327,22 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 		}
 		return ref
 	}
+	if err := s.seedAddresses(region, sp, ids, instanceRef); err != nil {
+		return err
+	}
+	if err := s.seedGroups(region, sp, ids); err != nil {
+		return err
+	}
+	if err := s.seedKeyPairs(region, sp, ids, instanceRef); err != nil {
+		return err
+	}
+	for _, n := range sp.Projects {
+		ids.Projects = append(ids.Projects, s.SeedProject(n))
+	}
+	return nil
+}
+
+func (s *Server) seedAddresses(region string, sp RegionSeed, ids *RegionIDs, instanceRef func(string) string) error {
 	if sp.EIPs > 0 {
 		made, err := s.SeedEIPs(region, sp.EIPs)
 		ids.EIPs = append(ids.EIPs, made...)
@@ -341,6 +357,12 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 		}
 		ids.EIPs = append(ids.EIPs, id)
 	}
+	return nil
+}
+
+// seedGroups seeds images and security groups: what instances may later
+// be made of or joined to.
+func (s *Server) seedGroups(region string, sp RegionSeed, ids *RegionIDs) error {
 	for _, n := range sp.Images {
 		id, err := s.SeedImage(region, n, "")
 		if err != nil {
@@ -362,6 +384,10 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 		}
 		ids.SecurityGroups = append(ids.SecurityGroups, id)
 	}
+	return nil
+}
+
+func (s *Server) seedKeyPairs(region string, sp RegionSeed, ids *RegionIDs, instanceRef func(string) string) error {
 	for _, n := range sp.KeyPairs {
 		id, err := s.SeedKeyPair(region, n)
 		if err != nil {
@@ -381,9 +407,6 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 				return fmt.Errorf("key pair %d (%q): %w", i, k.Name, err)
 			}
 		}
-	}
-	for _, n := range sp.Projects {
-		ids.Projects = append(ids.Projects, s.SeedProject(n))
 	}
 	return nil
 }
