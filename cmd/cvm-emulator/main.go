@@ -23,7 +23,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,8 +39,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/qcloud-legacy/cvm"
-	"github.com/qcloud-legacy/cvm/internal/clock"
 	"github.com/qcloud-legacy/cvm/internal/emulator"
 )
 
@@ -240,218 +237,71 @@ Flags:
 
 // run parses flags and serves until ctx ends or a signal arrives.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("cvm-emulator", flag.ContinueOnError)
-	flags.SetOutput(stderr)
-	addr := flags.String("addr", "127.0.0.1:9191", "address to listen on")
-	id := flags.String("secret-id", emulator.DefaultSecretID, "SecretId the emulator accepts")
-	key := flags.String("secret-key", emulator.DefaultSecretKey, "SecretKey of that SecretId")
-	qGlobal := flags.Int("quota-global", 1000, "calls per window per SecretId (0 turns quotas off)")
-	qAction := flags.Int("quota-action", 100, "calls per window per SecretId and action (0 turns quotas off)")
-	qWindow := flags.Duration("quota-window", time.Minute, "quota window")
-	instances := flags.Int("instances", 0, "seed N running instances in the default region (-region)")
-	transition := flags.Duration("transition", 2*time.Second, "how long a transitional state lasts")
-	seed := flags.Uint64("seed", 0, "seed for generated ids")
-	quiet := flags.Bool("quiet", false, "do not log requests")
-	printSettings := flags.String("print-settings", "text", `how to print the settings at start: "text" (aligned lines) or "json" (one JSON line on stdout, for scripts; every other line goes to stderr)`)
-	logFormat := flags.String("log-format", "text", `the request log on stderr: "text" or "json" (one JSON object a line)`)
-	role := flags.String("role", "", "bind this CAM role to the instance the metadata service (/latest/meta-data/cam/security-credentials/) speaks for")
-	roleTTL := flags.Duration("role-ttl", 2*time.Hour, "how long the role's temporary keys last")
-	shutdownTimeout := flags.Duration("shutdown-timeout", 5*time.Second, "how long running requests may take to finish at SIGINT/SIGTERM before they are cut off (the state is saved either way)")
-	readTimeout := flags.Duration("read-timeout", 30*time.Second, "how long a client may take to send a whole request; a slower one is disconnected")
-	token := flags.String("token", "", "make the key pair temporary credentials that need this session Token")
-	region := flags.String("region", emulator.DefaultRegion, "the default region, of -instances and of the printed settings")
-	seeds := regionSeeds{}
-	flags.Var(seeds, "seed-region", "seed a region, repeatable: REGION:instances=N,eips=N,images=a|b,groups=web|db,keypairs=k1|k2,projects=p")
-	seedPath := flags.String("seed-file", "", `seed from a JSON file: {"regions":{"gz":{"instances":3,"eips":1,"images":["web"],"securityGroups":["web"],"keyPairs":["deploy"],"projects":["backend"]}}}`)
-	statePath := flags.String("state", "", "load the state from FILE at start (if it exists) and save it there on SIGINT/SIGTERM and after PUT /_emulator/state")
-	adminToken := flags.String("admin-token", "", "serve the admin API to any client with this bearer token (otherwise loopback clients only)")
-	fakeClock := flags.Bool("fake-clock", false, "run on a fake clock, started at the wall clock's time, that moves only through POST /_emulator/clock (or -auto-advance): transitions, quota windows and the expiry of temporary keys (-role) follow it. Signatures' Timestamps are judged by the wall clock, which clients sign with, so it may be moved any distance")
-	autoAdvance := flags.Bool("auto-advance", false, "with -fake-clock: a describe call that would show a resource still moving, which an earlier describe already showed moving, first moves the clock to the end of that transition, so a program waiting on it finishes with no one advancing the clock")
-	flags.Usage = func() {
-		fmt.Fprint(flags.Output(), usage)
-		flags.PrintDefaults()
-	}
-	if err := flags.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &flagError{err}
-	}
-	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", flags.Args())
-	}
-	switch {
-	case *id == "" || *key == "":
-		return errors.New("-secret-id and -secret-key must not be empty")
-	case *qGlobal < 0 || *qAction < 0 || *qWindow <= 0:
-		return errors.New("quotas must not be negative and the window must be positive")
-	case *instances < 0:
-		return errors.New("-instances must not be negative")
-	case *readTimeout <= 0:
-		return errors.New("-read-timeout must be positive")
-	case *shutdownTimeout < 0:
-		return errors.New("-shutdown-timeout must not be negative")
-	case *printSettings != "text" && *printSettings != "json":
-		return &flagError{fmt.Errorf("-print-settings %q: want text or json", *printSettings)}
-	case *logFormat != "text" && *logFormat != "json":
-		return &flagError{fmt.Errorf("-log-format %q: want text or json", *logFormat)}
-	case *roleTTL <= 0:
-		return errors.New("-role-ttl must be positive")
-	}
-	if _, ok := cvm.LookupRegion(*region); !ok {
-		return fmt.Errorf("-region %q is not a region", *region)
-	}
-	opts := emulator.Options{
-		Keys:        map[string]string{*id: *key},
-		QuotaGlobal: *qGlobal, QuotaAction: *qAction, QuotaWindow: *qWindow,
-		QuotasOff:  *qGlobal == 0 || *qAction == 0,
-		Transition: *transition, Seed: *seed,
-	}
-	if *transition <= 0 {
-		opts.Transition = -1
-	}
-	if *role != "" {
-		opts.Roles = map[string]time.Duration{*role: *roleTTL}
-	}
-	if *token != "" {
-		opts.Tokens = map[string]string{*id: *token}
-	}
-	var fake *clock.Fake
-	if *fakeClock {
-		fake = clock.NewFake(time.Now())
-		opts.Clock = fake
-	}
-	switch {
-	case *autoAdvance && fake == nil:
-		return &flagError{errors.New("-auto-advance needs -fake-clock")}
-	case *autoAdvance:
-		opts.AutoAdvance = fake.Set
-	}
-	if !*quiet {
-		if *logFormat == "json" {
-			opts.Logger = slog.New(slog.NewJSONHandler(stderr, nil))
-		} else {
-			opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
-		}
-	}
-	emu := emulator.New(opts)
-	if *seedPath != "" {
-		b, err := os.ReadFile(*seedPath)
-		if err != nil {
-			return fmt.Errorf("-seed-file: %w", err)
-		}
-		sd, err := emulator.ParseSeed(b)
-		if err == nil {
-			_, err = emu.ApplySeed(sd)
-		}
-		if err != nil {
-			return fmt.Errorf("-seed-file %s: %w", *seedPath, err)
-		}
-	}
-	if *instances > 0 {
-		sp := seeds[*region]
-		sp.Instances += *instances
-		seeds[*region] = sp
-	}
-	if _, err := emu.ApplySeed(emulator.Seed{Regions: seeds}); err != nil {
-		return fmt.Errorf("-seed-region: %w", err)
-	}
-	// What reset returns to, kept compressed: a seeded million instances
-	// take some 60 MB so, where the Snapshot itself would double the
-	// emulator's memory.
-	seeded, err := packState(emu)
+	cfg, err := parseFlags(args, stderr)
 	if err != nil {
 		return err
 	}
-	if *statePath != "" {
-		f, err := os.Open(*statePath)
-		switch {
-		case errors.Is(err, os.ErrNotExist):
-		case err != nil:
-			return fmt.Errorf("-state: %w", err)
-		default:
-			snap, err := emulator.ReadSnapshot(f)
-			f.Close()
-			if err == nil {
-				err = emu.Restore(snap)
-			}
-			if err != nil {
-				return fmt.Errorf("-state %s is not a usable snapshot, so nothing was loaded: %w", *statePath, err)
-			}
-		}
+	if err := cfg.validate(); err != nil {
+		return err
+	}
+	opts, fake, err := cfg.options(stderr)
+	if err != nil {
+		return err
+	}
+	emu := emulator.New(opts)
+	seeded, err := cfg.load(emu)
+	if err != nil {
+		return err
 	}
 	save := func() error { return nil }
-	if *statePath != "" {
-		save = func() error { return writeState(emu, *statePath) }
+	if cfg.statePath != "" {
+		save = func() error { return writeState(emu, cfg.statePath) }
 	}
-	handler := emu.Admin(emulator.AdminOptions{Token: *adminToken, Fake: fake, SaveState: save,
+	handler := emu.Admin(emulator.AdminOptions{Token: cfg.adminToken, Fake: fake, SaveState: save,
 		Reset: func() error { return unpackState(emu, seeded) }})
 	// Seeding and loading leave garbage behind: give it back to the system
 	// before serving, so that resident memory follows the state.
 	debug.FreeOSMemory()
-	ln, err := net.Listen("tcp", *addr)
+	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	// tccli --endpoint http://… sends the scheme in its Host header, which
 	// net/http would refuse before the emulator sees it.
 	ln = emulator.SchemeHostListener(ln)
-	srv := newServer(handler, *readTimeout)
+	srv := newServer(handler, cfg.readTimeout)
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-
-	settings := emulatorSettings{Endpoint: "http://" + ln.Addr().String() + emulator.Path, SecretID: *id, SecretKey: *key,
-		Region: *region, Token: *token, Admin: "http://" + ln.Addr().String() + emulator.AdminPrefix,
-		API3Endpoint: ln.Addr().String()}
-	if *role != "" {
-		settings.Metadata = "http://" + ln.Addr().String()
+	notes, err := cfg.printSettings(ln.Addr().String(), stdout, stderr)
+	if err != nil {
+		return err
 	}
-	notes := stdout // what is said after the settings
-	if *printSettings == "json" {
-		b, err := json.Marshal(settings)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "%s\n", b)
-		notes = stderr
-	} else {
-		fmt.Fprintf(stdout, "cvm-emulator listening\n")
-		fmt.Fprintf(stdout, "  endpoint:   %s\n", settings.Endpoint)
-		fmt.Fprintf(stdout, "  secret id:  %s\n", *id)
-		fmt.Fprintf(stdout, "  secret key: %s\n", *key)
-		fmt.Fprintf(stdout, "  region:     %s\n", *region)
-		if *token != "" {
-			fmt.Fprintf(stdout, "  token:      %s\n", *token)
-		}
-		fmt.Fprintf(stdout, "  admin:      %s\n", settings.Admin)
-		fmt.Fprintf(stdout, "  API 3.0:    http://%s/ (endpoint %s for the official SDKs)\n", settings.API3Endpoint, settings.API3Endpoint)
-		if *role != "" {
-			fmt.Fprintf(stdout, "  metadata:   %s (instance role %s, keys for %v)\n", settings.Metadata, *role, *roleTTL)
-		}
-	}
-
 	var serveErr error
 	select {
 	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
-	// Every way out saves the state: stop taking requests, give running
-	// ones the budget, cut off what is left, then make the state final
-	// (under the state lock, so no request changes it after the save).
-	shutdown, cancel := context.WithTimeout(context.Background(), *shutdownTimeout)
+	return cfg.shutdown(srv, emu, save, serveErr, notes, stderr)
+}
+
+// shutdown ends every way out, saving the state: stop taking requests,
+// give running ones the budget, cut off what is left, then make the state
+// final (under the state lock, so no request changes it after the save).
+func (cfg *config) shutdown(srv *http.Server, emu *emulator.Server, save func() error, serveErr error, notes, stderr io.Writer) error {
+	shutdown, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		fmt.Fprintf(stderr, "cvm-emulator: %d request(s) still running after %v, cut off\n", emu.InFlight(), *shutdownTimeout)
+		fmt.Fprintf(stderr, "cvm-emulator: %d request(s) still running after %v, cut off\n", emu.InFlight(), cfg.shutdownTimeout)
 		_ = srv.Close()
 	}
 	emu.Stop()
-	if *statePath != "" {
+	if cfg.statePath != "" {
 		if err := save(); err != nil {
-			return errors.Join(serveErr, fmt.Errorf("saving the state to %s: %w", *statePath, err))
+			return errors.Join(serveErr, fmt.Errorf("saving the state to %s: %w", cfg.statePath, err))
 		}
-		fmt.Fprintf(notes, "state saved to %s\n", *statePath)
+		fmt.Fprintf(notes, "state saved to %s\n", cfg.statePath)
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr

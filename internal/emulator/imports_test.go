@@ -115,3 +115,33 @@ func TestNoDoorReadsMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestNoLongFunctions: no function of the emulator, nor of the command that
+// serves it, is over 80 lines; a longer one is split by what it does (a
+// parse, a check, a kind of resource), as Admin, Restore and
+// runInstances3 were.
+func TestNoLongFunctions(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	files := emulatorSources(t, fset, parser.SkipObjectResolution)
+	names, err := filepath.Glob("../../cmd/cvm-emulator/*.go")
+	require.NoError(t, err)
+	for _, name := range names {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		files = append(files, f)
+	}
+	for _, f := range files {
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Body == nil {
+				continue
+			}
+			lines := fset.Position(fn.Body.End()).Line - fset.Position(fn.Body.Pos()).Line + 1
+			assert.LessOrEqual(t, lines, 80, "%s: %s is %d lines", fset.Position(fn.Pos()), fn.Name.Name, lines)
+		}
+	}
+}
