@@ -594,29 +594,32 @@ func chargeOfAction(action string) string {
 }
 
 func (s *Server) startInstances3(c *call3) (map[string]any, *api3Err) {
-	ins, err := s.targets3(c, "InstanceIds", 100, inState("STOPPED"))
+	return s.beginAll3(c, inState("STOPPED"), powerOn)
+}
+
+// beginAll3 starts a transition on every instance of InstanceIds, once each
+// is checked: a batch of API 3.0 is all or nothing.
+func (s *Server) beginAll3(c *call3, ok func(*instance) *api3Err, t transition) (map[string]any, *api3Err) {
+	ins, err := s.targets3(c, "InstanceIds", 100, ok)
 	if err != nil {
 		return nil, err
 	}
-	_, err = s.legacy(c, "StartInstances", idParams("instanceIds", ins))
-	return map[string]any{}, err
+	for _, in := range ins {
+		if err := s.begin(c.rg, in, t, c.now); err != nil {
+			return nil, fromLegacy(err) // checked above: never, unless the check and the core part ways
+		}
+	}
+	return map[string]any{}, nil
 }
 
-// stopType3 reads StopType (SOFT, HARD, SOFT_FIRST) and the deprecated
-// ForceStop into the legacy forceStop.
-func stopType3(c *call3) (string, *api3Err) {
-	st, err := oneOf3(c, "StopType", "SOFT", "SOFT", "HARD", "SOFT_FIRST")
-	if err != nil {
-		return "", err
+// stopType3 checks StopType (SOFT, HARD, SOFT_FIRST) and the deprecated
+// ForceStop; the emulator's instances stop the same either way.
+func stopType3(c *call3) *api3Err {
+	if _, err := oneOf3(c, "StopType", "SOFT", "SOFT", "HARD", "SOFT_FIRST"); err != nil {
+		return err
 	}
-	force, _, err := bool3(c, "ForceStop")
-	if err != nil {
-		return "", err
-	}
-	if force || st != "SOFT" {
-		return "1", nil
-	}
-	return "0", nil
+	_, _, err := bool3(c, "ForceStop")
+	return err
 }
 
 // stoppedOrForced is the state check of the actions that need a stopped
@@ -632,35 +635,20 @@ func stoppedOrForced(force bool) func(*instance) *api3Err {
 }
 
 func (s *Server) stopInstances3(c *call3) (map[string]any, *api3Err) {
-	force, err := stopType3(c)
-	if err != nil {
+	if err := stopType3(c); err != nil {
 		return nil, err
 	}
 	if _, err := oneOf3(c, "StoppedMode", "KEEP_CHARGING", "KEEP_CHARGING", "STOP_CHARGING"); err != nil {
 		return nil, err
 	}
-	return s.ofRunning3(c, "StopInstances", force)
-}
-
-// ofRunning3 runs a legacy action that takes running instances and a
-// forceStop flag: StopInstances and RestartInstances.
-func (s *Server) ofRunning3(c *call3, legacyAction, force string) (map[string]any, *api3Err) {
-	ins, err := s.targets3(c, "InstanceIds", 100, inState("RUNNING"))
-	if err != nil {
-		return nil, err
-	}
-	v := idParams("instanceIds", ins)
-	v.Set("forceStop", force)
-	_, err = s.legacy(c, legacyAction, v)
-	return map[string]any{}, err
+	return s.beginAll3(c, inState("RUNNING"), powerOff)
 }
 
 func (s *Server) rebootInstances3(c *call3) (map[string]any, *api3Err) {
-	force, err := stopType3(c)
-	if err != nil {
+	if err := stopType3(c); err != nil {
 		return nil, err
 	}
-	return s.ofRunning3(c, "RestartInstances", force)
+	return s.beginAll3(c, inState("RUNNING"), reboot)
 }
 
 // terminateInstances3 destroys instances. [inferred] A prepaid instance
@@ -784,8 +772,8 @@ func (s *Server) modifyInstancesProject3(c *call3) (map[string]any, *api3Err) {
 		return nil, err
 	}
 	for _, in := range ins {
-		if _, err := s.legacy(c, "ModifyInstanceProject", url.Values{"instanceId": {in.id}, "projectId": {strconv.Itoa(pid)}}); err != nil {
-			return nil, err
+		if err := c.rg.moveToProject(in, pid); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	return map[string]any{}, nil

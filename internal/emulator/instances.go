@@ -874,33 +874,19 @@ func (s *Server) batch(r *request, maxIDs int, check func(q *p) *apiError, op fu
 }
 
 func (s *Server) startInstances(r *request) (map[string]any, *apiError) {
-	return s.batch(r, 100, nil, func(in *instance) *apiError {
-		if in.status != stStopped {
-			return statusErr(in, stStopped)
-		}
-		s.move(r.region, in, r.now, stStarting, stRunning)
-		return nil
-	})
+	return s.batch(r, 100, nil, func(in *instance) *apiError { return s.begin(r.region, in, powerOn, r.now) })
 }
 
+// forceStop reads the forceStop flag of a stop or a restart; the emulator's
+// instances stop the same either way.
+func forceStop(q *p) *apiError { q.integer("forceStop", false, 0, 0, 1); return nil }
+
 func (s *Server) stopInstances(r *request) (map[string]any, *apiError) {
-	return s.batch(r, 100, func(q *p) *apiError { q.integer("forceStop", false, 0, 0, 1); return nil }, func(in *instance) *apiError {
-		if in.status != stRunning {
-			return statusErr(in, stRunning)
-		}
-		s.move(r.region, in, r.now, stStopping, stStopped)
-		return nil
-	})
+	return s.batch(r, 100, forceStop, func(in *instance) *apiError { return s.begin(r.region, in, powerOff, r.now) })
 }
 
 func (s *Server) restartInstances(r *request) (map[string]any, *apiError) {
-	return s.batch(r, 100, func(q *p) *apiError { q.integer("forceStop", false, 0, 0, 1); return nil }, func(in *instance) *apiError {
-		if in.status != stRunning {
-			return statusErr(in, stRunning)
-		}
-		s.move(r.region, in, r.now, stRestarting, stRunning)
-		return nil
-	})
+	return s.batch(r, 100, forceStop, func(in *instance) *apiError { return s.begin(r.region, in, reboot, r.now) })
 }
 
 func (s *Server) resetInstancePassword(r *request) (map[string]any, *apiError) {
@@ -1027,13 +1013,9 @@ func (s *Server) modifyInstanceProject(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if !r.region.projects[pid] {
-		e := invalid("projectId %d does not exist", pid)
-		e.codeDesc = "InvalidParameter.ProjectIdNotFound"
-		return nil, e
+	if err := r.region.moveToProject(in, pid); err != nil {
+		return nil, err
 	}
-	in.projectID = pid
-	r.region.members++
 	return map[string]any{"message": "ok"}, nil
 }
 
