@@ -523,23 +523,6 @@ func (s *Server) describeKeyPairs3(c *call3) (map[string]any, *api3Err) {
 }
 
 // keyName3 checks a key name with the newer contract's codes.
-func (s *Server) keyName3(c *call3, name string, except *keyPair) *api3Err {
-	switch {
-	case name == "":
-		return err3("InvalidKeyPairNameEmpty", "the key name is empty")
-	case utf8.RuneCountInString(name) > 25:
-		return err3("InvalidKeyPairNameTooLong", "the key name is longer than 25 characters")
-	case !keyNameRE.MatchString(name):
-		return err3("InvalidKeyPairNameIncludeIllegalChar", "the key name may hold letters, digits and underscores only")
-	}
-	for _, k := range c.rg.keyPairs {
-		if k != except && k.name == name {
-			return err3("InvalidKeyPairName.Duplicate", "a key pair named %s exists", name)
-		}
-	}
-	return nil
-}
-
 // keyProject3 reads the ProjectId the newer contract requires (§6 row 54).
 func (s *Server) keyProject3(c *call3) (int, *api3Err) {
 	pid, err := int3(c, "ProjectId", true, 0, 0, 1<<31-1)
@@ -553,31 +536,20 @@ func (s *Server) keyProject3(c *call3) (int, *api3Err) {
 }
 
 func (s *Server) createKeyPair3(c *call3) (map[string]any, *api3Err) {
-	name := c.q.v.Get("KeyName")
-	if err := s.keyName3(c, name, nil); err != nil {
-		return nil, err
-	}
 	pid, err := s.keyProject3(c)
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.legacy(c, "CreateKeyPair", url.Values{"keyName": {name}})
-	if err != nil {
-		return nil, err
+	k, secret, cerr := s.makeKeyPair(c.rg, c.now, c.q.v.Get("KeyName"), pid)
+	if cerr != nil {
+		return nil, fromLegacy(cerr)
 	}
-	data := out["data"].(map[string]any)
-	k := c.rg.keyPairs[data["keyId"].(string)]
-	k.projectID = pid
 	kp := c.rg.keyPair3(k)
-	kp["PrivateKey"] = data["secretkey"]
+	kp["PrivateKey"] = string(secret)
 	return map[string]any{"KeyPair": kp}, nil
 }
 
 func (s *Server) importKeyPair3(c *call3) (map[string]any, *api3Err) {
-	name := c.q.v.Get("KeyName")
-	if err := s.keyName3(c, name, nil); err != nil {
-		return nil, err
-	}
 	pub, err := str3(c, "PublicKey", true)
 	if err != nil {
 		return nil, err
@@ -586,16 +558,11 @@ func (s *Server) importKeyPair3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := s.legacy(c, "ImportKeyPair", url.Values{"keyName": {name}, "pubKey": {pub}})
-	if err != nil {
-		if err.code == "InvalidParameterValue" {
-			err.code = "InvalidPublicKey.Malformed"
-		}
-		return nil, err
+	k, ierr := s.importPublicKey(c.rg, c.now, c.q.v.Get("KeyName"), pub, pid)
+	if ierr != nil {
+		return nil, fromLegacy(ierr)
 	}
-	id := out["keyId"].(string)
-	c.rg.keyPairs[id].projectID = pid
-	return map[string]any{"KeyId": id}, nil
+	return map[string]any{"KeyId": k.id}, nil
 }
 
 // key3 finds a key pair by id.
@@ -620,8 +587,8 @@ func (s *Server) modifyKeyPairAttribute3(c *call3) (map[string]any, *api3Err) {
 		return nil, err
 	}
 	if c.q.has("KeyName") {
-		if err := s.keyName3(c, c.q.v.Get("KeyName"), k); err != nil {
-			return nil, err
+		if err := c.rg.checkKeyName(c.q.v.Get("KeyName"), k); err != nil {
+			return nil, fromLegacy(err)
 		}
 		k.name = c.q.v.Get("KeyName")
 	}

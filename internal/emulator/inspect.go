@@ -213,7 +213,7 @@ func (s *Server) SeedKeyPair(regionCode, name string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if e := s.checkKeyName(rg, name, nil); e != nil {
+	if e := rg.checkKeyName(name, nil); e != nil {
 		return "", fmt.Errorf("emulator: %s", e.message)
 	}
 	k, _, err := s.generateKeyPair(rg, s.clock.Now(), name)

@@ -100,18 +100,6 @@ func (s *Server) describeKeyPairs(r *request) (map[string]any, *apiError) {
 	return map[string]any{"data": map[string]any{"totalCount": len(keys), "sshSet": set}}, nil
 }
 
-func (s *Server) checkKeyName(rg *region, name string, except *keyPair) *apiError {
-	if !keyNameRE.MatchString(name) {
-		return invalid("keyName must be 1 to 25 letters, digits and underscores, got %q", name)
-	}
-	for _, k := range rg.keyPairs {
-		if k != except && k.name == name {
-			return invalid("keyName %q exists: 密钥名称不可重复", name)
-		}
-	}
-	return nil
-}
-
 func (s *Server) newKeyPair(rg *region, now time.Time, name, pubkey string) *keyPair {
 	k := &keyPair{seq: s.nextSeq(), id: s.newID("skey-", func(id string) bool { return rg.keyPairs[id] != nil }),
 		name: name, pubkey: pubkey, created: now}
@@ -125,13 +113,9 @@ func (s *Server) createKeyPair(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	rg := r.region
-	if err := s.checkKeyName(rg, name, nil); err != nil {
-		return nil, err
-	}
-	k, secret, err := s.generateKeyPair(rg, r.now, name)
+	k, secret, err := s.makeKeyPair(r.region, r.now, name, 0)
 	if err != nil {
-		return nil, errf(6000, "cannot generate a key: %v", err)
+		return nil, err
 	}
 	return map[string]any{"data": map[string]any{"keyId": k.id, "keyName": k.name, "pubkey": k.pubkey, "secretkey": string(secret)}}, nil
 }
@@ -160,20 +144,10 @@ func (s *Server) importKeyPair(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	rg := r.region
-	if err := s.checkKeyName(rg, name, nil); err != nil {
+	k, err := s.importPublicKey(r.region, r.now, name, pubKey, 0)
+	if err != nil {
 		return nil, err
 	}
-	pub, _, _, _, err := ssh.ParseAuthorizedKey([]byte(pubKey))
-	if err != nil || pub.Type() != ssh.KeyAlgoRSA {
-		return nil, invalid("pubKey is not an OpenSSH RSA public key")
-	}
-	for _, k := range rg.keyPairs {
-		if strings.Join(strings.Fields(k.pubkey)[:2], " ") == strings.Join(strings.Fields(pubKey)[:2], " ") {
-			return nil, invalid("this public key was imported as %s", k.id)
-		}
-	}
-	k := s.newKeyPair(rg, r.now, name, strings.TrimSpace(pubKey))
 	// keyId at the top level; no data and no codeDesc in the example.
 	return map[string]any{"keyId": k.id}, nil
 }
@@ -198,7 +172,7 @@ func (s *Server) modifyKeyPair(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.checkKeyName(rg, name, k); err != nil {
+	if err := rg.checkKeyName(name, k); err != nil {
 		return nil, err
 	}
 	k.name = name

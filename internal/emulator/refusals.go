@@ -55,6 +55,16 @@ const (
 	reasonProjectNameTaken
 	// reasonProjectLimit: the account has all the projects it may (1015).
 	reasonProjectLimit
+	// reasonKeyNameEmpty, reasonKeyNameTooLong, reasonKeyNameChars,
+	// reasonKeyNameTaken: a key pair's name the core will not give.
+	reasonKeyNameEmpty
+	reasonKeyNameTooLong
+	reasonKeyNameChars
+	reasonKeyNameTaken
+	// reasonBadPublicKey: not an OpenSSH RSA public key.
+	reasonBadPublicKey
+	// reasonKeyImported: that public key is a key pair already.
+	reasonKeyImported
 )
 
 // answer is what each contract answers for a reason.
@@ -85,6 +95,12 @@ var refusals = map[reason]answer{
 	reasonAddressState:       {5100, 0, "InvalidAddressIdStatus.NotPermit"},
 	reasonProjectNameTaken:   {5100, 1036, "FailedOperation"},
 	reasonProjectLimit:       {5100, 1015, "FailedOperation"},
+	reasonKeyNameEmpty:       {4000, 0, "InvalidKeyPairNameEmpty"},
+	reasonKeyNameTooLong:     {4000, 0, "InvalidKeyPairNameTooLong"},
+	reasonKeyNameChars:       {4000, 0, "InvalidKeyPairNameIncludeIllegalChar"},
+	reasonKeyNameTaken:       {4000, 0, "InvalidKeyPairName.Duplicate"},
+	reasonBadPublicKey:       {4000, 0, "InvalidPublicKey.Malformed"},
+	reasonKeyImported:        {4000, 0, "InvalidPublicKey.Duplicate"},
 }
 
 // refuse is the core's refusal for a reason, in the legacy form the table

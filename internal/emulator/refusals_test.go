@@ -13,7 +13,7 @@ import (
 // API 3.0 code, and refuse renders the legacy form.
 func TestEveryReasonHasBothAnswers(t *testing.T) {
 	t.Parallel()
-	for r := reasonUnspecified + 1; r <= reasonProjectLimit; r++ {
+	for r := reasonUnspecified + 1; r <= reasonKeyImported; r++ {
 		a, ok := refusals[r]
 		require.True(t, ok, "reason %d has no answers", r)
 		assert.NotEmpty(t, codeDescs[a.code], "reason %d: legacy code %d is not documented", r, a.code)
