@@ -134,6 +134,9 @@ func (s *Server) Requests(f RequestFilter) []RequestRecord {
 	out := all[:0]
 	for _, r := range all {
 		if f.keeps(r) {
+			// The log shares the operation table's name lists: the
+			// caller gets its own.
+			r.LegacyActions, r.API3Actions = slices.Clone(r.LegacyActions), slices.Clone(r.API3Actions)
 			out = append(out, r)
 		}
 	}

@@ -238,7 +238,8 @@ func (s *Server) handle3(w http.ResponseWriter, r *http.Request, lg *logged) (c 
 		short = reg.Short
 	}
 	c.q = &p{v: in.params}
-	x := &exchange{op: api3Operation(svc, c.action), params: in.params, region: short, reads: h.reads,
+	x := &lg.x
+	*x = exchange{op: api3Operation(svc, c.action), params: in.params, region: short, reads: h.reads,
 		requestID: lg.requestID}
 	lg.op = x.op
 	x.serve = func(now time.Time, rg *region) {

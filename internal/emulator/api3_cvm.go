@@ -307,7 +307,7 @@ func (s *Server) createImage3(c *call3) (map[string]any, *api3Err) {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
 	if in := ins[0]; in.status == stRunning {
-		in.status, in.lastOp, in.lastOpRequest = stStopped, "StopInstances", s.requestID
+		in.status, in.lastOp, in.lastOpRequest = stStopped, "StopInstances", parseReqID(s.requestID)
 	}
 	out, err := s.legacy(c, "CreateImage", url.Values{"instanceId": {id}, "imageName": {name},
 		"imageDescription": {c.q.v.Get("ImageDescription")}})

@@ -126,7 +126,7 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"Uuid":                     in.uuid,
 		"LatestOperation":          op,
 		"LatestOperationState":     opState,
-		"LatestOperationRequestId": in.lastOpRequest,
+		"LatestOperationRequestId": in.lastOpRequest.String(),
 		"LatestOperationErrorMsg":  "",
 		"DisasterRecoverGroupId":   "",
 		"IPv6Addresses":            []string{},
@@ -343,7 +343,7 @@ type run3 struct {
 	prepaid            bool
 	count              int
 	token, family      string
-	rootType, dataType string
+	rootType, dataType diskType
 	sgs                []string
 	legacy             url.Values
 }
@@ -419,7 +419,7 @@ func (s *Server) purchase3(c *call3, r *run3) (ids []string, deal int64, err *ap
 		in := c.rg.instances[id]
 		in.instanceType = "CVM." + r.family
 		in.sgIDs = slices.Clone(r.sgs)
-		in.lastOp, in.lastOpRequest = "RunInstances", s.requestID
+		in.lastOp, in.lastOpRequest = "RunInstances", parseReqID(s.requestID)
 		in.rootType, in.dataType = r.rootType, r.dataType
 	}
 	return ids, deal, nil
@@ -520,9 +520,12 @@ func readRun3Network(c *call3, r *run3) *api3Err {
 }
 
 func readRun3Disks(c *call3, r *run3) *api3Err {
-	r.rootType = c.q.v.Get("SystemDisk.DiskType")
-	if _, ok := diskTypesIn[r.rootType]; r.rootType != "" && !ok {
-		return err3("InvalidParameterValue", "the system disk type %q is not known", r.rootType)
+	if name := c.q.v.Get("SystemDisk.DiskType"); name != "" {
+		t, ok := diskTypeOf(name)
+		if _, legacy := diskTypesIn[name]; !ok || !legacy {
+			return err3("InvalidParameterValue", "the system disk type %q is not known", name)
+		}
+		r.rootType = t
 	}
 	r.legacy.Set("rootSize", "50") // the newer contract's default
 	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
@@ -540,7 +543,7 @@ func readRun3Disks(c *call3, r *run3) *api3Err {
 				return err3("InvalidParameterValue", "the disk type %q is not known", t)
 			}
 			r.legacy.Set("storageType", strconv.Itoa(n))
-			r.dataType = t
+			r.dataType, _ = diskTypeOf(t)
 		}
 	}
 	return nil

@@ -70,26 +70,42 @@ type instance struct {
 	encoded              []byte // JSON as DescribeInstances shows it
 	encodedGen           uint64 // region gen it was encoded at
 	seenMoving           bool   // a describe showed it moving (AutoAdvance)
-	lastOp               string // the newer contract's LatestOperation
-	lastOpRequest        string // the request that started it
-	// rootType and dataType are the disk types API 3.0 names ("CLOUD_PREMIUM"),
-	// as RunInstances asked for them; "" shows the type of the legacy
-	// storage type (storTyp), or CLOUD_BASIC for the system disk.
-	rootType, dataType string
+	lastOp               string    // the newer contract's LatestOperation
+	lastOpRequest        reqID     // the request that started it
+	// rootType and dataType are the disk types RunInstances of API 3.0
+	// asked for; 0 shows the type of the legacy storage type (storTyp), or
+	// CLOUD_BASIC for the system disk.
+	rootType, dataType diskType
 }
+
+// diskType is a disk type as API 3.0 names it, by its place in diskTypeNames:
+// one byte an instance rather than a string.
+type diskType uint8
+
+// diskTypeNames are the disk types of TC-Go cvm models.go DataDisk.DiskType.
+var diskTypeNames = []string{"", "LOCAL_BASIC", "LOCAL_SSD", "CLOUD_BASIC", "CLOUD_SSD", "CLOUD_PREMIUM", "CLOUD_BSSD",
+	"CLOUD_HSSD", "CLOUD_TSSD"}
+
+// diskTypeOf is the diskType of a name; false for none of them.
+func diskTypeOf(name string) (diskType, bool) {
+	i := slices.Index(diskTypeNames, name)
+	return diskType(max(i, 0)), i > 0
+}
+
+func (t diskType) String() string { return diskTypeNames[t] }
 
 // systemDiskType3 is the system disk's type as API 3.0 names it.
 func (in *instance) systemDiskType3() string {
-	if in.rootType != "" {
-		return in.rootType
+	if in.rootType != 0 {
+		return in.rootType.String()
 	}
 	return "CLOUD_BASIC" // the legacy contract's system disks are cloud disks (diskInfo rootType 2)
 }
 
 // dataDiskType3 is the data disk's type as API 3.0 names it.
 func (in *instance) dataDiskType3() string {
-	if in.dataType != "" {
-		return in.dataType
+	if in.dataType != 0 {
+		return in.dataType.String()
 	}
 	return diskTypes3[in.storTyp]
 }
@@ -142,7 +158,7 @@ func (rg *region) settle(now time.Time) {
 func (s *Server) move(rg *region, in *instance, now time.Time, via, final int) {
 	in.statusTime, in.seenMoving = now, false
 	if op, ok := operations3[via]; ok {
-		in.lastOp, in.lastOpRequest = op, s.requestID
+		in.lastOp, in.lastOpRequest = op, parseReqID(s.requestID)
 	}
 	if s.opts.Transition <= 0 {
 		in.status, in.next = final, 0

@@ -7,6 +7,7 @@ package emulator
 import (
 	"slices"
 	"strings"
+	"sync"
 )
 
 // counterparts3 are the API 3.0 actions that do what each legacy action
@@ -112,16 +113,41 @@ type operation struct {
 	api3     []string // its API 3.0 names (its own among them for an API 3.0 call)
 }
 
-// legacyOperation is the operation of a legacy call to action.
+// legacyOperation is the operation of a legacy call to a served action:
+// made once per action (the names are the handler table's strings, never
+// a slice of a request's body, and a call allocates none).
 func legacyOperation(action string) operation {
+	if op, ok := operationsOnce()[contractLegacy+" "+action]; ok {
+		return op
+	}
 	return operation{contract: contractLegacy, action: action, legacy: []string{action}, api3: counterparts3[action]}
 }
 
 // api3Operation is the operation of an API 3.0 call to service's action.
 func api3Operation(service, action string) operation {
+	if op, ok := operationsOnce()[contractAPI3+" "+service+" "+action]; ok {
+		return op
+	}
 	return operation{contract: contractAPI3, action: action, service: service, legacy: counterpartsLegacy[action],
 		api3: []string{action}}
 }
+
+// operationsOnce is the operation of every served action of both
+// contracts, made at the first call (the handlers register in init).
+var operationsOnce = sync.OnceValue(func() map[string]operation {
+	out := map[string]operation{}
+	for action := range handlers {
+		out[contractLegacy+" "+action] = operation{contract: contractLegacy, action: action, legacy: []string{action},
+			api3: counterparts3[action]}
+	}
+	for svc, hs := range api3Handlers {
+		for action := range hs {
+			out[contractAPI3+" "+svc+" "+action] = operation{contract: contractAPI3, action: action, service: svc,
+				legacy: counterpartsLegacy[action], api3: []string{action}}
+		}
+	}
+	return out
+})
 
 // name is the name the call used: "vpc AllocateAddresses" for an API 3.0
 // action of another service than cvm, so that filters on the legacy names

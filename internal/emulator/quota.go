@@ -138,7 +138,11 @@ func (s *Server) ClearFaults() {
 func (s *Server) takeFault(op operation, params url.Values) *Fault {
 	s.faultMu.Lock()
 	defer s.faultMu.Unlock()
-	keys := make([]string, 0, 4)
+	if len(s.faults) == 0 {
+		return nil
+	}
+	var buf [4]string
+	keys := buf[:0]
 	for key := range s.faults {
 		if key != "*" && op.is(key) {
 			keys = append(keys, key)

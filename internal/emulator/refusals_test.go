@@ -57,3 +57,15 @@ func TestReasonsReachTheAPI3Door(t *testing.T) {
 	_, _, resp = h.call3("vpc", "CreateSecurityGroup", map[string]any{"GroupName": "web", "GroupDescription": "again"})
 	assert.Equal(t, "ResourceInUse", errCode(resp), resp)
 }
+
+// TestReqIDRoundTrip: a request id kept as 16 bytes shows as it was given.
+func TestReqIDRoundTrip(t *testing.T) {
+	t.Parallel()
+	for range 100 {
+		id := requestID()
+		assert.Equal(t, id, parseReqID(id).String())
+	}
+	for _, bad := range []string{"", "not-a-uuid", "0123456789abcdef0123456789abcdef0123", "zzzzzzzz-zzzz-4zzz-8zzz-zzzzzzzzzzzz"} {
+		assert.Equal(t, "", parseReqID(bad).String(), bad)
+	}
+}

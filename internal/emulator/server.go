@@ -293,6 +293,7 @@ type logged struct {
 	params    url.Values
 	requestID string
 	op        operation // zero until the call is routed
+	x         exchange  // the routed call, kept here to spare an allocation
 }
 
 // record adds a call to the request log; status 0 is an answer dropped
@@ -308,14 +309,10 @@ func (s *Server) record(r *http.Request, lg *logged, action, region string, stat
 	}
 	rec := RequestRecord{Time: s.clock.Now().UTC(), Method: short(r.Method), Path: short(r.URL.Path),
 		Action: short(action), Module: short(hostModule(r.Host)), Region: short(region), Status: status, Code: code,
-		RequestID: lg.requestID, Contract: lg.op.contract}
-	// The names may be slices of the request body too (the call's own).
-	for _, n := range lg.op.legacy {
-		rec.LegacyActions = append(rec.LegacyActions, short(n))
-	}
-	for _, n := range lg.op.api3 {
-		rec.API3Actions = append(rec.API3Actions, short(n))
-	}
+		RequestID: lg.requestID, Contract: lg.op.contract,
+		// A routed call's operation is the operation table's: its names
+		// are the table's strings, shared, never a slice of the body.
+		LegacyActions: lg.op.legacy, API3Actions: lg.op.api3}
 	if len(lg.params) > 0 {
 		var names iter.Seq[string] = maps.Keys(lg.params)
 		if len(lg.params) > maxLoggedParams {
@@ -501,7 +498,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 		}
 		regionCode = rg.Short
 	}
-	x := &exchange{op: legacyOperation(action), params: params, region: regionCode, reads: readOnly(action),
+	x := &lg.x
+	*x = exchange{op: legacyOperation(action), params: params, region: regionCode, reads: readOnly(action),
 		requestID: lg.requestID}
 	lg.op = x.op
 	x.serve = func(now time.Time, rg *region) {
@@ -710,24 +708,63 @@ func hostModule(host string) string {
 	return mod
 }
 
-// requestID returns a random UUID-shaped id.
+// requestID returns a random UUID-shaped id (version 4).
 func requestID() string {
-	// A version-4 UUID's layout: 8-4-4-4-12 hex digits.
-	var u [16]byte
+	var u reqID
 	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
 	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
+	return u.String()
+}
+
+// reqID is a request id kept with a resource, as the 16 bytes of its UUID
+// rather than a string of 36 characters.
+type reqID [16]byte
+
+// parseReqID reads a UUID-shaped request id; anything else is the zero
+// reqID, which shows as "".
+func parseReqID(s string) reqID {
+	var id reqID
+	if len(s) != 36 {
+		return id
+	}
+	var hexDigits [32]byte
+	n := 0
+	for i := range len(s) {
+		if s[i] == '-' {
+			continue
+		}
+		if n == 32 {
+			return reqID{}
+		}
+		hexDigits[n] = s[i]
+		n++
+	}
+	if n != 32 {
+		return reqID{}
+	}
+	if _, err := hex.Decode(id[:], hexDigits[:]); err != nil {
+		return reqID{}
+	}
+	return id
+}
+
+// String is the UUID form, or "" for none.
+func (id reqID) String() string {
+	if id == (reqID{}) {
+		return ""
+	}
 	var out [36]byte
-	hex.Encode(out[0:8], u[0:4])
+	hex.Encode(out[0:8], id[0:4])
 	out[8] = '-'
-	hex.Encode(out[9:13], u[4:6])
+	hex.Encode(out[9:13], id[4:6])
 	out[13] = '-'
-	hex.Encode(out[14:18], u[6:8])
+	hex.Encode(out[14:18], id[6:8])
 	out[18] = '-'
-	hex.Encode(out[19:23], u[8:10])
+	hex.Encode(out[19:23], id[8:10])
 	out[23] = '-'
-	hex.Encode(out[24:], u[10:])
+	hex.Encode(out[24:], id[10:])
 	return string(out[:])
 }
 

@@ -218,7 +218,7 @@ func (s *Server) Snapshot() Snapshot {
 				in.mem, in.bandwidth, in.bandwidthType, in.image.id, in.status, in.next, in.nextAt, in.statusTime, in.created,
 				in.deadline, in.autoRenew, in.projectID, in.payMode, in.netPayMode, in.lanIP, slices.Clone(in.wanIPs), in.rootSize,
 				in.storageSize, in.storTyp, in.instanceType, in.keyID, slices.Clone(in.sgIDs), in.vpcID, in.subnetID,
-				in.diskRoot, in.diskData, in.lastOp, in.lastOpRequest, in.rootType, in.dataType})
+				in.diskRoot, in.diskData, in.lastOp, in.lastOpRequest.String(), in.rootType.String(), in.dataType.String()})
 		}
 		for _, id := range rg.sgSeq {
 			g := rg.sgs[id]
@@ -392,8 +392,13 @@ func restoreInstances(rg *region, r *regionSnap) error {
 			autoRenew: in.AutoRenew, projectID: in.ProjectID, payMode: in.PayMode, netPayMode: in.NetPayMode, lanIP: in.LanIP,
 			wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
 			instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
-			diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: in.LastOpRequest,
-			rootType: in.RootType, dataType: in.DataType}
+			diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: parseReqID(in.LastOpRequest)}
+		r, rok := diskTypeOf(in.RootType)
+		d, dok := diskTypeOf(in.DataType)
+		if !rok && in.RootType != "" || !dok && in.DataType != "" {
+			return fmt.Errorf("instance %s: unknown disk type %q or %q", in.ID, in.RootType, in.DataType)
+		}
+		rg.instances[in.ID].rootType, rg.instances[in.ID].dataType = r, d
 		rg.track(rg.instances[in.ID])
 		rg.instSeq = append(rg.instSeq, rg.instances[in.ID])
 	}
