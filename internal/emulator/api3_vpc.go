@@ -509,15 +509,14 @@ func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	if n > eipMaxGoodsPerCreate {
 		return nil, err3("InvalidParameterValue.Range", "AddressCount is at most %d here", eipMaxGoodsPerCreate)
 	}
-	out, err := s.legacy(c, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(n)}})
-	if err != nil {
-		return nil, err
+	made, aerr := s.allocateEIPs(c.rg, c.now, n)
+	if aerr != nil {
+		return nil, fromLegacy(aerr)
 	}
-	ids := out["data"].(map[string]any)["eipIds"].([]string)
-	if name := c.q.v.Get("AddressName"); name != "" {
-		for _, id := range ids {
-			c.rg.eips[id].name = name
-		}
+	ids := make([]string, len(made))
+	for i, e := range made {
+		ids[i] = e.id
+		e.name = c.q.v.Get("AddressName")
 	}
 	task := s.newTask(c)
 	if token != "" {
@@ -532,8 +531,7 @@ func (s *Server) releaseAddresses3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{}
-	for i, id := range ids {
+	for _, id := range ids {
 		e, err := s.address3ID(c, id)
 		if err != nil {
 			return nil, err
@@ -541,10 +539,9 @@ func (s *Server) releaseAddresses3(c *call3) (map[string]any, *api3Err) {
 		if e.status != eipUnbound {
 			return nil, err3("InvalidAddressIdStatus.NotPermit", "the address %s is %s; only UNBIND addresses are released", id, addressStates3[e.status])
 		}
-		v.Set("eipIds."+strconv.Itoa(i), id)
 	}
-	if _, err := s.legacy(c, "DeleteEip", v); err != nil {
-		return nil, err
+	if err := c.rg.releaseEIPs(c.now, ids); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{"TaskId": s.newTask(c)}, nil
 }
@@ -554,21 +551,26 @@ func (s *Server) modifyAddressAttribute3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.address3ID(c, id); err != nil {
+	e, err := s.address3ID(c, id)
+	if err != nil {
 		return nil, err
 	}
-	if c.q.has("AddressName") {
-		if _, err := s.legacy(c, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {c.q.v.Get("AddressName")}}); err != nil {
-			return nil, err
-		}
-	}
+	mode := -1
 	if d := c.q.v.Get("EipDirectConnection"); d != "" {
-		mode := map[string]string{"TRUE": "1", "FALSE": "0"}[d]
-		if mode == "" {
+		m, ok := map[string]int{"TRUE": 1, "FALSE": 0}[d]
+		if !ok {
 			return nil, err3("InvalidParameterValue", "EipDirectConnection must be TRUE or FALSE, got %q", d)
 		}
-		if _, err := s.legacy(c, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}); err != nil {
-			return nil, err
+		mode = m
+	}
+	if c.q.has("AddressName") {
+		if err := renameEIP(e, c.q.v.Get("AddressName"), c.now); err != nil {
+			return nil, fromLegacy(err)
+		}
+	}
+	if mode >= 0 {
+		if err := setEIPMode(e, mode, c.now); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	return map[string]any{}, nil
@@ -596,14 +598,12 @@ func (s *Server) associateAddress3(c *call3) (map[string]any, *api3Err) {
 	if e.status != eipUnbound {
 		return nil, err3("InvalidAddressIdStatus.NotPermit", "the address %s is %s; only UNBIND addresses are associated", id, addressStates3[e.status])
 	}
-	v := url.Values{"eipId": {id}}
-	for k, val := range map[string]string{"unInstanceId": inst, "networkInterfaceId": eni, "privateIpAddress": ip} {
-		if val != "" {
-			v.Set(k, val)
-		}
+	in, privateIP, terr := c.rg.eipTargetOf(inst, eni, ip)
+	if terr == nil {
+		terr = s.bindEIP(c.rg, c.now, e, in, privateIP)
 	}
-	if _, err := s.legacy(c, "EipBindInstance", v); err != nil {
-		return nil, err
+	if terr != nil {
+		return nil, fromLegacy(terr)
 	}
 	return map[string]any{"TaskId": s.newTask(c)}, nil
 }
@@ -624,29 +624,21 @@ func (s *Server) disassociateAddress3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{"eipId": {id}, "allocWanIp": {"0"}}
-	if realloc {
-		v.Set("allocWanIp", "1")
-	}
-	if _, err := s.legacy(c, "EipUnBindInstance", v); err != nil {
-		return nil, err
+	if err := s.unbindEIP(c.rg, c.now, e, realloc); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{"TaskId": s.newTask(c)}, nil
 }
 
 func (s *Server) describeAddressQuota3(c *call3) (map[string]any, *api3Err) {
-	out, err := s.legacy(c, "DescribeEipQuota", nil)
-	if err != nil {
-		return nil, err
-	}
-	d := out["data"].(map[string]any)
-	q := func(id string, cur, lim any) map[string]any {
+	qt := c.rg.eipQuota(c.now)
+	q := func(id string, cur, lim int) map[string]any {
 		return map[string]any{"QuotaId": id, "QuotaCurrent": cur, "QuotaLimit": lim}
 	}
 	return map[string]any{"QuotaSet": []map[string]any{
-		q("TOTAL_EIP_QUOTA", d["currentEipNum"], d["eipNumQuota"]),
-		q("DAILY_EIP_APPLY", d["dailyApplyCount"], d["dailyApplyQuota"]),
-		q("DAILY_PUBLIC_IP_ASSIGN", d["dailyAllocWanIpCount"], d["dailyAllocWanIpQuota"]),
+		q("TOTAL_EIP_QUOTA", qt.total, qt.totalLimit),
+		q("DAILY_EIP_APPLY", qt.applied, qt.appliedLimit),
+		q("DAILY_PUBLIC_IP_ASSIGN", qt.wanIPs, qt.wanIPLimit),
 	}}, nil
 }
 
@@ -656,17 +648,18 @@ func (s *Server) transformAddress3(c *call3) (map[string]any, *api3Err) {
 		return nil, err
 	}
 	c.q.v.Set("InstanceIds.0", inst)
-	if _, err := s.targets3(c, "InstanceIds", 1, nil); err != nil {
-		return nil, err
-	}
-	out, err := s.legacy(c, "TransformWanIpToEip", url.Values{"unInstanceId": {inst}})
+	ins, err := s.targets3(c, "InstanceIds", 1, nil)
 	if err != nil {
 		return nil, err
+	}
+	e, terr := s.transformWanIP(c.rg, c.now, ins[0])
+	if terr != nil {
+		return nil, fromLegacy(terr)
 	}
 	// TransformAddress types its TaskId as a number, unlike the other EIP
 	// actions (TC-Go vpc models.go).
 	task, _ := strconv.ParseUint(s.newTask(c), 10, 64)
-	return map[string]any{"TaskId": task, "AddressId": out["data"].(map[string]any)["eipId"]}, nil
+	return map[string]any{"TaskId": task, "AddressId": e.id}, nil
 }
 
 // task3 finds a task by its id; RUNNING until its transitions are done.

@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Documented EIP statuses.
@@ -202,20 +201,13 @@ func (s *Server) createEip(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	rg := r.region
-	day := rg.today(r.now)
-	if len(rg.eips)+n > eipNumQuota {
-		return nil, refuse(reasonAddressQuota, "(EIP_QUOTA)at most %d EIPs per region; %d exist", eipNumQuota, len(rg.eips))
+	made, err := s.allocateEIPs(r.region, r.now, n)
+	if err != nil {
+		return nil, err
 	}
-	if day.applied+n > eipDailyApplyQuota {
-		return nil, refuse(reasonAddressQuota, "(EIP_DAILY_QUOTA)at most %d EIPs applied for a day; %d today", eipDailyApplyQuota, day.applied)
-	}
-	day.applied += n
-	ids := make([]string, 0, n)
-	for range n {
-		e := s.newEIP(rg, r.now)
-		s.moveEIP(e, r.now, eipCreating, eipUnbound)
-		ids = append(ids, e.id)
+	ids := make([]string, len(made))
+	for i, e := range made {
+		ids[i] = e.id
 	}
 	return map[string]any{"data": map[string]any{"eipIds": ids, "requestId": 9000000 + s.nextSeq()}}, nil
 }
@@ -244,21 +236,9 @@ func (s *Server) deleteEip(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	rg := r.region
-	rg.settle(r.now)
-	for _, id := range ids {
-		e, err := rg.eip(id)
-		if err != nil {
-			return nil, err
-		}
-		if e.status != eipUnbound {
-			return nil, refuse(reasonAddressState, "EIP %s is not unbound (status %d); unbind it first", id, e.status)
-		}
+	if err := r.region.releaseEIPs(r.now, ids); err != nil {
+		return nil, err
 	}
-	for _, id := range ids {
-		delete(rg.eips, id)
-	}
-	rg.eipSeq = slices.DeleteFunc(rg.eipSeq, func(id string) bool { return rg.eips[id] == nil })
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil
 }
 
@@ -269,47 +249,20 @@ func (s *Server) modifyEipAttributes(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if utf8.RuneCountInString(name) > 20 {
-		return nil, invalid("eipName is longer than 20 characters")
-	}
 	e, err := r.region.eip(id)
 	if err != nil {
 		return nil, err
 	}
-	e.name, e.updated = name, r.now
+	if err := renameEIP(e, name, r.now); err != nil {
+		return nil, err
+	}
 	return map[string]any{"data": []any{}}, nil
 }
 
-// eipTarget reads where an EIP is bound: an instance (its primary IP on its
-// primary network interface) or a network interface and one of its private
-// IPs (spec §5.4). It returns the instance and the private IP.
+// eipTarget reads where an EIP is bound (unInstanceId, or
+// networkInterfaceId and privateIpAddress) and finds it.
 func (rg *region) eipTarget(q *p) (*instance, string, *apiError) {
-	instID := q.str("unInstanceId", false)
-	eniID := q.str("networkInterfaceId", false)
-	privateIP := q.str("privateIpAddress", false)
-	switch {
-	case instID != "" && eniID != "":
-		return nil, "", invalid("give unInstanceId or networkInterfaceId with privateIpAddress, not both")
-	case instID != "":
-		in := rg.instance(instID)
-		if in == nil {
-			return nil, "", notFound("instance", instID)
-		}
-		return in, in.lanIP, nil
-	case eniID != "":
-		if privateIP == "" {
-			return nil, "", missing("privateIpAddress, which networkInterfaceId needs")
-		}
-		in := rg.instanceByENI(eniID)
-		if in == nil {
-			return nil, "", notFound("network interface", eniID)
-		}
-		if privateIP != in.lanIP {
-			return nil, "", invalid("privateIpAddress %s is not an address of network interface %s", privateIP, eniID)
-		}
-		return in, privateIP, nil
-	}
-	return nil, "", missing("unInstanceId (or networkInterfaceId and privateIpAddress)")
+	return rg.eipTargetOf(q.str("unInstanceId", false), q.str("networkInterfaceId", false), q.str("privateIpAddress", false))
 }
 
 func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
@@ -328,19 +281,9 @@ func (s *Server) eipBindInstance(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if e.status != eipUnbound {
-		return nil, refuse(reasonAddressState, "EIP %s is not unbound (status %d)", id, e.status)
+	if err := s.bindEIP(rg, r.now, e, in, privateIP); err != nil {
+		return nil, err
 	}
-	if in.status != stRunning {
-		return nil, statusErr(in, stRunning)
-	}
-	if other := rg.eipOf(in.id); other != nil {
-		return nil, refuse(reasonAddressState, "instance %s already has EIP %s", in.id, other.id)
-	}
-	// Binding releases the instance's ordinary public IP.
-	in.wanIPs = []string{e.ip}
-	e.instanceID, e.privateIP, e.eniID = in.id, privateIP, in.eniID()
-	s.moveEIP(e, r.now, eipBinding, eipBound)
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil
 }
 
@@ -370,37 +313,18 @@ func (s *Server) eipUnBindInstance(r *request) (map[string]any, *apiError) {
 			return nil, refuse(reasonAddressState, "no EIP is bound to %s on %s", privateIP, in.eniID())
 		}
 	}
-	if e.status != eipBound {
-		return nil, refuse(reasonAddressState, "EIP %s is not bound (status %d)", e.id, e.status)
+	if err := s.unbindEIP(rg, r.now, e, alloc == 1); err != nil {
+		return nil, err
 	}
-	// Every check comes before any change: a refused call changes nothing.
-	in := rg.instance(e.instanceID)
-	var day *eipDay
-	if in != nil && alloc == 1 {
-		day = rg.today(r.now)
-		if day.allocatedWan >= eipDailyAllocWanIP {
-			return nil, errf(5100, "at most %d new public IPs a day", eipDailyAllocWanIP)
-		}
-	}
-	if in != nil {
-		in.wanIPs = nil
-		if day != nil {
-			day.allocatedWan++
-			in.wanIPs = []string{fmt.Sprintf("119.29.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
-		}
-	}
-	e.instanceID, e.privateIP, e.eniID = "", "", ""
-	s.moveEIP(e, r.now, eipUnbinding, eipUnbound)
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil
 }
 
 func (s *Server) describeEipQuota(r *request) (map[string]any, *apiError) {
-	rg := r.region
-	day := rg.today(r.now)
+	qt := r.region.eipQuota(r.now)
 	return map[string]any{"data": map[string]any{
-		"eipNumQuota": eipNumQuota, "currentEipNum": len(rg.eips),
-		"dailyApplyQuota": eipDailyApplyQuota, "dailyApplyCount": day.applied,
-		"dailyAllocWanIpQuota": eipDailyAllocWanIP, "dailyAllocWanIpCount": day.allocatedWan,
+		"eipNumQuota": qt.totalLimit, "currentEipNum": qt.total,
+		"dailyApplyQuota": qt.appliedLimit, "dailyApplyCount": qt.applied,
+		"dailyAllocWanIpQuota": qt.wanIPLimit, "dailyAllocWanIpCount": qt.wanIPs,
 	}}, nil
 }
 
@@ -416,17 +340,10 @@ func (s *Server) transformWanIPToEip(r *request) (map[string]any, *apiError) {
 	if in == nil {
 		return nil, notFound("instance", instID)
 	}
-	if other := rg.eipOf(in.id); other != nil {
-		return nil, refuse(reasonAddressState, "instance %s already has EIP %s", in.id, other.id)
+	e, err := s.transformWanIP(rg, r.now, in)
+	if err != nil {
+		return nil, err
 	}
-	if len(in.wanIPs) == 0 {
-		return nil, errf(5100, "instance %s has no public IP", in.id)
-	}
-	if len(rg.eips) >= eipNumQuota {
-		return nil, refuse(reasonAddressQuota, "(EIP_QUOTA)at most %d EIPs per region", eipNumQuota)
-	}
-	e := s.newEIP(rg, r.now)
-	e.ip, e.instanceID, e.privateIP, e.eniID, e.status = in.wanIPs[0], in.id, in.lanIP, in.eniID(), eipBound
 	return map[string]any{"data": map[string]any{"eipId": e.id, "requestId": 9000000 + s.nextSeq()}}, nil
 }
 
@@ -441,9 +358,8 @@ func (s *Server) transformMode(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if e.status != eipBound {
-		return nil, refuse(reasonAddressState, "EIP %s must be bound to change its mode", id)
+	if err := setEIPMode(e, mode, r.now); err != nil {
+		return nil, err
 	}
-	e.mode, e.updated = mode, r.now
 	return map[string]any{"data": map[string]any{"requestId": 9000000 + s.nextSeq()}}, nil
 }
