@@ -70,8 +70,8 @@ type instance struct {
 	encoded              []byte // JSON as DescribeInstances shows it
 	encodedGen           uint64 // region gen it was encoded at
 	seenMoving           bool   // a describe showed it moving (AutoAdvance)
-	lastOp               string    // the newer contract's LatestOperation
-	lastOpRequest        reqID     // the request that started it
+	lastOp               string // the newer contract's LatestOperation
+	lastOpRequest        reqID  // the request that started it
 	// rootType and dataType are the disk types RunInstances of API 3.0
 	// asked for; 0 shows the type of the legacy storage type (storTyp), or
 	// CLOUD_BASIC for the system disk.
