@@ -240,13 +240,11 @@ func (s *Server) handle3(w http.ResponseWriter, r *http.Request, lg *logged) (c 
 	c.q = &p{v: in.params}
 	x := &lg.x
 	*x = exchange{op: api3Operation(svc, c.action), params: in.params, region: short, reads: h.reads,
-		requestID: lg.requestID}
+		requestID: lg.requestID, h3: h, c: c}
 	lg.op = x.op
-	x.serve = func(now time.Time, rg *region) {
-		c.rg, c.now = rg, now
-		out, aerr = h.fn(s, c)
-	}
-	switch o, f, ferr := s.pass(w, r, x); o {
+	o, f, ferr := s.pass(w, r, x)
+	out, aerr = x.out3, x.aerr3
+	switch o {
 	case answered:
 		s.record3(r, lg, c, f.HTTPStatus, "")
 		return c, nil, nil, true

@@ -30,9 +30,30 @@ type exchange struct {
 	// requestID is the id its answer carries; an operation it starts
 	// remembers it (API 3.0's LatestOperationRequestId).
 	requestID string
-	// serve runs the operation under the state lock. The door keeps its
-	// answer; a panic in it is recovered by pass.
-	serve func(now time.Time, rg *region)
+
+	// The handler, and what it answers: a legacy one (h, req, out, aerr)
+	// or an API 3.0 one (h3, c, out3, aerr3). Fields rather than a
+	// closure, so that a call allocates nothing for them.
+	h     handler
+	req   request
+	out   map[string]any
+	aerr  *apiError
+	h3    handler3
+	c     *call3
+	out3  map[string]any
+	aerr3 *api3Err
+}
+
+// serve runs the operation under the state lock, keeping its answer. A
+// panic in it is recovered by pass.
+func (x *exchange) serve(s *Server, now time.Time, rg *region) {
+	if x.h3.fn != nil {
+		x.c.rg, x.c.now = rg, now
+		x.out3, x.aerr3 = x.h3.fn(s, x.c)
+		return
+	}
+	x.req.region, x.req.now = rg, now
+	x.out, x.aerr = x.h.fn(s, &x.req)
 }
 
 // outcome is how pass ended.
@@ -105,7 +126,7 @@ func (s *Server) locked(x *exchange) (perr *apiError) {
 		}
 	}()
 	s.requestID = x.requestID
-	x.serve(s.clock.Now(), rg)
+	x.serve(s, s.clock.Now(), rg)
 	return nil
 }
 

@@ -500,12 +500,11 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, lg *logged) (act
 	}
 	x := &lg.x
 	*x = exchange{op: legacyOperation(action), params: params, region: regionCode, reads: readOnly(action),
-		requestID: lg.requestID}
+		requestID: lg.requestID, h: h, req: request{action: action, secretID: secretID, params: params}}
 	lg.op = x.op
-	x.serve = func(now time.Time, rg *region) {
-		out, aerr = h.fn(s, &request{action: action, secretID: secretID, params: params, region: rg, now: now})
-	}
-	switch o, f, perr := s.pass(w, r, x); o {
+	o, f, perr := s.pass(w, r, x)
+	out, aerr = x.out, x.aerr
+	switch o {
 	case answered:
 		s.record(r, lg, action, regionCode, f.HTTPStatus, 0)
 		return action, regionCode, nil, nil
