@@ -8,7 +8,6 @@ package emulator
 // checked before any is changed.
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
@@ -743,15 +742,12 @@ func (s *Server) modifyInstancesAttribute3(c *call3) (map[string]any, *api3Err) 
 		}
 	}
 	if len(sgs) > 0 {
-		v := url.Values{}
+		changes := make([]groupsChange, len(ins))
 		for i, in := range ins {
-			v.Set(fmt.Sprintf("instanceSet.%d.instanceId", i), in.id)
-			for j, sg := range sgs {
-				v.Set(fmt.Sprintf("instanceSet.%d.sgIds.%d", i, j), sg)
-			}
+			changes[i] = groupsChange{in, sgs}
 		}
-		if _, err := s.legacy(c, "ModifySecurityGroupsOfInstance", v); err != nil {
-			return nil, err
+		if err := c.rg.setInstanceGroups(changes); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	if hasName {
@@ -984,7 +980,10 @@ func (s *Server) changeGroups3(c *call3, add bool) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{}
+	if len(ins) > maxInstanceSet {
+		return nil, err3("InvalidParameterValue.LimitExceeded", "at most %d instances at once", maxInstanceSet)
+	}
+	changes := make([]groupsChange, len(ins))
 	for i, in := range ins {
 		next := slices.Clone(in.sgIDs)
 		for _, sg := range sgs {
@@ -995,16 +994,10 @@ func (s *Server) changeGroups3(c *call3, add bool) (map[string]any, *api3Err) {
 				next = slices.DeleteFunc(next, func(x string) bool { return x == sg })
 			}
 		}
-		v.Set(fmt.Sprintf("instanceSet.%d.instanceId", i), in.id)
-		for j, sg := range next {
-			v.Set(fmt.Sprintf("instanceSet.%d.sgIds.%d", i, j), sg)
-		}
+		changes[i] = groupsChange{in, next}
 	}
-	if len(ins) > maxInstanceSet {
-		return nil, err3("InvalidParameterValue.LimitExceeded", "at most %d instances at once", maxInstanceSet)
-	}
-	if _, err := s.legacy(c, "ModifySecurityGroupsOfInstance", v); err != nil {
-		return nil, err
+	if err := c.rg.setInstanceGroups(changes); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }

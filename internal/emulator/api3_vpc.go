@@ -124,16 +124,15 @@ func (s *Server) createSecurityGroup3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{"sgName": {name}, "sgRemark": {desc}}
-	if pid := c.q.v.Get("ProjectId"); pid != "" {
-		v.Set("projectId", pid)
-	}
-	out, err := s.legacy(c, "CreateSecurityGroup", v)
+	project, err := int3(c, "ProjectId", false, 0, 0, 1<<31-1) // a string here, and a number in cvm
 	if err != nil {
 		return nil, err
 	}
-	id := out["data"].(map[string]any)["sgId"].(string)
-	return map[string]any{"SecurityGroup": securityGroup3(c.rg.sgs[id])}, nil
+	g, cerr := s.createGroup(c.rg, c.now, name, true, desc, project)
+	if cerr != nil {
+		return nil, fromLegacy(cerr)
+	}
+	return map[string]any{"SecurityGroup": securityGroup3(g)}, nil
 }
 
 func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3Err) {
@@ -141,15 +140,15 @@ func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3E
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{"sgId": {id}}
+	var name, desc *string
 	if c.q.has("GroupName") {
-		v.Set("sgName", c.q.v.Get("GroupName"))
+		name = new(c.q.v.Get("GroupName"))
 	}
 	if c.q.has("GroupDescription") {
-		v.Set("sgRemark", c.q.v.Get("GroupDescription"))
+		desc = new(c.q.v.Get("GroupDescription"))
 	}
-	if _, err := s.legacy(c, "ModifySecurityGroupAttributes", v); err != nil {
-		return nil, err
+	if err := c.rg.modifyGroup(c.rg.sgs[id], name, desc); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }
@@ -159,8 +158,8 @@ func (s *Server) deleteSecurityGroup3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.legacy(c, "DeleteSecurityGroup", url.Values{"sgId": {id}}); err != nil {
-		return nil, err
+	if err := c.rg.deleteGroup(c.rg.sgs[id]); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }
@@ -204,28 +203,30 @@ func (s *Server) describeSecurityGroupPolicies3(c *call3) (map[string]any, *api3
 	return map[string]any{"SecurityGroupPolicySet": set}, nil
 }
 
-// legacyRule turns a rule of the newer shape into the legacy parameters
-// under prefix (policys.N. or ingress.N.).
-func legacyRule(v url.Values, prefix string, r url.Values) {
+// ruleOf3 reads a rule of the newer shape (§6 row 32): ALL, or no
+// protocol, is any protocol; a port is kept unless it is ALL with a
+// protocol that has none.
+func ruleOf3(r url.Values) rule {
 	proto := strings.ToLower(r.Get("Protocol"))
 	if proto == "all" {
 		proto = ""
 	}
-	set := func(k, val string) {
-		if val != "" {
-			v.Set(prefix+k, val)
-		}
-	}
-	set("ipProtocol", proto)
+	out := rule{Protocol: proto, CIDR: r.Get("CidrBlock"), SGID: r.Get("SecurityGroupId"),
+		AddressModule: r.Get("AddressTemplate.AddressId"), ServiceModule: r.Get("ServiceTemplate.ServiceId"),
+		Action: r.Get("Action"), Desc: r.Get("PolicyDescription")}
 	if port := r.Get("Port"); port != "" && !strings.EqualFold(port, "ALL") || proto == "tcp" || proto == "udp" {
-		set("portRange", r.Get("Port"))
+		out.PortRange = r.Get("Port")
 	}
-	set("cidrIp", r.Get("CidrBlock"))
-	set("sgId", r.Get("SecurityGroupId"))
-	set("addressModule", r.Get("AddressTemplate.AddressId"))
-	set("serviceModule", r.Get("ServiceTemplate.ServiceId"))
-	v.Set(prefix+"action", r.Get("Action"))
-	set("desc", r.Get("PolicyDescription"))
+	return out
+}
+
+// rulesOf3 reads a list of rules of the newer shape.
+func rulesOf3(rs []url.Values) []rule {
+	out := make([]rule, len(rs))
+	for i, r := range rs {
+		out[i] = ruleOf3(r)
+	}
+	return out
 }
 
 // policySet reads SecurityGroupPolicySet's two directions.
@@ -248,41 +249,49 @@ func oneDirection(c *call3) (string, []url.Values, *api3Err) {
 }
 
 // policyCall3 reads what the rule actions share: the group, the one
-// direction of the rules, and the set's version lock; it returns the
-// legacy parameters so far and the rules.
-func (s *Server) policyCall3(c *call3) (url.Values, []url.Values, *api3Err) {
+// direction of the rules, and the set's version lock.
+func (s *Server) policyCall3(c *call3) (*securityGroup, string, ruleVersion, []url.Values, *api3Err) {
 	id, err := s.groupArg3(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", ruleVersion{}, nil, err
 	}
 	dir, rules, err := oneDirection(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, "", ruleVersion{}, nil, err
 	}
-	v := url.Values{"sgId": {id}, "direction": {dir}}
-	s.versioned(c, v)
-	return v, rules, nil
+	var v ruleVersion
+	if ver := c.q.v.Get("SecurityGroupPolicySet.Version"); ver != "" {
+		n, err := strconv.Atoi(ver)
+		if err != nil || n < 0 {
+			return nil, "", ruleVersion{}, nil, err3("InvalidParameterValue", "SecurityGroupPolicySet.Version must be a number, got %q", ver)
+		}
+		v = ruleVersion{n, true}
+	}
+	return c.rg.sgs[id], dir, v, rules, nil
 }
 
-func (s *Server) versioned(c *call3, v url.Values) {
-	if ver := c.q.v.Get("SecurityGroupPolicySet.Version"); ver != "" {
-		v.Set("version", ver)
+// policyIndex reads a rule's PolicyIndex.
+func policyIndex(r url.Values) (int, *api3Err) {
+	n, err := strconv.Atoi(r.Get("PolicyIndex"))
+	if err != nil {
+		return 0, err3("InvalidParameterValue", "PolicyIndex must be a number, got %q", r.Get("PolicyIndex"))
 	}
+	return n, nil
 }
 
 func (s *Server) createSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	v, rules, err := s.policyCall3(c)
+	g, dir, v, rules, err := s.policyCall3(c)
 	if err != nil {
 		return nil, err
 	}
-	if idx := rules[0].Get("PolicyIndex"); idx != "" {
-		v.Set("index", idx) // where the rules go, as the legacy index
+	index := -1 // where the rules go: the end, unless the first gives its PolicyIndex
+	if rules[0].Get("PolicyIndex") != "" {
+		if index, err = policyIndex(rules[0]); err != nil {
+			return nil, err
+		}
 	}
-	for i, r := range rules {
-		legacyRule(v, fmt.Sprintf("policys.%d.", i), r)
-	}
-	if _, err := s.legacy(c, "CreateSecurityGroupPolicy", v); err != nil {
-		return nil, err
+	if err := c.rg.insertRules(g, dir, v, index, rulesOf3(rules)); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }
@@ -293,48 +302,46 @@ func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 		return nil, err
 	}
 	in, eg := policySet(c)
-	v := url.Values{"sgId": {id}}
-	for i, r := range in {
-		legacyRule(v, fmt.Sprintf("ingress.%d.", i), r)
-	}
-	for i, r := range eg {
-		legacyRule(v, fmt.Sprintf("egress.%d.", i), r)
-	}
-	if _, err := s.legacy(c, "ModifySecurityGroupPolicys", v); err != nil {
-		return nil, err
+	if err := c.rg.replaceRules(c.rg.sgs[id], rulesOf3(in), rulesOf3(eg)); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }
 
 func (s *Server) replaceSecurityGroupPolicy3(c *call3) (map[string]any, *api3Err) {
-	v, rules, err := s.policyCall3(c)
+	g, dir, v, rules, err := s.policyCall3(c)
 	if err != nil {
 		return nil, err
 	}
 	if len(rules) != 1 || rules[0].Get("PolicyIndex") == "" {
 		return nil, err3("InvalidParameter", "ReplaceSecurityGroupPolicy takes one rule with its PolicyIndex")
 	}
-	v.Set("index", rules[0].Get("PolicyIndex"))
-	legacyRule(v, "policys.", rules[0])
-	if _, err := s.legacy(c, "ModifySingleSecurityGroupPolicy", v); err != nil {
+	index, err := policyIndex(rules[0])
+	if err != nil {
 		return nil, err
+	}
+	if err := c.rg.replaceRule(g, dir, v, index, ruleOf3(rules[0])); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }
 
 func (s *Server) deleteSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
-	v, rules, err := s.policyCall3(c)
+	g, dir, v, rules, err := s.policyCall3(c)
 	if err != nil {
 		return nil, err
 	}
+	idxs := make([]int, len(rules))
 	for i, r := range rules {
 		if r.Get("PolicyIndex") == "" {
 			return nil, err3("MissingParameter", "every rule to delete needs its PolicyIndex")
 		}
-		v.Set("indexes."+strconv.Itoa(i), r.Get("PolicyIndex"))
+		if idxs[i], err = policyIndex(r); err != nil {
+			return nil, err
+		}
 	}
-	if _, err := s.legacy(c, "DeleteSecurityGroupPolicy", v); err != nil {
-		return nil, err
+	if err := g.deleteRules(dir, v, idxs); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }
@@ -380,16 +387,15 @@ func (s *Server) describeSGAssociationStatistics3(c *call3) (map[string]any, *ap
 }
 
 func (s *Server) createDefaultSecurityGroup3(c *call3) (map[string]any, *api3Err) {
-	pid := c.q.v.Get("ProjectId")
-	if pid == "" {
-		pid = "0"
-	}
-	out, err := s.legacy(c, "DescribeOrCreateDefaultSecurityGroup", url.Values{"projectId": {pid}})
+	project, err := int3(c, "ProjectId", false, 0, 0, 1<<31-1)
 	if err != nil {
 		return nil, err
 	}
-	id := out["data"].(map[string]any)["sgId"].(string)
-	return map[string]any{"SecurityGroup": securityGroup3(c.rg.sgs[id])}, nil
+	g, _, derr := s.defaultGroup(c.rg, c.now, project)
+	if derr != nil {
+		return nil, fromLegacy(derr)
+	}
+	return map[string]any{"SecurityGroup": securityGroup3(g)}, nil
 }
 
 // ---- EIPs ----

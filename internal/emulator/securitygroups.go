@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"net"
 	"net/url"
 	"regexp"
 	"slices"
@@ -247,36 +246,10 @@ func (s *Server) createSecurityGroup(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if named {
-		if err := checkSGName(name); err != nil {
-			return nil, err
-		}
+	g, err := s.createGroup(r.region, r.now, name, named, remark, project)
+	if err != nil {
+		return nil, err
 	}
-	if utf8.RuneCountInString(remark) > 100 {
-		return nil, refuse(reasonMalformed, "sgRemark is longer than 100 characters")
-	}
-	rg := r.region
-	if !rg.projects[project] {
-		return nil, invalid("projectId %d does not exist", project)
-	}
-	if named && rg.nameTaken(name, project, nil) {
-		return nil, refuse(reasonGroupNameTaken, "安全组名已存在: a security group named %q exists in project %d", name, project)
-	}
-	n := 0
-	for _, g := range rg.sgs {
-		if g.projectID == project {
-			n++
-		}
-	}
-	if n >= maxGroupsPerProject {
-		return nil, refuse(reasonGroupLimit, "安全组个数已达上限: at most %d security groups per project", maxGroupsPerProject)
-	}
-	if !named {
-		// What the service names an unnamed group is not documented; the
-		// console's word for an unnamed resource is used [inferred].
-		name = "未命名"
-	}
-	g := s.newGroup(rg, r.now, name, remark, project)
 	return map[string]any{"data": map[string]any{"sgId": g.id, "sgName": g.name, "sgRemark": g.remark}}, nil
 }
 
@@ -286,48 +259,27 @@ func (s *Server) modifySecurityGroupAttributes(r *request) (map[string]any, *api
 	if err != nil {
 		return nil, err
 	}
-	if err := g.refuseDefault("change"); err != nil {
-		return nil, err
-	}
+	var name, remark *string
 	if q.has("sgName") {
-		name := q.str("sgName", false)
-		if err := checkSGName(name); err != nil {
-			return nil, err
-		}
-		if r.region.nameTaken(name, g.projectID, g) {
-			return nil, refuse(reasonGroupNameTaken, "安全组名已存在: a security group named %q exists", name)
-		}
-		g.name = name
+		name = new(q.str("sgName", false))
 	}
 	if q.has("sgRemark") {
-		remark := q.str("sgRemark", false)
-		if utf8.RuneCountInString(remark) > 100 {
-			return nil, refuse(reasonMalformed, "sgRemark is longer than 100 characters")
-		}
-		g.remark = remark
+		remark = new(q.str("sgRemark", false))
+	}
+	if err := r.region.modifyGroup(g, name, remark); err != nil {
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
 
 func (s *Server) deleteSecurityGroup(r *request) (map[string]any, *apiError) {
-	q := r.p()
-	rg := r.region
-	g, err := r.groupParam(q)
+	g, err := r.groupParam(r.p())
 	if err != nil {
 		return nil, err
 	}
-	id := g.id
-	if err := g.refuseDefault("delete"); err != nil {
+	if err := r.region.deleteGroup(g); err != nil {
 		return nil, err
 	}
-	if refs := rg.referrers(g); len(refs) > 0 {
-		return nil, refuse(reasonGroupInUse, "security group %s is referenced by the rules of %s", id, strings.Join(refs, ", "))
-	}
-	if ins := rg.instancesOf(g); len(ins) > 0 {
-		return nil, refuse(reasonGroupInUse, "security group %s is associated with %d instances", id, len(ins))
-	}
-	delete(rg.sgs, id)
-	rg.sgSeq = slices.DeleteFunc(rg.sgSeq, func(x string) bool { return x == id })
 	return map[string]any{}, nil
 }
 
@@ -359,111 +311,36 @@ func (s *Server) describeSecurityGroupPolicys(r *request) (map[string]any, *apiE
 
 var portRangeRE = regexp.MustCompile(`^(ALL|all|\d{1,5}(-\d{1,5})?|\d{1,5}(,\d{1,5})+)$`)
 
-// parseRule validates one rule's fields, as documented: action required;
-// cidrIp, sgId and addressModule exclusive; portRange only with tcp or udp;
-// serviceModule instead of protocol and ports.
-func (s *Server) parseRule(rg *region, v url.Values) (rule, *apiError) {
-	get := func(k string) string { return v.Get(k) }
-	r := rule{
-		Protocol: strings.ToLower(get("ipProtocol")), CIDR: get("cidrIp"), SGID: get("sgId"),
-		AddressModule: get("addressModule"), ServiceModule: get("serviceModule"),
-		PortRange: get("portRange"), Action: strings.ToUpper(get("action")), Desc: get("desc"),
-	}
-	bad := func(format string, args ...any) (rule, *apiError) {
-		return rule{}, refuse(reasonMalformed, "规则数据格式错误: "+format, args...)
-	}
-	if r.Action != "ACCEPT" && r.Action != "DROP" {
-		return bad("action must be ACCEPT or DROP, got %q", get("action"))
-	}
-	switch r.Protocol {
-	case "", "tcp", "udp", "icmp", "all":
-	default:
-		return bad("ipProtocol must be tcp, udp or icmp, got %q", r.Protocol)
-	}
-	n := 0
-	for _, x := range []string{r.CIDR, r.SGID, r.AddressModule} {
-		if x != "" {
-			n++
-		}
-	}
-	if n > 1 {
-		return bad("cidrIp, sgId and addressModule are exclusive")
-	}
-	if r.CIDR != "" {
-		if _, _, err := net.ParseCIDR(r.CIDR); err != nil && net.ParseIP(r.CIDR) == nil {
-			return bad("cidrIp %q is not an address or CIDR block", r.CIDR)
-		}
-	}
-	if r.SGID != "" {
-		if _, ok := rg.sgs[r.SGID]; !ok {
-			return rule{}, refuse(reasonGroupNotFound, "安全组不存在: rule names security group %s", r.SGID)
-		}
-	}
-	if r.PortRange != "" {
-		if r.Protocol != "tcp" && r.Protocol != "udp" {
-			return bad("portRange needs ipProtocol tcp or udp")
-		}
-		if !portRangeRE.MatchString(r.PortRange) {
-			return bad("portRange %q is not a port, a range a-b, or ALL", r.PortRange)
-		}
-		for _, p := range strings.FieldsFunc(r.PortRange, func(c rune) bool { return c == '-' || c == ',' }) {
-			if n, err := strconv.Atoi(p); err == nil && (n < 1 || n > 65535) {
-				return bad("port %d out of range", n)
-			}
-		}
-	}
-	if r.ServiceModule != "" && (r.Protocol != "" || r.PortRange != "") {
-		return bad("serviceModule excludes ipProtocol and portRange")
-	}
-	if utf8.RuneCountInString(r.Desc) > 50 {
-		return bad("desc is longer than 50 characters")
-	}
-	return r, nil
+// legacyRule reads one rule's legacy fields (policys.N.ipProtocol, ...).
+func legacyRule(v url.Values) rule {
+	return rule{Protocol: v.Get("ipProtocol"), CIDR: v.Get("cidrIp"), SGID: v.Get("sgId"),
+		AddressModule: v.Get("addressModule"), ServiceModule: v.Get("serviceModule"),
+		PortRange: v.Get("portRange"), Action: v.Get("action"), Desc: v.Get("desc")}
 }
 
-func (s *Server) parseRules(rg *region, vs []url.Values) ([]rule, *apiError) {
-	if len(vs) > maxRulesPerDir {
-		return nil, refuse(reasonGroupLimit, "规则数已达上限: at most %d rules per direction", maxRulesPerDir)
-	}
-	out := make([]rule, 0, len(vs))
+// legacyRules reads the rules of a list of legacy field groups.
+func legacyRules(vs []url.Values) []rule {
+	out := make([]rule, len(vs))
 	for i, v := range vs {
-		r, err := s.parseRule(rg, v)
-		if err != nil {
-			err.message += " (rule " + strconv.Itoa(i) + ")"
-			return nil, err
-		}
-		out = append(out, r)
+		out[i] = legacyRule(v)
 	}
-	return out, nil
+	return out
 }
 
 func (s *Server) modifySecurityGroupPolicys(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	rg := r.region
 	g, err := r.groupParam(q)
 	if err != nil {
 		return nil, err
 	}
-	if err := g.refuseDefault("change"); err != nil {
+	if err := r.region.replaceRules(g, legacyRules(q.objects("ingress")), legacyRules(q.objects("egress"))); err != nil {
 		return nil, err
 	}
-	// Both lists replace the current rules; an invalid rule rejects the
-	// whole call and changes nothing.
-	ingress, err := s.parseRules(rg, q.objects("ingress"))
-	if err != nil {
-		return nil, err
-	}
-	egress, err := s.parseRules(rg, q.objects("egress"))
-	if err != nil {
-		return nil, err
-	}
-	g.rules["ingress"], g.rules["egress"] = ingress, egress
-	g.version++
 	return map[string]any{}, nil
 }
 
 // lockedGroup reads sgId, direction and the optional version lock.
-func (s *Server) lockedGroup(r *request, q *p) (*securityGroup, string, *apiError) {
+func (s *Server) lockedGroup(r *request, q *p) (*securityGroup, string, ruleVersion, *apiError) {
 	id := q.str("sgId", true)
 	dir := q.oneOf("direction", "", "ingress", "egress")
 	if dir == "" {
@@ -471,24 +348,18 @@ func (s *Server) lockedGroup(r *request, q *p) (*securityGroup, string, *apiErro
 	}
 	version, locked := q.optInt("version", 0, 1<<31-1)
 	if q.err != nil {
-		return nil, "", q.err
+		return nil, "", ruleVersion{}, q.err
 	}
 	g, err := r.region.group(id)
 	if err != nil {
-		return nil, "", err
+		return nil, "", ruleVersion{}, err
 	}
-	if locked && version != g.version {
-		return nil, "", refuse(reasonVersionMoved, "the rules of %s are at version %d, not %d; describe them again", id, g.version, version)
-	}
-	if err := g.refuseDefault("change"); err != nil {
-		return nil, "", err
-	}
-	return g, dir, nil
+	return g, dir, ruleVersion{version, locked}, nil
 }
 
 func (s *Server) createSecurityGroupPolicy(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	g, dir, err := s.lockedGroup(r, q)
+	g, dir, v, err := s.lockedGroup(r, q)
 	if err != nil {
 		return nil, err
 	}
@@ -496,33 +367,15 @@ func (s *Server) createSecurityGroupPolicy(r *request) (map[string]any, *apiErro
 	if q.err != nil {
 		return nil, q.err
 	}
-	add, err := s.parseRules(r.region, q.objects("policys"))
-	if err != nil {
+	if err := r.region.insertRules(g, dir, v, index, legacyRules(q.objects("policys"))); err != nil {
 		return nil, err
 	}
-	if len(add) == 0 {
-		return nil, missing("policys.n")
-	}
-	cur := g.rules[dir]
-	if len(cur)+len(add) > maxRulesPerDir {
-		return nil, refuse(reasonGroupLimit, "规则数已达上限: at most %d rules per direction", maxRulesPerDir)
-	}
-	// index is the insert position; -1 (documented for an empty list)
-	// appends.
-	if index < 0 || index > len(cur) {
-		if index > len(cur) {
-			return nil, invalid("index %d is past the %d rules", index, len(cur))
-		}
-		index = len(cur)
-	}
-	g.rules[dir] = slices.Insert(slices.Clone(cur), index, add...)
-	g.version++
 	return map[string]any{}, nil
 }
 
 func (s *Server) modifySingleSecurityGroupPolicy(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	g, dir, err := s.lockedGroup(r, q)
+	g, dir, v, err := s.lockedGroup(r, q)
 	if err != nil {
 		return nil, err
 	}
@@ -530,31 +383,22 @@ func (s *Server) modifySingleSecurityGroupPolicy(r *request) (map[string]any, *a
 	if q.err != nil {
 		return nil, q.err
 	}
-	cur := g.rules[dir]
-	if index >= len(cur) {
-		return nil, invalid("index %d: %s has %d rules", index, dir, len(cur))
-	}
 	// A single object, documented without an index: policys.ipProtocol=...
 	fields := url.Values{}
-	for k, v := range r.params {
+	for k, val := range r.params {
 		if f, ok := strings.CutPrefix(k, "policys."); ok && !strings.Contains(f, ".") {
-			fields[f] = v
+			fields[f] = val
 		}
 	}
-	nr, err := s.parseRule(r.region, fields)
-	if err != nil {
+	if err := r.region.replaceRule(g, dir, v, index, legacyRule(fields)); err != nil {
 		return nil, err
 	}
-	rs := slices.Clone(cur)
-	rs[index] = nr
-	g.rules[dir] = rs
-	g.version++
 	return map[string]any{}, nil
 }
 
 func (s *Server) deleteSecurityGroupPolicy(r *request) (map[string]any, *apiError) {
 	q := r.p()
-	g, dir, err := s.lockedGroup(r, q)
+	g, dir, v, err := s.lockedGroup(r, q)
 	if err != nil {
 		return nil, err
 	}
@@ -562,23 +406,17 @@ func (s *Server) deleteSecurityGroupPolicy(r *request) (map[string]any, *apiErro
 	if len(idxs) == 0 {
 		return nil, missing("indexes.n")
 	}
-	cur := g.rules[dir]
-	drop := map[int]bool{}
-	for _, x := range idxs {
-		i, err := strconv.Atoi(x)
-		if err != nil || i < 0 || i >= len(cur) {
-			return nil, invalid("indexes.n: %q is not an index of the %d %s rules", x, len(cur), dir)
+	ns := make([]int, len(idxs))
+	for i, x := range idxs {
+		n, err := strconv.Atoi(x)
+		if err != nil {
+			return nil, invalid("indexes.n: %q is not an index", x)
 		}
-		drop[i] = true
+		ns[i] = n
 	}
-	var keep []rule
-	for i, r := range cur {
-		if !drop[i] {
-			keep = append(keep, r)
-		}
+	if err := g.deleteRules(dir, v, ns); err != nil {
+		return nil, err
 	}
-	g.rules[dir] = keep
-	g.version++
 	return map[string]any{"data": []any{}}, nil
 }
 
@@ -614,33 +452,17 @@ func (s *Server) modifySecurityGroupsOfInstance(r *request) (map[string]any, *ap
 	}
 	rg := r.region
 	rg.settle(r.now)
-	type change struct {
-		in  *instance
-		sgs []string
-	}
-	var changes []change
+	changes := make([]groupsChange, 0, len(set))
 	for _, e := range set {
 		id := e.Get("instanceId")
 		in := rg.instance(id)
 		if in == nil {
 			return nil, notFound("instance", id)
 		}
-		sgs := (&p{v: e}).list("sgIds")
-		if len(sgs) > maxSGsPerInstance {
-			return nil, refuse(reasonInstanceGroupLimit, "an instance takes at most %d security groups", maxSGsPerInstance)
-		}
-		for _, sg := range sgs {
-			if _, err := rg.group(sg); err != nil {
-				return nil, err
-			}
-		}
-		if in.status != stRunning && in.status != stStopped {
-			return nil, refuse(reasonInstanceBusy, "云服务器当前状态禁止关联: instance %s is %s", in.id, statusNames[in.status])
-		}
-		changes = append(changes, change{in, slices.Compact(sgs)})
+		changes = append(changes, groupsChange{in, (&p{v: e}).list("sgIds")})
 	}
-	for _, c := range changes {
-		c.in.sgIDs = c.sgs
+	if err := rg.setInstanceGroups(changes); err != nil {
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -672,27 +494,12 @@ func (s *Server) describeOrCreateDefaultSecurityGroup(r *request) (map[string]an
 	if q.err != nil {
 		return nil, q.err
 	}
-	rg := r.region
-	if !rg.projects[project] {
-		return nil, invalid("projectId %d does not exist", project)
-	}
-	created := 0
-	var g *securityGroup
-	for _, id := range rg.sgSeq {
-		if x := rg.sgs[id]; x.isDefault && x.projectID == project {
-			g = x
-		}
-	}
-	if g == nil {
-		g = s.newGroup(rg, r.now, "default", "System created security group", project)
-		g.isDefault = true
-		// The default group lets everything in and out.
-		g.rules["ingress"] = []rule{{CIDR: "0.0.0.0/0", Action: "ACCEPT"}}
-		g.rules["egress"] = []rule{{CIDR: "0.0.0.0/0", Action: "ACCEPT"}}
-		created = 1
+	g, created, err := s.defaultGroup(r.region, r.now, project)
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"data": map[string]any{
-		"sgId": g.id, "sgName": g.name, "sgRemark": g.remark, "new": created, "sys": 1,
+		"sgId": g.id, "sgName": g.name, "sgRemark": g.remark, "new": btoi(created), "sys": 1,
 		"appId": s.appID, "os": "", "createTime": apiTime(g.created),
 	}}, nil
 }
