@@ -5,7 +5,6 @@ package emulator
 // (rows 53 to 59).
 
 import (
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -309,12 +308,11 @@ func (s *Server) createImage3(c *call3) (map[string]any, *api3Err) {
 	if in := ins[0]; in.status == stRunning {
 		in.status, in.lastOp, in.lastOpRequest = stStopped, "StopInstances", parseReqID(s.requestID)
 	}
-	out, err := s.legacy(c, "CreateImage", url.Values{"instanceId": {id}, "imageName": {name},
-		"imageDescription": {c.q.v.Get("ImageDescription")}})
-	if err != nil {
-		return nil, err
+	img, ierr := s.makeImage(c.rg, c.now, ins[0], name, c.q.v.Get("ImageDescription"))
+	if ierr != nil {
+		return nil, fromLegacy(ierr)
 	}
-	return map[string]any{"ImageId": out["unImgId"]}, nil
+	return map[string]any{"ImageId": img.id}, nil
 }
 
 // ownImage3 finds a private image of the region.
@@ -353,12 +351,16 @@ func (s *Server) deleteImages3(c *call3) (map[string]any, *api3Err) {
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
-	v := url.Values{}
-	for i, id := range ids {
-		v.Set("imageIds."+strconv.Itoa(i), id)
+	for _, id := range ids {
+		img := c.rg.images[id]
+		if err := c.rg.deletableImage(img); err != nil {
+			return nil, fromLegacy(err)
+		}
 	}
-	_, err = s.legacy(c, "DeleteImages", v)
-	return map[string]any{}, err
+	for _, id := range ids {
+		c.rg.deleteImage(c.rg.images[id])
+	}
+	return map[string]any{}, nil
 }
 
 func (s *Server) modifyImageAttribute3(c *call3) (map[string]any, *api3Err) {
@@ -366,18 +368,21 @@ func (s *Server) modifyImageAttribute3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.ownImage3(c, id); err != nil {
+	img, err := s.ownImage3(c, id)
+	if err != nil {
 		return nil, err
 	}
-	v := url.Values{"imageId": {id}}
-	if c.q.has("ImageName") {
-		v.Set("imageName", c.q.v.Get("ImageName"))
+	var name, desc *string
+	if n := c.q.v.Get("ImageName"); n != "" {
+		name = &n
 	}
 	if c.q.has("ImageDescription") {
-		v.Set("imageDescription", c.q.v.Get("ImageDescription"))
+		desc = new(c.q.v.Get("ImageDescription"))
 	}
-	_, err = s.legacy(c, "ModifyImageAttributes", v)
-	return map[string]any{}, err
+	if err := renameImage(img, name, desc); err != nil {
+		return nil, fromLegacy(err)
+	}
+	return map[string]any{}, nil
 }
 
 func (s *Server) syncImages3(c *call3) (map[string]any, *api3Err) {
@@ -389,25 +394,36 @@ func (s *Server) syncImages3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{}
-	for i, id := range ids {
-		if _, err := s.ownImage3(c, id); err != nil {
+	var imgs []*image
+	for _, id := range ids {
+		img, err := s.ownImage3(c, id)
+		if err != nil {
 			return nil, err
 		}
-		v.Set("imgIdList."+strconv.Itoa(i), id)
+		imgs = append(imgs, img)
 	}
-	for i, d := range dsts {
-		if r, ok := lookupLongRegion(d); !ok {
+	var targets []*region
+	for _, d := range dsts {
+		code, ok := lookupLongRegion(d)
+		if !ok {
 			return nil, err3("InvalidRegion.NotFound", "the region %q is not found", d)
-		} else {
-			v.Set("dstRegion."+strconv.Itoa(i), r)
 		}
+		if code == c.rg.code {
+			return nil, err3("InvalidParameterValue", "the destination region %s is the source region", d)
+		}
+		if code == "ca" || code == "usw" || code == "use" {
+			// As the legacy contract documents [inferred for API 3.0].
+			return nil, err3("InvalidRegion.Unavailable", "images cannot be copied to North America (%s)", d)
+		}
+		targets = append(targets, s.regionLocked(code))
 	}
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
 	}
-	_, err = s.legacy(c, "SyncCvmImage", v)
-	return map[string]any{"ImageSet": []any{}}, err
+	if err := s.copyImages(c.now, imgs, targets); err != nil {
+		return nil, fromLegacy(err)
+	}
+	return map[string]any{"ImageSet": []any{}}, nil
 }
 
 // lookupLongRegion finds a region by its newer name only.
@@ -436,19 +452,12 @@ func (s *Server) modifyImageSharePermission3(c *call3) (map[string]any, *api3Err
 	if perm == "" {
 		return nil, err3("MissingParameter", "the parameter Permission is required: SHARE or CANCEL")
 	}
-	if _, err := s.ownImage3(c, id); err != nil {
+	img, err := s.ownImage3(c, id)
+	if err != nil {
 		return nil, err
 	}
-	v := url.Values{"imageId": {id}}
-	for i, a := range accounts {
-		v.Set("uinList."+strconv.Itoa(i), a)
-	}
-	action := "ShareImage"
-	if perm == "CANCEL" {
-		action = "CancelShareImage"
-	}
-	if _, err = s.legacy(c, action, v); err != nil {
-		return nil, err
+	if err := shareImageWith(img, c.now, accounts, perm == "CANCEL"); err != nil {
+		return nil, fromLegacy(err)
 	}
 	return map[string]any{}, nil
 }

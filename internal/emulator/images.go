@@ -118,37 +118,10 @@ func (s *Server) createImage(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if !imageNameRE.MatchString(name) {
-		return nil, invalid("imageName must be 1 to 16 letters, digits or '-', got %q", name)
+	img, err := s.makeImage(r.region, r.now, in, name, desc)
+	if err != nil {
+		return nil, err
 	}
-	rg := r.region
-	custom := 0
-	for _, img := range rg.images {
-		if img.typ == imagePrivate {
-			custom++
-			if img.name == name {
-				return nil, refuse(reasonImageNameTaken, "an image named %q already exists", name)
-			}
-		}
-	}
-	if custom >= maxCustomImages {
-		return nil, errf(5100, "(EC_IMAGE_QUOTA)at most %d custom images per region", maxCustomImages)
-	}
-	if in.status != stStopped {
-		return nil, statusErr(in, stStopped)
-	}
-	img := &image{
-		seq: s.nextSeq(), id: s.newID("img-", func(id string) bool { return rg.images[id] != nil }),
-		legacyID: 100000 + int(s.seq), name: name, desc: desc, osName: in.image.osName, typ: imagePrivate,
-		created: r.now, creator: strconv.FormatInt(s.appID, 10), windows: in.image.windows,
-		shares: map[string]time.Time{},
-	}
-	img.status = imageNormal
-	if s.opts.Transition > 0 {
-		img.status, img.next, img.nextAt, img.seenMoving = imageCreating, imageNormal, r.now.Add(s.opts.Transition), false
-	}
-	rg.addImage(img)
-	s.move(r.region, in, r.now, 12, stStopped) // 12: 镜像制作中
 	return map[string]any{"requestId": 9000000 + s.nextSeq(), "unImgId": img.id}, nil
 }
 
@@ -173,22 +146,14 @@ func (s *Server) deleteImages(r *request) (map[string]any, *apiError) {
 	for _, id := range ids {
 		img, err := s.ownImage(r, id)
 		if err == nil {
-			switch {
-			case img.status == imageCreating:
-				err = errf(5100, "image %s is being created", id)
-			case r.region.inUse(img):
-				err = errf(5100, "image %s is in use by an instance", id)
-			case len(img.shares) > 0:
-				err = errf(5100, "image %s is shared; cancel the shares first", id)
-			}
+			err = r.region.deletableImage(img)
 		}
 		if err != nil {
 			failed++
 			detail[id] = item{Code: err.code, Message: err.message}
 			continue
 		}
-		delete(r.region.images, id)
-		r.region.imageSeq = slices.DeleteFunc(r.region.imageSeq, func(x string) bool { return x == id })
+		r.region.deleteImage(img)
 		detail[id] = item{RequestID: strconv.FormatInt(9000000+s.nextSeq(), 10)}
 	}
 	return batchAnswer(detail, failed, len(ids))
@@ -221,14 +186,15 @@ func (s *Server) modifyImageAttributes(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
+	var newName, newDesc *string
 	if name != "" {
-		if !imageNameRE.MatchString(name) {
-			return nil, invalid("imageName must be 1 to 16 letters, digits or '-', got %q", name)
-		}
-		img.name = name
+		newName = &name
 	}
 	if q.has("imageDescription") {
-		img.desc = desc
+		newDesc = &desc
+	}
+	if err := renameImage(img, newName, newDesc); err != nil {
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -260,27 +226,10 @@ func (s *Server) syncCvmImage(r *request) (map[string]any, *apiError) {
 		if err != nil {
 			return nil, err
 		}
-		if img.status != imageNormal {
-			return nil, errf(5100, "image %s is not ready (status %d)", id, img.status)
-		}
 		imgs = append(imgs, img)
 	}
-	for _, img := range imgs {
-		for _, t := range targets {
-			cp := *img
-			cp.seq = s.nextSeq()
-			cp.id = s.newID("img-", func(id string) bool { return t.images[id] != nil })
-			cp.created = r.now
-			cp.shares = map[string]time.Time{}
-			cp.status = imageNormal
-			if s.opts.Transition > 0 {
-				cp.status, cp.next, cp.nextAt, cp.seenMoving = imageSyncing, imageNormal, r.now.Add(s.opts.Transition), false
-			}
-			t.addImage(&cp)
-		}
-		if s.opts.Transition > 0 {
-			img.status, img.next, img.nextAt, img.seenMoving = imageCopying, imageNormal, r.now.Add(s.opts.Transition), false
-		}
+	if err := s.copyImages(r.now, imgs, targets); err != nil {
+		return nil, err
 	}
 	return map[string]any{}, nil
 }
@@ -309,19 +258,8 @@ func (s *Server) shareImage(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	n := len(img.shares)
-	for _, u := range uins {
-		if _, ok := img.shares[u]; !ok {
-			n++
-		}
-	}
-	if n > maxShares {
-		return nil, errf(5100, "an image can be shared with at most %d accounts", maxShares)
-	}
-	for _, u := range uins {
-		if _, ok := img.shares[u]; !ok {
-			img.shares[u] = r.now
-		}
+	if err := shareImageWith(img, r.now, uins, false); err != nil {
+		return nil, err
 	}
 	return map[string]any{"code": "0"}, nil
 }
@@ -331,8 +269,8 @@ func (s *Server) cancelShareImage(r *request) (map[string]any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	for _, u := range uins {
-		delete(img.shares, u)
+	if err := shareImageWith(img, r.now, uins, true); err != nil {
+		return nil, err
 	}
 	return map[string]any{"code": "0"}, nil
 }
