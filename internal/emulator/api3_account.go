@@ -6,7 +6,6 @@ package emulator
 
 import (
 	"fmt"
-	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -104,9 +103,8 @@ func (s *Server) payDeals3(c *call3) (map[string]any, *api3Err) {
 	for _, d := range s.deals {
 		byOrder[orderID(d)] = d
 	}
-	v := url.Values{}
 	var paid []*deal
-	for i, o := range orders {
+	for _, o := range orders {
 		d, ok := byOrder[o]
 		if !ok {
 			return nil, err3("InvalidParameterValue", "the order %s is not found", o)
@@ -114,11 +112,10 @@ func (s *Server) payDeals3(c *call3) (map[string]any, *api3Err) {
 		if d.status != dealUnpaid {
 			return nil, err3("FailedOperation", "the order %s is not awaiting payment", o)
 		}
-		v.Set("dealIds."+strconv.Itoa(i), strconv.FormatInt(d.id, 10))
 		paid = append(paid, d)
 	}
-	if _, err := s.legacy(c, "PayDeals", v); err != nil {
-		return nil, err
+	for _, d := range paid {
+		s.payDeal(d, c.now)
 	}
 	ids, resources := []string{}, []string{}
 	for _, d := range paid {
@@ -167,9 +164,9 @@ func (s *Server) addProject3(c *call3) (map[string]any, *api3Err) {
 			return map[string]any{"ProjectId": p.id, "IsNew": 0}, nil
 		}
 	}
-	out, err := s.legacy(c, "AddProject", url.Values{"projectName": {name}, "projectDesc": {c.q.v.Get("Info")}})
-	if err != nil {
-		return nil, err
+	id, perr := s.makeProject(name, c.q.v.Get("Info"), c.now)
+	if perr != nil {
+		return nil, fromLegacy(perr)
 	}
-	return map[string]any{"ProjectId": out["projectId"], "IsNew": 1}, nil
+	return map[string]any{"ProjectId": id, "IsNew": 1}, nil
 }

@@ -837,8 +837,8 @@ func (s *Server) attachNetworkInterface3(c *call3) (map[string]any, *api3Err) {
 			return map[string]any{}, nil
 		}
 	}
-	if _, err := s.legacy(c, "AttachNetworkInterface", url.Values{"vpcId": {e.vpcID}, "networkInterfaceId": {eniID}, "instanceId": {inst}}); err != nil {
-		return nil, err
+	if _, err := s.attachInterface(c.rg, c.now, e.vpcID, eniID, inst); err != nil {
+		return nil, fromLegacy(err)
 	}
 	if token != "" {
 		s.tokens[key] = tokenResult{action: "api3 AttachNetworkInterface", ids: []string{eniID}}
@@ -857,18 +857,10 @@ func (rg *region) eniGroups(id string) ([]string, bool) {
 	return nil, false
 }
 
-// setENIGroups replaces the groups of interfaces through the legacy
-// action, which checks them all first.
+// setENIGroups replaces the groups of interfaces, all or none.
 func (s *Server) setENIGroups(c *call3, groups map[string][]string, order []string) *api3Err {
-	v := url.Values{}
-	for i, id := range order {
-		v.Set(fmt.Sprintf("networkInterfaceSet.%d.networkInterfaceId", i), id)
-		for j, sg := range groups[id] {
-			v.Set(fmt.Sprintf("networkInterfaceSet.%d.sgIds.%d", i, j), sg)
-		}
-	}
-	if _, err := s.legacy(c, "ModifySecurityGroupsOfNetworkInterface", v); err != nil {
-		return err
+	if err := c.rg.setInterfaceGroups(c.now, groups, order); err != nil {
+		return fromLegacy(err)
 	}
 	return nil
 }

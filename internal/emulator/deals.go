@@ -188,17 +188,9 @@ func (s *Server) payDeals(r *request) (map[string]any, *apiError) {
 		case err != nil || d == nil:
 			fail = append(fail, n)
 			continue
-		case d.status != dealUnpaid:
+		case !s.payDeal(d, r.now):
 			fail = append(fail, n) // already paid
 			continue
-		}
-		d.status = dealPaid
-		if rg := s.regions[d.region]; rg != nil {
-			for _, iid := range d.instances {
-				if in := rg.instance(iid); in != nil && in.status == stCreating && in.next == 0 {
-					s.move(rg, in, r.now, stCreating, stRunning)
-				}
-			}
 		}
 		succ = append(succ, n)
 	}

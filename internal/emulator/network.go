@@ -49,34 +49,10 @@ func (s *Server) attachNetworkInterface(r *request) (map[string]any, *apiError) 
 	if q.err != nil {
 		return nil, q.err
 	}
-	rg := r.region
-	rg.settle(r.now)
-	e, ok := rg.enis[eniID]
-	if !ok || e.vpcID != vpcID {
-		if !rg.vpcKnown(vpcID) {
-			return nil, withDesc(errf(5000, "vpc %s does not exist", vpcID), "InvalidVpc.NotFound")
-		}
-		return nil, withDesc(errf(5000, "network interface %s does not exist in %s", eniID, vpcID), "InvalidNetworkInterface.NotFound")
+	id, err := s.attachInterface(r.region, r.now, vpcID, eniID, instID)
+	if err != nil {
+		return nil, err
 	}
-	in := rg.instance(instID)
-	if in == nil {
-		return nil, withDesc(errf(5000, "instance %s does not exist", instID), "InvalidInstance.NotFound")
-	}
-	if e.instanceID != "" {
-		return nil, withDesc(errf(5100, "弹性网卡和云服务器已绑定: %s is attached to %s", e.id, e.instanceID), "InvalidNetworkInterface.AlreadyAssociated")
-	}
-	if in.status != stRunning && in.status != stStopped {
-		return nil, statusErr(in, stRunning, stStopped)
-	}
-	if in.vpcID != vpcID {
-		return nil, invalid("instance %s is not in %s: 弹性网卡绑定的云服务器必须是私有网络的", in.id, vpcID)
-	}
-	if in.zone.id != e.zoneID {
-		return nil, invalid("instance %s is in zone %d, the interface's subnet in %d", in.id, in.zone.id, e.zoneID)
-	}
-	e.instanceID = in.id
-	id := s.nextSeq() + 16000
-	s.vpcTasks[id] = vpcTask{doneAt: r.now.Add(s.opts.Transition)}
 	return map[string]any{"data": map[string]any{"taskId": id}}, nil
 }
 
@@ -160,35 +136,17 @@ func (s *Server) modifySecurityGroupsOfNetworkInterface(r *request) (map[string]
 	if len(sets) == 0 {
 		return nil, missing("networkInterfaceSet.n.networkInterfaceId")
 	}
-	rg := r.region
-	rg.settle(r.now)
-	type change struct {
-		apply func([]string)
-		sgs   []string
-	}
-	var changes []change
+	groups, order := map[string][]string{}, make([]string, 0, len(sets))
 	for i, set := range sets {
 		id := set.Get("networkInterfaceId")
-		sub := &p{v: set}
-		sgs := sub.list("sgIds")
 		if id == "" {
 			return nil, invalid("networkInterfaceSet.%d.networkInterfaceId is missing", i)
 		}
-		for _, sg := range sgs {
-			if rg.sgs[sg] == nil {
-				return nil, refuse(reasonGroupNotFound, "安全组不存在: %s", sg)
-			}
-		}
-		if in := rg.instanceByENI(id); in != nil {
-			changes = append(changes, change{func(v []string) { in.sgIDs = v }, sgs})
-		} else if e, ok := rg.enis[id]; ok {
-			changes = append(changes, change{func(v []string) { e.sgIDs = v }, sgs})
-		} else {
-			return nil, notFound("network interface", id)
-		}
+		groups[id] = (&p{v: set}).list("sgIds")
+		order = append(order, id)
 	}
-	for _, c := range changes { // all checked first: a refused call changes nothing
-		c.apply(slices.Clone(c.sgs))
+	if err := r.region.setInterfaceGroups(r.now, groups, order); err != nil {
+		return nil, err
 	}
 	return map[string]any{}, nil
 }

@@ -70,18 +70,10 @@ func (s *Server) addProject(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if !validProjectName(name) {
-		return nil, refuse(reasonMalformed, "projectName may hold only Chinese, English letters and digits, got %q", name)
+	id, err := s.makeProject(name, desc, r.now)
+	if err != nil {
+		return nil, err
 	}
-	for _, p := range s.projectInfo {
-		if p.name == name {
-			return nil, refuse(reasonProjectNameTaken, "项目名称已经存在: %q", name)
-		}
-	}
-	if len(s.projectInfo) >= maxProjects {
-		return nil, refuse(reasonProjectLimit, "用户创建的项目已达最大限制: at most %d", maxProjects)
-	}
-	id := s.addProjectLocked(name, desc, r.now)
 	return map[string]any{"projectId": id}, nil
 }
 
