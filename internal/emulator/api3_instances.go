@@ -336,15 +336,17 @@ func idParams(name string, ins []*instance) url.Values {
 	return v
 }
 
-// run3 is a RunInstances call, read and checked: the legacy parameters the
-// core's purchase takes, and what only API 3.0 says of the instances.
+// run3 is a RunInstances call, read: the core's purchase, and what only
+// API 3.0 says of the instances.
 type run3 struct {
 	prepaid            bool
-	count              int
+	period             int
 	token, family      string
 	rootType, dataType diskType
 	sgs                []string
-	legacy             url.Values
+	spec               createSpec
+	zoneID             int
+	imageID            string
 }
 
 // action is the legacy action that makes such instances: a token's
@@ -361,10 +363,9 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	// One legacy spec, checked once: a dry run stops here, and the
-	// chunks below cannot fail half-way for their parameters.
-	if _, lerr := s.readCreateSpec(&request{action: "RunInstances", secretID: c.secretID, region: c.rg, params: r.legacy, now: c.now}, r.prepaid); lerr != nil {
-		return nil, fromLegacy(lerr)
+	// Checked once, whole: a dry run stops here.
+	if cerr := c.rg.checkCreateSpec(&r.spec, r.zoneID, r.imageID); cerr != nil {
+		return nil, fromLegacy(cerr)
 	}
 	if dry, _, _ := bool3(c, "DryRun"); dry {
 		return nil, err3("DryRunOperation", "the request would have succeeded, but DryRun is set")
@@ -380,40 +381,7 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 			return map[string]any{"InstanceIdSet": slices.Clone(prev.ids)}, nil
 		}
 	}
-	ids, deal, err := s.purchase3(c, r)
-	if err != nil {
-		return nil, err
-	}
-	if r.token != "" {
-		s.tokens[key] = tokenResult{action: r.action(), ids: ids, deal: deal}
-	}
-	return map[string]any{"InstanceIdSet": ids}, nil
-}
-
-// purchase3 makes the instances, 100 at a time (the legacy purchase's
-// most), and gives them what only API 3.0 says of them. It answers the
-// first order, for a legacy retry of the token to quote.
-func (s *Server) purchase3(c *call3, r *run3) (ids []string, deal int64, err *api3Err) {
-	for done := 0; done < r.count; {
-		n := min(r.count-done, 100)
-		r.legacy.Set("goodsNum", strconv.Itoa(n))
-		out, err := s.legacy(c, r.action(), r.legacy)
-		if err != nil {
-			return nil, 0, err
-		}
-		switch got := out["unInstanceIds"].(type) {
-		case []string:
-			ids = append(ids, got...)
-		case map[string][]string:
-			for _, l := range got {
-				ids = append(ids, l...)
-			}
-		}
-		if deals, ok := out["dealIds"].([]int64); ok && deal == 0 && len(deals) > 0 {
-			deal = deals[0]
-		}
-		done += n
-	}
+	ids, deal := s.buy(c.rg, c.now, r.spec, r.prepaid, r.period)
 	for _, id := range ids {
 		in := c.rg.instances[id]
 		in.instanceType = "CVM." + r.family
@@ -421,7 +389,10 @@ func (s *Server) purchase3(c *call3, r *run3) (ids []string, deal int64, err *ap
 		in.lastOp, in.lastOpRequest = "RunInstances", parseReqID(s.requestID)
 		in.rootType, in.dataType = r.rootType, r.dataType
 	}
-	return ids, deal, nil
+	if r.token != "" {
+		s.tokens[key] = tokenResult{action: r.action(), ids: ids, deal: deal}
+	}
+	return map[string]any{"InstanceIdSet": ids}, nil
 }
 
 // readRun3 reads a RunInstances call, in the order the real service
@@ -452,14 +423,13 @@ func readRun3Purchase(c *call3) (*run3, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	imageID, err := str3(c, "ImageId", true)
-	if err != nil {
+	if r.imageID, err = str3(c, "ImageId", true); err != nil {
 		return nil, err
 	}
 	if r.token = c.q.v.Get("ClientToken"); len(r.token) > 64 {
 		return nil, err3("InvalidClientToken.TooLong", "ClientToken is at most 64 characters, got %d", len(r.token))
 	}
-	if r.count, err = int3(c, "InstanceCount", false, 1, 1, 500); err != nil {
+	if r.spec.goodsNum, err = int3(c, "InstanceCount", false, 1, 1, 500); err != nil {
 		return nil, err
 	}
 	typ := c.q.v.Get("InstanceType")
@@ -470,24 +440,22 @@ func readRun3Purchase(c *call3) (*run3, *api3Err) {
 	if !ok {
 		return nil, err3("InvalidInstanceType.Malformed", "the instance type %q is not one this emulator sells; see DescribeInstanceTypeConfigs", typ)
 	}
-	r.family = family
+	r.family, r.spec.cpu, r.spec.mem, r.spec.instanceType = family, cpu, mem, "CVM.S1"
 	z, ok := c.rg.zoneByName3(zoneName)
 	if !ok {
 		return nil, err3("InvalidZone.MismatchRegion", "the zone %q is not a zone of %s", zoneName, longRegion(c.rg.code))
 	}
-	r.legacy = url.Values{
-		"zoneId": {strconv.Itoa(z.id)}, "cpu": {strconv.Itoa(cpu)}, "mem": {strconv.Itoa(mem)},
-		"imageId": {imageID}, "imageType": {"2"}, "storageSize": {"0"},
-		"projectId": {c.q.v.Get("Placement.ProjectId")}, "instanceName": {c.q.v.Get("InstanceName")},
-		"password": {c.q.v.Get("LoginSettings.Password")},
-		"vpcId":    {c.q.v.Get("VirtualPrivateCloud.VpcId")}, "subnetId": {c.q.v.Get("VirtualPrivateCloud.SubnetId")},
+	r.zoneID = z.id
+	if r.spec.projectID, err = int3(c, "Placement.ProjectId", false, 0, 0, 1<<31-1); err != nil {
+		return nil, err
 	}
+	r.spec.name = c.q.v.Get("InstanceName")
+	r.spec.password = c.q.v.Get("LoginSettings.Password")
+	r.spec.vpcID, r.spec.subnetID = c.q.v.Get("VirtualPrivateCloud.VpcId"), c.q.v.Get("VirtualPrivateCloud.SubnetId")
 	if r.prepaid {
-		period, err := period3(c)
-		if err != nil {
+		if r.period, err = period3(c); err != nil {
 			return nil, err
 		}
-		r.legacy.Set("period", strconv.Itoa(period))
 	}
 	return r, nil
 }
@@ -502,18 +470,17 @@ func readRun3Network(c *call3, r *run3) *api3Err {
 	if err != nil {
 		return err
 	}
-	bw, err := int3(c, "InternetAccessible.InternetMaxBandwidthOut", false, 0, 0, 1000)
-	if err != nil {
+	if r.spec.bandwidth, err = int3(c, "InternetAccessible.InternetMaxBandwidthOut", false, 0, 0, 1000); err != nil {
 		return err
 	}
 	assign, assignSet, err := bool3(c, "InternetAccessible.PublicIpAssigned")
 	if err != nil {
 		return err
 	}
-	r.legacy.Set("bandwidth", strconv.Itoa(bw))
-	r.legacy.Set("bandwidthType", netChargeIn[netCharge])
+	r.spec.bandwidthType = netChargeIn[netCharge]
+	r.spec.wan = -1
 	if assignSet && !assign {
-		r.legacy.Set("wanIp", "0")
+		r.spec.wan = 0
 	}
 	return nil
 }
@@ -526,22 +493,27 @@ func readRun3Disks(c *call3, r *run3) *api3Err {
 		}
 		r.rootType = t
 	}
-	r.legacy.Set("rootSize", "50") // the newer contract's default
-	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
-		r.legacy.Set("rootSize", size)
+	size, err := int3(c, "SystemDisk.DiskSize", false, 50, 20, 500) // 50: the newer contract's default
+	if err != nil {
+		return err
 	}
+	r.spec.rootSize, r.spec.rootSized, r.spec.stTyp = size, true, 1
 	disks := c.q.objects("DataDisks")
 	if len(disks) > 1 {
 		return err3("InvalidParameterValue.LimitExceeded", "the emulator attaches one data disk at creation, got %d", len(disks))
 	}
 	if len(disks) == 1 {
-		r.legacy.Set("storageSize", disks[0].Get("DiskSize"))
+		n, err := strconv.Atoi(disks[0].Get("DiskSize"))
+		if err != nil || n < 0 || n > 16000 {
+			return err3("InvalidParameterValue", "DataDisks.0.DiskSize must be 0 to 16000, got %q", disks[0].Get("DiskSize"))
+		}
+		r.spec.storageSize = n
 		if t := disks[0].Get("DiskType"); t != "" {
-			n, ok := diskTypesIn[t]
+			legacy, ok := diskTypesIn[t]
 			if !ok {
 				return err3("InvalidParameterValue", "the disk type %q is not known", t)
 			}
-			r.legacy.Set("storageType", strconv.Itoa(n))
+			r.spec.stTyp = legacy
 			r.dataType, _ = diskTypeOf(t)
 		}
 	}
@@ -554,7 +526,7 @@ func readRun3Access(c *call3, r *run3) *api3Err {
 		return err3("InvalidParameterValue.LimitExceeded", "LoginSettings.KeyIds takes one key at creation, got %d", len(keys))
 	}
 	if len(keys) == 1 {
-		r.legacy.Set("keyId", keys[0])
+		r.spec.keyID = keys[0]
 		if _, err := c.rg.keyPair(keys[0]); err != nil {
 			return err3("InvalidKeyPairId.NotFound", "the key pair %s is not found", keys[0])
 		}

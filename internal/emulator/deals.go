@@ -43,12 +43,18 @@ type deal struct {
 // balance at once, as the RunInstances page implies, unless the emulator is
 // set to leave them unpaid.
 func (s *Server) newDeal(r *request, instanceType, category int, goods map[string]any, instances []string) int64 {
-	d := &deal{id: 1000 + s.nextSeq(), instanceType: instanceType, category: category, region: r.region.code,
-		goods: goods, instances: instances, price: 12000, status: dealPaid, created: r.now}
+	return s.newDealIn(r.region, r.now, instanceType, category, goods, instances)
+}
+
+// newDealIn records an order of the region's, paid unless UnpaidDeals
+// holds its instances back until it is.
+func (s *Server) newDealIn(rg *region, now time.Time, instanceType, category int, goods map[string]any, instances []string) int64 {
+	d := &deal{id: 1000 + s.nextSeq(), instanceType: instanceType, category: category, region: rg.code,
+		goods: goods, instances: instances, price: 12000, status: dealPaid, created: now}
 	if s.opts.UnpaidDeals {
 		d.status = dealUnpaid
 		for _, id := range instances {
-			if in := r.region.instance(id); in != nil {
+			if in := rg.instance(id); in != nil {
 				in.next = 0 // not delivered until paid
 				in.status = stCreating
 			}

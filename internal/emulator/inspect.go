@@ -100,8 +100,7 @@ func (s *Server) SeedInstances(regionCode string, n int) ([]string, error) {
 	ids := make([]string, 0, n)
 	for i := range n {
 		spec.name = fmt.Sprintf("seed-%d", i+1)
-		r := &request{region: rg, now: now}
-		created := s.create(r, spec, payHourly, time.Time{})
+		created := s.create(rg, now, spec, payHourly, time.Time{})
 		for _, id := range created {
 			in := rg.instances[id]
 			in.status, in.next = stRunning, 0

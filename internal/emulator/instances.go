@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Documented instance status codes.
@@ -661,6 +662,11 @@ type createSpec struct {
 	keyID              string
 	vpcID, subnetID    string
 	token              string
+	// What the checks read and the instances do not keep: the login
+	// password, whether rootSize was given, and wanIp (-1: not given).
+	password  string
+	rootSized bool
+	wan       int
 }
 
 func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError) {
@@ -680,13 +686,14 @@ func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError
 	} else {
 		c.bandwidthType = q.oneOf("bandwidthType", "PayByHour", "PayByHour", "PayByTraffic")
 	}
-	wan := q.integer("wanIp", false, -1, 0, 1)
+	c.wan = q.integer("wanIp", false, -1, 0, 1)
 	c.instanceType = q.oneOf("instanceType", "CVM.S1", "CVM.S1", "CVM.S2", "CVM.I1", "CVM.I2", "CVM.M1", "CVM.M2", "CVM.C2")
 	c.projectID = q.integer("projectId", false, 0, 0, 1<<31-1)
 	c.name = q.strMax("instanceName", false, 60)
 	c.goodsNum = q.integer("goodsNum", false, 1, 1, 100)
 	c.keyID = q.str("keyId", false)
-	password := q.str("password", false)
+	c.password = q.str("password", false)
+	c.rootSized = q.has("rootSize")
 	c.vpcID, c.subnetID = q.str("vpcId", false), q.str("subnetId", false)
 	c.token = q.strMax("clientToken", false, 64)
 	q.integer("needSecurityAgent", false, 1, 0, 1)
@@ -695,19 +702,23 @@ func (s *Server) readCreateSpec(r *request, prepaid bool) (createSpec, *apiError
 	if q.err != nil {
 		return c, q.err
 	}
-	if c.storageSize%10 != 0 {
-		return c, invalid("storageSize must be a multiple of 10, got %d", c.storageSize)
-	}
-	if err := checkShape(c.cpu, c.mem); err != nil {
-		return c, err
-	}
-	err := r.region.checkCreateSpec(&c, q, zoneID, imageID, password, wan)
+	err := r.region.checkCreateSpec(&c, zoneID, imageID)
 	return c, err
 }
 
-// checkCreateSpec checks a purchase's parameters against the region: its
-// zone, image, disks, login, network and project.
-func (rg *region) checkCreateSpec(c *createSpec, q *p, zoneID int, imageID, password string, wan int) *apiError {
+// checkCreateSpec checks a purchase against the core's rules and the
+// region: its shape, disks, zone, image, login, network and project. It
+// fills in the zone and image, and what follows from them.
+func (rg *region) checkCreateSpec(c *createSpec, zoneID int, imageID string) *apiError {
+	if utf8.RuneCountInString(c.name) > 60 {
+		return refuse(reasonMalformed, "instanceName is longer than 60 characters")
+	}
+	if c.storageSize%10 != 0 {
+		return invalid("storageSize must be a multiple of 10, got %d", c.storageSize)
+	}
+	if err := checkShape(c.cpu, c.mem); err != nil {
+		return err
+	}
 	if zoneID == 0 && len(rg.zones) > 0 {
 		zoneID = rg.zones[0].id
 	}
@@ -726,21 +737,21 @@ func (rg *region) checkCreateSpec(c *createSpec, q *p, zoneID int, imageID, pass
 	}
 	c.image = img
 	if img.windows {
-		if q.has("rootSize") && c.rootSize != 50 {
+		if c.rootSized && c.rootSize != 50 {
 			return invalid("rootSize of a Windows instance is fixed at 50")
 		}
 		c.rootSize = 50
 	} else if c.rootSize > 50 || c.rootSize%10 != 0 {
 		return invalid("rootSize of a Linux instance must be 20 to 50 in steps of 10, got %d", c.rootSize)
 	}
-	if password != "" && c.keyID != "" {
+	if c.password != "" && c.keyID != "" {
 		return invalid("password and keyId are mutually exclusive")
 	}
 	if c.keyID != "" && img.windows {
 		return invalid("keyId is not supported on Windows images")
 	}
-	if password != "" {
-		if err := checkPassword(password, img.windows); err != nil {
+	if c.password != "" {
+		if err := checkPassword(c.password, img.windows); err != nil {
 			return err
 		}
 	}
@@ -748,7 +759,7 @@ func (rg *region) checkCreateSpec(c *createSpec, q *p, zoneID int, imageID, pass
 		return invalid("vpcId and subnetId go together")
 	}
 	c.wanIP = c.bandwidth > 0
-	if wan == 0 {
+	if c.wan == 0 {
 		c.wanIP = false
 	}
 	if !rg.projects[c.projectID] {
@@ -762,15 +773,27 @@ func (rg *region) checkCreateSpec(c *createSpec, q *p, zoneID int, imageID, pass
 	return nil
 }
 
-func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Time) []string {
-	rg := r.region
+// buy makes the instances of a checked purchase: hourly, or prepaid for
+// period months with the order that pays for them.
+func (s *Server) buy(rg *region, now time.Time, c createSpec, prepaid bool, period int) (ids []string, deal int64) {
+	if !prepaid {
+		return s.create(rg, now, c, payHourly, time.Time{}), 0
+	}
+	ids = s.create(rg, now, c, payPrepaid, now.AddDate(0, period, 0))
+	deal = s.newDealIn(rg, now, 1, 1, map[string]any{"cpu": c.cpu, "mem": c.mem, "bandwidth": c.bandwidth, "timeSpan": period,
+		"storageType": c.stTyp, "storageSize": c.storageSize, "imageId": c.image.legacyID, "zoneId": c.zone.id,
+		"vpcId": c.vpcID, "subnetId": c.subnetID}, ids)
+	return ids, deal
+}
+
+func (s *Server) create(rg *region, now time.Time, c createSpec, payMode int, deadline time.Time) []string {
 	ids := make([]string, 0, c.goodsNum)
 	for range c.goodsNum {
 		id := s.newID("ins-", func(id string) bool { return rg.instances[id] != nil })
 		in := &instance{
 			seq: s.nextSeq(), id: id, legacyID: "qcvm" + s.hex(16), uuid: s.uuid(), name: c.name,
 			zone: c.zone, cpu: c.cpu, mem: c.mem, bandwidth: c.bandwidth, bandwidthType: c.bandwidthType,
-			image: c.image, created: r.now, deadline: deadline, projectID: c.projectID, payMode: payMode,
+			image: c.image, created: now, deadline: deadline, projectID: c.projectID, payMode: payMode,
 			rootSize: c.rootSize, storageSize: c.storageSize, storTyp: c.stTyp, instanceType: c.instanceType,
 			keyID: c.keyID, vpcID: c.vpcID, subnetID: c.subnetID,
 			lanIP:    fmt.Sprintf("10.%d.%d.%d", 100+s.rng.IntN(100), s.rng.IntN(256), 2+s.rng.IntN(250)),
@@ -783,7 +806,7 @@ func (s *Server) create(r *request, c createSpec, payMode int, deadline time.Tim
 		if c.wanIP {
 			in.wanIPs = []string{fmt.Sprintf("119.29.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
 		}
-		s.move(r.region, in, r.now, stCreating, stRunning)
+		s.move(rg, in, now, stCreating, stRunning)
 		rg.instances[id] = in
 		rg.instSeq = append(rg.instSeq, in)
 		rg.members++
@@ -805,7 +828,7 @@ func (s *Server) runInstancesHour(r *request) (map[string]any, *apiError) {
 			return map[string]any{"message": "ok", "unInstanceIds": prev.ids}, nil
 		}
 	}
-	ids := s.create(r, c, payHourly, time.Time{})
+	ids, _ := s.buy(r.region, r.now, c, false, 0)
 	if c.token != "" {
 		s.tokens[tokenKey(tokenInstances, r.region, c.token)] = tokenResult{action: r.action, ids: ids}
 	}
@@ -834,10 +857,7 @@ func (s *Server) runInstances(r *request) (map[string]any, *apiError) {
 			return answer(prev.deal, prev.ids), nil
 		}
 	}
-	ids := s.create(r, c, payPrepaid, r.now.AddDate(0, period, 0))
-	deal := s.newDeal(r, 1, 1, map[string]any{"cpu": c.cpu, "mem": c.mem, "bandwidth": c.bandwidth, "timeSpan": period,
-		"storageType": c.stTyp, "storageSize": c.storageSize, "imageId": c.image.legacyID, "zoneId": c.zone.id,
-		"vpcId": c.vpcID, "subnetId": c.subnetID}, ids)
+	ids, deal := s.buy(r.region, r.now, c, true, period)
 	if c.token != "" {
 		s.tokens[tokenKey(tokenInstances, r.region, c.token)] = tokenResult{action: r.action, ids: ids, deal: deal}
 	}
