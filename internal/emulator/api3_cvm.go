@@ -666,10 +666,8 @@ func (s *Server) keyPairs3(c *call3, action string) (map[string]any, *api3Err) {
 		}
 	}
 	for _, k := range keys {
-		v := idParams("instanceIds", ins)
-		v.Set("keyId", k)
-		if _, err := s.legacy(c, action, v); err != nil {
-			return nil, err
+		if err := bindKey(c.rg.keyPairs[k], ins, action == "UnBindInstanceKey"); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	for _, in := range restart {

@@ -8,7 +8,6 @@ package emulator
 // checked before any is changed.
 
 import (
-	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -327,14 +326,6 @@ func inState(states ...string) func(in *instance) *api3Err {
 	}
 }
 
-// idParams are legacy parameters naming instances as name.N.
-func idParams(name string, ins []*instance) url.Values {
-	v := url.Values{}
-	for i, in := range ins {
-		v.Set(name+"."+strconv.Itoa(i), in.id)
-	}
-	return v
-}
 
 // run3 is a RunInstances call, read: the core's purchase, and what only
 // API 3.0 says of the instances.
@@ -654,16 +645,21 @@ func (s *Server) resetInstance3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	v := url.Values{"instanceId": {ins[0].id}, "password": {c.q.v.Get("LoginSettings.Password")}}
-	if img := c.q.v.Get("ImageId"); img != "" {
-		v.Set("imageId", img)
-		v.Set("imageType", "2")
+	var img *image
+	if id := c.q.v.Get("ImageId"); id != "" {
+		var ierr *apiError
+		if img, ierr = c.rg.availableImage(id); ierr != nil {
+			return nil, fromLegacy(ierr)
+		}
 	}
-	if size := c.q.v.Get("SystemDisk.DiskSize"); size != "" {
-		v.Set("rootSize", size)
+	size, err := int3(c, "SystemDisk.DiskSize", false, 0, 20, 500)
+	if err != nil {
+		return nil, err
 	}
-	_, err = s.legacy(c, "ResetInstances", v)
-	return map[string]any{}, err
+	if rerr := s.reinstall(c.rg, c.now, ins[0], img, c.q.v.Get("LoginSettings.Password"), size, size != 0); rerr != nil {
+		return nil, fromLegacy(rerr)
+	}
+	return map[string]any{}, nil
 }
 
 // resetInstancesPassword3 resets passwords. The legacy contract needs the
@@ -750,17 +746,6 @@ func (s *Server) modifyInstancesProject3(c *call3) (map[string]any, *api3Err) {
 	return map[string]any{}, nil
 }
 
-// resizeLegacy runs the legacy resize of an instance's charge type.
-func (s *Server) resizeLegacy(c *call3, in *instance, v url.Values) *api3Err {
-	v.Set("instanceId", in.id)
-	action := "ResizeInstanceHour"
-	if in.payMode == payPrepaid {
-		action = "ResizeInstance"
-	}
-	_, err := s.legacy(c, action, v)
-	return err
-}
-
 func (s *Server) resetInstancesType3(c *call3) (map[string]any, *api3Err) {
 	typ, err := str3(c, "InstanceType", true)
 	if err != nil {
@@ -782,8 +767,8 @@ func (s *Server) resetInstancesType3(c *call3) (map[string]any, *api3Err) {
 	if in.status == stRunning {
 		in.status = stStopped // ForceStop: it is shut down first
 	}
-	if err := s.resizeLegacy(c, in, url.Values{"cpu": {strconv.Itoa(cpu)}, "mem": {strconv.Itoa(mem)}}); err != nil {
-		return nil, err
+	if _, err := s.resizeTo(c.rg, c.now, in, cpu, mem, in.storageSize); err != nil {
+		return nil, fromLegacy(err)
 	}
 	in.instanceType = "CVM." + family
 	return map[string]any{}, nil
@@ -808,12 +793,19 @@ func (s *Server) resizeInstanceDisks3(c *call3) (map[string]any, *api3Err) {
 	if running {
 		in.status = stStopped // online expansion [inferred]: it stays running
 	}
-	err = s.resizeLegacy(c, in, url.Values{"storageSize": {disks[0].Get("DiskSize")}})
+	size, serr := strconv.Atoi(disks[0].Get("DiskSize"))
+	if serr != nil || size < 0 || size > 16000 {
+		if running {
+			in.status = stRunning
+		}
+		return nil, err3("InvalidParameterValue", "DataDisks.0.DiskSize must be 0 to 16000, got %q", disks[0].Get("DiskSize"))
+	}
+	_, rerr := s.resizeTo(c.rg, c.now, in, in.cpu, in.mem, size)
 	if running {
 		in.status, in.next = stRunning, 0
 	}
-	if err != nil {
-		return nil, err
+	if rerr != nil {
+		return nil, fromLegacy(rerr)
 	}
 	return map[string]any{}, nil
 }
@@ -828,22 +820,15 @@ func (s *Server) resetInternetMaxBandwidth3(c *call3) (map[string]any, *api3Err)
 		return nil, err
 	}
 	for _, in := range ins {
-		v := url.Values{"instanceId": {in.id}, "bandwidth": {strconv.Itoa(bw)}}
-		action := "UpdateInstanceBandwidthHour"
-		if in.payMode == payPrepaid {
-			action = "UpdateInstanceBandwidth"
-			start, end := c.q.v.Get("StartTime"), c.q.v.Get("EndTime")
-			if start == "" {
-				start = c.now.In(beijing).Format("2006-01-02")
-			}
-			if end == "" {
-				end = in.deadline.In(beijing).Format("2006-01-02")
-			}
-			v.Set("startTime", start)
-			v.Set("endTime", end)
+		start, end := c.q.v.Get("StartTime"), c.q.v.Get("EndTime")
+		if start == "" {
+			start = c.now.In(beijing).Format("2006-01-02")
 		}
-		if _, err := s.legacy(c, action, v); err != nil {
-			return nil, err
+		if end == "" {
+			end = in.deadline.In(beijing).Format("2006-01-02")
+		}
+		if _, err := s.setBandwidth(c.rg, c.now, in, bw, start, end); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	return map[string]any{}, nil
@@ -864,11 +849,8 @@ func (s *Server) renewInstances3(c *call3) (map[string]any, *api3Err) {
 		return nil, err
 	}
 	for _, in := range ins {
-		if _, err := s.legacy(c, "RenewInstance", url.Values{"instanceId": {in.id}, "period": {strconv.Itoa(period)}}); err != nil {
-			if err.code == "InvalidParameterValue" {
-				err.code = "InvalidPeriod"
-			}
-			return nil, err
+		if _, err := s.renew(c.rg, c.now, in, period); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	return map[string]any{}, nil
@@ -891,10 +873,12 @@ func (s *Server) modifyInstancesRenewFlag3(c *call3) (map[string]any, *api3Err) 
 	if err != nil {
 		return nil, err
 	}
-	v := idParams("instanceIds", ins)
-	v.Set("autoRenew", strconv.Itoa(slices.Index(renewFlags3, flag)))
-	_, err = s.legacy(c, "SetAutoRenew", v)
-	return map[string]any{}, err
+	for _, in := range ins {
+		if err := setRenewal(in, slices.Index(renewFlags3, flag)); err != nil {
+			return nil, fromLegacy(err)
+		}
+	}
+	return map[string]any{}, nil
 }
 
 func (s *Server) modifyInstancesVpcAttribute3(c *call3) (map[string]any, *api3Err) {
@@ -919,7 +903,6 @@ func (s *Server) modifyInstancesVpcAttribute3(c *call3) (map[string]any, *api3Er
 		if len(ips) > 0 {
 			ip = ips[0]
 		}
-		v := url.Values{"instanceId": {in.id}, "vpcId": {vpcID}, "subnetId": {subnetID}, "privateIpAddresses.0": {ip}}
 		if ip == in.lanIP {
 			// The legacy action always moves the address; keeping it is
 			// allowed here.
@@ -929,8 +912,8 @@ func (s *Server) modifyInstancesVpcAttribute3(c *call3) (map[string]any, *api3Er
 			}
 			continue
 		}
-		if _, err := s.legacy(c, "UpdateInstanceVpcConfig", v); err != nil {
-			return nil, err
+		if err := c.rg.moveAddress(in, vpcID, subnetID, ip); err != nil {
+			return nil, fromLegacy(err)
 		}
 	}
 	return map[string]any{}, nil

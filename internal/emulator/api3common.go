@@ -45,23 +45,6 @@ func (s *Server) charge3(secretID, service, action string, perSecond int) *api3E
 	return nil
 }
 
-// legacy runs a legacy handler on the call's state (s.mu is held) and
-// translates its error: a change made through API 3.0 is made by the same
-// code, with the same checks, as through the legacy contract.
-func (s *Server) legacy(c *call3, action string, params url.Values) (map[string]any, *api3Err) {
-	h := handlers[action]
-	if params == nil {
-		params = url.Values{}
-	}
-	if c.rg != nil {
-		params.Set("Region", c.rg.code)
-	}
-	out, e := h.fn(s, &request{action: action, secretID: c.secretID, region: c.rg, params: params, now: c.now})
-	if e != nil {
-		return nil, fromLegacy(e)
-	}
-	return out, nil
-}
 
 // ---- parameters ----
 

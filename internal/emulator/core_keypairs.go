@@ -64,3 +64,41 @@ func (s *Server) importPublicKey(rg *region, now time.Time, name, pubKey string,
 	k.projectID = project
 	return k, nil
 }
+
+// keyTarget refuses an instance a key pair cannot be bound to or unbound
+// from: one running Windows, or one not stopped.
+func keyTarget(in *instance) *apiError {
+	if in.image.windows {
+		e := errf(5100, "注意：Windows无法绑定密钥: instance %s runs Windows", in.id)
+		e.codeDesc = "OperationConstraints.InvaildInstanceStatus"
+		return e
+	}
+	if in.status != stStopped {
+		e := statusErr(in, stStopped)
+		e.codeDesc = "OperationConstraints.InvaildInstanceStatus"
+		return e
+	}
+	return nil
+}
+
+// bindKey binds a key pair to stopped instances (their old key and their
+// password stop working), or, with unbind, unbinds it from them, all or
+// none.
+func bindKey(k *keyPair, ins []*instance, unbind bool) *apiError {
+	for _, in := range ins {
+		if err := keyTarget(in); err != nil {
+			return err
+		}
+		if unbind && in.keyID != k.id {
+			return errf(5100, "key %s is not bound to instance %s", k.id, in.id)
+		}
+	}
+	for _, in := range ins {
+		if unbind {
+			in.keyID = ""
+		} else {
+			in.keyID = k.id
+		}
+	}
+	return nil
+}

@@ -145,3 +145,31 @@ func TestNoLongFunctions(t *testing.T) {
 		}
 	}
 }
+
+// TestAPI3DoorCallsTheCore: the API 3.0 front door decodes its wire into
+// the core's typed arguments and calls the core; it never runs a legacy
+// handler (the handler table, a legacy request) on a legacy encoding of
+// the call.
+func TestAPI3DoorCallsTheCore(t *testing.T) {
+	t.Parallel()
+	fset := token.NewFileSet()
+	for _, f := range emulatorSources(t, fset, parser.SkipObjectResolution) {
+		name := filepath.Base(fset.Position(f.Pos()).Filename)
+		if !strings.HasPrefix(name, "api3") {
+			continue
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			switch x := n.(type) {
+			case *ast.Ident:
+				if x.Name == "handlers" {
+					t.Errorf("%s: the API 3.0 door reads the legacy handler table", fset.Position(x.Pos()))
+				}
+			case *ast.CompositeLit:
+				if id, ok := x.Type.(*ast.Ident); ok && id.Name == "request" {
+					t.Errorf("%s: the API 3.0 door makes a legacy request", fset.Position(x.Pos()))
+				}
+			}
+			return true
+		})
+	}
+}

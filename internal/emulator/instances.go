@@ -980,7 +980,7 @@ func (s *Server) resetInstances(r *request) (map[string]any, *apiError) {
 		return nil, err
 	}
 	imageID := q.str("imageId", false)
-	imageType, typed := q.optInt("imageType", 1, 4)
+	_, typed := q.optInt("imageType", 1, 4)
 	password := q.str("password", false)
 	rootSize, sized := q.optInt("rootSize", 20, 500)
 	q.integer("needSecurityAgent", false, 1, 0, 1)
@@ -988,40 +988,18 @@ func (s *Server) resetInstances(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	_ = imageType
 	if typed != (imageID != "") {
 		return nil, invalid("imageType and imageId go together")
 	}
-	img := in.image
+	var img *image
 	if imageID != "" {
-		var ok bool
-		if img, ok = r.region.images[imageID]; !ok || img.status == imageCreating {
-			e := invalid("imageId %s is not an available image", imageID)
-			e.codeDesc = "InvalidParameter.MissImageId"
-			return nil, e
-		}
-	}
-	if password != "" {
-		if err := checkPassword(password, img.windows); err != nil {
+		if img, err = r.region.availableImage(imageID); err != nil {
 			return nil, err
 		}
 	}
-	if in.status != stRunning && in.status != stStopped {
-		return nil, statusErr(in, stRunning, stStopped)
+	if err := s.reinstall(r.region, r.now, in, img, password, rootSize, sized); err != nil {
+		return nil, err
 	}
-	if sized {
-		if img.windows && rootSize != 50 || !img.windows && (rootSize > 50 || rootSize%10 != 0) {
-			return nil, invalid("rootSize %d is not valid for this image", rootSize)
-		}
-		in.rootSize = rootSize
-	} else if img.windows {
-		in.rootSize = 50
-	}
-	if img.windows != in.image.windows {
-		in.diskRoot = s.newID("disk-", func(string) bool { return false })
-	}
-	in.image = img
-	s.move(r.region, in, r.now, stReinstall, stRunning)
 	return map[string]any{"requestId": 9000000 + s.nextSeq()}, nil
 }
 
@@ -1055,35 +1033,16 @@ func (s *Server) modifyInstanceProject(r *request) (map[string]any, *apiError) {
 	return map[string]any{"message": "ok"}, nil
 }
 
-// resize checks and applies a configuration change of a stopped instance;
-// downgrades are refused, as documented.
-func (s *Server) resize(r *request, q *p, in *instance) *apiError {
+// resize reads a configuration change (cpu, mem, storageSize; each the
+// instance's own when absent) and makes it.
+func (s *Server) resize(r *request, q *p, in *instance) (int64, *apiError) {
 	cpu := q.integer("cpu", false, in.cpu, 1, 1024)
 	mem := q.integer("mem", false, in.mem, 1, 4096)
 	storage := q.integer("storageSize", false, in.storageSize, 0, 16000)
 	if q.err != nil {
-		return q.err
+		return 0, q.err
 	}
-	if err := checkShape(cpu, mem); err != nil {
-		return err
-	}
-	if cpu < in.cpu || mem < in.mem || storage < in.storageSize {
-		e := invalid("downgrades are not supported: cpu %d→%d, mem %d→%d, storageSize %d→%d", in.cpu, cpu, in.mem, mem, in.storageSize, storage)
-		e.codeDesc = "NotSupport.InstanceConfig"
-		return e
-	}
-	if storage%10 != 0 {
-		return invalid("storageSize must be a multiple of 10, got %d", storage)
-	}
-	if in.status != stStopped {
-		return statusErr(in, stStopped)
-	}
-	in.cpu, in.mem, in.storageSize = cpu, mem, storage
-	if storage > 0 && in.diskData == "" {
-		in.diskData, in.storTyp = s.newID("disk-", func(string) bool { return false }), 2
-	}
-	s.move(r.region, in, r.now, stUpgrading, stStopped)
-	return nil
+	return s.resizeTo(r.region, r.now, in, cpu, mem, storage)
 }
 
 func (s *Server) resizeInstanceHour(r *request) (map[string]any, *apiError) {
@@ -1095,7 +1054,7 @@ func (s *Server) resizeInstanceHour(r *request) (map[string]any, *apiError) {
 	if in.payMode != payHourly {
 		return nil, invalid("instance %s is prepaid; use ResizeInstance", in.id)
 	}
-	if err := s.resize(r, q, in); err != nil {
+	if _, err := s.resize(r, q, in); err != nil {
 		return nil, err
 	}
 	return map[string]any{"message": "ok"}, nil
@@ -1112,12 +1071,10 @@ func (s *Server) resizeInstance(r *request) (map[string]any, *apiError) {
 		e.codeDesc = "NotSupport.NotPrepaidUser"
 		return nil, e
 	}
-	oldCPU, oldMem := in.cpu, in.mem
-	if err := s.resize(r, q, in); err != nil {
+	deal, err := s.resize(r, q, in)
+	if err != nil {
 		return nil, err
 	}
-	deal := s.newDeal(r, 4, 21, map[string]any{"instanceId": in.id, "oldCpu": oldCPU, "upgradeCpu": in.cpu,
-		"oldMem": oldMem, "upgradeMem": in.mem}, nil)
 	return map[string]any{"message": "ok", "dealIds": []int64{deal}}, nil
 }
 
@@ -1143,15 +1100,9 @@ func (s *Server) updateInstanceBandwidthHour(r *request) (map[string]any, *apiEr
 	if in.payMode != payHourly {
 		return nil, invalid("instance %s is prepaid; use UpdateInstanceBandwidth", in.id)
 	}
-	if c := bandwidthCap(in.bandwidthType); bw > c {
-		e := invalid("bandwidth %d exceeds %d Mbps for %s", bw, c, in.bandwidthType)
-		e.codeDesc = "InvalidParameter.Bandwidth"
-		return nil, e
+	if _, err := s.setBandwidth(r.region, r.now, in, bw, "", ""); err != nil {
+		return nil, err
 	}
-	if in.status != stRunning && in.status != stStopped {
-		return nil, statusErr(in, stRunning, stStopped)
-	}
-	in.bandwidth = bw
 	return map[string]any{"message": "ok"}, nil
 }
 
@@ -1166,30 +1117,15 @@ func (s *Server) updateInstanceBandwidth(r *request) (map[string]any, *apiError)
 	if q.err != nil {
 		return nil, q.err
 	}
-	for _, d := range []string{start, end} {
-		if _, err := time.Parse("2006-01-02", d); err != nil {
-			return nil, invalid("startTime and endTime must be YYYY-MM-DD, got %q", d)
-		}
-	}
 	if in.payMode != payPrepaid {
 		e := invalid("instance %s is not prepaid; use UpdateInstanceBandwidthHour", in.id)
 		e.codeDesc = "NotSupport.NotPrepaidUser"
 		return nil, e
 	}
-	if bw < in.bandwidth {
-		e := invalid("bandwidth can only be raised: %d < %d", bw, in.bandwidth)
-		e.codeDesc = "InvalidParameter.Bandwidth"
-		return nil, e
+	deal, err := s.setBandwidth(r.region, r.now, in, bw, start, end)
+	if err != nil {
+		return nil, err
 	}
-	if c := bandwidthCap(in.bandwidthType); bw > c {
-		e := invalid("bandwidth %d exceeds %d Mbps", bw, c)
-		e.codeDesc = "InvalidParameter.Bandwidth"
-		return nil, e
-	}
-	old := in.bandwidth
-	in.bandwidth = bw
-	deal := s.newDeal(r, 5, 16, map[string]any{"instanceId": in.id, "bandwidth": bw, "oldBandwidth": old,
-		"startTime": start, "endTime": end}, nil)
 	return map[string]any{"message": "ok", "dealIds": []int64{deal}}, nil
 }
 
@@ -1203,13 +1139,10 @@ func (s *Server) renewInstance(r *request) (map[string]any, *apiError) {
 	if q.err != nil {
 		return nil, q.err
 	}
-	if in.payMode != payPrepaid {
-		e := invalid("instance %s is not prepaid", in.id)
-		e.codeDesc = "NotSupport.NotPrepaidUser"
-		return nil, e
+	deal, err := s.renew(r.region, r.now, in, period)
+	if err != nil {
+		return nil, err
 	}
-	in.deadline = in.deadline.AddDate(0, period, 0)
-	deal := s.newDeal(r, 1, 15, map[string]any{"instanceId": in.id, "timeSpan": period}, nil)
 	return map[string]any{"dealId": strconv.FormatInt(deal, 10)}, nil
 }
 
@@ -1220,13 +1153,7 @@ func (s *Server) setAutoRenew(r *request) (map[string]any, *apiError) {
 		flag = q.integer("autoRenew", true, 0, 0, 2)
 		return nil
 	}
-	return s.batch(r, 100, check, func(in *instance) *apiError {
-		if in.payMode != payPrepaid {
-			return errf(5100, "instance %s is not prepaid", in.id)
-		}
-		in.autoRenew = flag
-		return nil
-	})
+	return s.batch(r, 100, check, func(in *instance) *apiError { return setRenewal(in, flag) })
 }
 
 // Prices of the emulator [inferred: a simple linear list price, in fen

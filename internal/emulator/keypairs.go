@@ -244,46 +244,29 @@ func (s *Server) keyTargets(r *request, q *p) ([]*instance, *keyPair, *apiError)
 		if in == nil {
 			return nil, nil, notFound("instance", id)
 		}
-		if in.image.windows {
-			e := errf(5100, "注意：Windows无法绑定密钥: instance %s runs Windows", in.id)
-			e.codeDesc = "OperationConstraints.InvaildInstanceStatus"
-			return nil, nil, e
-		}
-		if in.status != stStopped {
-			e := statusErr(in, stStopped)
-			e.codeDesc = "OperationConstraints.InvaildInstanceStatus"
-			return nil, nil, e
-		}
 		out = append(out, in)
 	}
 	return out, k, nil
 }
 
 func (s *Server) bindInstanceKey(r *request) (map[string]any, *apiError) {
-	q := r.p()
-	ins, k, err := s.keyTargets(r, q)
+	ins, k, err := s.keyTargets(r, r.p())
+	if err == nil {
+		err = bindKey(k, ins, false)
+	}
 	if err != nil {
 		return nil, err
-	}
-	for _, in := range ins {
-		in.keyID = k.id // the old key stops working; so does the password
 	}
 	return map[string]any{}, nil
 }
 
 func (s *Server) unBindInstanceKey(r *request) (map[string]any, *apiError) {
-	q := r.p()
-	ins, k, err := s.keyTargets(r, q)
+	ins, k, err := s.keyTargets(r, r.p())
+	if err == nil {
+		err = bindKey(k, ins, true)
+	}
 	if err != nil {
 		return nil, err
-	}
-	for _, in := range ins {
-		if in.keyID != k.id {
-			return nil, errf(5100, "key %s is not bound to instance %s", k.id, in.id)
-		}
-	}
-	for _, in := range ins {
-		in.keyID = ""
 	}
 	return map[string]any{}, nil
 }

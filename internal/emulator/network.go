@@ -1,7 +1,6 @@
 package emulator
 
 import (
-	"net"
 	"slices"
 	"sort"
 	"strconv"
@@ -169,24 +168,8 @@ func (s *Server) updateInstanceVpcConfig(r *request) (map[string]any, *apiError)
 	if len(ips) != 1 {
 		return nil, invalid("privateIpAddresses.n takes exactly one address (目前只支持一个ip)")
 	}
-	ip := net.ParseIP(ips[0])
-	if ip == nil || ip.To4() == nil {
-		return nil, withDesc(invalid("%q is not an IPv4 address", ips[0]), "InvalidParameter.InvalidIpFormat")
+	if err := r.region.moveAddress(in, vpcID, subnetID, ips[0]); err != nil {
+		return nil, err
 	}
-	if in.vpcID == "" || in.vpcID != vpcID {
-		return nil, invalid("instance %s is not in %s: 不支持跨vpcId操作", in.id, vpcID)
-	}
-	if last := ip.To4()[3]; last == 0 || last == 1 || last == 255 {
-		return nil, withDesc(invalid("%s is reserved", ip), "InvalidParameter.NotSupportReservedIp")
-	}
-	for _, other := range r.region.instances {
-		if other != in && other.lanIP == ip.String() {
-			return nil, withDesc(invalid("%s is used by %s", ip, other.id), "InvalidParameter.IpInUse")
-		}
-	}
-	if in.status != stRunning && in.status != stStopped {
-		return nil, statusErr(in, stRunning, stStopped)
-	}
-	in.subnetID, in.lanIP = subnetID, ip.String()
 	return map[string]any{}, nil
 }
