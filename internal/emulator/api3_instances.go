@@ -326,7 +326,6 @@ func inState(states ...string) func(in *instance) *api3Err {
 	}
 }
 
-
 // run3 is a RunInstances call, read: the core's purchase, and what only
 // API 3.0 says of the instances.
 type run3 struct {

@@ -45,7 +45,6 @@ func (s *Server) charge3(secretID, service, action string, perSecond int) *api3E
 	return nil
 }
 
-
 // ---- parameters ----
 
 // listOf reads name.N from a group of values (a member of an object list).
