@@ -1,6 +1,11 @@
 package cvm
 
-import "strings"
+import (
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+)
 
 // Modules of the legacy API: each serves its actions on
 // https://<module>.api.qcloud.com/v2/index.php.
@@ -161,6 +166,31 @@ func resourceKind(action string) string {
 	}
 	return "resource"
 }
+
+// resourceKind3 names what an API 3.0 action changes: the resource of the
+// legacy actions the table maps to it ("instance" for TerminateInstances,
+// whether the call came through Instances.Terminate or Do3), else
+// "resource".
+func resourceKind3(service, action string) string {
+	if r, ok := api3Resources()[service+" "+action]; ok {
+		return r
+	}
+	return "resource"
+}
+
+// api3Resources is the action table's resources by API 3.0 action, made
+// once.
+var api3Resources = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(actions)) { // the same pick in every process
+		if info := actions[name]; info.api3 != "" && info.resource != "" {
+			if _, ok := m[info.api3]; !ok {
+				m[info.api3] = info.resource
+			}
+		}
+	}
+	return m
+})
 
 // answerCarriesSecret reports whether action's answer carries a secret.
 func answerCarriesSecret(action string) bool { return actions[action].secret }

@@ -287,9 +287,9 @@ func fillRunInstancesPrepaid3(_ context.Context, _ *Client, got, out any, _ url.
 	return nil
 }
 
-// batch3 routes a batch action: instanceIds.N to InstanceIds, all or
-// nothing (API 3.0 has no per-id results, so BatchResult.Items stays
-// empty).
+// batch3 routes a batch action: instanceIds.N to InstanceIds. API 3.0's
+// batches are all or nothing, so on success every id succeeded, and the
+// result says so (allSucceeded).
 func batch3(action string, extra func(v url.Values, m map[string]any)) route3 {
 	return route3{service: "cvm", action: action, build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
 		m := map[string]any{"InstanceIds": listParam(v, "instanceIds")}
@@ -297,7 +297,21 @@ func batch3(action string, extra func(v url.Values, m map[string]any)) route3 {
 			extra(v, m)
 		}
 		return m, nil
-	}}
+	}, fill: allSucceeded("instanceIds")}
+}
+
+// allSucceeded fills the per-id results of a batch from the ids of listName
+// once the API 3.0 call succeeded: its batches are all or nothing, so every
+// id succeeded (code 0; API 3.0 starts no task per id to name).
+func allSucceeded(listName string) func(context.Context, *Client, any, any, url.Values) error {
+	return func(_ context.Context, _ *Client, _, out any, v url.Values) error {
+		if o, ok := out.(*batchResponse); ok {
+			for _, id := range listParam(v, listName) {
+				o.Detail = append(o.Detail, ItemResult{ID: id})
+			}
+		}
+		return nil
+	}
 }
 
 // stopType3: the legacy forceStop 1 is SOFT_FIRST (a soft stop, then a

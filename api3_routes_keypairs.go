@@ -40,7 +40,7 @@ func init() {
 		}},
 		"DeleteKeyPair": {service: "cvm", action: "DeleteKeyPairs", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
 			return map[string]any{"KeyIds": listParam(v, "keyIds")}, nil
-		}},
+		}, fill: allSucceeded("keyIds")},
 		"BindInstanceKey":   keyBinding3("AssociateInstancesKeyPairs"),
 		"UnBindInstanceKey": keyBinding3("DisassociateInstancesKeyPairs"),
 	})

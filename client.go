@@ -330,7 +330,11 @@ func (c *Client) callModule(ctx context.Context, module, action string, vals url
 			c.invalid()
 			st.refreshed = true
 		case callUnknown:
-			return st.finish(c, &OutcomeUnknownError{Action: action, Resource: resourceKind(action), Err: finalError(action, attempt, err, ctx)})
+			kind := resourceKind(action)
+			if st.v3 != nil {
+				kind = resourceKind3(st.v3.service, st.v3.action)
+			}
+			return st.finish(c, &OutcomeUnknownError{Action: action, Resource: kind, Err: finalError(action, attempt, err, ctx)})
 		case callPastDeadline:
 			// A retry the deadline refuses: both causes stay reachable.
 			return st.finish(c, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)})
@@ -374,6 +378,7 @@ type callState struct {
 func (c *Client) newCall(ctx context.Context, module, action string, vals url.Values, out any, v3 *call3) *callState {
 	if v3 != nil {
 		st := &callState{module: module, action: action, v3: v3, out: out, resp: &Response{}, start: c.clock.Now()}
+		st.secrets.addNamedJSON(v3.body)
 		st.safe = safety3(v3.service, v3.action) != changes
 		st.opts = c.callOptions(ctx, nil)
 		st.pol = st.opts.Retry.withDefaults(c.cfg.MaxAttempts)
@@ -389,6 +394,7 @@ func (c *Client) newCall(ctx context.Context, module, action string, vals url.Va
 	}
 	st := &callState{module: module, action: action, vals: vals, out: out, target: c.target(module),
 		resp: &Response{}, start: c.clock.Now()}
+	st.secrets.addNamed(vals)
 	sf := safetyOf(action)
 	st.safe = sf != changes
 	if sf == tokened && vals.Get("clientToken") == "" {

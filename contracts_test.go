@@ -101,10 +101,10 @@ func TestInstancesBothContracts(t *testing.T) {
 
 		res, _, err := c.Instances.Stop(ctx, ids...)
 		require.NoError(t, err)
-		if api == cvm.API3 {
-			assert.Empty(t, res.Items, "API 3.0 answers no per-id results")
-		} else {
-			assert.Len(t, res.Items, 3)
+		require.Len(t, res.Items, 3, "every id's result, under both contracts")
+		for _, it := range res.Items {
+			assert.Contains(t, ids, it.ID)
+			assert.Zero(t, it.Code)
 		}
 		srv.Advance(time.Minute)
 		require.NoError(t, c.Instances.WaitStatus(ctx, cvm.InstanceStopped, ids...))

@@ -229,3 +229,32 @@ func ParseVPCTaskStatus(s string) (VPCTaskStatus, error) {
 
 // VPCTaskStatusValues returns every documented VPCTaskStatus, in order of code.
 func VPCTaskStatusValues() []VPCTaskStatus { return enumValues(vpcTaskNames) }
+
+// MarshalText returns the name of the DiskType, as [DiskType.String] does.
+func (e DiskType) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
+
+// UnmarshalText reads a name, such as "cloud", as [ParseDiskType] does.
+func (e *DiskType) UnmarshalText(b []byte) error {
+	v, err := ParseDiskType(string(b))
+	if err == nil {
+		*e = v
+	}
+	return err
+}
+
+// ParseDiskType returns the DiskType of a documented name, such as "cloud"
+// (case-insensitively), of API 3.0's name of it ("CLOUD_BASIC",
+// "CLOUD_PREMIUM", ...), of the form "disktype(n)", or of a bare code.
+func ParseDiskType(s string) (DiskType, error) {
+	if d, ok := diskTypesOf3[strings.ToUpper(s)]; ok {
+		return d, nil
+	}
+	return parseEnum(diskTypeNames, "disktype", "DiskType", s)
+}
+
+// DiskTypeValues returns every documented DiskType, in order of code.
+func DiskTypeValues() []DiskType { return enumValues(diskTypeNames) }
+
+// diskTypesOf3 are API 3.0's names of the disk types (spec/api3 §6 row 2).
+var diskTypesOf3 = map[string]DiskType{"LOCAL_BASIC": DiskLocal, "CLOUD_BASIC": DiskCloud, "LOCAL_SSD": DiskLocalSSD,
+	"CLOUD_SSD": DiskCloudSSD, "CLOUD_PREMIUM": DiskCloudPremium}

@@ -56,6 +56,16 @@ func TestEnumsAsText(t *testing.T) {
 	roundTrip(t, NetworkPayModeValues(), ParseNetworkPayMode)
 	roundTrip(t, AutoRenewValues(), ParseAutoRenew)
 	roundTrip(t, VPCTaskStatusValues(), ParseVPCTaskStatus)
+	roundTrip(t, DiskTypeValues(), ParseDiskType)
+	for name, want := range map[string]DiskType{"CLOUD_PREMIUM": DiskCloudPremium, "cloud_ssd": DiskCloudSSD, "local": DiskLocal} {
+		got, err := ParseDiskType(name)
+		require.NoError(t, err, name)
+		assert.Equal(t, want, got, name)
+	}
+	dj, derr := json.Marshal(Disks{RootType: DiskCloud, DataType: DiskCloudPremium})
+	require.NoError(t, derr)
+	assert.Contains(t, string(dj), `"RootType":"cloud"`)
+	assert.Contains(t, string(dj), `"DataType":"cloud-premium"`)
 
 	st, err := ParseInstanceStatus("RUNNING")
 	require.NoError(t, err)

@@ -79,7 +79,7 @@ func imagesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Se
 	if api == cvm.LegacyAPI {
 		assert.Equal(t, []cvm.ItemResult{{ID: id, RequestID: res.Items[0].RequestID}}, res.Items)
 	} else {
-		assert.Empty(t, res.Items, "API 3.0 answers no per-id results")
+		assert.Equal(t, []cvm.ItemResult{{ID: id}}, res.Items, "API 3.0's batches are all or nothing: on success every id succeeded")
 	}
 	_, _, err = c.Images.Get(ctx, id)
 	assert.ErrorIs(t, err, cvm.ErrNotFound)

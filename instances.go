@@ -124,6 +124,20 @@ const (
 	DiskCloudPremium DiskType = 5
 )
 
+var diskTypeNames = map[DiskType]string{DiskLocal: "local", DiskCloud: "cloud", DiskLocalSSD: "local-ssd",
+	DiskCloudSSD: "cloud-ssd", DiskCloudPremium: "cloud-premium"}
+
+// String names the disk type: "local", "cloud", "local-ssd", "cloud-ssd",
+// "cloud-premium", or "disktype(n)" for a code the SDK does not know.
+func (d DiskType) String() string { return enumName(diskTypeNames, d, "disktype") }
+
+// EncodeValues implements query.Encoder: the type's code, as the API
+// takes it (storageType=2).
+func (d DiskType) EncodeValues(key string, v *url.Values) error {
+	v.Set(key, strconv.Itoa(int(d)))
+	return nil
+}
+
 // Disks describes an instance's system and data disks.
 type Disks struct {
 	RootID     string

@@ -1,6 +1,8 @@
 package cvm
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"regexp"
@@ -19,15 +21,115 @@ var (
 	// its value, a string (possibly cut short by the snippet) or a bare
 	// literal.
 	secretJSONField = regexp.MustCompile(`(?i)("[^"]*(?:secret|passw(?:or)?d|token|private_?key|signature|credential)[^"]*"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?\\?|[^,}\]\s]+)`)
-	// secretQueryField matches name=value of a query or form parameter
-	// whose name holds a secret.
-	secretQueryField = regexp.MustCompile(`(?i)((?:^|[?&;\s"'(])(?:Signature|Token|SecretKey|Password|secretkey|sessionToken)=)[^&\s"')]*`)
+	// queryField matches name=value of a query or form parameter, its
+	// name dotted or not ("LoginSettings.Password"); scrubNamed redacts the
+	// value when secretName says the name holds a secret.
+	queryField = regexp.MustCompile(`((?:^|[?&;\s"'(])([A-Za-z0-9_.\-\[\]%]+)=)([^&\s"')]*)`)
 )
 
 // scrubNamed replaces the values of secret-bearing names in s.
 func scrubNamed(s string) string {
 	s = secretJSONField.ReplaceAllString(s, `${1}"`+redacted+`"`)
-	return secretQueryField.ReplaceAllString(s, "${1}"+redacted)
+	if !strings.Contains(s, "=") {
+		return s
+	}
+	return queryField.ReplaceAllStringFunc(s, func(m string) string {
+		sub := queryField.FindStringSubmatch(m)
+		if !secretName(sub[2]) {
+			return m
+		}
+		return sub[1] + redacted
+	})
+}
+
+// secretName reports whether a parameter name holds a secret at any of
+// its segments: "password", "Password", "LoginSettings.Password",
+// "Signature", "Token", "X-TC-Token", "SecretKey", "PrivateKey"; not
+// SecretId, nor ClientToken (an idempotency key, not a credential).
+func secretName(name string) bool {
+	if strings.IndexByte(name, '%') >= 0 {
+		if u, err := url.QueryUnescape(name); err == nil {
+			name = u
+		}
+	}
+	for name != "" {
+		seg := name
+		if i := strings.IndexAny(name, ".[]"); i >= 0 {
+			seg, name = name[:i], name[i+1:]
+		} else {
+			name = ""
+		}
+		if secretSegment(seg) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretWords are what the name of a secret-bearing parameter holds, in
+// any case.
+var secretWords = [...]string{"passw", "secret", "token", "signature", "privatekey", "private_key", "credential"}
+
+// secretSegment reports whether one segment of a name holds a secret,
+// without allocating (every parameter of every call is asked).
+func secretSegment(seg string) bool {
+	if strings.EqualFold(seg, "secretid") || strings.EqualFold(seg, "clienttoken") {
+		return false
+	}
+	for _, w := range secretWords {
+		for i := 0; i+len(w) <= len(seg); i++ {
+			if strings.EqualFold(seg[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// addNamed adds to the set the values of a call's parameters whose names
+// hold secrets (a login password, say), so that no error quotes them in
+// any form, under any name.
+func (s *secretSet) addNamed(vals url.Values) {
+	for k, vs := range vals {
+		if secretName(k) {
+			for _, v := range vs {
+				s.add(v)
+			}
+		}
+	}
+}
+
+// addNamedJSON is addNamed for the members of an API 3.0 body, at any
+// depth ("LoginSettings": {"Password": ...}). A body that names no secret
+// is not parsed.
+func (s *secretSet) addNamedJSON(body []byte) {
+	lower := bytes.ToLower(body)
+	if !bytes.Contains(lower, []byte("passw")) && !bytes.Contains(lower, []byte("secret")) &&
+		!bytes.Contains(lower, []byte("privatekey")) && !bytes.Contains(lower, []byte("token")) {
+		return
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return
+	}
+	var walk func(name string, v any)
+	walk = func(name string, v any) {
+		switch t := v.(type) {
+		case map[string]any:
+			for k, e := range t {
+				walk(k, e)
+			}
+		case []any:
+			for _, e := range t {
+				walk(name, e)
+			}
+		case string:
+			if secretName(name) {
+				s.add(t)
+			}
+		}
+	}
+	walk("", v)
 }
 
 // secretSet collects the secrets a call has sent (each attempt's

@@ -201,3 +201,55 @@ func TestProxyPageEchoingTheRequestIsScrubbed(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestLoginPasswordNeverQuotedUnderV1: under API 3.0 with signature v1
+// (a form), a proxy page echoing the request quotes the login password
+// under LoginSettings.Password, a dotted name the scrubber once matched
+// only at the start; and under another name, which only its value tells.
+// Neither reaches the error, the Debug log or the hooks.
+func TestLoginPasswordNeverQuotedUnderV1(t *testing.T) {
+	t.Parallel()
+	const password = "Reinst-Pa55w0rd"
+	for name, echo := range map[string]func(form url.Values) string{
+		"the form as sent": func(form url.Values) string { return form.Encode() },
+		"under another name": func(form url.Values) string {
+			return "refused: x=" + url.QueryEscape(form.Get("LoginSettings.Password")) + " and " + form.Get("LoginSettings.Password")
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var sent url.Values
+			c, o, _ := observedClient(t, func(cfg *Config) {
+				cfg.API, cfg.Endpoint, cfg.API3SignatureMethod = API3, "http://127.0.0.1:9", SignatureHmacSHA256
+				cfg.HTTPClient = &http.Client{Transport: roundTripFunc(func(req *http.Request) (*http.Response, error) {
+					b, _ := io.ReadAll(req.Body)
+					sent, _ = url.ParseQuery(string(b))
+					page := "<html>502 Bad Gateway: " + echo(sent)
+					return &http.Response{StatusCode: 502, Body: io.NopCloser(strings.NewReader(page)), Header: http.Header{}, Request: req}, nil
+				})}
+			})
+			_, _, err := c.Instances.Reinstall(context.Background(), &InstanceReinstallRequest{InstanceID: "ins-12345678", Password: password})
+			require.Error(t, err)
+			require.Equal(t, password, sent.Get("LoginSettings.Password"), "the form carries it, under its dotted name: %v", err)
+			all := o.all(err)
+			assert.NotContains(t, all, password)
+			assert.NotContains(t, all, url.QueryEscape(password))
+			assert.Contains(t, all, "REDACTED")
+		})
+	}
+}
+
+// TestSecretNames: a name holds a secret at any of its segments, in any
+// case; SecretId and ClientToken do not.
+func TestSecretNames(t *testing.T) {
+	t.Parallel()
+	for name, want := range map[string]bool{
+		"password": true, "Password": true, "LoginSettings.Password": true, "loginSettings.password": true,
+		"LoginSettings%2EPassword": true, "Signature": true, "Token": true, "X-TC-Token": true, "SecretKey": true,
+		"KeyPair.PrivateKey": true, "private_key": true, "passwd": true,
+		"SecretId": false, "ClientToken": false, "InstanceIds.0": false, "LoginSettings.KeyIds.0": false, "": false,
+	} {
+		assert.Equal(t, want, secretName(name), name)
+	}
+	assert.Equal(t, "a=1&LoginSettings.Password=REDACTED&b=2", scrubNamed("a=1&LoginSettings.Password=hunter22&b=2"))
+}

@@ -49,9 +49,10 @@ func btoi(b bool) int {
 
 // BatchResult is the per-resource outcome of a batch action that
 // succeeded for every resource. (A partial or total failure is an
-// [*APIError] whose Items say the same per resource.) API 3.0 has no per-id
-// results: under [API3] Items is empty, and one bad id refuses the whole
-// batch.
+// [*APIError] whose Items say the same per resource.) API 3.0's batches are
+// all or nothing: under [API3] one bad id refuses the whole batch, and on
+// success Items holds every id with code 0 (and no RequestID: API 3.0
+// starts no task per id).
 type BatchResult struct {
 	Items []ItemResult
 }
