@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -75,4 +77,41 @@ func TestAPI3LimiterPaces(t *testing.T) {
 		var apiErr *cvm.APIError
 		assert.False(t, errors.As(err, &apiErr))
 	})
+}
+
+// TestOutcomeUnknownNamesTheResourceUnderBothContracts: a Terminate whose
+// answer is lost is an OutcomeUnknownError naming "instance", whichever
+// contract the client speaks, and whether it came through the typed method
+// or Do3.
+func TestOutcomeUnknownNamesTheResourceUnderBothContracts(t *testing.T) {
+	t.Parallel()
+	// The request is read whole, then the connection closes unanswered.
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	defer srv.Close()
+	for _, api := range []cvm.APIVersion{cvm.LegacyAPI, cvm.API3} {
+		cfg := cvm.Config{SecretID: "AKIDsafety", SecretKey: cvm.NewSecret("the-secret-key-0001"), Region: "gz", API: api,
+			MaxAttempts: 1}
+		cfg.Endpoint = srv.URL + "/v2/index.php"
+		if api == cvm.API3 {
+			cfg.Endpoint = srv.URL
+		}
+		cfg.RateLimit.Disabled = true
+		c, err := cvm.NewClient(cfg)
+		require.NoError(t, err)
+		_, err = c.Instances.Terminate(context.Background(), "ins-12345678")
+		var unknown *cvm.OutcomeUnknownError
+		require.ErrorAs(t, err, &unknown, "%v: %v", api, err)
+		assert.Equal(t, "instance", unknown.Resource, "%v", api)
+		if api == cvm.API3 {
+			err = c.Do3(context.Background(), "cvm", "TerminateInstances", map[string]any{"InstanceIds": []string{"ins-12345678"}}, &struct{}{})
+			require.ErrorAs(t, err, &unknown, "%v", err)
+			assert.Equal(t, "instance", unknown.Resource, "Do3")
+		}
+	}
 }
