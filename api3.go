@@ -409,6 +409,12 @@ func (c *Client) do3(ctx context.Context, service, action string, params, out an
 	if action == "" {
 		return nil, &ArgError{Arg: "action", Reason: "is required"}
 	}
+	if !isActionName(action) {
+		// Sent in a header (X-TC-Action): a CR, LF or NUL there would
+		// be refused by the transport only after the limiter, and quoted
+		// raw in the error.
+		return nil, &ArgError{Arg: "action", Reason: fmt.Sprintf("%q is not an action name (letters and digits, as DescribeZones)", action)}
+	}
 	if out != nil {
 		if rv := reflect.ValueOf(out); rv.Kind() != reflect.Pointer || rv.IsNil() {
 			return nil, &ArgError{Arg: "out", Reason: fmt.Sprintf("must be a non-nil pointer, got %T", out)}
@@ -430,6 +436,21 @@ func (c *Client) do3(ctx context.Context, service, action string, params, out an
 		}
 	}
 	return c.callModule3(ctx, &call3{service: service, action: action, body: body, noRegion: noRegion3(service)}, out)
+}
+
+// isActionName reports whether s is an API action's name: ASCII letters and
+// digits, starting with a letter, as every documented action is.
+func isActionName(s string) bool {
+	if s == "" || len(s) > 128 || !('A' <= s[0] && s[0] <= 'Z' || 'a' <= s[0] && s[0] <= 'z') {
+		return false
+	}
+	for i := range len(s) {
+		c := s[i]
+		if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // noRegion3: billing, tag and region are account-wide.

@@ -253,6 +253,19 @@ func TestDo3(t *testing.T) {
 	assert.ErrorAs(t, c.Do3(ctx, "nope", "X", nil, nil), &argErr)
 	assert.ErrorAs(t, c.Do3(ctx, "cvm", "DescribeZones", []int{1}, nil), &argErr, "params must be an object")
 	assert.ErrorAs(t, c.Do3(ctx, "cvm", "DescribeZones", nil, zones), &argErr, "out must be a pointer")
+	// Names that are no action's are refused before anything is sent, and
+	// quoted escaped, never raw.
+	for _, bad := range []string{"DescribeZones\r\nX-Evil: 1", "Describe\x00Zones", "Describe Zones", "\nDescribeZones"} {
+		err := c.Do3(ctx, "cvm", bad, nil, nil)
+		require.ErrorAs(t, err, &argErr, "%q", bad)
+		assert.NotContains(t, err.Error(), "\n")
+		assert.NotContains(t, err.Error(), "\x00")
+	}
+	for _, bad := range []string{"cvm\r\n", "c\x00vm"} {
+		err := c.Do3(ctx, bad, "DescribeZones", nil, nil)
+		require.ErrorAs(t, err, &argErr, "%q", bad)
+		assert.NotContains(t, err.Error(), "\n")
+	}
 }
 
 // TestAPI3SignatureV1: the typed services under API 3.0 with signature
