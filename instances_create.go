@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strconv"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -253,12 +254,29 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 		if err != nil {
 			return ids, resp, err
 		}
+		made := len(out.UnInstanceIDs)
 		for _, id := range out.UnInstanceIDs {
 			ids = append(ids, string(id))
+		}
+		if made != n {
+			return ids, resp, shortPurchase("RunInstancesHour", r, n, made, ids)
 		}
 		done += n
 	}
 	return ids, resp, nil
+}
+
+// shortPurchase is the error of a purchase answered with another number of
+// instances than were asked for: what was made is not what the caller
+// wanted, and must not pass for it. It names the instances made (all of
+// them, across the purchase's calls), which the caller owns and pays for.
+func shortPurchase(action string, r *Response, asked, made int, ids []string) error {
+	status := 0
+	if r != nil && r.HTTPResponse != nil {
+		status = r.HTTPResponse.StatusCode
+	}
+	return &ResponseError{Action: action, HTTPStatusCode: status,
+		Reason: fmt.Sprintf("the answer names %d instances for a purchase of %d; made so far: %s", made, asked, strings.Join(ids, ","))}
 }
 
 // maxClientToken is the longest clientToken RunInstancesHour and
@@ -335,10 +353,16 @@ func (s *InstancesService) CreatePrepaid(ctx context.Context, req *InstancePrepa
 	for _, d := range out.DealIDs {
 		res.DealIDs = append(res.DealIDs, string(d))
 	}
+	var all []string
 	for deal, ids := range out.UnInstanceIDs {
 		for _, id := range ids {
 			res.InstanceIDs[deal] = append(res.InstanceIDs[deal], string(id))
+			all = append(all, string(id))
 		}
+	}
+	if asked := max(req.Count, 1); len(all) != asked {
+		slices.Sort(all)
+		return res, resp, shortPurchase("RunInstances", resp, asked, len(all), all)
 	}
 	return res, resp, nil
 }

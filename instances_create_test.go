@@ -1,9 +1,18 @@
 package cvm_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qcloud-legacy/cvm"
 	"github.com/qcloud-legacy/cvm/cvmtest"
@@ -64,4 +73,84 @@ func TestCreateOverHundredWithLongestToken(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ids, again)
 	assert.Len(t, srv.Instances(""), 250)
+}
+
+// shortAnswers is a proxy in front of the emulator that drops the last
+// instance id of every purchase's answer, as a faulty gateway or service
+// might: the purchase made more than it says.
+func shortAnswers(t *testing.T, target string) string {
+	t.Helper()
+	u, err := url.Parse(target)
+	require.NoError(t, err)
+	p := httputil.NewSingleHostReverseProxy(u)
+	p.ModifyResponse = func(resp *http.Response) error {
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		var m map[string]any
+		if json.Unmarshal(b, &m) == nil {
+			drop := func(v any) any {
+				if l, ok := v.([]any); ok && len(l) > 0 {
+					return l[:len(l)-1]
+				}
+				return v
+			}
+			if r, ok := m["Response"].(map[string]any); ok && r["InstanceIdSet"] != nil {
+				r["InstanceIdSet"] = drop(r["InstanceIdSet"])
+			}
+			switch ids := m["unInstanceIds"].(type) {
+			case []any:
+				m["unInstanceIds"] = drop(ids)
+			case map[string]any:
+				for k, v := range ids {
+					ids[k] = drop(v)
+				}
+			}
+			b, _ = json.Marshal(m)
+		}
+		resp.Body = io.NopCloser(bytes.NewReader(b))
+		resp.ContentLength = int64(len(b))
+		resp.Header.Set("Content-Length", strconv.Itoa(len(b)))
+		return nil
+	}
+	proxy := httptest.NewServer(p)
+	t.Cleanup(proxy.Close)
+	return proxy.URL
+}
+
+// TestPurchaseAnsweredShortIsAnError: a purchase answered with fewer
+// instance ids than it asked for is an error (ErrBadResponse) that names
+// what the answer says was made, under both contracts, hourly and prepaid;
+// it never passes for success.
+func TestPurchaseAnsweredShortIsAnError(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithoutQuotas(), cvmtest.WithClock(time.Now()), cvmtest.WithTransition(-1))
+	defer srv.Close()
+	base := shortAnswers(t, srv.URL)
+	for _, api := range []cvm.APIVersion{cvm.LegacyAPI, cvm.API3} {
+		cfg := srv.Config()
+		cfg.Endpoint = base + "/v2/index.php"
+		if api == cvm.API3 {
+			cfg = srv.API3Config()
+			cfg.Endpoint = base
+		}
+		cfg.RateLimit.Disabled = true
+		c, err := cvm.NewClient(cfg)
+		require.NoError(t, err)
+		ids, _, err := c.Instances.Create(context.Background(), &cvm.InstanceCreateRequest{
+			ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Count: 3})
+		require.ErrorIs(t, err, cvm.ErrBadResponse, "%v", api)
+		assert.Len(t, ids, 2, "%v: what the answer named is returned", api)
+		assert.Contains(t, err.Error(), "2 instances for a purchase of 3")
+		for _, id := range ids {
+			assert.Contains(t, err.Error(), id)
+		}
+		res, _, err := c.Instances.CreatePrepaid(context.Background(), &cvm.InstancePrepaidCreateRequest{
+			InstanceCreateRequest: cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-31tjrtph", Count: 2},
+			Months:                1})
+		require.ErrorIs(t, err, cvm.ErrBadResponse, "%v prepaid", api)
+		require.NotNil(t, res)
+		assert.Contains(t, err.Error(), "1 instances for a purchase of 2")
+	}
 }
