@@ -53,7 +53,7 @@ func TestWireParams(t *testing.T) {
 				"storageSize", "50", "storageType", "2", "rootSize", "30", "bandwidth", "5", "bandwidthType", "PayByTraffic",
 				"wanIp", "0", "password", "Passw0rd!", "projectId", "7", "instanceName", "web", "goodsNum", "1",
 				"clientToken", "tok", "needSecurityAgent", "0", "needMonitorAgent", "0", "vpcId", "vpc-1", "subnetId", "subnet-1")},
-		{"Instances.CreatePrepaid", "cvm", `{"code":0,"dealIds":[1],"unInstanceIds":{"1":["ins-1"]}}`,
+		{"Instances.CreatePrepaid", "cvm", `{"code":0,"dealIds":[1],"unInstanceIds":{"1":["ins-1","ins-2"]}}`,
 			func(ctx context.Context, c *Client) error {
 				_, _, err := c.Instances.CreatePrepaid(ctx, &InstancePrepaidCreateRequest{Months: 12,
 					InstanceCreateRequest: InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1, ImageID: "img-1", ClientToken: "t", Count: 2}})
