@@ -40,16 +40,16 @@ type page[T any] struct {
 // from offset on demand with fetch. It copies nothing of the caller's, so
 // ranging twice starts over from offset; it yields one error and stops on
 // the first failure; it stops on an empty page, a short page, or once offset
-// reaches the total; and it reports a page that repeats the previous one
-// (the same first and last key), which a server that ignores offset would
-// send forever.
+// reaches the total; and it reports a page that repeats any earlier one
+// (the same first and last key), which a server that ignores offset, or
+// one that cycles through a few pages (A, B, A, B), would send forever.
 func walk[T any](ctx context.Context, offset, limit int, key func(T) string, fetch func(ctx context.Context, offset, limit int) (page[T], error)) iter.Seq2[T, error] {
 	if limit <= 0 {
 		limit = MaxPageSize
 	}
 	return func(yield func(T, error) bool) {
 		var zero T
-		var prevFirst, prevLast string
+		seen := map[[2]string]int{} // each page's first and last key, and its offset
 		for off := offset; ; {
 			p, err := fetch(ctx, off, limit)
 			if err != nil {
@@ -59,12 +59,12 @@ func walk[T any](ctx context.Context, offset, limit int, key func(T) string, fet
 			if len(p.items) == 0 {
 				return
 			}
-			first, last := key(p.items[0]), key(p.items[len(p.items)-1])
-			if off != offset && first == prevFirst && last == prevLast {
-				yield(zero, &ResponseError{Reason: fmt.Sprintf("page at offset %d repeats the previous page", off), Err: ErrBadResponse})
+			sig := [2]string{key(p.items[0]), key(p.items[len(p.items)-1])}
+			if at, ok := seen[sig]; ok {
+				yield(zero, &ResponseError{Reason: fmt.Sprintf("page at offset %d repeats the page at offset %d", off, at), Err: ErrBadResponse})
 				return
 			}
-			prevFirst, prevLast = first, last
+			seen[sig] = off
 			for _, it := range p.items {
 				if !yield(it, nil) {
 					return

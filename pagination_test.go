@@ -15,6 +15,7 @@ import (
 type fakePages struct {
 	n, total int
 	ignore   bool // ignore the offset: the same page forever
+	cycle    int  // when not 0, serve the first cycle pages over and over (A, B, A, B)
 	failAt   int  // offset at which to fail, -1 for never
 	offsets  []int
 }
@@ -26,6 +27,9 @@ func (f *fakePages) fetch(_ context.Context, off, lim int) (page[string], error)
 	}
 	if f.ignore {
 		off = 0
+	}
+	if f.cycle > 0 {
+		off %= f.cycle * lim
 	}
 	var items []string
 	for i := off; i < min(off+lim, f.n); i++ {
@@ -64,6 +68,8 @@ func TestWalk(t *testing.T) {
 		{"from an offset", fakePages{n: 25, total: 25, failAt: -1}, 5, 10, 20, []int{5, 15}, false},
 		{"error mid-stream is yielded once", fakePages{n: 30, total: 30, failAt: 10}, 0, 10, 10, []int{0, 10}, true},
 		{"a page that repeats forever", fakePages{n: 30, total: 1 << 30, ignore: true, failAt: -1}, 0, 10, 10, []int{0, 10}, true},
+		{"pages that alternate A, B, A, B", fakePages{n: 30, total: 1 << 30, cycle: 2, failAt: -1}, 0, 10, 20, []int{0, 10, 20}, true},
+		{"three pages in a cycle", fakePages{n: 50, total: 1 << 30, cycle: 3, failAt: -1}, 0, 10, 30, []int{0, 10, 20, 30}, true},
 		{"a negative total", fakePages{n: 30, total: -5, failAt: -1}, 0, 10, 10, []int{0}, false},
 		{"limit 0 means pages of 100", fakePages{n: 150, total: 150, failAt: -1}, 0, 0, 150, []int{0, 100}, false},
 	}
