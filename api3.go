@@ -223,12 +223,18 @@ func decode3(action string, status int, body []byte, out any) error {
 		}
 	}
 	ps.settle()
-	if err != nil && out != nil {
+	if err != nil {
 		// The result may not fit out while Response says error (and the
 		// decoding stopped before its RequestId): read the envelope alone.
-		if only, e := envelope3Of(body); e == nil && only != nil && only.Error != nil {
-			env, err = only, nil
+		// Only an envelope that decodes whole is an API error: a truncated
+		// or mistyped one is an unreadable answer, whatever Error it began
+		// with, so that a change is never retried on the word of half an
+		// answer.
+		only, e := envelope3Of(body)
+		if e != nil || only == nil || only.Error == nil {
+			return badResponse(action, status, "cannot decode the answer", body, err)
 		}
+		env, err = only, nil
 	}
 	switch {
 	case env != nil && env.Error != nil:

@@ -202,3 +202,37 @@ func TestDecode3(t *testing.T) {
 		assert.ErrorAs(t, decode3("DescribeZones", 200, []byte(body), new(plain)), &respErr, name)
 	}
 }
+
+// TestDecode3HalfAnErrorIsUnreadable: an error answer cut short, or whose
+// envelope has members of the wrong type, is an unreadable answer
+// (ErrBadResponse), never the API error it began with: a change must not
+// be retried on the word of half an answer (RequestLimitExceeded would be).
+func TestDecode3HalfAnErrorIsUnreadable(t *testing.T) {
+	t.Parallel()
+	type plain struct {
+		TotalCount int
+		ZoneSet    []struct{ Zone string }
+	}
+	whole := `{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"},"RequestId":"r-1"}}`
+	for name, body := range map[string]string{
+		"cut after the error":   whole[:len(whole)-2],
+		"cut inside the error":  `{"Response":{"Error":{"Code":"RequestLimitExceeded","Mess`,
+		"a code that is number": `{"Response":{"Error":{"Code":4400,"Message":"slow down"},"RequestId":"r-1"}}`,
+		"an error that is text": `{"Response":{"Error":"RequestLimitExceeded","RequestId":"r-1"}}`,
+		"data after it":         whole + `{"Response":{}}`,
+	} {
+		for _, out := range []any{nil, &plain{}, &struct{ Envelope3 }{}} {
+			err := decode3("RunInstances", 200, []byte(body), out)
+			var apiErr *APIError
+			assert.False(t, errors.As(err, &apiErr), "%s into %T: read as an API error: %v", name, out, err)
+			assert.ErrorIs(t, err, ErrBadResponse, "%s into %T", name, out)
+		}
+	}
+	// A whole error envelope is the API error, beside members that do not
+	// fit out.
+	err := decode3("RunInstances", 200, []byte(`{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"slow down"},"TotalCount":"many","RequestId":"r-1"}}`), &plain{})
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, "RequestLimitExceeded", apiErr.ErrorCode)
+	assert.Equal(t, "r-1", apiErr.RequestID)
+}
