@@ -1,4 +1,4 @@
-// Package conformance holds no code of its own: its tests run Tencent's
+// Package conformance holds no code of its own but one name: its tests run Tencent's
 // official API 3.0 SDKs for Go and for Node.js, unchanged, against the
 // emulator, as cvmtest serves it in process and as
 // cmd/cvm-emulator serves it from its binary. The official SDKs are judges
@@ -6,3 +6,9 @@
 // required, so that neither the core module nor the emulator depends on
 // them.
 package conformance
+
+// ModelWalkCheck is what a check of the model walk says: every answer of
+// an action, walked against the official Go SDK's model of it. The
+// fidelity report counts the served actions it covers, and fails when one
+// is not.
+const ModelWalkCheck = "every answer has each member of the official Go SDK's model, typed as it declares, and no other"
