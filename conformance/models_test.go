@@ -296,4 +296,3 @@ func TestGoSDKModelsOfTheRest(t *testing.T) {
 	_, err = v.ReplaceSecurityGroupPolicy(rep)
 	j.check("ReplaceSecurityGroupPolicy", "the rule at index 0", err == nil, err)
 }
-
