@@ -1,7 +1,6 @@
 package cvm
 
 import (
-	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -330,11 +329,7 @@ func (c *Client) callModule(ctx context.Context, module, action string, vals url
 			c.invalid()
 			st.refreshed = true
 		case callUnknown:
-			kind := resourceKind(action)
-			if st.v3 != nil {
-				kind = resourceKind3(st.v3.service, st.v3.action)
-			}
-			return st.finish(c, &OutcomeUnknownError{Action: action, Resource: kind, Err: finalError(action, attempt, err, ctx)})
+			return st.finish(c, &OutcomeUnknownError{Action: action, Resource: st.codec.resource(action), Err: finalError(action, attempt, err, ctx)})
 		case callPastDeadline:
 			// A retry the deadline refuses: both causes stay reachable.
 			return st.finish(c, &RequestError{Action: action, Attempts: attempt, Err: fmt.Errorf("%w (last error: %w)", ctx.Err(), err)})
@@ -356,11 +351,11 @@ func (c *Client) callModule(ctx context.Context, module, action string, vals url
 // callState is one call on its way through its attempts.
 type callState struct {
 	module, action string
-	vals           url.Values
-	v3             *call3 // an API 3.0 call; vals is then nil
+	codec          codec       // the call's contract: its wire form and its answer's
+	legacy         legacyCodec // what codec points at, kept here to spare an allocation
+	api3           api3Codec
 	out            any
 	safe           bool // a retry cannot do the call twice
-	target         target
 	opts           CallOptions
 	pol            RetryPolicy
 	info           CallInfo
@@ -377,7 +372,8 @@ type callState struct {
 // Signature change per attempt) and the call's options.
 func (c *Client) newCall(ctx context.Context, module, action string, vals url.Values, out any, v3 *call3) *callState {
 	if v3 != nil {
-		st := &callState{module: module, action: action, v3: v3, out: out, resp: &Response{}, start: c.clock.Now()}
+		st := &callState{module: module, action: action, api3: api3Codec{v3}, out: out, resp: &Response{}, start: c.clock.Now()}
+		st.codec = &st.api3
 		st.secrets.addNamedJSON(v3.body)
 		st.safe = safety3(v3.service, v3.action) != changes
 		st.opts = c.callOptions(ctx, nil)
@@ -392,11 +388,12 @@ func (c *Client) newCall(ctx context.Context, module, action string, vals url.Va
 	if _, ok := vals["Region"]; !ok {
 		vals.Set("Region", c.region.Short)
 	}
-	st := &callState{module: module, action: action, vals: vals, out: out, target: c.target(module),
-		resp: &Response{}, start: c.clock.Now()}
+	st := &callState{module: module, action: action, out: out, resp: &Response{}, start: c.clock.Now()}
 	st.secrets.addNamed(vals)
 	sf := safetyOf(action)
 	st.safe = sf != changes
+	st.legacy = legacyCodec{target: c.target(module), vals: vals, safe: st.safe}
+	st.codec = &st.legacy
 	if sf == tokened && vals.Get("clientToken") == "" {
 		// One token for every attempt: the server creates nothing twice.
 		vals.Set("clientToken", newClientToken())
@@ -477,14 +474,7 @@ func (c *Client) attempt(ctx context.Context, st *callState, n int) (res attempt
 	if st.opts.AttemptTimeout > 0 {
 		actx, cancel = context.WithTimeout(ctx, st.opts.AttemptTimeout)
 	}
-	var hr *http.Response
-	var buf *bytes.Buffer
-	var tr attemptTrace
-	if st.v3 != nil {
-		hr, buf, tr, err = c.send3(actx, st.v3, creds, &st.secrets)
-	} else {
-		hr, buf, tr, err = c.send(actx, st.target, st.vals, st.safe, creds, &st.secrets)
-	}
+	hr, buf, tr, err := st.codec.send(actx, c, creds, &st.secrets)
 	res.trace = tr
 	res.timedOut = st.opts.AttemptTimeout > 0 && ctx.Err() == nil && actx.Err() != nil
 	cancel()
@@ -494,11 +484,7 @@ func (c *Client) attempt(ctx context.Context, st *callState, n int) (res attempt
 		st.resp.RequestID = requestIDOf(hr)
 	}
 	if err == nil {
-		if st.v3 != nil {
-			err = decode3(st.action, hr.StatusCode, buf.Bytes(), st.out)
-		} else {
-			err = decodeBody(st.action, hr.StatusCode, buf.Bytes(), st.out)
-		}
+		err = st.codec.decode(st.action, hr.StatusCode, buf.Bytes(), st.out)
 		releaseBody(buf) // decoding copies what it keeps
 	} else if re, ok := err.(*ResponseError); ok {
 		re.Action = st.action

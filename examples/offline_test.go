@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -44,14 +45,22 @@ func TestExamplesStayOnLoopback(t *testing.T) {
 		args []string
 	}{{"quickstart", nil}, {"quickstart", []string{"-api", "3"}}, {"iterate", nil}, {"bulk", nil},
 		{"securitygroups", nil}, {"eip", nil}, {"rawdo", nil}}
+	// One build of every example (one go command compiles and links them
+	// side by side), then every run at once: the test costs about its
+	// slowest example, not their sum.
+	pkgs := []string{"build", "-o", bin + string(filepath.Separator)}
+	for _, r := range runs {
+		if !slices.Contains(pkgs, "./"+r.name) {
+			pkgs = append(pkgs, "./"+r.name)
+		}
+	}
+	out, err := exec.Command("go", pkgs...).CombinedOutput()
+	require.NoError(t, err, "%s", out)
 	for _, r := range runs {
 		name := r.name
 		t.Run(strings.Join(append([]string{name}, r.args...), " "), func(t *testing.T) {
+			t.Parallel()
 			exe := filepath.Join(bin, name)
-			build := exec.Command("go", "build", "-o", exe, "./"+name)
-			out, err := build.CombinedOutput()
-			require.NoError(t, err, "%s", out)
-
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 			defer cancel()
 			trace := filepath.Join(bin, name+".strace")
@@ -60,7 +69,7 @@ func TestExamplesStayOnLoopback(t *testing.T) {
 			// Nothing configured: a home of its own, no TENCENTCLOUD_ or
 			// TCCLI_ variable.
 			cmd.Env = []string{"HOME=" + home, "PATH=" + os.Getenv("PATH")}
-			out, err = cmd.CombinedOutput()
+			out, err := cmd.CombinedOutput()
 			require.NoError(t, err, "%s", out)
 			assert.Contains(t, string(out), "in-process emulator", "the example fell back to the embedded emulator")
 

@@ -111,7 +111,7 @@ func (s *Server) resizeTo(rg *region, now time.Time, in *instance, cpu, mem, sto
 	if in.payMode != payPrepaid {
 		return 0, nil
 	}
-	return s.newDealIn(rg, now, 4, 21, map[string]any{"instanceId": in.id, "oldCpu": oldCPU, "upgradeCpu": in.cpu,
+	return s.newDeal(rg, now, 4, 21, map[string]any{"instanceId": in.id, "oldCpu": oldCPU, "upgradeCpu": in.cpu,
 		"oldMem": oldMem, "upgradeMem": in.mem}, nil), nil
 }
 
@@ -147,7 +147,7 @@ func (s *Server) setBandwidth(rg *region, now time.Time, in *instance, bw int, s
 	}
 	old := in.bandwidth
 	in.bandwidth = bw
-	return s.newDealIn(rg, now, 5, 16, map[string]any{"instanceId": in.id, "bandwidth": bw, "oldBandwidth": old,
+	return s.newDeal(rg, now, 5, 16, map[string]any{"instanceId": in.id, "bandwidth": bw, "oldBandwidth": old,
 		"startTime": start, "endTime": end}, nil), nil
 }
 
@@ -168,7 +168,7 @@ func (s *Server) renew(rg *region, now time.Time, in *instance, period int) (int
 		return 0, refuse(reasonBadPeriod, "period must be between 1 and 36, got %d", period)
 	}
 	in.deadline = in.deadline.AddDate(0, period, 0)
-	return s.newDealIn(rg, now, 1, 15, map[string]any{"instanceId": in.id, "timeSpan": period}, nil), nil
+	return s.newDeal(rg, now, 1, 15, map[string]any{"instanceId": in.id, "timeSpan": period}, nil), nil
 }
 
 // setRenewal sets a prepaid instance's renewal: 0 notify and renew by

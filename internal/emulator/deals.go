@@ -42,13 +42,10 @@ type deal struct {
 // newDeal records an order for a prepaid action. Orders are paid from the
 // balance at once, as the RunInstances page implies, unless the emulator is
 // set to leave them unpaid.
-func (s *Server) newDeal(r *request, instanceType, category int, goods map[string]any, instances []string) int64 {
-	return s.newDealIn(r.region, r.now, instanceType, category, goods, instances)
-}
 
-// newDealIn records an order of the region's, paid unless UnpaidDeals
+// newDeal records an order of the region's, paid unless UnpaidDeals
 // holds its instances back until it is.
-func (s *Server) newDealIn(rg *region, now time.Time, instanceType, category int, goods map[string]any, instances []string) int64 {
+func (s *Server) newDeal(rg *region, now time.Time, instanceType, category int, goods map[string]any, instances []string) int64 {
 	d := &deal{id: 1000 + s.nextSeq(), instanceType: instanceType, category: category, region: rg.code,
 		goods: goods, instances: instances, price: 12000, status: dealPaid, created: now}
 	if s.opts.UnpaidDeals {

@@ -780,7 +780,7 @@ func (s *Server) buy(rg *region, now time.Time, c createSpec, prepaid bool, peri
 		return s.create(rg, now, c, payHourly, time.Time{}), 0
 	}
 	ids = s.create(rg, now, c, payPrepaid, now.AddDate(0, period, 0))
-	deal = s.newDealIn(rg, now, 1, 1, map[string]any{"cpu": c.cpu, "mem": c.mem, "bandwidth": c.bandwidth, "timeSpan": period,
+	deal = s.newDeal(rg, now, 1, 1, map[string]any{"cpu": c.cpu, "mem": c.mem, "bandwidth": c.bandwidth, "timeSpan": period,
 		"storageType": c.stTyp, "storageSize": c.storageSize, "imageId": c.image.legacyID, "zoneId": c.zone.id,
 		"vpcId": c.vpcID, "subnetId": c.subnetID}, ids)
 	return ids, deal
