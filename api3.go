@@ -14,7 +14,6 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	json2 "github.com/go-json-experiment/json"
@@ -323,20 +322,12 @@ func api3Class(code string) int {
 	return CodeOperationFailed
 }
 
-// api3PerSecond are the per-action limits of spec/api3 §5 (calls a second,
-// per key and action); the rest take 20.
-var api3PerSecond = map[string]int{
-	"DescribeInstances": 40, "DescribeInstancesStatus": 40, "DescribeZones": 20, "DescribeRegions": 20,
-	"RunInstances": 10, "StartInstances": 10, "StopInstances": 10, "RebootInstances": 10, "TerminateInstances": 10,
-	"ResetInstancesPassword": 10, "ModifyInstancesAttribute": 10, "ModifyInstancesProject": 10,
-	"ResetInstancesType": 10, "ResizeInstanceDisks": 10, "InquiryPriceRunInstances": 10,
-}
-
 // API3PerSecond returns the per-second limit of an API 3.0 action per key
-// (spec/api3 §5): what the built-in limiter holds API 3.0 calls to, and
-// what a shared limiter, such as redisquota's, needs to know.
+// (spec/api3 §5), as the action table gives it: what the built-in limiter
+// holds API 3.0 calls to, and what a shared limiter, such as redisquota's,
+// needs to know. An action the table does not know takes 20.
 func API3PerSecond(action string) int {
-	if n := api3PerSecond[action]; n > 0 {
+	if n := perSecond3()[action]; n > 0 {
 		return n
 	}
 	return 20
@@ -358,34 +349,18 @@ func (l *api3Limiter) Wait(ctx context.Context, action string) error {
 	return sl.Wait(ctx, action)
 }
 
-// safety3 is the retry safety of an API 3.0 action: what the action table
-// says of its legacy counterpart (the least safe, where several map to
-// it), else reads for the describing actions and changes for the rest.
+// safety3 is the retry safety of an API 3.0 action, as the action table
+// gives it; for an action it does not know (through Do3), reads for the
+// describing actions and changes for the rest.
 func safety3(service, action string) safety {
-	switch {
-	case action == "RunInstances", action == "AllocateAddresses", action == "AttachNetworkInterface":
-		return tokened
-	}
-	if sf, ok := api3Safety()[service+" "+action]; ok {
-		return sf
+	if f, ok := facts3()[service+" "+action]; ok {
+		return f.safety3
 	}
 	if strings.HasPrefix(action, "Describe") || strings.HasPrefix(action, "Inquiry") || strings.HasPrefix(action, "Get") {
 		return reads
 	}
 	return changes
 }
-
-// api3Safety is the action table read by API 3.0 action, made once: each
-// call of a typed method and each attempt asks it.
-var api3Safety = sync.OnceValue(func() map[string]safety {
-	m := map[string]safety{}
-	for _, info := range actions {
-		if sf, ok := m[info.api3]; !ok || info.safety < sf {
-			m[info.api3] = info.safety
-		}
-	}
-	return m
-})
 
 // Do3 calls any API 3.0 action of a service ("cvm", "vpc", "billing",
 // "tag", "region") and decodes the content of the answer's Response into

@@ -518,3 +518,29 @@ func scalarOnly(v any) any {
 	}
 	return v
 }
+
+// API3Limits returns the per-second limit (spec §5) and whether it only
+// reads, of each API 3.0 action the emulator serves, by "service Action":
+// what the SDK's action table is checked against.
+func API3Limits() map[string]struct {
+	PerSecond int
+	Reads     bool
+} {
+	out := map[string]struct {
+		PerSecond int
+		Reads     bool
+	}{}
+	for svc, hs := range api3Handlers {
+		for a, h := range hs {
+			n := h.perSecond
+			if n == 0 {
+				n = defaultPerSecond
+			}
+			out[svc+" "+a] = struct {
+				PerSecond int
+				Reads     bool
+			}{n, h.reads}
+		}
+	}
+	return out
+}
