@@ -244,8 +244,12 @@ func (e *DiskType) UnmarshalText(b []byte) error {
 
 // ParseDiskType returns the DiskType of a documented name, such as "cloud"
 // (case-insensitively), of API 3.0's name of it ("CLOUD_BASIC",
-// "CLOUD_PREMIUM", ...), of the form "disktype(n)", or of a bare code.
+// "CLOUD_PREMIUM", ...), of the form "disktype(n)", or of a bare code; ""
+// is none.
 func ParseDiskType(s string) (DiskType, error) {
+	if s == "" {
+		return 0, nil // none
+	}
 	if d, ok := diskTypesOf3[strings.ToUpper(s)]; ok {
 		return d, nil
 	}

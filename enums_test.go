@@ -62,6 +62,9 @@ func TestEnumsAsText(t *testing.T) {
 		require.NoError(t, err, name)
 		assert.Equal(t, want, got, name)
 	}
+	none, err := ParseDiskType("")
+	require.NoError(t, err)
+	assert.Zero(t, none)
 	dj, derr := json.Marshal(Disks{RootType: DiskCloud, DataType: DiskCloudPremium})
 	require.NoError(t, derr)
 	assert.Contains(t, string(dj), `"RootType":"cloud"`)

@@ -128,8 +128,14 @@ var diskTypeNames = map[DiskType]string{DiskLocal: "local", DiskCloud: "cloud", 
 	DiskCloudSSD: "cloud-ssd", DiskCloudPremium: "cloud-premium"}
 
 // String names the disk type: "local", "cloud", "local-ssd", "cloud-ssd",
-// "cloud-premium", or "disktype(n)" for a code the SDK does not know.
-func (d DiskType) String() string { return enumName(diskTypeNames, d, "disktype") }
+// "cloud-premium", "" for none (the zero DiskType: no data disk), or
+// "disktype(n)" for a code the SDK does not know.
+func (d DiskType) String() string {
+	if d == 0 {
+		return ""
+	}
+	return enumName(diskTypeNames, d, "disktype")
+}
 
 // EncodeValues implements query.Encoder: the type's code, as the API
 // takes it (storageType=2).
