@@ -174,7 +174,11 @@ func resolveLimiter(cfg Config, provider CredentialsProvider) Limiter {
 	}
 	if cfg.API == API3 {
 		// API 3.0's limits are per action and per second (spec/api3 §5).
-		return &api3Limiter{reg: processAccounts(), key: key, margin: cfg.RateLimit.Margin}
+		margin := cfg.RateLimit.Margin
+		if margin == 0 {
+			margin = api3Margin
+		}
+		return &api3Limiter{reg: processAccounts(), key: key, margin: margin}
 	}
 	return accountLimiter(key, cfg.RateLimit)
 }

@@ -55,8 +55,8 @@ type RateLimit struct {
 	// server counts a call when it arrives, a little after the client let it
 	// through, and by a varying delay, so two calls a Window apart at the
 	// client may arrive closer together. 0 means Window/200 (300 ms for a
-	// minute), which keeps sustained use at 99.5% of the quota; negative
-	// means none.
+	// minute), which keeps sustained use at 99.5% of the quota, and 50 ms
+	// for API 3.0's per-second limits; negative means none.
 	Margin time.Duration
 	// Disabled turns client-side limiting off.
 	Disabled bool
