@@ -20,13 +20,7 @@ import (
 // CommonClient, as the Go SDK's packages for them are not among the pinned
 // modules.
 func TestGoSDKEveryAction(t *testing.T) {
-	srv := cvmtest.NewServer(cvmtest.WithAutoAdvance(nowish()), cvmtest.WithUnpaidDeals())
-	defer srv.Close()
-	id, key, _ := srv.Credentials()
-	tg := target{name: "cvmtest", endpoint: srv.API3Endpoint(), id: id, key: key}
-	j := newJudge(t, "tencentcloud-sdk-go", "API 3.0", "cvmtest")
-	c, v := goClients(t, tg, nil)
-	walkModels(t, j, c, v)
+	srv, tg, j, c, v := goInProcess(t, cvmtest.WithUnpaidDeals())
 	common3 := func(service, version, action string, params map[string]any, out any) error {
 		cc := common.NewCommonClient(credFor(tg), region, profileFor(tg, nil))
 		req := tchttp.NewCommonRequest(service, version, action)

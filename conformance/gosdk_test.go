@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/qcloud-legacy/cvm/cvmtest"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	sdkerrors "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/errors"
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common/profile"
@@ -375,4 +376,19 @@ func waitAddress(v *tcvpc.Client, id, status string) bool {
 		}
 	}
 	return false
+}
+
+// goInProcess starts cvmtest's server with opts and points the official Go
+// SDK's clients at it, with a judge of their checks and the model walk of
+// their answers.
+func goInProcess(t *testing.T, opts ...cvmtest.Option) (*cvmtest.Server, target, *judge, *tccvm.Client, *tcvpc.Client) {
+	t.Helper()
+	srv := cvmtest.NewServer(append([]cvmtest.Option{cvmtest.WithAutoAdvance(nowish())}, opts...)...)
+	t.Cleanup(srv.Close)
+	id, key, _ := srv.Credentials()
+	tg := target{name: "cvmtest", endpoint: srv.API3Endpoint(), id: id, key: key}
+	j := newJudge(t, "tencentcloud-sdk-go", "API 3.0", "cvmtest")
+	c, v := goClients(t, tg, nil)
+	walkModels(t, j, c, v)
+	return srv, tg, j, c, v
 }

@@ -243,13 +243,7 @@ func kindName(t reflect.Type) string {
 // actions the flows call only through the Node SDK or not at all, so that
 // the model walk covers the answer of every served cvm and vpc action.
 func TestGoSDKModelsOfTheRest(t *testing.T) {
-	srv := cvmtest.NewServer(cvmtest.WithAutoAdvance(nowish()), cvmtest.WithoutQuotas())
-	defer srv.Close()
-	id, key, _ := srv.Credentials()
-	tg := target{name: "cvmtest", endpoint: srv.API3Endpoint(), id: id, key: key}
-	j := newJudge(t, "tencentcloud-sdk-go", "API 3.0", "cvmtest")
-	c, v := goClients(t, tg, nil)
-	walkModels(t, j, c, v)
+	_, _, j, c, v := goInProcess(t, cvmtest.WithoutQuotas())
 
 	zi := tccvm.NewDescribeZoneInstanceConfigInfosRequest()
 	zi.Filters = []*tccvm.Filter{{Name: sp("zone"), Values: common.StringPtrs([]string{"ap-guangzhou-3"})}}

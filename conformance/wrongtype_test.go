@@ -22,11 +22,7 @@ import (
 // where the emulator used to read a list sent as a string as no list
 // (answering every instance to "InstanceIds": "ins-1").
 func TestGoSDKWrongTypedMembersAreRefused(t *testing.T) {
-	srv := cvmtest.NewServer(cvmtest.WithAutoAdvance(nowish()), cvmtest.WithoutQuotas())
-	defer srv.Close()
-	id, key, _ := srv.Credentials()
-	tg := target{name: "cvmtest", endpoint: srv.API3Endpoint(), id: id, key: key}
-	j := newJudge(t, "tencentcloud-sdk-go", "API 3.0", "cvmtest")
+	_, tg, j, _, _ := goInProcess(t, cvmtest.WithoutQuotas())
 	cc := common.NewCommonClient(credFor(tg), region, profileFor(tg, nil))
 	models := map[string]reflect.Type{"cvm": reflect.TypeOf(&tccvm.Client{}), "vpc": reflect.TypeOf(&tcvpc.Client{})}
 	versions := map[string]string{"cvm": "2017-03-12", "vpc": "2017-03-12"}

@@ -21,9 +21,7 @@ import (
 // it.
 func corrupt(t *testing.T, h *harness) (id string, heal func()) {
 	t.Helper()
-	out := h.call("RunInstancesHour", "zoneId", "100001", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
-		"imageType", "2", "bandwidthType", "PayByHour", "bandwidth", "1", "storageSize", "0", "goodsNum", "1")
-	require.Equal(t, 0, code(out), out)
+	out := h.runHourly()
 	id = out["unInstanceIds"].([]any)[0].(string)
 	h.emu.mu.Lock()
 	rg := h.emu.regions["gz"]
@@ -46,6 +44,16 @@ func corrupt(t *testing.T, h *harness) (id string, heal func()) {
 		}
 		rg.gen++
 	}
+}
+
+// runHourly makes one hourly instance in gz through the legacy contract,
+// and answers RunInstancesHour's answer.
+func (h *harness) runHourly() map[string]any {
+	h.t.Helper()
+	out := h.call("RunInstancesHour", "zoneId", "100001", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
+		"imageType", "2", "bandwidthType", "PayByHour", "bandwidth", "1", "storageSize", "0", "goodsNum", "1")
+	require.Equal(h.t, 0, code(out), out)
+	return out
 }
 
 // unlocked fails the test unless the state lock is free: a panic must not
@@ -101,9 +109,7 @@ func TestPanicInTheAPI3Door(t *testing.T) {
 func TestFaultsByEitherName(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *Options) { o.Transition = -1 })
-	out := h.call("RunInstancesHour", "zoneId", "100001", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
-		"imageType", "2", "bandwidthType", "PayByHour", "bandwidth", "1", "storageSize", "0", "goodsNum", "1")
-	require.Equal(t, 0, code(out), out)
+	out := h.runHourly()
 	id := out["unInstanceIds"].([]any)[0].(string)
 
 	for _, tc := range []struct {
@@ -381,9 +387,7 @@ func TestSnapshotReadsTheSameThroughBothContracts(t *testing.T) {
 func TestInstanceOutsideAVPCHasAnObject(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, func(o *Options) { o.Transition = -1 })
-	out := h.call("RunInstancesHour", "zoneId", "100001", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
-		"imageType", "2", "bandwidthType", "PayByHour", "bandwidth", "1", "storageSize", "0", "goodsNum", "1")
-	require.Equal(t, 0, code(out), out)
+	h.runHourly()
 	_, _, resp := h.call3("cvm", "DescribeInstances", map[string]any{})
 	in := resp["InstanceSet"].([]any)[0].(map[string]any)
 	vpc, ok := in["VirtualPrivateCloud"].(map[string]any)
