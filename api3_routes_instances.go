@@ -6,7 +6,6 @@ package cvm
 import (
 	"context"
 	"net/url"
-	"strings"
 )
 
 func init() {
@@ -19,14 +18,11 @@ func init() {
 			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesHour3},
 		"RunInstances": {service: "cvm", action: "RunInstances", build: buildRunInstances3(true),
 			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesPrepaid3},
-		"StartInstances":        batch3("StartInstances", nil),
-		"StopInstances":         batch3("StopInstances", stopType3),
-		"RestartInstances":      batch3("RebootInstances", stopType3),
-		"ResetInstancePassword": batch3("ResetInstancesPassword", func(v url.Values, m map[string]any) { setIf(m, "Password", v, "password") }),
-		"SetAutoRenew": batch3("ModifyInstancesRenewFlag", func(v url.Values, m map[string]any) {
-			n, _ := intParam(v, "autoRenew")
-			m["RenewFlag"] = []string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}[min(max(n, 0), 2)]
-		}),
+		"StartInstances":        batch3("cvm", "StartInstances", "InstanceIds"),
+		"StopInstances":         batch3("cvm", "StopInstances", "InstanceIds"),
+		"RestartInstances":      batch3("cvm", "RebootInstances", "InstanceIds"),
+		"ResetInstancePassword": batch3("cvm", "ResetInstancesPassword", "InstanceIds"),
+		"SetAutoRenew":          batch3("cvm", "ModifyInstancesRenewFlag", "InstanceIds"),
 		"ReturnInstance": {service: "cvm", action: "TerminateInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
 			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}}, nil
 		}},
@@ -287,38 +283,43 @@ func fillRunInstancesPrepaid3(_ context.Context, _ *Client, got, out any, _ url.
 	return nil
 }
 
-// batch3 routes a batch action: instanceIds.N to InstanceIds. API 3.0's
-// batches are all or nothing, so on success every id succeeded, and the
-// result says so (allSucceeded).
-func batch3(action string, extra func(v url.Values, m map[string]any)) route3 {
-	return route3{service: "cvm", action: action, build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-		m := map[string]any{"InstanceIds": listParam(v, "instanceIds")}
-		if extra != nil {
-			extra(v, m)
-		}
-		return m, nil
-	}, fill: allSucceeded("instanceIds")}
-}
+// renewFlagNames3 are API 3.0's RenewFlag values, by AutoRenew.
+var renewFlagNames3 = [...]string{"NOTIFY_AND_MANUAL_RENEW", "NOTIFY_AND_AUTO_RENEW", "DISABLE_NOTIFY_AND_MANUAL_RENEW"}
 
-// allSucceeded fills the per-id results of a batch from the ids of listName
-// once the API 3.0 call succeeded: its batches are all or nothing, so every
-// id succeeded (code 0; API 3.0 starts no task per id to name).
-func allSucceeded(listName string) func(context.Context, *Client, any, any, url.Values) error {
-	return func(_ context.Context, _ *Client, _, out any, v url.Values) error {
-		if o, ok := out.(*batchResponse); ok {
-			for _, id := range listParam(v, listName) {
-				o.Detail = append(o.Detail, ItemResult{ID: id})
+// batch3 routes a batch action: its ids to member, and what else the
+// request holds (spec/api3 §6 rows 4 to 9, 17, 22, 57): forceStop 1 is
+// StopType SOFT_FIRST (a soft stop, then a hard one if it fails), 0 SOFT.
+// API 3.0's batches are all or nothing, so on success every id succeeded,
+// and the result says so (allSucceeded).
+func batch3(service, action, member string) route3 {
+	return route3{service: service, action: action, typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+		b := req.(*batchRequest)
+		m := map[string]any{member: b.ids}
+		switch x := b.extra.(type) {
+		case stopOptions:
+			m["StopType"] = map[bool]string{false: "SOFT", true: "SOFT_FIRST"}[x.force]
+		case passwordOptions:
+			m["Password"] = x.password
+		case renewOptions:
+			m["RenewFlag"] = renewFlagNames3[min(max(int(x.renew), 0), 2)]
+		case nil:
+			if action == "StopInstances" || action == "RebootInstances" {
+				m["StopType"] = "SOFT"
 			}
 		}
-		return nil
-	}
+		return m, nil
+	}, fillTyped: allSucceeded}
 }
 
-// stopType3: the legacy forceStop 1 is SOFT_FIRST (a soft stop, then a
-// hard one if it fails), 0 SOFT.
-func stopType3(v url.Values, m map[string]any) {
-	m["StopType"] = "SOFT"
-	if strings.TrimSpace(v.Get("forceStop")) == "1" {
-		m["StopType"] = "SOFT_FIRST"
+// allSucceeded fills the per-id results of a batch once the API 3.0 call
+// succeeded: its batches are all or nothing, so every id succeeded (code 0;
+// API 3.0 starts no task per id to name).
+func allSucceeded(_ context.Context, _ *Client, _, out, req any) error {
+	if o, ok := out.(*batchResponse); ok {
+		for _, id := range req.(*batchRequest).ids {
+			o.Detail = append(o.Detail, ItemResult{ID: id})
+		}
 	}
+	return nil
 }
+

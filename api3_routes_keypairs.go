@@ -6,44 +6,41 @@ package cvm
 
 import (
 	"context"
-	"net/url"
+	"strconv"
 )
 
 func init() {
 	addRoutes3(map[string]route3{
-		"DescribeKeyPairs": {service: "cvm", action: "DescribeKeyPairs", build: buildDescribeKeyPairs3,
-			newOut: func() any { return new(describeKeyPairs3) }, fill: fillDescribeKeyPairs3},
-		"CreateKeyPair": {service: "cvm", action: "CreateKeyPair", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"KeyName": v.Get("keyName"), "ProjectId": 0}, nil
-		}, newOut: func() any { return new(createKeyPair3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"DescribeKeyPairs": {service: "cvm", action: "DescribeKeyPairs", typed: typedDescribeKeyPairs3,
+			newOut: func() any { return new(describeKeyPairs3) }, fillTyped: fillDescribeKeyPairs3},
+		"CreateKeyPair": {service: "cvm", action: "CreateKeyPair", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"KeyName": req.(*keyPairCreate).Name, "ProjectId": 0}, nil
+		}, newOut: func() any { return new(createKeyPair3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			k, o := got.(*createKeyPair3).KeyPair, out.(*createKeyPairResponse)
 			o.Data.KeyID, o.Data.KeyName, o.Data.Pubkey, o.Data.Secretkey = jsonString(k.KeyId), jsonString(k.KeyName),
 				jsonString(k.PublicKey), jsonString(k.PrivateKey)
 			return nil
 		}},
-		"ImportKeyPair": {service: "cvm", action: "ImportKeyPair", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"KeyName": v.Get("keyName"), "PublicKey": v.Get("pubKey"), "ProjectId": 0}, nil
-		}, newOut: func() any {
-			return new(struct {
-				Envelope3
-				KeyId string
-			})
-		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
-			out.(*importKeyPairResponse).KeyID = jsonString(got.(*struct {
-				Envelope3
-				KeyId string
-			}).KeyId)
+		"ImportKeyPair": {service: "cvm", action: "ImportKeyPair", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*keyPairImport)
+			return map[string]any{"KeyName": r.Name, "PublicKey": r.PublicKey, "ProjectId": 0}, nil
+		}, newOut: func() any { return new(importKeyPair3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
+			out.(*importKeyPairResponse).KeyID = jsonString(got.(*importKeyPair3).KeyId)
 			return nil
 		}},
-		"ModifyKeyPair": {service: "cvm", action: "ModifyKeyPairAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"KeyId": v.Get("keyId"), "KeyName": v.Get("keyName")}, nil
+		"ModifyKeyPair": {service: "cvm", action: "ModifyKeyPairAttribute", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*keyPairRename)
+			return map[string]any{"KeyId": r.ID, "KeyName": r.Name}, nil
 		}},
-		"DeleteKeyPair": {service: "cvm", action: "DeleteKeyPairs", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"KeyIds": listParam(v, "keyIds")}, nil
-		}, fill: allSucceeded("keyIds")},
+		"DeleteKeyPair":     batch3("cvm", "DeleteKeyPairs", "KeyIds"),
 		"BindInstanceKey":   keyBinding3("AssociateInstancesKeyPairs"),
 		"UnBindInstanceKey": keyBinding3("DisassociateInstancesKeyPairs"),
 	})
+}
+
+type importKeyPair3 struct {
+	Envelope3
+	KeyId string
 }
 
 type keyPair3 struct {
@@ -63,18 +60,24 @@ type createKeyPair3 struct {
 	KeyPair keyPair3
 }
 
-func buildDescribeKeyPairs3(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-	d := newDescribe3(v, "offset", false)
-	if !d.ids("KeyIds", listParam(v, "keyIds")) {
-		d.filterIf("key-name", v, "keyName")
-		d.filterIf("project-id", v, "projectId")
+func typedDescribeKeyPairs3(_ context.Context, _ *Client, req any) (map[string]any, error) {
+	o := req.(*KeyPairListOptions)
+	d := &describe3{members: map[string]any{}}
+	page3(d.members, o.ListOptions)
+	if !d.ids("KeyIds", o.IDs) {
+		if o.Name != "" {
+			d.filter("key-name", o.Name)
+		}
+		if o.ProjectID != nil {
+			d.filter("project-id", strconv.Itoa(*o.ProjectID))
+		}
 	}
 	return d.done()
 }
 
 // fillDescribeKeyPairs3: API 3.0 has no key status or bound addresses
 // (§6 row 53); every key reads as usable.
-func fillDescribeKeyPairs3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillDescribeKeyPairs3(_ context.Context, _ *Client, got, out, _ any) error {
 	g, o := got.(*describeKeyPairs3), out.(*describeKeyPairsResponse)
 	o.Data.TotalCount = jsonInt(g.TotalCount)
 	for _, k := range g.KeyPairSet {
@@ -85,7 +88,8 @@ func fillDescribeKeyPairs3(_ context.Context, _ *Client, got, out any, _ url.Val
 }
 
 func keyBinding3(action string) route3 {
-	return route3{service: "cvm", action: action, build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-		return map[string]any{"InstanceIds": listParam(v, "instanceIds"), "KeyIds": []string{v.Get("keyId")}}, nil
+	return route3{service: "cvm", action: action, typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+		r := req.(*keyBinding)
+		return map[string]any{"InstanceIds": []string(r.InstanceIDs), "KeyIds": []string{r.KeyID}}, nil
 	}}
 }

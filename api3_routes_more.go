@@ -42,8 +42,7 @@ func init() {
 			o.ImageID, o.RequestID = jsonString(g.ImageId), jsonString(g.RequestID)
 			return nil
 		}},
-		"DeleteImages": withFill(one("DeleteImages", func(v url.Values) map[string]any { return map[string]any{"ImageIds": listParam(v, "imageIds")} }),
-			allSucceeded("imageIds")),
+		"DeleteImages": batch3("cvm", "DeleteImages", "ImageIds"),
 		"ModifyImageAttributes": one("ModifyImageAttribute", func(v url.Values) map[string]any {
 			m := map[string]any{"ImageId": v.Get("imageId")}
 			setIf(m, "ImageName", v, "imageName")
@@ -487,10 +486,4 @@ func zoneAbility3(ctx context.Context, c *Client, v url.Values, out any) (*Respo
 		IsSupported jsonInt               `json:"isSupported"`
 	}{asJSONStrings(listParam(v, "capacity")), jsonInt(btoi(selling))})
 	return resp, nil
-}
-
-// withFill is r with fill as its fill.
-func withFill(r route3, fill func(context.Context, *Client, any, any, url.Values) error) route3 {
-	r.fill = fill
-	return r
 }

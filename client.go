@@ -238,11 +238,7 @@ func (c *Client) Do(ctx context.Context, module, action string, params, out any,
 // it (or call, with values ready).
 func (c *Client) do(ctx context.Context, action string, params, out any) (*Response, error) {
 	if c.api == API3 {
-		vals, err := encodeParams(params)
-		if err != nil {
-			return nil, err
-		}
-		return c.via3(ctx, action, vals, out)
+		return c.via3(ctx, action, params, out) // the request value, as it is
 	}
 	return c.doModule(ctx, "", action, params, out)
 }

@@ -114,6 +114,11 @@ func dotKey(k string) string {
 	return r.Replace(k)
 }
 
+// legacyEncoder is a service's request value that puts itself on the
+// legacy wire (a batch's ids under the action's list name, say); API 3.0
+// routes read the value itself.
+type legacyEncoder interface{ legacyValues() url.Values }
+
 // encodeParams turns the params argument of [Client.Do] into url.Values. It
 // accepts nil, url.Values, map[string]string, or a struct (or pointer to one)
 // with go-querystring url tags.
@@ -121,6 +126,8 @@ func encodeParams(params any) (url.Values, error) {
 	switch p := params.(type) {
 	case nil:
 		return url.Values{}, nil
+	case legacyEncoder:
+		return p.legacyValues(), nil
 	case url.Values:
 		out := make(url.Values, len(p)+8)
 		for k, vs := range p {

@@ -462,7 +462,7 @@ func (s *InstancesService) Stop(ctx context.Context, ids ...string) (*BatchResul
 //
 // It calls the StopInstances action with forceStop=1.
 func (s *InstancesService) ForceStop(ctx context.Context, ids ...string) (*BatchResult, *Response, error) {
-	return s.client.batch(ctx, "StopInstances", "instanceIds", ids, maxBatchIDs, url.Values{"forceStop": {"1"}})
+	return s.client.batch(ctx, "StopInstances", "instanceIds", ids, maxBatchIDs, stopOptions{force: true})
 }
 
 // Restart restarts running instances.
@@ -481,7 +481,7 @@ func (s *InstancesService) ResetPassword(ctx context.Context, password string, i
 	if err := CheckPassword(password, false); err != nil {
 		return nil, nil, err
 	}
-	return s.client.batch(ctx, "ResetInstancePassword", "instanceIds", ids, maxBatchIDs, url.Values{"password": {password}})
+	return s.client.batch(ctx, "ResetInstancePassword", "instanceIds", ids, maxBatchIDs, passwordOptions{password})
 }
 
 // SetAutoRenew sets how prepaid instances renew.
@@ -491,8 +491,7 @@ func (s *InstancesService) SetAutoRenew(ctx context.Context, renew AutoRenew, id
 	if renew < RenewManually || renew > RenewNever {
 		return nil, nil, &ArgError{Arg: "renew", Reason: "must be RenewManually, RenewAuto or RenewNever"}
 	}
-	return s.client.batch(ctx, "SetAutoRenew", "instanceIds", ids, maxBatchIDs,
-		url.Values{"instanceType": {"1"}, "autoRenew": {strconv.Itoa(int(renew))}})
+	return s.client.batch(ctx, "SetAutoRenew", "instanceIds", ids, maxBatchIDs, renewOptions{renew})
 }
 
 // one calls an action on one instance that answers with the envelope alone.

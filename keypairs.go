@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 	"regexp"
 	"time"
 
@@ -174,7 +173,7 @@ func (s *KeyPairsService) Create(ctx context.Context, name string) (*NewKeyPair,
 		return nil, nil, err
 	}
 	var out createKeyPairResponse
-	resp, err := s.client.do(ctx, "CreateKeyPair", url.Values{"keyName": {name}}, &out)
+	resp, err := s.client.do(ctx, "CreateKeyPair", &keyPairCreate{Name: name}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -207,7 +206,7 @@ func (s *KeyPairsService) Import(ctx context.Context, name, publicKey string) (s
 		return "", nil, &ArgError{Arg: "publicKey", Reason: "holds more than one key"}
 	}
 	var out importKeyPairResponse
-	resp, err := s.client.do(ctx, "ImportKeyPair", url.Values{"keyName": {name}, "pubKey": {publicKey}}, &out)
+	resp, err := s.client.do(ctx, "ImportKeyPair", &keyPairImport{Name: name, PublicKey: publicKey}, &out)
 	if err != nil {
 		return "", resp, err
 	}
@@ -224,7 +223,7 @@ func (s *KeyPairsService) Rename(ctx context.Context, id, name string) (*Respons
 	if err := checkKeyName(name); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, "ModifyKeyPair", url.Values{"keyId": {id}, "keyName": {name}}, nil)
+	return s.client.do(ctx, "ModifyKeyPair", &keyPairRename{ID: id, Name: name}, nil)
 }
 
 // Delete deletes key pairs. A key bound to an instance (or used by an
@@ -264,9 +263,25 @@ func (s *KeyPairsService) bindCall(ctx context.Context, action, keyID string, id
 	if len(ids) > maxBatchIDs {
 		return nil, &ArgError{Arg: "instanceIDs", Reason: fmt.Sprintf("at most %d a call", maxBatchIDs)}
 	}
-	v := url.Values{"keyId": {keyID}}
-	for i, id := range ids {
-		v.Set(fmt.Sprintf("instanceIds.%d", i+listIndexBase), id)
-	}
-	return s.client.do(ctx, action, v, nil)
+	return s.client.do(ctx, action, &keyBinding{KeyID: keyID, InstanceIDs: ids}, nil)
 }
+
+// The key-pair actions' requests: their url tags put them on the legacy
+// wire; the API 3.0 routes read them as they are.
+type (
+	keyPairCreate struct {
+		Name string `url:"keyName"`
+	}
+	keyPairImport struct {
+		Name      string `url:"keyName"`
+		PublicKey string `url:"pubKey"` // capital K, as documented
+	}
+	keyPairRename struct {
+		ID   string `url:"keyId"`
+		Name string `url:"keyName"`
+	}
+	keyBinding struct {
+		KeyID       string       `url:"keyId"`
+		InstanceIDs List[string] `url:"instanceIds"`
+	}
+)

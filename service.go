@@ -63,11 +63,55 @@ const maxBatchIDs = 100
 
 type batchResponse struct{ envelope }
 
+// batchRequest is one call of a batch action: its ids, the legacy name of
+// their list, and what else the action takes (a typed value of its own,
+// nil for nothing).
+type batchRequest struct {
+	list  string
+	ids   []string
+	extra legacyEncoder
+}
+
+func (b *batchRequest) legacyValues() url.Values {
+	v := url.Values{}
+	if b.extra != nil {
+		for k, vs := range b.extra.legacyValues() {
+			v[k] = vs
+		}
+	}
+	for i, id := range b.ids {
+		v.Set(b.list+"."+strconv.Itoa(i+listIndexBase), id)
+	}
+	return v
+}
+
+// stopOptions is what StopInstances and RestartInstances take beside ids.
+type stopOptions struct{ force bool }
+
+func (o stopOptions) legacyValues() url.Values {
+	if o.force {
+		return url.Values{"forceStop": {"1"}}
+	}
+	return url.Values{}
+}
+
+// passwordOptions is what ResetInstancePassword takes beside ids.
+type passwordOptions struct{ password string }
+
+func (o passwordOptions) legacyValues() url.Values { return url.Values{"password": {o.password}} }
+
+// renewOptions is what SetAutoRenew takes beside ids.
+type renewOptions struct{ renew AutoRenew }
+
+func (o renewOptions) legacyValues() url.Values {
+	return url.Values{"instanceType": {"1"}, "autoRenew": {strconv.Itoa(int(o.renew))}}
+}
+
 // batch calls a batch action over ids, in calls of at most per ids, and
 // merges the per-id results. When some fail, the error is an *APIError
 // with code 5400 (5100 if all failed) and every item, as one call would
 // have answered.
-func (c *Client) batch(ctx context.Context, action, listName string, ids []string, per int, extra url.Values) (*BatchResult, *Response, error) {
+func (c *Client) batch(ctx context.Context, action, listName string, ids []string, per int, extra legacyEncoder) (*BatchResult, *Response, error) {
 	if err := checkIDs("ids", ids); err != nil {
 		return nil, nil, err
 	}
@@ -76,15 +120,8 @@ func (c *Client) batch(ctx context.Context, action, listName string, ids []strin
 	failed := 0
 	var firstErr *APIError
 	for chunk := range chunks(ids, per) {
-		v := url.Values{}
-		for k, vs := range extra {
-			v[k] = vs
-		}
-		for i, id := range chunk {
-			v.Set(listName+"."+strconv.Itoa(i+listIndexBase), id)
-		}
 		var out batchResponse
-		r, err := c.call(ctx, action, v, &out)
+		r, err := c.do(ctx, action, &batchRequest{list: listName, ids: chunk, extra: extra}, &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
