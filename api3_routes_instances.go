@@ -322,4 +322,3 @@ func allSucceeded(_ context.Context, _ *Client, _, out, req any) error {
 	}
 	return nil
 }
-
