@@ -23,16 +23,17 @@ func init() {
 		"RestartInstances":      batch3("cvm", "RebootInstances", "InstanceIds"),
 		"ResetInstancePassword": batch3("cvm", "ResetInstancesPassword", "InstanceIds"),
 		"SetAutoRenew":          batch3("cvm", "ModifyInstancesRenewFlag", "InstanceIds"),
-		"ReturnInstance": {service: "cvm", action: "TerminateInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}}, nil
-		}},
-		"ModifyInstanceAttributes": {service: "cvm", action: "ModifyInstancesAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "InstanceName": v.Get("instanceName")}, nil
-		}},
-		"ModifyInstanceProject": {service: "cvm", action: "ModifyInstancesProject", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			n, _ := intParam(v, "projectId")
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "ProjectId": n}, nil
-		}},
+		"ReturnInstance": typed3("cvm", "TerminateInstances", func(req any) map[string]any {
+			return map[string]any{"InstanceIds": []string{req.(*instanceRef).ID}}
+		}),
+		"ModifyInstanceAttributes": typed3("cvm", "ModifyInstancesAttribute", func(req any) map[string]any {
+			r := req.(*instanceRename)
+			return map[string]any{"InstanceIds": []string{r.ID}, "InstanceName": r.Name}
+		}),
+		"ModifyInstanceProject": typed3("cvm", "ModifyInstancesProject", func(req any) map[string]any {
+			r := req.(*instanceMove)
+			return map[string]any{"InstanceIds": []string{r.ID}, "ProjectId": r.Project}
+		}),
 	})
 }
 

@@ -78,18 +78,11 @@ func init() {
 		}},
 		"ResizeInstanceHour": {run: resize3},
 		"ResizeInstance":     {run: resize3},
-		"UpdateInstanceBandwidthHour": one("ResetInstancesInternetMaxBandwidth", func(v url.Values) map[string]any {
-			bw, _ := intParam(v, "bandwidth")
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "InternetAccessible": map[string]any{"InternetMaxBandwidthOut": bw}}
-		}),
-		"UpdateInstanceBandwidth": one("ResetInstancesInternetMaxBandwidth", func(v url.Values) map[string]any {
-			bw, _ := intParam(v, "bandwidth")
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "InternetAccessible": map[string]any{"InternetMaxBandwidthOut": bw},
-				"StartTime": v.Get("startTime"), "EndTime": v.Get("endTime")}
-		}),
-		"RenewInstance": one("RenewInstances", func(v url.Values) map[string]any {
-			n, _ := intParam(v, "period")
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "InstanceChargePrepaid": map[string]any{"Period": n}}
+		"UpdateInstanceBandwidthHour": typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
+		"UpdateInstanceBandwidth":     typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
+		"RenewInstance": typed3("cvm", "RenewInstances", func(req any) map[string]any {
+			r := req.(*instanceRenewal)
+			return map[string]any{"InstanceIds": []string{r.ID}, "InstanceChargePrepaid": map[string]any{"Period": r.Months}}
 		}),
 		"UpdateInstanceVpcConfig": one("ModifyInstancesVpcAttribute", func(v url.Values) map[string]any {
 			vpc := map[string]any{"VpcId": v.Get("vpcId"), "SubnetId": v.Get("subnetId")}
@@ -486,4 +479,23 @@ func zoneAbility3(ctx context.Context, c *Client, v url.Values, out any) (*Respo
 		IsSupported jsonInt               `json:"isSupported"`
 	}{asJSONStrings(listParam(v, "capacity")), jsonInt(btoi(selling))})
 	return resp, nil
+}
+
+// typed3 is a route whose members are made from the service's request
+// value alone.
+func typed3(service, action string, members func(req any) map[string]any) route3 {
+	return route3{service: service, action: action, typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+		return members(req), nil
+	}}
+}
+
+// bandwidth3 is ResetInstancesInternetMaxBandwidth's members (spec/api3 §6
+// rows 14 and 15: a prepaid instance's change names its span).
+func bandwidth3(req any) map[string]any {
+	r := req.(*instanceBandwidth)
+	m := map[string]any{"InstanceIds": []string{r.ID}, "InternetAccessible": map[string]any{"InternetMaxBandwidthOut": r.Mbps}}
+	if r.Start != "" {
+		m["StartTime"], m["EndTime"] = r.Start, r.End
+	}
+	return m
 }

@@ -494,17 +494,44 @@ func (s *InstancesService) SetAutoRenew(ctx context.Context, renew AutoRenew, id
 	return s.client.batch(ctx, "SetAutoRenew", "instanceIds", ids, maxBatchIDs, renewOptions{renew})
 }
 
-// one calls an action on one instance that answers with the envelope alone.
-func (s *InstancesService) one(ctx context.Context, action, id string, v url.Values, out any) (*Response, error) {
+// one calls an action on one instance, whose request req names it.
+func (s *InstancesService) one(ctx context.Context, action, id string, req any, out any) (*Response, error) {
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	v.Set("instanceId", id)
 	if out == nil {
 		out = &batchResponse{}
 	}
-	return s.client.call(ctx, action, v, out)
+	return s.client.do(ctx, action, req, out)
 }
+
+// The requests of the actions on one instance: their url tags put them on
+// the legacy wire; the API 3.0 routes read them as they are.
+type (
+	instanceRef struct {
+		ID string `url:"instanceId"`
+	}
+	instanceRename struct {
+		ID   string `url:"instanceId"`
+		Name string `url:"instanceName"`
+	}
+	instanceMove struct {
+		ID      string `url:"instanceId"`
+		Project int    `url:"projectId"`
+	}
+	instanceBandwidth struct {
+		ID   string `url:"instanceId"`
+		Mbps int    `url:"bandwidth"`
+		// Start and End bound a prepaid instance's change (YYYY-MM-DD,
+		// Beijing time); empty for a postpaid one.
+		Start string `url:"startTime,omitempty"`
+		End   string `url:"endTime,omitempty"`
+	}
+	instanceRenewal struct {
+		ID     string `url:"instanceId"`
+		Months int    `url:"period"`
+	}
+)
 
 // Terminate returns a postpaid instance; it goes through
 // [InstanceReturning] and is then gone. Prepaid instances cannot be
@@ -512,7 +539,7 @@ func (s *InstancesService) one(ctx context.Context, action, id string, v url.Val
 //
 // It calls the ReturnInstance action.
 func (s *InstancesService) Terminate(ctx context.Context, id string) (*Response, error) {
-	return s.one(ctx, "ReturnInstance", id, url.Values{}, nil)
+	return s.one(ctx, "ReturnInstance", id, &instanceRef{ID: id}, nil)
 }
 
 // Rename sets an instance's name (at most 60 characters).
@@ -522,7 +549,7 @@ func (s *InstancesService) Rename(ctx context.Context, id, name string) (*Respon
 	if name == "" || utf8.RuneCountInString(name) > 60 {
 		return nil, &ArgError{Arg: "name", Reason: "must be 1 to 60 characters"}
 	}
-	return s.one(ctx, "ModifyInstanceAttributes", id, url.Values{"instanceName": {name}}, nil)
+	return s.one(ctx, "ModifyInstanceAttributes", id, &instanceRename{ID: id, Name: name}, nil)
 }
 
 // MoveToProject moves an instance to a project (0: the default project).
@@ -532,7 +559,7 @@ func (s *InstancesService) MoveToProject(ctx context.Context, id string, project
 	if projectID < 0 {
 		return nil, &ArgError{Arg: "projectID", Reason: "must not be negative"}
 	}
-	return s.one(ctx, "ModifyInstanceProject", id, url.Values{"projectId": {strconv.Itoa(projectID)}}, nil)
+	return s.one(ctx, "ModifyInstanceProject", id, &instanceMove{ID: id, Project: projectID}, nil)
 }
 
 // InstanceReinstallRequest reinstalls an instance's system.

@@ -3,8 +3,6 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -110,13 +108,10 @@ func (s *InstancesService) SetBandwidth(ctx context.Context, req *BandwidthReque
 	case req.End.Before(req.Start):
 		return nil, nil, &ArgError{Arg: "End", Reason: "is before Start"}
 	}
-	v := url.Values{
-		"bandwidth": {strconv.Itoa(req.BandwidthMbps)},
-		"startTime": {req.Start.In(beijing).Format("2006-01-02")},
-		"endTime":   {req.End.In(beijing).Format("2006-01-02")},
-	}
+	r := &instanceBandwidth{ID: req.InstanceID, Mbps: req.BandwidthMbps,
+		Start: req.Start.In(beijing).Format("2006-01-02"), End: req.End.In(beijing).Format("2006-01-02")}
 	var out dealsResponse
-	resp, err := s.one(ctx, "UpdateInstanceBandwidth", req.InstanceID, v, &out)
+	resp, err := s.one(ctx, "UpdateInstanceBandwidth", req.InstanceID, r, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -131,7 +126,7 @@ func (s *InstancesService) SetBandwidthHourly(ctx context.Context, id string, mb
 	if mbps < 0 || mbps > 1000 {
 		return nil, &ArgError{Arg: "mbps", Reason: "must be 0 to 1000"}
 	}
-	return s.one(ctx, "UpdateInstanceBandwidthHour", id, url.Values{"bandwidth": {strconv.Itoa(mbps)}}, nil)
+	return s.one(ctx, "UpdateInstanceBandwidthHour", id, &instanceBandwidth{ID: id, Mbps: mbps}, nil)
 }
 
 // Renew extends a prepaid instance by 1 to 36 months and returns the order;
@@ -143,7 +138,7 @@ func (s *InstancesService) Renew(ctx context.Context, id string, months int) (st
 		return "", nil, &ArgError{Arg: "months", Reason: fmt.Sprintf("must be 1 to 36, got %d", months)}
 	}
 	var out dealsResponse
-	resp, err := s.one(ctx, "RenewInstance", id, url.Values{"period": {strconv.Itoa(months)}}, &out)
+	resp, err := s.one(ctx, "RenewInstance", id, &instanceRenewal{ID: id, Months: months}, &out)
 	if err != nil {
 		return "", resp, err
 	}
