@@ -76,8 +76,8 @@ func init() {
 			}
 			return m, nil
 		}},
-		"ResizeInstanceHour": {run: resize3},
-		"ResizeInstance":     {run: resize3},
+		"ResizeInstanceHour":          {run: resize3},
+		"ResizeInstance":              {run: resize3},
 		"UpdateInstanceBandwidthHour": typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
 		"UpdateInstanceBandwidth":     typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
 		"RenewInstance": typed3("cvm", "RenewInstances", func(req any) map[string]any {
