@@ -5,7 +5,6 @@ package cvm
 
 import (
 	"context"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,42 +12,39 @@ import (
 
 func init() {
 	addRoutes3(map[string]route3{
-		"DescribeEip": {service: "vpc", action: "DescribeAddresses", build: buildDescribeEip3,
-			newOut: func() any { return new(describeAddresses3) }, fill: fillDescribeEip3},
-		"CreateEip": {service: "vpc", action: "AllocateAddresses", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			n, ok := intParam(v, "goodsNum")
-			if !ok {
-				n = 1
-			}
-			return map[string]any{"AddressCount": n}, nil
-		}, newOut: func() any { return new(allocateAddresses3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"DescribeEip": {service: "vpc", action: "DescribeAddresses", typed: typedDescribeEip3,
+			newOut: func() any { return new(describeAddresses3) }, fillTyped: fillDescribeEip3},
+		"CreateEip": {service: "vpc", action: "AllocateAddresses", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"AddressCount": max(req.(*eipCreate).Count, 1)}, nil
+		}, newOut: func() any { return new(allocateAddresses3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			out.(*eipIDsResponse).Data.EIPIDs = asJSONStrings(got.(*allocateAddresses3).AddressSet)
 			return nil
 		}},
-		"DeleteEip": {service: "vpc", action: "ReleaseAddresses", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"AddressIds": listParam(v, "eipIds")}, nil
-		}},
-		"ModifyEipAttributes": {service: "vpc", action: "ModifyAddressAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"AddressId": v.Get("eipId"), "AddressName": v.Get("eipName")}, nil
-		}},
-		"TransformMode": {service: "vpc", action: "ModifyAddressAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"AddressId": v.Get("eipId"), "EipDirectConnection": map[bool]string{true: "TRUE", false: "FALSE"}[v.Get("mode") == "1"]}, nil
-		}},
-		"EipBindInstance": {service: "vpc", action: "AssociateAddress", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			m := map[string]any{"AddressId": v.Get("eipId")}
-			setIf(m, "InstanceId", v, "unInstanceId")
-			setIf(m, "NetworkInterfaceId", v, "networkInterfaceId")
-			setIf(m, "PrivateIpAddress", v, "privateIpAddress")
-			return m, nil
-		}},
-		"EipUnBindInstance": {service: "vpc", action: "DisassociateAddress", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"AddressId": v.Get("eipId"), "ReallocateNormalPublicIp": v.Get("allocWanIp") == "1"}, nil
-		}},
-		"DescribeEipQuota": {service: "vpc", action: "DescribeAddressQuota", build: noMembers,
-			newOut: func() any { return new(addressQuota3) }, fill: fillEipQuota3},
-		"TransformWanIpToEip": {service: "vpc", action: "TransformAddress", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"InstanceId": v.Get("unInstanceId")}, nil
-		}, newOut: func() any { return new(transformAddress3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"DeleteEip": typed3("vpc", "ReleaseAddresses", func(req any) map[string]any {
+			return map[string]any{"AddressIds": []string(req.(*eipDelete).IDs)}
+		}),
+		"ModifyEipAttributes": typed3("vpc", "ModifyAddressAttribute", func(req any) map[string]any {
+			r := req.(*eipRename)
+			return map[string]any{"AddressId": r.ID, "AddressName": r.Name}
+		}),
+		"TransformMode": typed3("vpc", "ModifyAddressAttribute", func(req any) map[string]any {
+			r := req.(*eipMode)
+			return map[string]any{"AddressId": r.ID, "EipDirectConnection": map[bool]string{true: "TRUE", false: "FALSE"}[r.PassThrough == 1]}
+		}),
+		"EipBindInstance": typed3("vpc", "AssociateAddress", func(req any) map[string]any {
+			r := req.(*eipBind)
+			return map[string]any{"AddressId": r.ID, "InstanceId": r.InstanceID}
+		}),
+		"EipUnBindInstance": typed3("vpc", "DisassociateAddress", func(req any) map[string]any {
+			r := req.(*eipUnbind)
+			return map[string]any{"AddressId": r.ID, "ReallocateNormalPublicIp": r.NewPublicIP == 1}
+		}),
+		"DescribeEipQuota": {service: "vpc", action: "DescribeAddressQuota", typed: func(context.Context, *Client, any) (map[string]any, error) {
+			return map[string]any{}, nil
+		}, newOut: func() any { return new(addressQuota3) }, fillTyped: fillEipQuota3},
+		"TransformWanIpToEip": {service: "vpc", action: "TransformAddress", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"InstanceId": req.(*eipTransform).InstanceID}, nil
+		}, newOut: func() any { return new(transformAddress3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			out.(*eipIDsResponse).Data.EIPID = jsonString(got.(*transformAddress3).AddressId)
 			return nil
 		}},
@@ -95,34 +91,39 @@ var addressStatus3 = map[string]EIPStatus{
 // buildDescribeEip3 maps the legacy filters: ids, or Filters of address,
 // instance, status and name. API 3.0 has no ordering (§6 row 41); the
 // answer is sorted here as the legacy orderBy asks.
-func buildDescribeEip3(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-	d := newDescribe3(v, "offset", false)
-	if d.ids("AddressIds", listParam(v, "eipIds")) {
+func typedDescribeEip3(_ context.Context, _ *Client, req any) (map[string]any, error) {
+	o := req.(*eipListRequest).EIPListOptions
+	d := &describe3{members: map[string]any{}}
+	page3(d.members, o.ListOptions)
+	if d.ids("AddressIds", o.IDs) {
 		return d.done()
 	}
-	if ips := listParam(v, "eips"); len(ips) > 0 {
-		d.filter("address-ip", ips...)
+	if len(o.IPs) > 0 {
+		d.filter("address-ip", o.IPs...)
 	}
-	if ins := listParam(v, "unInstanceIds"); len(ins) > 0 {
-		d.filter("instance-id", ins...)
+	if len(o.InstanceIDs) > 0 {
+		d.filter("instance-id", o.InstanceIDs...)
 	}
-	if sts := listParam(v, "status"); len(sts) > 0 {
+	if len(o.Statuses) > 0 {
 		var names []string
-		for _, s := range sts {
-			n, _ := strconv.Atoi(s)
-			for name, st := range addressStatus3 {
-				if int(st) == n && name != "BIND_ENI" {
+		for _, st := range o.Statuses {
+			for name, s3 := range addressStatus3 {
+				if s3 == st && name != "BIND_ENI" {
 					names = append(names, name)
 				}
 			}
 		}
+		slices.Sort(names) // the same wire whatever the map's order
 		d.filter("address-status", names...)
 	}
-	d.filterIf("address-name", v, "searchKey")
+	if o.Name != "" {
+		d.filter("address-name", o.Name)
+	}
 	return d.done()
 }
 
-func fillDescribeEip3(_ context.Context, _ *Client, got, out any, v url.Values) error {
+func fillDescribeEip3(_ context.Context, _ *Client, got, out, req any) error {
+	r := req.(*eipListRequest)
 	g, o := got.(*describeAddresses3), out.(*describeEipResponse)
 	o.TotalCount = jsonInt(g.TotalCount)
 	for _, a := range g.AddressSet {
@@ -131,8 +132,8 @@ func fillDescribeEip3(_ context.Context, _ *Client, got, out any, v url.Values) 
 			UnInstanceID: jsonString(a.InstanceId), CreatedAt: parseTime3(a.CreatedTime), PrivateIPAddress: jsonString(a.PrivateAddressIp),
 			NetworkInterfaceID: jsonString(a.NetworkInterfaceId), Mode: jsonInt(btoi(a.IsEipDirectConnection))})
 	}
-	if by := v.Get("orderBy"); by != "" && by != "createdAt" {
-		desc := v.Get("orderType") != "0"
+	if by := r.OrderBy; by != "" && by != "createdAt" {
+		desc := r.OrderType != 0
 		key := func(e eipJSON) string {
 			switch by {
 			case "eipId":
@@ -157,7 +158,7 @@ func fillDescribeEip3(_ context.Context, _ *Client, got, out any, v url.Values) 
 	return nil
 }
 
-func fillEipQuota3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillEipQuota3(_ context.Context, _ *Client, got, out, _ any) error {
 	o := out.(*eipQuotaResponse)
 	for _, q := range got.(*addressQuota3).QuotaSet {
 		switch q.QuotaId {

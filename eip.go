@@ -111,10 +111,7 @@ type describeEipResponse struct {
 }
 
 func (s *EIPsService) page(ctx context.Context, o EIPListOptions) (page[EIP], *Response, error) {
-	p := struct {
-		*EIPListOptions
-		OrderType int `url:"orderType"`
-	}{&o, 1}
+	p := &eipListRequest{&o, 1}
 	if o.Ascending {
 		p.OrderType = 0
 	}
@@ -205,7 +202,7 @@ func (s *EIPsService) Create(ctx context.Context, n int) ([]string, *Response, e
 	for done := 0; done < n; {
 		k := min(n-done, maxEIPsPerCreate)
 		var out eipIDsResponse
-		r, err := s.client.call(ctx, "CreateEip", url.Values{"goodsNum": {strconv.Itoa(k)}}, &out)
+		r, err := s.client.do(ctx, "CreateEip", &eipCreate{Count: k}, &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
@@ -227,9 +224,7 @@ func (s *EIPsService) Delete(ctx context.Context, ids ...string) (*Response, err
 	if err := checkIDs("ids", ids); err != nil {
 		return nil, err
 	}
-	return s.client.do(ctx, "DeleteEip", struct {
-		IDs List[string] `url:"eipIds"`
-	}{ids}, &batchResponse{})
+	return s.client.do(ctx, "DeleteEip", &eipDelete{IDs: ids}, &batchResponse{})
 }
 
 // Rename sets an EIP's name (at most 20 characters).
@@ -242,7 +237,7 @@ func (s *EIPsService) Rename(ctx context.Context, id, name string) (*Response, e
 	if name == "" || utf8.RuneCountInString(name) > 20 {
 		return nil, &ArgError{Arg: "name", Reason: "must be 1 to 20 characters"}
 	}
-	return s.client.call(ctx, "ModifyEipAttributes", url.Values{"eipId": {id}, "eipName": {name}}, &batchResponse{})
+	return s.client.do(ctx, "ModifyEipAttributes", &eipRename{ID: id, Name: name}, &batchResponse{})
 }
 
 // Associate binds an unbound EIP to a running instance's primary address.
@@ -257,7 +252,7 @@ func (s *EIPsService) Associate(ctx context.Context, id, instanceID string) (*Re
 	if err := checkID("instanceID", instanceID); err != nil {
 		return nil, err
 	}
-	return s.client.call(ctx, "EipBindInstance", url.Values{"eipId": {id}, "unInstanceId": {instanceID}}, &batchResponse{})
+	return s.client.do(ctx, "EipBindInstance", &eipBind{ID: id, InstanceID: instanceID}, &batchResponse{})
 }
 
 // Disassociate unbinds an EIP. With newPublicIP the instance gets a new
@@ -268,11 +263,7 @@ func (s *EIPsService) Disassociate(ctx context.Context, id string, newPublicIP b
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	alloc := "0"
-	if newPublicIP {
-		alloc = "1"
-	}
-	return s.client.call(ctx, "EipUnBindInstance", url.Values{"eipId": {id}, "allocWanIp": {alloc}}, &batchResponse{})
+	return s.client.do(ctx, "EipUnBindInstance", &eipUnbind{ID: id, NewPublicIP: btoi(newPublicIP)}, &batchResponse{})
 }
 
 // EIPQuota is the account's EIP allowance in the region.
@@ -299,7 +290,7 @@ type eipQuotaResponse struct {
 // It calls the DescribeEipQuota action.
 func (s *EIPsService) Quota(ctx context.Context) (*EIPQuota, *Response, error) {
 	var out eipQuotaResponse
-	resp, err := s.client.call(ctx, "DescribeEipQuota", url.Values{}, &out)
+	resp, err := s.client.do(ctx, "DescribeEipQuota", &noRequest{}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -320,7 +311,7 @@ func (s *EIPsService) FromPublicIP(ctx context.Context, instanceID string) (stri
 		return "", nil, err
 	}
 	var out eipIDsResponse
-	resp, err := s.client.call(ctx, "TransformWanIpToEip", url.Values{"unInstanceId": {instanceID}}, &out)
+	resp, err := s.client.do(ctx, "TransformWanIpToEip", &eipTransform{InstanceID: instanceID}, &out)
 	if err != nil {
 		return "", resp, err
 	}
@@ -335,12 +326,44 @@ func (s *EIPsService) SetPassThrough(ctx context.Context, id string, passThrough
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	mode := "0"
-	if passThrough {
-		mode = "1"
-	}
-	return s.client.call(ctx, "TransformMode", url.Values{"eipId": {id}, "mode": {mode}}, &batchResponse{})
+	return s.client.do(ctx, "TransformMode", &eipMode{ID: id, PassThrough: btoi(passThrough)}, &batchResponse{})
 }
+
+// The EIP actions' requests: their url tags put them on the legacy wire;
+// the API 3.0 routes read them as they are.
+type (
+	eipListRequest struct {
+		*EIPListOptions
+		OrderType int `url:"orderType"` // 1 descending (the default), 0 ascending
+	}
+	eipCreate struct {
+		Count int `url:"goodsNum"`
+	}
+	eipDelete struct {
+		IDs List[string] `url:"eipIds"`
+	}
+	eipRename struct {
+		ID   string `url:"eipId"`
+		Name string `url:"eipName"`
+	}
+	eipBind struct {
+		ID         string `url:"eipId"`
+		InstanceID string `url:"unInstanceId"`
+	}
+	eipUnbind struct {
+		ID          string `url:"eipId"`
+		NewPublicIP int    `url:"allocWanIp"` // 1: the instance gets an ordinary public IP again
+	}
+	eipTransform struct {
+		InstanceID string `url:"unInstanceId"`
+	}
+	eipMode struct {
+		ID          string `url:"eipId"`
+		PassThrough int    `url:"mode"` // 1: direct connection
+	}
+	// noRequest is the request of an action that takes nothing.
+	noRequest struct{}
+)
 
 // WaitStatus waits until every EIP of ids has the status (for a binding,
 // [EIPBound]), polling DescribeEip as [InstancesService.WaitStatus] does.
