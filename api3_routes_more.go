@@ -22,18 +22,21 @@ func init() {
 	}
 	addRoutes3(map[string]route3{
 		// ---- images ----
-		"DescribeImages": {service: "cvm", action: "DescribeImages", build: buildDescribeImages3,
-			newOut: func() any { return new(describeImages3) }, fill: fillDescribeImages3},
-		"CreateImage": {service: "cvm", action: "CreateImage", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			m := map[string]any{"InstanceId": v.Get("instanceId"), "ImageName": v.Get("imageName")}
-			setIf(m, "ImageDescription", v, "imageDescription")
+		"DescribeImages": {service: "cvm", action: "DescribeImages", typed: typedDescribeImages3,
+			newOut: func() any { return new(describeImages3) }, fillTyped: fillDescribeImages3},
+		"CreateImage": {service: "cvm", action: "CreateImage", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*ImageCreateRequest)
+			m := map[string]any{"InstanceId": r.InstanceID, "ImageName": r.Name}
+			if r.Description != "" {
+				m["ImageDescription"] = r.Description
+			}
 			return m, nil
 		}, newOut: func() any {
 			return new(struct {
 				Envelope3
 				ImageId string
 			})
-		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			g := got.(*struct {
 				Envelope3
 				ImageId string
@@ -43,22 +46,28 @@ func init() {
 			return nil
 		}},
 		"DeleteImages": batch3("cvm", "DeleteImages", "ImageIds"),
-		"ModifyImageAttributes": one("ModifyImageAttribute", func(v url.Values) map[string]any {
-			m := map[string]any{"ImageId": v.Get("imageId")}
-			setIf(m, "ImageName", v, "imageName")
-			setIf(m, "ImageDescription", v, "imageDescription")
+		"ModifyImageAttributes": typed3("cvm", "ModifyImageAttribute", func(req any) map[string]any {
+			r := req.(*ImageUpdateRequest)
+			m := map[string]any{"ImageId": r.ImageID}
+			if r.Name != nil && *r.Name != "" {
+				m["ImageName"] = *r.Name
+			}
+			if r.Description != nil {
+				m["ImageDescription"] = *r.Description
+			}
 			return m
 		}),
-		"SyncCvmImage": {service: "cvm", action: "SyncImages", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+		"SyncCvmImage": {service: "cvm", action: "SyncImages", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*imageSync)
 			var dsts []string
-			for _, d := range listParam(v, "dstRegion") {
-				r, ok := LookupRegion(d)
+			for _, d := range r.Dsts {
+				reg, ok := LookupRegion(d)
 				if !ok {
 					return nil, &ArgError{Arg: "regions", Reason: fmt.Sprintf("unknown region %q", d)}
 				}
-				dsts = append(dsts, r.Long)
+				dsts = append(dsts, reg.Long)
 			}
-			return map[string]any{"ImageIds": listParam(v, "imgIdList"), "DestinationRegions": dsts}, nil
+			return map[string]any{"ImageIds": []string(r.IDs), "DestinationRegions": dsts}, nil
 		}},
 		"ShareImage":           share3("SHARE"),
 		"CancelShareImage":     share3("CANCEL"),
@@ -200,18 +209,19 @@ var (
 	imageStates3 = map[string]ImageStatus{"CREATING": ImageCreating, "NORMAL": ImageNormal, "SYNCING": ImageSyncing, "IMPORTING": ImageCreating}
 )
 
-func buildDescribeImages3(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-	t, _ := intParam(v, "imageType")
-	if v.Get("status") != "" && v.Get("status") != "0" {
+func typedDescribeImages3(_ context.Context, _ *Client, req any) (map[string]any, error) {
+	o := req.(*ImageListOptions)
+	if o.Status != 0 {
 		return nil, &ArgError{Arg: "ImageListOptions.Status", Reason: "has no API 3.0 counterpart (spec/api3 §6 row 20): leave it 0 and check Image.Status"}
 	}
-	d := newDescribe3(v, "offset", false)
+	d := &describe3{members: map[string]any{}}
+	page3(d.members, o.ListOptions)
 	// ImageIds and Filters are exclusive in API 3.0: with ids, the type is
 	// checked on the answer.
-	if d.ids("ImageIds", listParam(v, "imageIds")) {
+	if d.ids("ImageIds", o.ImageIDs) {
 		return d.done()
 	}
-	name, ok := imageTypes3[ImageType(t)]
+	name, ok := imageTypes3[o.Type]
 	if !ok {
 		return nil, &ArgError{Arg: "ImageListOptions.Type", Reason: "marketplace images have no API 3.0 counterpart (spec/api3 §6 row 20)"}
 	}
@@ -219,9 +229,9 @@ func buildDescribeImages3(_ context.Context, _ *Client, v url.Values) (map[strin
 	return d.done()
 }
 
-func fillDescribeImages3(_ context.Context, _ *Client, got, out any, v url.Values) error {
+func fillDescribeImages3(_ context.Context, _ *Client, got, out, req any) error {
 	g, o := got.(*describeImages3), out.(*describeImagesResponse)
-	t, _ := intParam(v, "imageType")
+	r := req.(*ImageListOptions)
 	o.TotalCount = jsonInt(g.TotalCount)
 	for _, img := range g.ImageSet {
 		typ := ImageType(0)
@@ -230,7 +240,7 @@ func fillDescribeImages3(_ context.Context, _ *Client, got, out any, v url.Value
 				typ = k
 			}
 		}
-		if len(listParam(v, "imageIds")) > 0 && int(typ) != t {
+		if len(r.ImageIDs) > 0 && typ != r.Type {
 			o.TotalCount--
 			continue
 		}
@@ -242,9 +252,10 @@ func fillDescribeImages3(_ context.Context, _ *Client, got, out any, v url.Value
 }
 
 func share3(permission string) route3 {
-	return route3{service: "cvm", action: "ModifyImageSharePermission", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-		return map[string]any{"ImageId": v.Get("imageId"), "AccountIds": listParam(v, "uinList"), "Permission": permission}, nil
-	}}
+	return typed3("cvm", "ModifyImageSharePermission", func(req any) map[string]any {
+		r := req.(*imageShare)
+		return map[string]any{"ImageId": r.ID, "AccountIds": []string(r.UINs), "Permission": permission}
+	})
 }
 
 // shareInfo3: API 3.0 takes one image a call (§6 row 27).

@@ -323,12 +323,7 @@ func (s *ImagesService) Sync(ctx context.Context, ids []string, regions ...strin
 		}
 		dst[i] = reg.Short
 	}
-	p := struct {
-		Src  string       `url:"srcRegion"`
-		IDs  List[string] `url:"imgIdList"`
-		Dsts List[string] `url:"dstRegion"`
-	}{s.client.region.Short, ids, dst}
-	return s.client.do(ctx, "SyncCvmImage", p, &batchResponse{})
+	return s.client.do(ctx, "SyncCvmImage", &imageSync{s.client.region.Short, ids, dst}, &batchResponse{})
 }
 
 // maxShareAccounts is how many accounts one image can be shared with.
@@ -346,12 +341,23 @@ func (s *ImagesService) share(ctx context.Context, action, id string, accounts [
 			return nil, &ArgError{Arg: "accounts", Reason: fmt.Sprintf("%q is not an account id (UIN)", a)}
 		}
 	}
-	p := struct {
+	return s.client.do(ctx, action, &imageShare{id, accounts}, &batchResponse{})
+}
+
+// The image actions' requests of their own (the others take the exported
+// request types): their url tags put them on the legacy wire; the API 3.0
+// routes read them as they are.
+type (
+	imageSync struct {
+		Src  string       `url:"srcRegion"`
+		IDs  List[string] `url:"imgIdList"`
+		Dsts List[string] `url:"dstRegion"` // short region codes
+	}
+	imageShare struct {
 		ID   string       `url:"imageId"`
 		UINs List[string] `url:"uinList"`
-	}{id, accounts}
-	return s.client.do(ctx, action, p, &batchResponse{})
-}
+	}
+)
 
 // Share shares a custom image with other accounts of the same region (at
 // most 50 per image).
