@@ -143,19 +143,22 @@ func init() {
 			}
 			return nil
 		}},
-		"DescribeProject": {service: "tag", action: "DescribeProjects", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"AllList": btoi(v.Get("allList") == "1"), "Limit": 1000, "Offset": 0}, nil
-		}, newOut: func() any { return new(projects3) }, fill: fillProjects3},
-		"AddProject": {service: "tag", action: "AddProject", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			m := map[string]any{"ProjectName": v.Get("projectName")}
-			setIf(m, "Info", v, "projectDesc")
+		"DescribeProject": {service: "tag", action: "DescribeProjects", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"AllList": req.(*projectList).All, "Limit": 1000, "Offset": 0}, nil
+		}, newOut: func() any { return new(projects3) }, fillTyped: fillProjects3},
+		"AddProject": {service: "tag", action: "AddProject", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*projectCreate)
+			m := map[string]any{"ProjectName": r.Name}
+			if r.Description != "" {
+				m["Info"] = r.Description
+			}
 			return m, nil
 		}, newOut: func() any {
 			return new(struct {
 				Envelope3
 				ProjectId int
 			})
-		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			out.(*addProjectResponse).ProjectID = jsonInt(got.(*struct {
 				Envelope3
 				ProjectId int
@@ -448,7 +451,7 @@ type projects3 struct {
 	}
 }
 
-func fillProjects3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillProjects3(_ context.Context, _ *Client, got, out, _ any) error {
 	o := out.(*describeProjectResponse)
 	for _, p := range got.(*projects3).Projects {
 		created, _ := parseAPITime3(p.CreateTime)

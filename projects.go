@@ -2,7 +2,6 @@ package cvm
 
 import (
 	"context"
-	"net/url"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -36,12 +35,8 @@ type describeProjectResponse struct {
 //
 // It calls the DescribeProject action (module account).
 func (s *ProjectsService) List(ctx context.Context, all bool) ([]Project, *Response, error) {
-	v := url.Values{}
-	if all {
-		v.Set("allList", "1")
-	}
 	var out describeProjectResponse
-	resp, err := s.client.do(ctx, "DescribeProject", v, &out)
+	resp, err := s.client.do(ctx, "DescribeProject", &projectList{All: btoi(all)}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -74,14 +69,22 @@ func (s *ProjectsService) Create(ctx context.Context, name, description string) 
 			return 0, nil, &ArgError{Arg: "name", Reason: "may hold only Chinese characters, English letters and digits"}
 		}
 	}
-	v := url.Values{"projectName": {name}}
-	if description != "" {
-		v.Set("projectDesc", description)
-	}
 	var out addProjectResponse
-	resp, err := s.client.do(ctx, "AddProject", v, &out)
+	resp, err := s.client.do(ctx, "AddProject", &projectCreate{Name: name, Description: description}, &out)
 	if err != nil {
 		return 0, resp, err
 	}
 	return int(out.ProjectID), resp, nil
 }
+
+// The project actions' requests: their url tags put them on the legacy
+// wire; the API 3.0 routes read them as they are.
+type (
+	projectList struct {
+		All int `url:"allList,omitempty"` // 1: every project, not only the caller's
+	}
+	projectCreate struct {
+		Name        string `url:"projectName"`
+		Description string `url:"projectDesc,omitempty"`
+	}
+)
