@@ -27,6 +27,8 @@ type route3 struct {
 	typed func(ctx context.Context, c *Client, req any) (map[string]any, error)
 	// fillTyped is fill for a typed route: it is given the request value.
 	fillTyped func(ctx context.Context, c *Client, got, out, req any) error
+	// runTyped is run for a typed request.
+	runTyped func(ctx context.Context, c *Client, req, out any) (*Response, error)
 	// build returns the request's members from the legacy parameters.
 	build func(ctx context.Context, c *Client, v url.Values) (map[string]any, error)
 	// newOut returns what the answer is decoded into; fill copies it into
@@ -61,6 +63,9 @@ func (c *Client) via3(ctx context.Context, action string, req any, out any) (*Re
 	var v url.Values
 	var members map[string]any
 	var err error
+	if r.runTyped != nil {
+		return r.runTyped(ctx, c, req, out)
+	}
 	if r.typed != nil {
 		members, err = r.typed(ctx, c, req)
 	} else {

@@ -10,8 +10,8 @@ import (
 
 func init() {
 	addRoutes3(map[string]route3{
-		"DescribeAvailabilityZones": {service: "cvm", action: "DescribeZones", build: noMembers,
-			newOut: func() any { return new(describeZones3) }, fill: fillZones3},
+		"DescribeAvailabilityZones": {service: "cvm", action: "DescribeZones", typed: noMembers3,
+			newOut: func() any { return new(describeZones3) }, fillTyped: fillZones3},
 		"DescribeInstances": {service: "cvm", action: "DescribeInstances", build: buildDescribeInstances3,
 			newOut: func() any { return new(describeInstances3) }, fill: fillDescribeInstances3},
 		"RunInstancesHour": {service: "cvm", action: "RunInstances", build: buildRunInstances3(false),
@@ -44,12 +44,12 @@ func noMembers(context.Context, *Client, url.Values) (map[string]any, error) {
 // fillZones3 answers DescribeAvailabilityZones from the zones the client
 // fetched (and keeps) through DescribeZones; zoneId keeps one (none, for
 // a zone the region lacks: Zones.Get then answers ErrNotFound).
-func fillZones3(_ context.Context, c *Client, got, out any, v url.Values) error {
+func fillZones3(_ context.Context, c *Client, got, out, req any) error {
 	zs := c.keepZones3(got.(*describeZones3))
 	o := out.(*describeZonesResponse)
-	want, one := intParam(v, "zoneId")
+	want := req.(*zoneQuery).ZoneID
 	for _, z := range zs {
-		if one && z.id != want {
+		if want != 0 && z.id != want {
 			continue
 		}
 		o.ZoneSet = append(o.ZoneSet, zoneJSON{ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), Zone: jsonString(z.zone), ZoneState: jsonString(z.state)})

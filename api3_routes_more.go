@@ -167,16 +167,16 @@ func init() {
 		}},
 
 		// ---- zones and regions ----
-		"DescribeZoneAbility": {run: zoneAbility3},
-		"DescribeProductRegionList": {service: "region", action: "DescribeRegions", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			n, _ := intParam(v, "instanceType")
+		"DescribeZoneAbility": {runTyped: zoneAbility3},
+		"DescribeProductRegionList": {service: "region", action: "DescribeRegions", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			n := int(req.(*productRegionQuery).Product)
 			return map[string]any{"Product": map[int]string{1: "cvm", 2: "cdb", 3: "clb"}[max(n, 1)]}, nil
 		}, newOut: func() any {
 			return new(struct {
 				Envelope3
 				RegionSet []struct{ Region, RegionName string }
 			})
-		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			o := out.(*describeProductRegionListResponse)
 			o.AvailableRegion = regionNames{}
 			for _, r := range got.(*struct {
@@ -469,9 +469,9 @@ func fillProjects3(_ context.Context, _ *Client, got, out, _ any) error {
 // zoneAbility3: API 3.0 has no capacity flags (§6 row 51); a zone that
 // sells instance types (DescribeZoneInstanceConfigInfos) reads as
 // supporting what was asked.
-func zoneAbility3(ctx context.Context, c *Client, v url.Values, out any) (*Response, error) {
-	id, _ := intParam(v, "zoneId")
-	zone, err := c.zoneName3(ctx, id)
+func zoneAbility3(ctx context.Context, c *Client, req, out any) (*Response, error) {
+	q := req.(*zoneAbilityQuery)
+	zone, err := c.zoneName3(ctx, q.ZoneID)
 	if err != nil {
 		return nil, err
 	}
@@ -491,7 +491,7 @@ func zoneAbility3(ctx context.Context, c *Client, v url.Values, out any) (*Respo
 	o.CapacitySet = append(o.CapacitySet, struct {
 		Capacity    oneOrMany[jsonString] `json:"capacity"`
 		IsSupported jsonInt               `json:"isSupported"`
-	}{asJSONStrings(listParam(v, "capacity")), jsonInt(btoi(selling))})
+	}{asJSONStrings(q.Capacity), jsonInt(btoi(selling))})
 	return resp, nil
 }
 
@@ -513,3 +513,6 @@ func bandwidth3(req any) map[string]any {
 	}
 	return m
 }
+
+// noMembers3 is the members of a request that takes none.
+func noMembers3(context.Context, *Client, any) (map[string]any, error) { return map[string]any{}, nil }

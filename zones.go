@@ -3,7 +3,6 @@ package cvm
 import (
 	"bytes"
 	"context"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -67,7 +66,23 @@ type describeZonesResponse struct {
 //
 // It calls the DescribeAvailabilityZones action.
 func (s *ZonesService) List(ctx context.Context) ([]Zone, *Response, error) {
-	return s.describe(ctx, url.Values{})
+	return s.describe(ctx, &zoneQuery{})
+}
+
+// zoneQuery is DescribeAvailabilityZones' request: every zone, or one.
+type zoneQuery struct {
+	ZoneID int `url:"zoneId,omitempty"`
+}
+
+// zoneAbilityQuery is DescribeZoneAbility's request.
+type zoneAbilityQuery struct {
+	ZoneID   int          `url:"zoneId"`
+	Capacity List[string] `url:"capacity,omitempty"`
+}
+
+// productRegionQuery is DescribeProductRegionList's request.
+type productRegionQuery struct {
+	Product Product `url:"instanceType"`
 }
 
 // Get returns one availability zone of the client's region. It returns an
@@ -79,7 +94,7 @@ func (s *ZonesService) Get(ctx context.Context, zoneID int) (*Zone, *Response, e
 	if zoneID <= 0 {
 		return nil, nil, &ArgError{Arg: "zoneID", Reason: "must be positive"}
 	}
-	zones, resp, err := s.describe(ctx, url.Values{"zoneId": {strconv.Itoa(zoneID)}})
+	zones, resp, err := s.describe(ctx, &zoneQuery{ZoneID: zoneID})
 	if err != nil {
 		return nil, resp, err
 	}
@@ -91,9 +106,9 @@ func (s *ZonesService) Get(ctx context.Context, zoneID int) (*Zone, *Response, e
 	return nil, resp, &APIError{Action: "DescribeAvailabilityZones", Code: CodeNotFound, Message: "zone " + strconv.Itoa(zoneID) + " not found in region"}
 }
 
-func (s *ZonesService) describe(ctx context.Context, v url.Values) ([]Zone, *Response, error) {
+func (s *ZonesService) describe(ctx context.Context, q *zoneQuery) ([]Zone, *Response, error) {
 	var out describeZonesResponse
-	resp, err := s.client.call(ctx, "DescribeAvailabilityZones", v, &out)
+	resp, err := s.client.do(ctx, "DescribeAvailabilityZones", q, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -138,12 +153,8 @@ func (s *ZonesService) Abilities(ctx context.Context, zoneID int, capacities ...
 			return nil, nil, &ArgError{Arg: "capacities", Reason: strconv.Quote(c) + " is not cbs or vpc"}
 		}
 	}
-	params := struct {
-		ZoneID   int          `url:"zoneId"`
-		Capacity List[string] `url:"capacity,omitempty"`
-	}{zoneID, capacities}
 	var out describeZoneAbilityResponse
-	resp, err := s.client.do(ctx, "DescribeZoneAbility", params, &out)
+	resp, err := s.client.do(ctx, "DescribeZoneAbility", &zoneAbilityQuery{zoneID, capacities}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -218,8 +229,7 @@ func (s *ZonesService) ProductRegions(ctx context.Context, product Product) ([]P
 		return nil, nil, &ArgError{Arg: "product", Reason: "must be ProductCVM, ProductCDB or ProductLoadBalancer"}
 	}
 	var out describeProductRegionListResponse
-	resp, err := s.client.call(ctx, "DescribeProductRegionList",
-		url.Values{"instanceType": {strconv.Itoa(int(product))}}, &out)
+	resp, err := s.client.do(ctx, "DescribeProductRegionList", &productRegionQuery{product}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
