@@ -236,3 +236,35 @@ func TestDecode3HalfAnErrorIsUnreadable(t *testing.T) {
 	assert.Equal(t, "RequestLimitExceeded", apiErr.ErrorCode)
 	assert.Equal(t, "r-1", apiErr.RequestID)
 }
+
+// TestRoutesReadTypedRequests: a route reads the service's typed request
+// (route3.typed or runTyped), never a legacy encoding of it. The routes
+// below still read the legacy parameters; they are being moved, and no
+// route may join them.
+func TestRoutesReadTypedRequests(t *testing.T) {
+	t.Parallel()
+	notYet := map[string]bool{
+		"AttachNetworkInterface": true, "CreateSecurityGroup": true, "CreateSecurityGroupPolicy": true,
+		"DeleteSecurityGroup": true, "DeleteSecurityGroupPolicy": true, "DescribeAssociateSecurityGroups": true,
+		"DescribeDeals": true, "DescribeDealsByCond": true, "DescribeInstances": true,
+		"DescribeInstancesOfSecurityGroup": true, "DescribeNetworkInterfacesOfSecurityGroup": true,
+		"DescribeOrCreateDefaultSecurityGroup": true, "DescribeSecurityGroupEx": true,
+		"DescribeSecurityGroupPolicys": true, "DescribeSecurityGroups": true, "DescribeVpcTaskResult": true,
+		"GetImageShareUinInfo": true, "InquiryInstancePrice": true, "InquiryInstancePriceHour": true,
+		"ModifySecurityGroupAttributes": true, "ModifySecurityGroupPolicys": true,
+		"ModifySecurityGroupsOfInstance": true, "ModifySecurityGroupsOfNetworkInterface": true,
+		"ModifySingleSecurityGroupPolicy": true, "PayDeals": true, "ResetInstances": true, "ResizeInstance": true,
+		"ResizeInstanceHour": true, "RunInstances": true, "RunInstancesHour": true, "UpdateInstanceVpcConfig": true,
+	}
+	typed := 0
+	for a, r := range routes3 {
+		if r.typed != nil || r.runTyped != nil {
+			typed++
+			assert.False(t, notYet[a], "%s reads its typed request: take it off the list", a)
+			assert.Nil(t, r.fill, "%s: a typed route fills with fillTyped", a)
+			continue
+		}
+		assert.True(t, notYet[a], "%s reads legacy parameters: read the typed request instead", a)
+	}
+	assert.Equal(t, len(routes3)-len(notYet), typed)
+}
