@@ -103,10 +103,15 @@ func (s *secretSet) addNamed(vals url.Values) {
 // depth ("LoginSettings": {"Password": ...}). A body that names no secret
 // is not parsed.
 func (s *secretSet) addNamedJSON(body []byte) {
-	lower := bytes.ToLower(body)
-	if !bytes.Contains(lower, []byte("passw")) && !bytes.Contains(lower, []byte("secret")) &&
-		!bytes.Contains(lower, []byte("privatekey")) && !bytes.Contains(lower, []byte("token")) {
-		return
+	named := false
+	for _, w := range secretBodyWords {
+		if bytes.Contains(body, w) {
+			named = true
+			break
+		}
+	}
+	if !named {
+		return // the common case: a few fast scans, no allocation
 	}
 	var v any
 	if json.Unmarshal(body, &v) != nil {
@@ -270,3 +275,9 @@ func pointURLsAt(err error, base string) error {
 	})
 	return err
 }
+
+// secretBodyWords are what a body that names a secret member holds, in the
+// cases JSON members are written in (Password, password, PASSWORD; the
+// first letter left out so that either case of it matches).
+var secretBodyWords = [][]byte{[]byte("assw"), []byte("ASSW"), []byte("ecret"), []byte("ECRET"), []byte("oken"),
+	[]byte("OKEN"), []byte("rivateKey"), []byte("rivatekey"), []byte("RIVATEKEY")}
