@@ -102,17 +102,18 @@ func init() {
 		}),
 
 		// ---- network interfaces ----
-		"AttachNetworkInterface": {service: "vpc", action: "AttachNetworkInterface", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"NetworkInterfaceId": v.Get("networkInterfaceId"), "InstanceId": v.Get("instanceId")}, nil
-		}},
-		"DescribeVpcTaskResult": {service: "vpc", action: "DescribeVpcTaskResult", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"TaskId": v.Get("taskId")}, nil
+		"AttachNetworkInterface": typed3("vpc", "AttachNetworkInterface", func(req any) map[string]any {
+			r := req.(*interfaceAttach)
+			return map[string]any{"NetworkInterfaceId": r.InterfaceID, "InstanceId": r.InstanceID}
+		}),
+		"DescribeVpcTaskResult": {service: "vpc", action: "DescribeVpcTaskResult", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"TaskId": strconv.FormatInt(req.(*vpcTaskQuery).TaskID, 10)}, nil
 		}, newOut: func() any {
 			return new(struct {
 				Envelope3
 				Status string
 			})
-		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			st := map[string]int{"SUCCESS": 0, "FAILED": 1, "RUNNING": 2}[got.(*struct {
 				Envelope3
 				Status string

@@ -244,12 +244,12 @@ func TestDecode3HalfAnErrorIsUnreadable(t *testing.T) {
 func TestRoutesReadTypedRequests(t *testing.T) {
 	t.Parallel()
 	notYet := map[string]bool{
-		"AttachNetworkInterface": true, "CreateSecurityGroup": true, "CreateSecurityGroupPolicy": true,
+		"CreateSecurityGroup": true, "CreateSecurityGroupPolicy": true,
 		"DeleteSecurityGroup": true, "DeleteSecurityGroupPolicy": true, "DescribeAssociateSecurityGroups": true,
 		"DescribeDeals": true, "DescribeDealsByCond": true, "DescribeInstances": true,
 		"DescribeInstancesOfSecurityGroup": true, "DescribeNetworkInterfacesOfSecurityGroup": true,
 		"DescribeOrCreateDefaultSecurityGroup": true, "DescribeSecurityGroupEx": true,
-		"DescribeSecurityGroupPolicys": true, "DescribeSecurityGroups": true, "DescribeVpcTaskResult": true,
+		"DescribeSecurityGroupPolicys": true, "DescribeSecurityGroups": true,
 		"GetImageShareUinInfo": true, "InquiryInstancePrice": true, "InquiryInstancePriceHour": true,
 		"ModifySecurityGroupAttributes": true, "ModifySecurityGroupPolicys": true,
 		"ModifySecurityGroupsOfInstance": true, "ModifySecurityGroupsOfNetworkInterface": true,

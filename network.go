@@ -3,7 +3,6 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 )
 
@@ -54,8 +53,7 @@ func (s *NetworkInterfacesService) Attach(ctx context.Context, vpcID, interfaceI
 		}
 	}
 	var out taskIDResponse
-	resp, err := s.client.do(ctx, "AttachNetworkInterface",
-		url.Values{"vpcId": {vpcID}, "networkInterfaceId": {interfaceID}, "instanceId": {instanceID}}, &out)
+	resp, err := s.client.do(ctx, "AttachNetworkInterface", &interfaceAttach{vpcID, interfaceID, instanceID}, &out)
 	if err != nil {
 		return 0, resp, err
 	}
@@ -89,7 +87,7 @@ func (s *NetworkInterfacesService) TaskStatus(ctx context.Context, taskID int64)
 		return 0, nil, &ArgError{Arg: "taskID", Reason: "must be positive"}
 	}
 	var out vpcTaskResponse
-	resp, err := s.client.do(ctx, "DescribeVpcTaskResult", url.Values{"taskId": {strconv.FormatInt(taskID, 10)}}, &out)
+	resp, err := s.client.do(ctx, "DescribeVpcTaskResult", &vpcTaskQuery{taskID}, &out)
 	if err != nil {
 		return 0, resp, err
 	}
@@ -123,3 +121,16 @@ func (s *NetworkInterfacesService) WaitTask(ctx context.Context, taskID int64) e
 	}
 	return err
 }
+
+// The network interfaces' requests: their url tags put them on the legacy
+// wire; the API 3.0 routes read them as they are.
+type (
+	interfaceAttach struct {
+		VPCID       string `url:"vpcId"`
+		InterfaceID string `url:"networkInterfaceId"`
+		InstanceID  string `url:"instanceId"`
+	}
+	vpcTaskQuery struct {
+		TaskID int64 `url:"taskId"`
+	}
+)
