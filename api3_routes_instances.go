@@ -6,14 +6,15 @@ package cvm
 import (
 	"context"
 	"net/url"
+	"strconv"
 )
 
 func init() {
 	addRoutes3(map[string]route3{
 		"DescribeAvailabilityZones": {service: "cvm", action: "DescribeZones", typed: noMembers3,
 			newOut: func() any { return new(describeZones3) }, fillTyped: fillZones3},
-		"DescribeInstances": {service: "cvm", action: "DescribeInstances", build: buildDescribeInstances3,
-			newOut: func() any { return new(describeInstances3) }, fill: fillDescribeInstances3},
+		"DescribeInstances": {service: "cvm", action: "DescribeInstances", typed: typedDescribeInstances3,
+			newOut: func() any { return new(describeInstances3) }, fillTyped: fillDescribeInstances3},
 		"RunInstancesHour": {service: "cvm", action: "RunInstances", build: buildRunInstances3(false),
 			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesHour3},
 		"RunInstances": {service: "cvm", action: "RunInstances", build: buildRunInstances3(true),
@@ -143,27 +144,33 @@ func (c *Client) legacyInstance(ctx context.Context, in instance3) instanceJSON 
 
 // buildDescribeInstances3 maps the legacy filters (§6 row 1): ids, or
 // Filters for addresses, name, state, project and zone.
-func buildDescribeInstances3(ctx context.Context, c *Client, v url.Values) (map[string]any, error) {
-	d := newDescribe3(v, "offset", false)
-	if d.ids("InstanceIds", listParam(v, "instanceIds")) {
+func typedDescribeInstances3(ctx context.Context, c *Client, req any) (map[string]any, error) {
+	o := req.(*InstanceListOptions)
+	d := &describe3{members: map[string]any{}}
+	page3(d.members, o.ListOptions)
+	if d.ids("InstanceIds", o.InstanceIDs) {
 		return d.done()
 	}
-	if ips := listParam(v, "lanIps"); len(ips) > 0 {
+	if len(o.LANIPs) > 0 {
 		// A legacy lanIps matches private or public addresses; API 3.0
 		// filters each, so the private ones are asked (the common use).
-		d.filter("private-ip-address", ips...)
+		d.filter("private-ip-address", o.LANIPs...)
 	}
-	d.filterIf("instance-name", v, "searchWord")
-	if st, ok := intParam(v, "status"); ok && st != 0 {
+	if o.SearchWord != "" {
+		d.filter("instance-name", o.SearchWord)
+	}
+	if o.Status != 0 {
 		for name, s := range state3Status {
-			if int(s) == st { // state3Status's statuses are distinct: one name
+			if s == o.Status { // state3Status's statuses are distinct: one name
 				d.filter("instance-state", name)
 			}
 		}
 	}
-	d.filterIf("project-id", v, "projectId")
-	if z, ok := intParam(v, "zoneId"); ok && z != 0 {
-		name, err := c.zoneName3(ctx, z)
+	if o.ProjectID != nil {
+		d.filter("project-id", strconv.Itoa(*o.ProjectID))
+	}
+	if o.ZoneID != 0 {
+		name, err := c.zoneName3(ctx, o.ZoneID)
 		if err != nil {
 			return nil, err
 		}
@@ -172,7 +179,7 @@ func buildDescribeInstances3(ctx context.Context, c *Client, v url.Values) (map[
 	return d.done()
 }
 
-func fillDescribeInstances3(ctx context.Context, c *Client, got, out any, _ url.Values) error {
+func fillDescribeInstances3(ctx context.Context, c *Client, got, out, _ any) error {
 	g, o := got.(*describeInstances3), out.(*describeInstancesResponse)
 	o.TotalCount = jsonInt(g.TotalCount)
 	o.InstanceSet = make([]instanceJSON, len(g.InstanceSet))

@@ -246,7 +246,7 @@ func TestRoutesReadTypedRequests(t *testing.T) {
 	notYet := map[string]bool{
 		"CreateSecurityGroup": true, "CreateSecurityGroupPolicy": true,
 		"DeleteSecurityGroup": true, "DeleteSecurityGroupPolicy": true, "DescribeAssociateSecurityGroups": true,
-		"DescribeDeals": true, "DescribeDealsByCond": true, "DescribeInstances": true,
+		"DescribeDeals": true, "DescribeDealsByCond": true,
 		"DescribeInstancesOfSecurityGroup": true, "DescribeNetworkInterfacesOfSecurityGroup": true,
 		"DescribeOrCreateDefaultSecurityGroup": true, "DescribeSecurityGroupEx": true,
 		"DescribeSecurityGroupPolicys": true, "DescribeSecurityGroups": true,
