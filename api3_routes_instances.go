@@ -38,10 +38,6 @@ func init() {
 	})
 }
 
-func noMembers(context.Context, *Client, url.Values) (map[string]any, error) {
-	return map[string]any{}, nil
-}
-
 // fillZones3 answers DescribeAvailabilityZones from the zones the client
 // fetched (and keeps) through DescribeZones; zoneId keeps one (none, for
 // a zone the region lacks: Zones.Get then answers ErrNotFound).

@@ -13,73 +13,67 @@ import (
 )
 
 func init() {
-	byID := func(member string) func(context.Context, *Client, url.Values) (map[string]any, error) {
-		return func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{member: v.Get("sgId")}, nil
-		}
-	}
 	addRoutes3(map[string]route3{
 		"DescribeSecurityGroupEx": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3("offsetLine"),
 			newOut: func() any { return new(describeGroups3) }, fill: fillDescribeGroupsEx3},
 		"DescribeOrCreateDefaultSecurityGroup": {run: defaultGroup3},
 		"DescribeSecurityGroups": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3(""),
 			newOut: func() any { return new(describeGroups3) }, fill: func(context.Context, *Client, any, any, url.Values) error { return nil }},
-		"CreateSecurityGroup": {service: "vpc", action: "CreateSecurityGroup", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+		"CreateSecurityGroup": {service: "vpc", action: "CreateSecurityGroup", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*SecurityGroupCreateRequest)
 			// GroupDescription is required in API 3.0 (§6 row 29); an empty
 			// remark is sent as the name.
-			desc := v.Get("sgRemark")
+			desc := r.Remark
 			if desc == "" {
-				desc = v.Get("sgName")
+				desc = r.Name
 			}
-			m := map[string]any{"GroupName": v.Get("sgName"), "GroupDescription": desc}
-			setIf(m, "ProjectId", v, "projectId")
+			m := map[string]any{"GroupName": r.Name, "GroupDescription": desc}
+			if r.ProjectID != 0 {
+				m["ProjectId"] = strconv.Itoa(r.ProjectID) // a string here (§6 row 29)
+			}
 			return m, nil
-		}, newOut: func() any { return new(oneGroup3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, newOut: func() any { return new(oneGroup3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			out.(*sgDataResponse).Data = got.(*oneGroup3).SecurityGroup.legacy()
 			return nil
 		}},
-		"ModifySecurityGroupAttributes": {service: "vpc", action: "ModifySecurityGroupAttribute", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			m := map[string]any{"SecurityGroupId": v.Get("sgId")}
-			if _, ok := v["sgName"]; ok {
-				m["GroupName"] = v.Get("sgName")
+		"ModifySecurityGroupAttributes": typed3("vpc", "ModifySecurityGroupAttribute", func(req any) map[string]any {
+			r := req.(*SecurityGroupUpdateRequest)
+			m := map[string]any{"SecurityGroupId": r.ID}
+			if r.Name != nil {
+				m["GroupName"] = *r.Name
 			}
-			if _, ok := v["sgRemark"]; ok {
-				m["GroupDescription"] = v.Get("sgRemark")
+			if r.Remark != nil {
+				m["GroupDescription"] = *r.Remark
 			}
-			return m, nil
-		}},
-		"DeleteSecurityGroup": {service: "vpc", action: "DeleteSecurityGroup", build: byID("SecurityGroupId")},
-		"DescribeSecurityGroupPolicys": {service: "vpc", action: "DescribeSecurityGroupPolicies", build: byID("SecurityGroupId"),
-			newOut: func() any { return new(policies3) }, fill: fillPolicies3},
-		"ModifySecurityGroupPolicys": {service: "vpc", action: "ModifySecurityGroupPolicies", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"SecurityGroupId": v.Get("sgId"), "SecurityGroupPolicySet": map[string]any{
-				"Ingress": rules3(objectsParam(v, "ingress"), -1), "Egress": rules3(objectsParam(v, "egress"), -1)}}, nil
-		}},
-		"CreateSecurityGroupPolicy": {service: "vpc", action: "CreateSecurityGroupPolicies", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			idx, ok := intParam(v, "index")
-			if !ok || idx < 0 {
-				idx = -1
-			}
-			return policyCall3(v, rules3(objectsParam(v, "policys"), idx)), nil
-		}},
-		"ModifySingleSecurityGroupPolicy": {service: "vpc", action: "ReplaceSecurityGroupPolicy", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			idx, _ := intParam(v, "index")
-			one := url.Values{}
-			for k, vs := range v {
-				if f, ok := strings.CutPrefix(k, "policys."); ok && !strings.Contains(f, ".") {
-					one[f] = vs
-				}
-			}
-			return policyCall3(v, rules3([]url.Values{one}, idx)), nil
-		}},
-		"DeleteSecurityGroupPolicy": {service: "vpc", action: "DeleteSecurityGroupPolicies", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
+			return m
+		}),
+		"DeleteSecurityGroup": typed3("vpc", "DeleteSecurityGroup", func(req any) map[string]any {
+			return map[string]any{"SecurityGroupId": req.(*groupRef).ID}
+		}),
+		"DescribeSecurityGroupPolicys": {service: "vpc", action: "DescribeSecurityGroupPolicies", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"SecurityGroupId": req.(*groupRef).ID}, nil
+		}, newOut: func() any { return new(policies3) }, fillTyped: fillPolicies3},
+		"ModifySecurityGroupPolicys": typed3("vpc", "ModifySecurityGroupPolicies", func(req any) map[string]any {
+			r := req.(*rulesReplace)
+			return map[string]any{"SecurityGroupId": r.ID, "SecurityGroupPolicySet": map[string]any{
+				"Ingress": rules3(r.Ingress, -1), "Egress": rules3(r.Egress, -1)}}
+		}),
+		"CreateSecurityGroupPolicy": typed3("vpc", "CreateSecurityGroupPolicies", func(req any) map[string]any {
+			r := req.(*rulesInsert)
+			return policyCall3(r.RuleChange, rules3(r.Rules, max(r.Index, -1)))
+		}),
+		"ModifySingleSecurityGroupPolicy": typed3("vpc", "ReplaceSecurityGroupPolicy", func(req any) map[string]any {
+			r := req.(*ruleReplace)
+			return policyCall3(r.RuleChange, rules3([]Rule{r.Rule}, r.Index))
+		}),
+		"DeleteSecurityGroupPolicy": typed3("vpc", "DeleteSecurityGroupPolicies", func(req any) map[string]any {
+			r := req.(*rulesDelete)
 			var rs []any
-			for _, i := range listParam(v, "indexes") {
-				n, _ := strconv.Atoi(i)
-				rs = append(rs, map[string]any{"PolicyIndex": n})
+			for _, i := range r.Indexes {
+				rs = append(rs, map[string]any{"PolicyIndex": i})
 			}
-			return policyCall3(v, rs), nil
-		}},
+			return policyCall3(r.RuleChange, rs)
+		}),
 		"DescribeInstancesOfSecurityGroup": {service: "cvm", action: "DescribeInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
 			d := newDescribe3(v, "offset", false)
 			d.filter("security-group-id", v.Get("sgId"))
@@ -272,7 +266,7 @@ func defaultGroup3(ctx context.Context, c *Client, v url.Values, out any) (*Resp
 	return resp, nil
 }
 
-func fillPolicies3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillPolicies3(_ context.Context, _ *Client, got, out, _ any) error {
 	set, o := got.(*policies3).SecurityGroupPolicySet, out.(*policysResponse)
 	conv := func(ps []policy3) []ruleJSON {
 		var rs []ruleJSON
@@ -299,30 +293,28 @@ func fillPolicies3(_ context.Context, _ *Client, got, out any, _ url.Values) err
 
 // rules3 turns legacy rules (ipProtocol, cidrIp, portRange, ...) into
 // API 3.0 policies; the first takes PolicyIndex at, when at >= 0.
-func rules3(legacy []url.Values, at int) []any {
-	out := make([]any, 0, len(legacy))
-	for i, r := range legacy {
-		p := map[string]any{"Action": strings.ToUpper(r.Get("action"))}
-		proto := strings.ToUpper(r.Get("ipProtocol"))
-		if proto == "" && r.Get("serviceModule") == "" {
+func rules3(rules []Rule, at int) []any {
+	out := make([]any, 0, len(rules))
+	for i, r := range rules {
+		p := map[string]any{"Action": strings.ToUpper(string(r.Action))}
+		proto := strings.ToUpper(r.Protocol)
+		if proto == "" && r.ServiceModule == "" {
 			proto = "ALL"
 		}
 		if proto != "" {
 			p["Protocol"] = proto
 		}
-		if port := r.Get("portRange"); port != "" {
-			p["Port"] = port
-		}
-		for member, name := range map[string]string{"CidrBlock": "cidrIp", "SecurityGroupId": "sgId", "PolicyDescription": "desc"} {
-			if s := r.Get(name); s != "" {
-				p[member] = s
+		for member, value := range map[string]string{"Port": r.Ports, "CidrBlock": r.CIDR, "SecurityGroupId": r.SecurityGroupID,
+			"PolicyDescription": r.Description} {
+			if value != "" {
+				p[member] = value
 			}
 		}
-		if a := r.Get("addressModule"); a != "" {
-			p["AddressTemplate"] = map[string]any{"AddressId": a}
+		if r.AddressModule != "" {
+			p["AddressTemplate"] = map[string]any{"AddressId": r.AddressModule}
 		}
-		if s := r.Get("serviceModule"); s != "" {
-			p["ServiceTemplate"] = map[string]any{"ServiceId": s}
+		if r.ServiceModule != "" {
+			p["ServiceTemplate"] = map[string]any{"ServiceId": r.ServiceModule}
 		}
 		if i == 0 && at >= 0 {
 			p["PolicyIndex"] = at
@@ -333,17 +325,17 @@ func rules3(legacy []url.Values, at int) []any {
 }
 
 // policyCall3 is the request of the one-direction policy actions.
-func policyCall3(v url.Values, rules []any) map[string]any {
+func policyCall3(c *RuleChange, rules []any) map[string]any {
 	set := map[string]any{}
-	if ver := v.Get("version"); ver != "" {
-		set["Version"] = ver
+	if c.Version != nil {
+		set["Version"] = strconv.Itoa(*c.Version)
 	}
 	dir := "Ingress"
-	if v.Get("direction") == "egress" {
+	if c.Direction == Egress {
 		dir = "Egress"
 	}
 	set[dir] = rules
-	return map[string]any{"SecurityGroupId": v.Get("sgId"), "SecurityGroupPolicySet": set}
+	return map[string]any{"SecurityGroupId": c.ID, "SecurityGroupPolicySet": set}
 }
 
 // objectsParam groups name.N.field parameters by N, in index order.

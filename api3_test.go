@@ -244,17 +244,26 @@ func TestDecode3HalfAnErrorIsUnreadable(t *testing.T) {
 func TestRoutesReadTypedRequests(t *testing.T) {
 	t.Parallel()
 	notYet := map[string]bool{
-		"CreateSecurityGroup": true, "CreateSecurityGroupPolicy": true,
-		"DeleteSecurityGroup": true, "DeleteSecurityGroupPolicy": true, "DescribeAssociateSecurityGroups": true,
-		"DescribeDeals": true, "DescribeDealsByCond": true,
-		"DescribeInstancesOfSecurityGroup": true, "DescribeNetworkInterfacesOfSecurityGroup": true,
-		"DescribeOrCreateDefaultSecurityGroup": true, "DescribeSecurityGroupEx": true,
-		"DescribeSecurityGroupPolicys": true, "DescribeSecurityGroups": true,
-		"GetImageShareUinInfo": true, "InquiryInstancePrice": true, "InquiryInstancePriceHour": true,
-		"ModifySecurityGroupAttributes": true, "ModifySecurityGroupPolicys": true,
-		"ModifySecurityGroupsOfInstance": true, "ModifySecurityGroupsOfNetworkInterface": true,
-		"ModifySingleSecurityGroupPolicy": true, "PayDeals": true, "ResetInstances": true, "ResizeInstance": true,
-		"ResizeInstanceHour": true, "RunInstances": true, "RunInstancesHour": true, "UpdateInstanceVpcConfig": true,
+		"DescribeAssociateSecurityGroups":          true,
+		"DescribeDeals":                            true,
+		"DescribeDealsByCond":                      true,
+		"DescribeInstancesOfSecurityGroup":         true,
+		"DescribeNetworkInterfacesOfSecurityGroup": true,
+		"DescribeOrCreateDefaultSecurityGroup":     true,
+		"DescribeSecurityGroupEx":                  true,
+		"DescribeSecurityGroups":                   true,
+		"GetImageShareUinInfo":                     true,
+		"InquiryInstancePrice":                     true,
+		"InquiryInstancePriceHour":                 true,
+		"ModifySecurityGroupsOfInstance":           true,
+		"ModifySecurityGroupsOfNetworkInterface":   true,
+		"PayDeals":                                 true,
+		"ResetInstances":                           true,
+		"ResizeInstance":                           true,
+		"ResizeInstanceHour":                       true,
+		"RunInstances":                             true,
+		"RunInstancesHour":                         true,
+		"UpdateInstanceVpcConfig":                  true,
 	}
 	typed := 0
 	for a, r := range routes3 {

@@ -229,7 +229,7 @@ func (s *SecurityGroupsService) Delete(ctx context.Context, id string) (*Respons
 	if err := checkID("id", id); err != nil {
 		return nil, err
 	}
-	return s.client.call(ctx, "DeleteSecurityGroup", url.Values{"sgId": {id}}, &batchResponse{})
+	return s.client.do(ctx, "DeleteSecurityGroup", &groupRef{id}, &batchResponse{})
 }
 
 // RuleAction is what a rule does with matching traffic.
@@ -343,7 +343,7 @@ func (s *SecurityGroupsService) Rules(ctx context.Context, id string) (*RuleSet,
 		return nil, nil, err
 	}
 	var out policysResponse
-	resp, err := s.client.call(ctx, "DescribeSecurityGroupPolicys", url.Values{"sgId": {id}}, &out)
+	resp, err := s.client.do(ctx, "DescribeSecurityGroupPolicys", &groupRef{id}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -386,12 +386,7 @@ func (s *SecurityGroupsService) ReplaceRules(ctx context.Context, id string, ing
 	if err := checkRules("egress", egress); err != nil {
 		return nil, err
 	}
-	p := struct {
-		ID      string     `url:"sgId"`
-		Ingress List[Rule] `url:"ingress,omitempty"`
-		Egress  List[Rule] `url:"egress,omitempty"`
-	}{id, ingress, egress}
-	return s.client.do(ctx, "ModifySecurityGroupPolicys", p, &batchResponse{})
+	return s.client.do(ctx, "ModifySecurityGroupPolicys", &rulesReplace{id, ingress, egress}, &batchResponse{})
 }
 
 // RuleChange names the rules one rule action changes. Version, when set,
@@ -433,12 +428,7 @@ func (s *SecurityGroupsService) InsertRules(ctx context.Context, change *RuleCha
 	if err := checkRules("rules", rules); err != nil {
 		return nil, err
 	}
-	p := struct {
-		*RuleChange
-		Index int        `url:"index"`
-		Rules List[Rule] `url:"policys"`
-	}{change, index, rules}
-	return s.client.do(ctx, "CreateSecurityGroupPolicy", p, &batchResponse{})
+	return s.client.do(ctx, "CreateSecurityGroupPolicy", &rulesInsert{change, index, rules}, &batchResponse{})
 }
 
 // ReplaceRule replaces the rule at index.
@@ -455,12 +445,7 @@ func (s *SecurityGroupsService) ReplaceRule(ctx context.Context, change *RuleCha
 		return nil, err
 	}
 	// A single object, documented without an index: policys.ipProtocol=...
-	p := struct {
-		*RuleChange
-		Index int  `url:"index"`
-		Rule  Rule `url:"policys"`
-	}{change, index, rule}
-	return s.client.do(ctx, "ModifySingleSecurityGroupPolicy", p, &batchResponse{})
+	return s.client.do(ctx, "ModifySingleSecurityGroupPolicy", &ruleReplace{change, index, rule}, &batchResponse{})
 }
 
 // DeleteRules deletes the rules at the indexes.
@@ -478,12 +463,36 @@ func (s *SecurityGroupsService) DeleteRules(ctx context.Context, change *RuleCha
 			return nil, &ArgError{Arg: "indexes", Reason: "must not be negative"}
 		}
 	}
-	p := struct {
+	return s.client.do(ctx, "DeleteSecurityGroupPolicy", &rulesDelete{change, indexes}, &batchResponse{})
+}
+
+// The security-group actions' requests of their own (the others take the
+// exported request types): their url tags put them on the legacy wire; the
+// API 3.0 routes read them as they are.
+type (
+	groupRef struct {
+		ID string `url:"sgId"`
+	}
+	rulesReplace struct {
+		ID      string     `url:"sgId"`
+		Ingress List[Rule] `url:"ingress,omitempty"`
+		Egress  List[Rule] `url:"egress,omitempty"`
+	}
+	rulesInsert struct {
+		*RuleChange
+		Index int        `url:"index"`
+		Rules List[Rule] `url:"policys"`
+	}
+	ruleReplace struct {
+		*RuleChange
+		Index int  `url:"index"`
+		Rule  Rule `url:"policys"`
+	}
+	rulesDelete struct {
 		*RuleChange
 		Indexes List[int] `url:"indexes"`
-	}{change, indexes}
-	return s.client.do(ctx, "DeleteSecurityGroupPolicy", p, &batchResponse{})
-}
+	}
+)
 
 type sgInstancesResponse struct {
 	envelope
