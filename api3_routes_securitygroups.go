@@ -7,7 +7,6 @@ package cvm
 import (
 	"context"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -16,7 +15,7 @@ func init() {
 	addRoutes3(map[string]route3{
 		"DescribeSecurityGroupEx": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3("offsetLine"),
 			newOut: func() any { return new(describeGroups3) }, fill: fillDescribeGroupsEx3},
-		"DescribeOrCreateDefaultSecurityGroup": {run: defaultGroup3},
+		"DescribeOrCreateDefaultSecurityGroup": {runTyped: defaultGroup3},
 		"DescribeSecurityGroups": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3(""),
 			newOut: func() any { return new(describeGroups3) }, fill: func(context.Context, *Client, any, any, url.Values) error { return nil }},
 		"CreateSecurityGroup": {service: "vpc", action: "CreateSecurityGroup", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
@@ -74,11 +73,12 @@ func init() {
 			}
 			return policyCall3(r.RuleChange, rs)
 		}),
-		"DescribeInstancesOfSecurityGroup": {service: "cvm", action: "DescribeInstances", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			d := newDescribe3(v, "offset", false)
-			d.filter("security-group-id", v.Get("sgId"))
-			return d.done()
-		}, newOut: func() any { return new(describeInstances3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"DescribeInstancesOfSecurityGroup": {service: "cvm", action: "DescribeInstances", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			r := req.(*groupPage)
+			m := map[string]any{"Filters": []any{filter3("security-group-id", r.ID)}}
+			page3(m, r.ListOptions)
+			return m, nil
+		}, newOut: func() any { return new(describeInstances3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			g, o := got.(*describeInstances3), out.(*sgInstancesResponse)
 			o.TotalCount = jsonInt(g.TotalCount)
 			for _, in := range g.InstanceSet {
@@ -88,9 +88,9 @@ func init() {
 			}
 			return nil
 		}},
-		"DescribeNetworkInterfacesOfSecurityGroup": {service: "vpc", action: "DescribeNetworkInterfaces", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"Filters": []any{filter3("groups.security-group-id", v.Get("sgId"))}, "Limit": 100}, nil
-		}, newOut: func() any { return new(interfaces3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"DescribeNetworkInterfacesOfSecurityGroup": {service: "vpc", action: "DescribeNetworkInterfaces", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"Filters": []any{filter3("groups.security-group-id", req.(*groupRef).ID)}, "Limit": 100}, nil
+		}, newOut: func() any { return new(interfaces3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			g, o := got.(*interfaces3), out.(*eniOfGroupResponse)
 			o.Data.TotalCount = jsonInt(g.TotalCount)
 			for _, e := range g.NetworkInterfaceSet {
@@ -100,9 +100,9 @@ func init() {
 			}
 			return nil
 		}},
-		"DescribeAssociateSecurityGroups": {service: "vpc", action: "DescribeSecurityGroupReferences", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"SecurityGroupIds": listParam(v, "sgIds")}, nil
-		}, newOut: func() any { return new(references3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"DescribeAssociateSecurityGroups": {service: "vpc", action: "DescribeSecurityGroupReferences", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"SecurityGroupIds": []string(req.(*groupRefs).IDs)}, nil
+		}, newOut: func() any { return new(references3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			o := out.(*associateResponse)
 			o.Data = map[string]oneOrMany[jsonString]{}
 			for _, r := range got.(*references3).ReferredSecurityGroupSet {
@@ -110,8 +110,8 @@ func init() {
 			}
 			return nil
 		}},
-		"ModifySecurityGroupsOfInstance":         {run: setInstanceGroups3},
-		"ModifySecurityGroupsOfNetworkInterface": {run: setInterfaceGroups3},
+		"ModifySecurityGroupsOfInstance":         {runTyped: setInstanceGroups3},
+		"ModifySecurityGroupsOfNetworkInterface": {runTyped: setInterfaceGroups3},
 	})
 }
 
@@ -233,11 +233,8 @@ func fillDescribeGroupsEx3(ctx context.Context, c *Client, got, out any, _ url.V
 // defaultGroup3 is DescribeOrCreateDefaultSecurityGroup: API 3.0's
 // CreateDefaultSecurityGroup does not say whether it made the group (§6
 // row 40), so the project's default group is looked for first.
-func defaultGroup3(ctx context.Context, c *Client, v url.Values, out any) (*Response, error) {
-	pid := v.Get("projectId")
-	if pid == "" {
-		pid = "0"
-	}
+func defaultGroup3(ctx context.Context, c *Client, req, out any) (*Response, error) {
+	pid := strconv.Itoa(req.(*defaultGroupIn).ProjectID)
 	resp := &Response{}
 	var list struct {
 		Envelope3
@@ -254,8 +251,7 @@ func defaultGroup3(ctx context.Context, c *Client, v url.Values, out any) (*Resp
 		existed = existed || g.IsDefault
 	}
 	var made oneGroup3
-	n, _ := strconv.Atoi(pid)
-	r, err = c.send3Members(ctx, "vpc", "CreateDefaultSecurityGroup", map[string]any{"ProjectId": strconv.Itoa(n)}, &made)
+	r, err = c.send3Members(ctx, "vpc", "CreateDefaultSecurityGroup", map[string]any{"ProjectId": pid}, &made)
 	resp.add(r)
 	if err != nil {
 		return resp, err
@@ -338,42 +334,12 @@ func policyCall3(c *RuleChange, rules []any) map[string]any {
 	return map[string]any{"SecurityGroupId": c.ID, "SecurityGroupPolicySet": set}
 }
 
-// objectsParam groups name.N.field parameters by N, in index order.
-func objectsParam(v url.Values, name string) []url.Values {
-	groups := map[int]url.Values{}
-	for k, vs := range v {
-		rest, ok := strings.CutPrefix(k, name+".")
-		if !ok {
-			continue
-		}
-		idx, field, ok := strings.Cut(rest, ".")
-		i, err := strconv.Atoi(idx)
-		if !ok || err != nil {
-			continue
-		}
-		if groups[i] == nil {
-			groups[i] = url.Values{}
-		}
-		groups[i][field] = vs
-	}
-	idxs := make([]int, 0, len(groups))
-	for i := range groups {
-		idxs = append(idxs, i)
-	}
-	sort.Ints(idxs)
-	out := make([]url.Values, len(idxs))
-	for j, i := range idxs {
-		out[j] = groups[i]
-	}
-	return out
-}
-
 // setInstanceGroups3 replaces each instance's groups: one
 // ModifyInstancesAttribute call per instance (§6 row 38).
-func setInstanceGroups3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, error) {
+func setInstanceGroups3(ctx context.Context, c *Client, req, _ any) (*Response, error) {
 	resp := &Response{}
-	for _, set := range objectsParam(v, "instanceSet") {
-		body := map[string]any{"InstanceIds": []string{set.Get("instanceId")}, "SecurityGroups": listParam(set, "sgIds")}
+	for _, set := range req.(*instanceGroupsSet).Set {
+		body := map[string]any{"InstanceIds": []string{set.InstanceID}, "SecurityGroups": []string(set.SecurityGroupIDs)}
 		r, err := c.send3Members(ctx, "cvm", "ModifyInstancesAttribute", body, nil)
 		resp.add(r)
 		if err != nil {
@@ -385,10 +351,10 @@ func setInstanceGroups3(ctx context.Context, c *Client, v url.Values, _ any) (*R
 
 // setInterfaceGroups3 replaces each interface's groups: one
 // ModifyNetworkInterfaceAttribute call per interface (§6 row 64).
-func setInterfaceGroups3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, error) {
+func setInterfaceGroups3(ctx context.Context, c *Client, req, _ any) (*Response, error) {
 	resp := &Response{}
-	for _, set := range objectsParam(v, "networkInterfaceSet") {
-		body := map[string]any{"NetworkInterfaceId": set.Get("networkInterfaceId"), "SecurityGroupIds": listParam(set, "sgIds")}
+	for _, set := range req.(*interfaceGroupsSet).Set {
+		body := map[string]any{"NetworkInterfaceId": set.InterfaceID, "SecurityGroupIds": []string(set.SecurityGroupIDs)}
 		r, err := c.send3Members(ctx, "vpc", "ModifyNetworkInterfaceAttribute", body, nil)
 		resp.add(r)
 		if err != nil {

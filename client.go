@@ -283,19 +283,6 @@ func validModule(m string) bool {
 	return true
 }
 
-// call runs an action of the table with encoded values; vals belongs to
-// call.
-func (c *Client) call(ctx context.Context, action string, vals url.Values, out any) (*Response, error) {
-	if c.api == API3 {
-		return c.via3(ctx, action, vals, out)
-	}
-	module := ModuleOf(action)
-	if module == "" {
-		return nil, &ArgError{Arg: "action", Reason: fmt.Sprintf("%s is not an action of this SDK", action)}
-	}
-	return c.callModule(ctx, module, action, vals, out, nil)
-}
-
 // callModule runs the attempt loop for an encoded request: each attempt
 // waits for the limiter, gets credentials, signs and sends, and decodes
 // (attempt); decide says what comes of it; the hooks see every step.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -492,6 +491,21 @@ type (
 		*RuleChange
 		Indexes List[int] `url:"indexes"`
 	}
+	groupRefs struct {
+		IDs List[string] `url:"sgIds"`
+	}
+	groupPage struct {
+		ID string `url:"sgId"`
+		ListOptions
+	}
+	// defaultGroupIn sends projectId even when it is 0 (the default
+	// project).
+	defaultGroupIn struct {
+		ProjectID int `url:"projectId"`
+	}
+	instanceGroupsSet struct {
+		Set List[InstanceGroups] `url:"instanceSet"`
+	}
 )
 
 type sgInstancesResponse struct {
@@ -503,12 +517,8 @@ type sgInstancesResponse struct {
 }
 
 func (s *SecurityGroupsService) instancesPage(ctx context.Context, id string, o ListOptions) (page[string], *Response, error) {
-	p := struct {
-		ID string `url:"sgId"`
-		ListOptions
-	}{id, o}
 	var out sgInstancesResponse
-	resp, err := s.client.do(ctx, "DescribeInstancesOfSecurityGroup", p, &out)
+	resp, err := s.client.do(ctx, "DescribeInstancesOfSecurityGroup", &groupPage{id, o}, &out)
 	if err != nil {
 		return page[string]{}, resp, err
 	}
@@ -588,9 +598,7 @@ func (s *SecurityGroupsService) SetInstanceGroups(ctx context.Context, sets ...I
 	}
 	resp := &Response{}
 	for chunk := range chunks(sets, maxInstanceSet) {
-		r, err := s.client.do(ctx, "ModifySecurityGroupsOfInstance", struct {
-			Set List[InstanceGroups] `url:"instanceSet"`
-		}{chunk}, &batchResponse{})
+		r, err := s.client.do(ctx, "ModifySecurityGroupsOfInstance", &instanceGroupsSet{chunk}, &batchResponse{})
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
@@ -615,9 +623,7 @@ func (s *SecurityGroupsService) Referrers(ctx context.Context, ids ...string) (m
 		return nil, nil, err
 	}
 	var out associateResponse
-	resp, err := s.client.do(ctx, "DescribeAssociateSecurityGroups", struct {
-		IDs List[string] `url:"sgIds"`
-	}{ids}, &out)
+	resp, err := s.client.do(ctx, "DescribeAssociateSecurityGroups", &groupRefs{ids}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -650,7 +656,7 @@ func (s *SecurityGroupsService) Default(ctx context.Context, projectID int) (gro
 		return nil, false, nil, &ArgError{Arg: "projectID", Reason: "must not be negative"}
 	}
 	var out defaultGroupResponse
-	resp, err = s.client.call(ctx, "DescribeOrCreateDefaultSecurityGroup", url.Values{"projectId": {strconv.Itoa(projectID)}}, &out)
+	resp, err = s.client.do(ctx, "DescribeOrCreateDefaultSecurityGroup", &defaultGroupIn{projectID}, &out)
 	if err != nil {
 		return nil, false, resp, err
 	}

@@ -3,7 +3,6 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"net/url"
 )
 
 type eniOfGroupResponse struct {
@@ -25,7 +24,7 @@ func (s *SecurityGroupsService) NetworkInterfaces(ctx context.Context, sgID stri
 		return nil, nil, err
 	}
 	var out eniOfGroupResponse
-	resp, err := s.client.do(ctx, "DescribeNetworkInterfacesOfSecurityGroup", url.Values{"sgId": {sgID}}, &out)
+	resp, err := s.client.do(ctx, "DescribeNetworkInterfacesOfSecurityGroup", &groupRef{sgID}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -40,8 +39,13 @@ func (s *SecurityGroupsService) NetworkInterfaces(ctx context.Context, sgID stri
 // NetworkInterfaceGroups is the whole list of security groups of one
 // network interface, in evaluation order.
 type NetworkInterfaceGroups struct {
-	InterfaceID      string
-	SecurityGroupIDs []string
+	InterfaceID      string       `url:"networkInterfaceId"`
+	SecurityGroupIDs List[string] `url:"sgIds"`
+}
+
+// interfaceGroupsSet is ModifySecurityGroupsOfNetworkInterface's request.
+type interfaceGroupsSet struct {
+	Set List[NetworkInterfaceGroups] `url:"networkInterfaceSet"`
 }
 
 // SetNetworkInterfaceGroups replaces the security groups of network
@@ -55,7 +59,6 @@ func (s *SecurityGroupsService) SetNetworkInterfaceGroups(ctx context.Context, s
 	if len(sets) == 0 {
 		return nil, &ArgError{Arg: "sets", Reason: "is empty"}
 	}
-	v := url.Values{}
 	for i, set := range sets {
 		if err := checkID(fmt.Sprintf("sets[%d].InterfaceID", i), set.InterfaceID); err != nil {
 			return nil, err
@@ -63,10 +66,6 @@ func (s *SecurityGroupsService) SetNetworkInterfaceGroups(ctx context.Context, s
 		if err := checkIDs(fmt.Sprintf("sets[%d].SecurityGroupIDs", i), set.SecurityGroupIDs); err != nil {
 			return nil, err
 		}
-		v.Set(fmt.Sprintf("networkInterfaceSet.%d.networkInterfaceId", i), set.InterfaceID)
-		for j, sg := range set.SecurityGroupIDs {
-			v.Set(fmt.Sprintf("networkInterfaceSet.%d.sgIds.%d", i, j), sg)
-		}
 	}
-	return s.client.do(ctx, "ModifySecurityGroupsOfNetworkInterface", v, nil)
+	return s.client.do(ctx, "ModifySecurityGroupsOfNetworkInterface", &interfaceGroupsSet{sets}, nil)
 }
