@@ -13,8 +13,8 @@ import (
 
 func init() {
 	addRoutes3(map[string]route3{
-		"DescribeSecurityGroupEx": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3("offsetLine"),
-			newOut: func() any { return new(describeGroups3) }, fill: fillDescribeGroupsEx3},
+		"DescribeSecurityGroupEx": {service: "vpc", action: "DescribeSecurityGroups", typed: typedDescribeGroupsEx3,
+			newOut: func() any { return new(describeGroups3) }, fillTyped: fillDescribeGroupsEx3},
 		"DescribeOrCreateDefaultSecurityGroup": {runTyped: defaultGroup3},
 		"DescribeSecurityGroups": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3(""),
 			newOut: func() any { return new(describeGroups3) }, fill: func(context.Context, *Client, any, any, url.Values) error { return nil }},
@@ -196,10 +196,41 @@ func buildDescribeGroups3(offsetName string) func(context.Context, *Client, url.
 	}
 }
 
+// typedDescribeGroupsEx3 is DescribeSecurityGroupEx's members: its
+// offsetLine counts rows, as API 3.0's Offset does; both are strings here
+// (vpc's DescribeSecurityGroups, §5).
+func typedDescribeGroupsEx3(_ context.Context, _ *Client, req any) (map[string]any, error) {
+	r := req.(*groupsPage)
+	d := &describe3{members: map[string]any{}}
+	if r.OffsetLine != 0 {
+		d.members["Offset"] = strconv.Itoa(r.OffsetLine)
+	}
+	if r.Limit != 0 {
+		d.members["Limit"] = strconv.Itoa(r.Limit)
+	}
+	if o := r.SecurityGroupListOptions; !d.ids("SecurityGroupIds", nonEmpty(o.ID)) {
+		if o.Name != "" {
+			d.filter("security-group-name", o.Name)
+		}
+		if o.ProjectID != nil {
+			d.filter("project-id", strconv.Itoa(*o.ProjectID))
+		}
+	}
+	return d.done()
+}
+
+// nonEmpty is s as a list: none when it is "".
+func nonEmpty(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return []string{s}
+}
+
 // fillDescribeGroupsEx3: the count of instances a group is associated
 // with is not in API 3.0's list; one DescribeSecurityGroupAssociationStatistics
 // call for the page gives it.
-func fillDescribeGroupsEx3(ctx context.Context, c *Client, got, out any, _ url.Values) error {
+func fillDescribeGroupsEx3(ctx context.Context, c *Client, got, out, _ any) error {
 	g, o := got.(*describeGroups3), out.(*describeSecurityGroupExResponse)
 	o.Data.TotalNum = jsonInt(g.TotalCount)
 	ids := make([]string, 0, len(g.SecurityGroupSet))

@@ -66,13 +66,8 @@ type describeSecurityGroupExResponse struct {
 }
 
 func (s *SecurityGroupsService) page(ctx context.Context, o SecurityGroupListOptions) (page[SecurityGroup], *Response, error) {
-	p := struct {
-		*SecurityGroupListOptions
-		OffsetLine int `url:"offsetLine"`
-		Limit      int `url:"limit,omitempty"`
-	}{&o, o.Offset, o.Limit}
 	var out describeSecurityGroupExResponse
-	resp, err := s.client.do(ctx, "DescribeSecurityGroupEx", p, &out)
+	resp, err := s.client.do(ctx, "DescribeSecurityGroupEx", &groupsPage{&o, o.Offset, o.Limit}, &out)
 	if err != nil {
 		return page[SecurityGroup]{}, resp, err
 	}
@@ -490,6 +485,11 @@ type (
 	rulesDelete struct {
 		*RuleChange
 		Indexes List[int] `url:"indexes"`
+	}
+	groupsPage struct {
+		*SecurityGroupListOptions
+		OffsetLine int `url:"offsetLine"`
+		Limit      int `url:"limit,omitempty"`
 	}
 	groupRefs struct {
 		IDs List[string] `url:"sgIds"`
