@@ -15,11 +15,6 @@ import (
 )
 
 func init() {
-	one := func(action string, build func(v url.Values) map[string]any) route3 {
-		return route3{service: "cvm", action: action, build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return build(v), nil
-		}}
-	}
 	addRoutes3(map[string]route3{
 		// ---- images ----
 		"DescribeImages": {service: "cvm", action: "DescribeImages", typed: typedDescribeImages3,
@@ -71,20 +66,23 @@ func init() {
 		}},
 		"ShareImage":           share3("SHARE"),
 		"CancelShareImage":     share3("CANCEL"),
-		"GetImageShareUinInfo": {run: shareInfo3},
+		"GetImageShareUinInfo": {runTyped: shareInfo3},
 
 		// ---- reconfiguration and renewal ----
-		"ResetInstances": {service: "cvm", action: "ResetInstance", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			m := map[string]any{"InstanceId": v.Get("instanceId")}
-			setIf(m, "ImageId", v, "imageId")
-			if pw := v.Get("password"); pw != "" {
-				m["LoginSettings"] = map[string]any{"Password": pw}
+		"ResetInstances": typed3("cvm", "ResetInstance", func(req any) map[string]any {
+			r := req.(*InstanceReinstallRequest)
+			m := map[string]any{"InstanceId": r.InstanceID}
+			if r.ImageID != "" {
+				m["ImageId"] = r.ImageID
 			}
-			if size, ok := intParam(v, "rootSize"); ok {
-				m["SystemDisk"] = map[string]any{"DiskSize": size}
+			if r.Password != "" {
+				m["LoginSettings"] = map[string]any{"Password": r.Password}
 			}
-			return m, nil
-		}},
+			if r.RootDiskGB != 0 {
+				m["SystemDisk"] = map[string]any{"DiskSize": r.RootDiskGB}
+			}
+			return m
+		}),
 		"ResizeInstanceHour":          {run: resize3},
 		"ResizeInstance":              {run: resize3},
 		"UpdateInstanceBandwidthHour": typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
@@ -93,12 +91,13 @@ func init() {
 			r := req.(*instanceRenewal)
 			return map[string]any{"InstanceIds": []string{r.ID}, "InstanceChargePrepaid": map[string]any{"Period": r.Months}}
 		}),
-		"UpdateInstanceVpcConfig": one("ModifyInstancesVpcAttribute", func(v url.Values) map[string]any {
-			vpc := map[string]any{"VpcId": v.Get("vpcId"), "SubnetId": v.Get("subnetId")}
-			if ips := listParam(v, "privateIpAddresses"); len(ips) > 0 {
-				vpc["PrivateIpAddresses"] = ips
+		"UpdateInstanceVpcConfig": typed3("cvm", "ModifyInstancesVpcAttribute", func(req any) map[string]any {
+			r := req.(*vpcConfigIn)
+			vpc := map[string]any{"VpcId": r.VPCID, "SubnetId": r.SubnetID}
+			if len(r.IPs) > 0 {
+				vpc["PrivateIpAddresses"] = []string(r.IPs)
 			}
-			return map[string]any{"InstanceIds": []string{v.Get("instanceId")}, "VirtualPrivateCloud": vpc, "ForceStop": v.Get("autoPowerOffFlag") != "0"}
+			return map[string]any{"InstanceIds": []string{r.InstanceID}, "VirtualPrivateCloud": vpc, "ForceStop": r.Flag != 0}
 		}),
 
 		// ---- network interfaces ----
@@ -263,10 +262,10 @@ func share3(permission string) route3 {
 }
 
 // shareInfo3: API 3.0 takes one image a call (§6 row 27).
-func shareInfo3(ctx context.Context, c *Client, v url.Values, out any) (*Response, error) {
+func shareInfo3(ctx context.Context, c *Client, req, out any) (*Response, error) {
 	resp := &Response{}
 	o := out.(*shareInfoResponse)
-	for _, id := range listParam(v, "imageIds") {
+	for _, id := range req.(*imageRefs).IDs {
 		var got struct {
 			Envelope3
 			SharePermissionSet []struct{ AccountId, CreatedTime string }

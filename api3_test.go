@@ -248,16 +248,13 @@ func TestRoutesReadTypedRequests(t *testing.T) {
 		"DescribeDealsByCond": true,
 		// No service calls it, so no typed request reaches its route.
 		"DescribeSecurityGroups":   true,
-		"GetImageShareUinInfo":     true,
 		"InquiryInstancePrice":     true,
 		"InquiryInstancePriceHour": true,
 		"PayDeals":                 true,
-		"ResetInstances":           true,
 		"ResizeInstance":           true,
 		"ResizeInstanceHour":       true,
 		"RunInstances":             true,
 		"RunInstancesHour":         true,
-		"UpdateInstanceVpcConfig":  true,
 	}
 	typed := 0
 	for a, r := range routes3 {

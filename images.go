@@ -357,6 +357,9 @@ type (
 		ID   string       `url:"imageId"`
 		UINs List[string] `url:"uinList"`
 	}
+	imageRefs struct {
+		IDs List[string] `url:"imageIds"`
+	}
 )
 
 // Share shares a custom image with other accounts of the same region (at
@@ -405,9 +408,7 @@ func (s *ImagesService) Shares(ctx context.Context, ids ...string) (map[string][
 	resp := &Response{}
 	for chunk := range chunks(ids, maxImageIDs) {
 		var out shareInfoResponse
-		r, err := s.client.do(ctx, "GetImageShareUinInfo", struct {
-			IDs List[string] `url:"imageIds"`
-		}{chunk}, &out)
+		r, err := s.client.do(ctx, "GetImageShareUinInfo", &imageRefs{chunk}, &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}

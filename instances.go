@@ -656,10 +656,13 @@ func (s *InstancesService) UpdateVPCConfig(ctx context.Context, req *InstanceVPC
 	if req.NoPowerOff {
 		flag = 0
 	}
-	p := struct {
-		*InstanceVPCConfig
-		IPs  List[string] `url:"privateIpAddresses"`
-		Flag int          `url:"autoPowerOffFlag"`
-	}{req, List[string]{req.PrivateIP}, flag}
-	return s.client.do(ctx, "UpdateInstanceVpcConfig", p, nil)
+	return s.client.do(ctx, "UpdateInstanceVpcConfig", &vpcConfigIn{req, List[string]{req.PrivateIP}, flag}, nil)
+}
+
+// vpcConfigIn is UpdateInstanceVpcConfig's request: the config with its
+// address as the list the action takes and the power-off flag.
+type vpcConfigIn struct {
+	*InstanceVPCConfig
+	IPs  List[string] `url:"privateIpAddresses"`
+	Flag int          `url:"autoPowerOffFlag"`
 }
