@@ -83,8 +83,8 @@ func init() {
 			}
 			return m
 		}),
-		"ResizeInstanceHour":          {run: resize3},
-		"ResizeInstance":              {run: resize3},
+		"ResizeInstanceHour":          {runTyped: resize3},
+		"ResizeInstance":              {runTyped: resize3},
 		"UpdateInstanceBandwidthHour": typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
 		"UpdateInstanceBandwidth":     typed3("cvm", "ResetInstancesInternetMaxBandwidth", bandwidth3),
 		"RenewInstance": typed3("cvm", "RenewInstances", func(req any) map[string]any {
@@ -299,12 +299,12 @@ func shareInfo3(ctx context.Context, c *Client, req, out any) (*Response, error)
 // cores and memory as a type of the instance's family and zone
 // (ResetInstancesType), then the data disk (ResizeInstanceDisks). API 3.0
 // names no order (the legacy dealIds stay empty).
-func resize3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, error) {
-	id := v.Get("instanceId")
+func resize3(ctx context.Context, c *Client, req, _ any) (*Response, error) {
+	rq := req.(*InstanceResizeRequest)
+	id := rq.InstanceID
 	resp := &Response{}
-	cpu, hasCPU := intParam(v, "cpu")
-	mem, hasMem := intParam(v, "mem")
-	if hasCPU || hasMem {
+	cpu, mem := rq.CPU, rq.MemoryGB // zero keeps the current value
+	if cpu != 0 || mem != 0 {
 		var cur describeInstances3
 		r, err := c.send3Members(ctx, "cvm", "DescribeInstances", map[string]any{"InstanceIds": []string{id}}, &cur)
 		resp.add(r)
@@ -315,10 +315,10 @@ func resize3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, er
 			return resp, &APIError{Action: "DescribeInstances", Code: CodeNotFound, ErrorCode: "InvalidInstanceId.NotFound", Message: "instance " + id + " not found"}
 		}
 		in := cur.InstanceSet[0]
-		if !hasCPU {
+		if cpu == 0 {
 			cpu = in.CPU
 		}
-		if !hasMem {
+		if mem == 0 {
 			mem = in.Memory
 		}
 		family, _, _ := strings.Cut(string(in.InstanceType), ".")
@@ -332,7 +332,7 @@ func resize3(ctx context.Context, c *Client, v url.Values, _ any) (*Response, er
 			return resp, err
 		}
 	}
-	if size, ok := intParam(v, "storageSize"); ok && size > 0 {
+	if size := rq.DataDiskGB; size > 0 {
 		r, err := c.send3Members(ctx, "cvm", "ResizeInstanceDisks", map[string]any{"InstanceId": id,
 			"DataDisks": []any{map[string]any{"DiskSize": size}}}, nil)
 		resp.add(r)

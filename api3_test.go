@@ -251,8 +251,6 @@ func TestRoutesReadTypedRequests(t *testing.T) {
 		"InquiryInstancePrice":     true,
 		"InquiryInstancePriceHour": true,
 		"PayDeals":                 true,
-		"ResizeInstance":           true,
-		"ResizeInstanceHour":       true,
 		"RunInstances":             true,
 		"RunInstancesHour":         true,
 	}
