@@ -8,7 +8,6 @@ package cvm
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -123,16 +122,16 @@ func init() {
 		}},
 
 		// ---- orders and projects ----
-		"DescribeDeals":       {service: "billing", action: "DescribeDealsByCond", build: buildDeals3, newOut: func() any { return new(deals3) }, fill: fillDeals3},
-		"DescribeDealsByCond": {service: "billing", action: "DescribeDealsByCond", build: buildDeals3, newOut: func() any { return new(deals3) }, fill: fillDealsByCond3},
-		"PayDeals": {service: "billing", action: "PayDeals", build: func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-			return map[string]any{"OrderIds": listParam(v, "dealIds")}, nil
+		"DescribeDeals":       {service: "billing", action: "DescribeDealsByCond", typed: typedDeals3, newOut: func() any { return new(deals3) }, fillTyped: fillDeals3},
+		"DescribeDealsByCond": {service: "billing", action: "DescribeDealsByCond", typed: typedDeals3, newOut: func() any { return new(deals3) }, fillTyped: fillDealsByCond3},
+		"PayDeals": {service: "billing", action: "PayDeals", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
+			return map[string]any{"OrderIds": []string(req.(*dealRefs).IDs)}, nil
 		}, newOut: func() any {
 			return new(struct {
 				Envelope3
 				OrderIds []string
 			})
-		}, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		}, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 			o := out.(*payDealsResponse)
 			for _, id := range got.(*struct {
 				Envelope3
@@ -361,40 +360,48 @@ type deals3 struct {
 // paid, 4 shipping, 5 delivered, per DescribeDealsByCond).
 var billingStatus3 = map[int]DealStatus{1: 1, 2: 2, 4: 3, 5: 4}
 
-// buildDeals3: DescribeDealsByCond requires a time span and a Limit (§6
+// typedDeals3: DescribeDealsByCond requires a time span and a Limit (§6
 // rows 65, 66); a legacy call without a span asks for the last year
 // [inferred], and order ids are one OrderId a call.
-func buildDeals3(_ context.Context, c *Client, v url.Values) (map[string]any, error) {
+func typedDeals3(_ context.Context, c *Client, req any) (map[string]any, error) {
+	var start, end, order string
+	limit, offset, status := 100, 0, 0
+	switch r := req.(type) {
+	case *dealsPage:
+		start, end = r.Start, r.End
+		if r.Limit != 0 {
+			limit = r.Limit
+		}
+		offset = r.Offset
+		if len(r.IDs) > 1 {
+			return nil, &ArgError{Arg: "IDs", Reason: "API 3.0 looks orders up one id a call"}
+		}
+		if len(r.IDs) == 1 {
+			order = r.IDs[0]
+		}
+	case *dealsByCond:
+		start, end, status = r.Start, r.End, r.Status
+		if r.PageSize > 0 {
+			limit, offset = r.PageSize, r.Page*r.PageSize
+		}
+		if r.DealID > 0 {
+			order = strconv.FormatInt(r.DealID, 10)
+		}
+	}
 	now := c.clock.Now().In(beijing)
-	start, end := v.Get("startTime"), v.Get("endTime")
 	if start == "" {
 		start = now.AddDate(-1, 0, 0).Format(apiTimeLayout)
 	}
 	if end == "" {
 		end = now.Add(time.Hour).Format(apiTimeLayout)
 	}
-	m := map[string]any{"StartTime": start, "EndTime": end, "Limit": 100, "Offset": 0}
-	if lim, ok := intParam(v, "limit"); ok {
-		m["Limit"] = lim
+	m := map[string]any{"StartTime": start, "EndTime": end, "Limit": limit, "Offset": offset}
+	if order != "" {
+		m["OrderId"] = order
 	}
-	if off, ok := intParam(v, "offset"); ok {
-		m["Offset"] = off
-	}
-	if size, ok := intParam(v, "pageSize"); ok {
-		page, _ := intParam(v, "page")
-		m["Limit"], m["Offset"] = size, page*size
-	}
-	if ids := listParam(v, "dealIds"); len(ids) == 1 {
-		m["OrderId"] = ids[0]
-	} else if len(ids) > 1 {
-		return nil, &ArgError{Arg: "IDs", Reason: "API 3.0 looks orders up one id a call"}
-	}
-	if id := v.Get("dealId"); id != "" {
-		m["OrderId"] = id
-	}
-	if st, ok := intParam(v, "status"); ok {
+	if status != 0 {
 		for b, l := range billingStatus3 {
-			if int(l) == st {
+			if int(l) == status {
 				m["Status"] = b
 			}
 		}
@@ -410,7 +417,7 @@ func (d deal3) details() map[string]any {
 	return map[string]any{"unInstanceId": ids}
 }
 
-func fillDeals3(_ context.Context, c *Client, got, out any, _ url.Values) error {
+func fillDeals3(_ context.Context, c *Client, got, out, _ any) error {
 	g, o := got.(*deals3), out.(*describeDealsResponse)
 	o.TotalNum = jsonInt(g.TotalCount)
 	for _, d := range g.Deals {
@@ -422,7 +429,7 @@ func fillDeals3(_ context.Context, c *Client, got, out any, _ url.Values) error 
 	return nil
 }
 
-func fillDealsByCond3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillDealsByCond3(_ context.Context, _ *Client, got, out, _ any) error {
 	g, o := got.(*deals3), out.(*dealsByCondResponse)
 	o.Data.TotalNum = jsonInt(g.TotalCount)
 	for _, d := range g.Deals {

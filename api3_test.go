@@ -244,13 +244,10 @@ func TestDecode3HalfAnErrorIsUnreadable(t *testing.T) {
 func TestRoutesReadTypedRequests(t *testing.T) {
 	t.Parallel()
 	notYet := map[string]bool{
-		"DescribeDeals":       true,
-		"DescribeDealsByCond": true,
 		// No service calls it, so no typed request reaches its route.
 		"DescribeSecurityGroups":   true,
 		"InquiryInstancePrice":     true,
 		"InquiryInstancePriceHour": true,
-		"PayDeals":                 true,
 		"RunInstances":             true,
 		"RunInstancesHour":         true,
 	}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"net/url"
-	"strconv"
 	"time"
 )
 
@@ -121,11 +119,7 @@ func (s *DealsService) List(ctx context.Context, opts *DealListOptions) ([]Deal,
 	if o.Limit < 0 || o.Limit > maxDealPage || o.Offset < 0 {
 		return nil, nil, &ArgError{Arg: "opts", Reason: "Limit must be 0 to 50 and Offset not negative"}
 	}
-	p := struct {
-		*DealListOptions
-		Start string `url:"startTime,omitempty"`
-		End   string `url:"endTime,omitempty"`
-	}{DealListOptions: &o}
+	p := &dealsPage{DealListOptions: &o}
 	if !o.From.IsZero() {
 		p.Start = o.From.In(beijing).Format(apiTimeLayout)
 	}
@@ -239,21 +233,10 @@ func (s *DealsService) Query(ctx context.Context, q DealQuery) ([]DealSummary, *
 	if q.From.IsZero() || q.To.IsZero() || q.To.Before(q.From) {
 		return nil, nil, &ArgError{Arg: "q", Reason: "From and To are required, From first"}
 	}
-	v := url.Values{"startTime": {q.From.In(beijing).Format(apiTimeLayout)}, "endTime": {q.To.In(beijing).Format(apiTimeLayout)}}
-	if q.Status != 0 {
-		v.Set("status", strconv.Itoa(int(q.Status)))
-	}
-	if q.Page > 0 {
-		v.Set("page", strconv.Itoa(q.Page))
-	}
-	if q.PageSize > 0 {
-		v.Set("pageSize", strconv.Itoa(q.PageSize))
-	}
-	if q.DealID > 0 {
-		v.Set("dealId", strconv.FormatInt(q.DealID, 10))
-	}
+	in := &dealsByCond{Start: q.From.In(beijing).Format(apiTimeLayout), End: q.To.In(beijing).Format(apiTimeLayout),
+		Status: int(q.Status), Page: max(q.Page, 0), PageSize: max(q.PageSize, 0), DealID: max(q.DealID, 0)}
 	var out dealsByCondResponse
-	resp, err := s.client.do(ctx, "DescribeDealsByCond", v, &out)
+	resp, err := s.client.do(ctx, "DescribeDealsByCond", in, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -285,12 +268,8 @@ func (s *DealsService) Pay(ctx context.Context, ids ...string) (*PayResult, *Res
 	if err := checkIDs("ids", ids); err != nil {
 		return nil, nil, err
 	}
-	v := url.Values{}
-	for i, id := range ids {
-		v.Set(fmt.Sprintf("dealIds.%d", i+listIndexBase), id)
-	}
 	var out payDealsResponse
-	resp, err := s.client.do(ctx, "PayDeals", v, &out)
+	resp, err := s.client.do(ctx, "PayDeals", &dealRefs{ids}, &out)
 	if err != nil {
 		return nil, resp, err
 	}
@@ -348,3 +327,24 @@ func (s *DealsService) WaitSettled(ctx context.Context, ids ...string) ([]Deal, 
 	}
 	return deals, err
 }
+
+// The order actions' requests of their own: their url tags put them on the
+// legacy wire; the API 3.0 routes read them as they are.
+type (
+	dealsPage struct {
+		*DealListOptions
+		Start string `url:"startTime,omitempty"`
+		End   string `url:"endTime,omitempty"`
+	}
+	dealsByCond struct {
+		Start    string `url:"startTime"`
+		End      string `url:"endTime"`
+		Status   int    `url:"status,omitempty"`
+		Page     int    `url:"page,omitempty"`
+		PageSize int    `url:"pageSize,omitempty"`
+		DealID   int64  `url:"dealId,omitempty"`
+	}
+	dealRefs struct {
+		IDs List[string] `url:"dealIds"`
+	}
+)
