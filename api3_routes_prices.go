@@ -8,20 +8,19 @@ package cvm
 import (
 	"context"
 	"math"
-	"net/url"
 )
 
 func init() {
 	addRoutes3(map[string]route3{
-		"InquiryInstancePrice": {service: "cvm", action: "InquiryPriceRunInstances", build: buildPrice3(true),
-			newOut: func() any { return new(price3) }, fill: func(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+		"InquiryInstancePrice": {service: "cvm", action: "InquiryPriceRunInstances", typed: typedPrice3,
+			newOut: func() any { return new(price3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 				p := got.(*price3).Price
 				// Yuan to fen, the legacy unit.
 				out.(*priceResponse).Price = jsonInt(math.Round((p.InstancePrice.OriginalPrice + p.BandwidthPrice.OriginalPrice) * 100))
 				return nil
 			}},
-		"InquiryInstancePriceHour": {service: "cvm", action: "InquiryPriceRunInstances", build: buildPrice3(false),
-			newOut: func() any { return new(price3) }, fill: func(_ context.Context, _ *Client, got, out any, v url.Values) error {
+		"InquiryInstancePriceHour": {service: "cvm", action: "InquiryPriceRunInstances", typed: typedPrice3,
+			newOut: func() any { return new(price3) }, fillTyped: func(_ context.Context, _ *Client, got, out, _ any) error {
 				p, o := got.(*price3).Price, out.(*hourlyPriceResponse)
 				o.Data.CVM.Price, o.Data.CVM.Unit = jsonFloat(p.InstancePrice.UnitPrice), jsonString(p.InstancePrice.ChargeUnit)
 				o.Data.Bandwidth.Price, o.Data.Bandwidth.Unit = jsonFloat(p.BandwidthPrice.UnitPrice), jsonString(p.BandwidthPrice.ChargeUnit)
@@ -43,57 +42,67 @@ type price3 struct {
 	Price struct{ InstancePrice, BandwidthPrice itemPrice3 }
 }
 
-func buildPrice3(prepaid bool) func(context.Context, *Client, url.Values) (map[string]any, error) {
-	return func(ctx context.Context, c *Client, v url.Values) (map[string]any, error) {
-		zs, err := c.zones3(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if len(zs) == 0 {
-			return nil, &ArgError{Arg: "Config.Region", Reason: c.region.Long + " has no zones"}
-		}
-		zone := zs[0].zone
-		cpu, _ := intParam(v, "cpu")
-		mem, _ := intParam(v, "mem")
-		typ, err := c.instanceType3For(ctx, zone, "", cpu, mem)
-		if err != nil {
-			return nil, err
-		}
-		image := v.Get("imageId")
-		if image == "" {
-			var imgs describeImages3
-			if _, err := c.send3Members(ctx, "cvm", "DescribeImages", map[string]any{"Limit": 1,
-				"Filters": []any{filter3("image-type", "PUBLIC_IMAGE")}}, &imgs); err != nil {
-				return nil, err
-			}
-			if len(imgs.ImageSet) == 0 {
-				return nil, &ArgError{Arg: "ImageID", Reason: "is required: the region lists no public image"}
-			}
-			image = imgs.ImageSet[0].ImageId
-		}
-		m := map[string]any{"Placement": map[string]any{"Zone": zone}, "ImageId": image, "InstanceType": typ,
-			"InstanceChargeType": "POSTPAID_BY_HOUR"}
-		if n, ok := intParam(v, "goodsNum"); ok {
-			m["InstanceCount"] = n
-		}
-		if size, ok := intParam(v, "storageSize"); ok && size > 0 {
-			m["DataDisks"] = []any{map[string]any{"DiskSize": size}}
-		}
-		net := map[string]any{}
-		if bw, ok := intParam(v, "bandwidth"); ok {
-			net["InternetMaxBandwidthOut"] = bw
-		}
-		if bt := v.Get("bandwidthType"); bt != "" {
-			net["InternetChargeType"] = legacyNetCharges[bt]
-		}
-		if len(net) > 0 {
-			m["InternetAccessible"] = net
-		}
-		if prepaid {
-			period, _ := intParam(v, "period")
-			m["InstanceChargeType"] = "PREPAID"
-			m["InstanceChargePrepaid"] = map[string]any{"Period": period}
-		}
-		return m, nil
+// priceQuery3 is what both price inquiries ask, read from their typed
+// requests; months is 0 for a postpaid price.
+type priceQuery3 struct {
+	cpu, mem, count, diskGB, mbps, months int
+	bwType                                BandwidthType
+	image                                 string
+}
+
+func typedPrice3(ctx context.Context, c *Client, req any) (map[string]any, error) {
+	var q priceQuery3
+	switch r := req.(type) {
+	case *prepaidPriceIn:
+		q = priceQuery3{r.CPU, r.MemoryGB, r.Count, r.DataDiskGB, r.BandwidthMbps, r.Months, r.BandwidthType, r.ImageID}
+	case *InstanceHourlyPriceRequest:
+		q = priceQuery3{r.CPU, r.MemoryGB, r.Count, r.DataDiskGB, r.BandwidthMbps, 0, r.BandwidthType, r.ImageID}
 	}
+	zs, err := c.zones3(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(zs) == 0 {
+		return nil, &ArgError{Arg: "Config.Region", Reason: c.region.Long + " has no zones"}
+	}
+	zone := zs[0].zone
+	typ, err := c.instanceType3For(ctx, zone, "", q.cpu, q.mem)
+	if err != nil {
+		return nil, err
+	}
+	image := q.image
+	if image == "" {
+		var imgs describeImages3
+		if _, err := c.send3Members(ctx, "cvm", "DescribeImages", map[string]any{"Limit": 1,
+			"Filters": []any{filter3("image-type", "PUBLIC_IMAGE")}}, &imgs); err != nil {
+			return nil, err
+		}
+		if len(imgs.ImageSet) == 0 {
+			return nil, &ArgError{Arg: "ImageID", Reason: "is required: the region lists no public image"}
+		}
+		image = imgs.ImageSet[0].ImageId
+	}
+	m := map[string]any{"Placement": map[string]any{"Zone": zone}, "ImageId": image, "InstanceType": typ,
+		"InstanceChargeType": "POSTPAID_BY_HOUR"}
+	if q.count != 0 {
+		m["InstanceCount"] = q.count
+	}
+	if q.diskGB > 0 {
+		m["DataDisks"] = []any{map[string]any{"DiskSize": q.diskGB}}
+	}
+	net := map[string]any{}
+	if q.mbps != 0 {
+		net["InternetMaxBandwidthOut"] = q.mbps
+	}
+	if q.bwType != "" {
+		net["InternetChargeType"] = legacyNetCharges[string(q.bwType)]
+	}
+	if len(net) > 0 {
+		m["InternetAccessible"] = net
+	}
+	if q.months != 0 {
+		m["InstanceChargeType"] = "PREPAID"
+		m["InstanceChargePrepaid"] = map[string]any{"Period": q.months}
+	}
+	return m, nil
 }

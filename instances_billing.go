@@ -177,6 +177,13 @@ type InstancePriceRequest struct {
 	ImageType     ImageType     `url:"imageType,omitempty"`
 }
 
+// prepaidPriceIn is InquiryInstancePrice's request: a prepaid price asks
+// instanceType 1.
+type prepaidPriceIn struct {
+	*InstancePriceRequest
+	Type int `url:"instanceType"`
+}
+
 type priceResponse struct {
 	envelope
 	Price jsonInt `json:"price"`
@@ -198,12 +205,8 @@ func (s *InstancesService) Price(ctx context.Context, req *InstancePriceRequest)
 	case req.Count < 0 || req.Count > maxGoodsNum:
 		return 0, nil, &ArgError{Arg: "Count", Reason: "must be 0 to 100"}
 	}
-	p := struct {
-		*InstancePriceRequest
-		Type int `url:"instanceType"`
-	}{req, 1}
 	var out priceResponse
-	resp, err := s.client.do(ctx, "InquiryInstancePrice", p, &out)
+	resp, err := s.client.do(ctx, "InquiryInstancePrice", &prepaidPriceIn{req, 1}, &out)
 	if err != nil {
 		return 0, resp, err
 	}
