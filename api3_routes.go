@@ -10,34 +10,29 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 )
 
-// route3 is how one legacy action goes over API 3.0.
+// route3 is how one legacy action goes over API 3.0. A route reads the
+// service's own request value, which it type-asserts (a *keyPairCreate,
+// say): no legacy encoding of a request is made under API 3.0.
 type route3 struct {
 	service, action string
-	// typed returns the request's members from the service's own request
-	// value, which it type-asserts (a *keyPairCreate, say): no legacy
-	// encoding of it is made. Routes not yet moved to it have build.
+	// typed returns the request's members from the request value, for a
+	// route of one API 3.0 call (service action).
 	typed func(ctx context.Context, c *Client, req any) (map[string]any, error)
-	// fillTyped is fill for a typed route: it is given the request value.
+	// fillTyped copies the answer into the legacy response; it is given
+	// the request value too.
 	fillTyped func(ctx context.Context, c *Client, got, out, req any) error
-	// runTyped is run for a typed request.
-	runTyped func(ctx context.Context, c *Client, req, out any) (*Response, error)
-	// build returns the request's members from the legacy parameters.
-	build func(ctx context.Context, c *Client, v url.Values) (map[string]any, error)
-	// newOut returns what the answer is decoded into; fill copies it into
-	// the legacy response out (which may be nil).
-	newOut func() any
-	fill   func(ctx context.Context, c *Client, got, out any, v url.Values) error
-	// run, when set, makes the call itself: a legacy action that is
+	// runTyped, when set, makes the calls itself: a legacy action that is
 	// several API 3.0 calls.
-	run func(ctx context.Context, c *Client, v url.Values, out any) (*Response, error)
+	runTyped func(ctx context.Context, c *Client, req, out any) (*Response, error)
+	// newOut returns what the answer is decoded into, which fillTyped
+	// copies into the legacy response out (which may be nil).
+	newOut func() any
 }
 
 // routes3 are the routes by legacy action; api3_routes_*.go add theirs.
@@ -50,8 +45,7 @@ func addRoutes3(rs map[string]route3) {
 }
 
 // via3 makes a typed service's call over API 3.0. req is the service's
-// request value: a typed route reads it as it is; the others read its
-// legacy encoding (url.Values as they are).
+// request value, which the route reads as it is.
 func (c *Client) via3(ctx context.Context, action string, req any, out any) (*Response, error) {
 	if ctx == nil {
 		return nil, &ArgError{Arg: "ctx", Reason: "is nil"}
@@ -60,33 +54,18 @@ func (c *Client) via3(ctx context.Context, action string, req any, out any) (*Re
 	if !ok {
 		return nil, &ArgError{Arg: "Config.API", Reason: fmt.Sprintf("%s has no API 3.0 counterpart (spec/api3 §6); call it with Config.API LegacyAPI", action)}
 	}
-	var v url.Values
-	var members map[string]any
-	var err error
 	if r.runTyped != nil {
 		return r.runTyped(ctx, c, req, out)
 	}
-	if r.typed != nil {
-		members, err = r.typed(ctx, c, req)
-	} else {
-		if v, err = encodeParams(req); err != nil {
-			return nil, err
-		}
-		if r.run != nil {
-			return r.run(ctx, c, v, out)
-		}
-		members, err = r.build(ctx, c, v)
-	}
+	members, err := r.typed(ctx, c, req)
 	if err != nil {
 		return nil, err
 	}
 	if safety3(r.service, r.action) == tokened {
 		if _, ok := members["ClientToken"]; !ok {
-			tok := v.Get("clientToken")
-			if tok == "" {
-				tok = newClientToken()
-			}
-			members["ClientToken"] = tok
+			// One token for every attempt of this call: a retry after a
+			// lost answer makes nothing twice.
+			members["ClientToken"] = newClientToken()
 		}
 	}
 	var got any
@@ -97,13 +76,8 @@ func (c *Client) via3(ctx context.Context, action string, req any, out any) (*Re
 	if err != nil {
 		return resp, err
 	}
-	switch {
-	case r.fillTyped != nil:
+	if r.fillTyped != nil {
 		if err := r.fillTyped(ctx, c, got, out, req); err != nil {
-			return resp, err
-		}
-	case r.fill != nil:
-		if err := r.fill(ctx, c, got, out, v); err != nil {
 			return resp, err
 		}
 	}
@@ -259,46 +233,6 @@ func (c *Client) instanceType3For(ctx context.Context, zone, family string, cpu,
 
 // ---- reading the legacy parameters ----
 
-// listParam returns name.N in index order.
-func listParam(v url.Values, name string) []string {
-	type kv struct {
-		i int
-		s string
-	}
-	var l []kv
-	for k, vs := range v {
-		rest, ok := strings.CutPrefix(k, name+".")
-		if !ok {
-			continue
-		}
-		if i, err := strconv.Atoi(rest); err == nil {
-			l = append(l, kv{i, vs[0]})
-		}
-	}
-	sort.Slice(l, func(a, b int) bool { return l[a].i < l[b].i })
-	out := make([]string, len(l))
-	for i, e := range l {
-		out[i] = e.s
-	}
-	return out
-}
-
-func intParam(v url.Values, name string) (int, bool) {
-	s := v.Get(name)
-	if s == "" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(s)
-	return n, err == nil
-}
-
-// setIf sets a member when the legacy parameter is present.
-func setIf(m map[string]any, member string, v url.Values, name string) {
-	if s := v.Get(name); s != "" {
-		m[member] = s
-	}
-}
-
 // filter3 is one of Filters.N.
 func filter3(name string, values ...string) map[string]any {
 	return map[string]any{"Name": name, "Values": values}
@@ -310,27 +244,6 @@ func filter3(name string, values ...string) map[string]any {
 type describe3 struct {
 	members map[string]any
 	filters []any
-}
-
-// newDescribe3 starts the members with the legacy offset (read from
-// offsetName, none when it is "") and limit, as strings where the action
-// types them so (vpc's DescribeSecurityGroups, §5).
-func newDescribe3(v url.Values, offsetName string, asStrings bool) *describe3 {
-	d := &describe3{members: map[string]any{}}
-	page := func(member, name string) {
-		if n, ok := intParam(v, name); ok {
-			if asStrings {
-				d.members[member] = strconv.Itoa(n)
-			} else {
-				d.members[member] = n
-			}
-		}
-	}
-	if offsetName != "" {
-		page("Offset", offsetName)
-	}
-	page("Limit", "limit")
-	return d
 }
 
 // ids sets member to the ids, reporting whether there were any; with ids
@@ -346,13 +259,6 @@ func (d *describe3) ids(member string, ids []string) bool {
 // filter adds one of Filters.N.
 func (d *describe3) filter(name string, values ...string) {
 	d.filters = append(d.filters, filter3(name, values...))
-}
-
-// filterIf adds a filter of one value when the legacy parameter is present.
-func (d *describe3) filterIf(name string, v url.Values, legacy string) {
-	if s := v.Get(legacy); s != "" {
-		d.filter(name, s)
-	}
 }
 
 // done returns the members, with the filters when there are any.

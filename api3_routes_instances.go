@@ -5,7 +5,6 @@ package cvm
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 )
 
@@ -15,10 +14,10 @@ func init() {
 			newOut: func() any { return new(describeZones3) }, fillTyped: fillZones3},
 		"DescribeInstances": {service: "cvm", action: "DescribeInstances", typed: typedDescribeInstances3,
 			newOut: func() any { return new(describeInstances3) }, fillTyped: fillDescribeInstances3},
-		"RunInstancesHour": {service: "cvm", action: "RunInstances", build: buildRunInstances3(false),
-			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesHour3},
-		"RunInstances": {service: "cvm", action: "RunInstances", build: buildRunInstances3(true),
-			newOut: func() any { return new(runInstances3) }, fill: fillRunInstancesPrepaid3},
+		"RunInstancesHour": {service: "cvm", action: "RunInstances", typed: typedRunInstances3,
+			newOut: func() any { return new(runInstances3) }, fillTyped: fillRunInstancesHour3},
+		"RunInstances": {service: "cvm", action: "RunInstances", typed: typedRunInstances3,
+			newOut: func() any { return new(runInstances3) }, fillTyped: fillRunInstancesPrepaid3},
 		"StartInstances":        batch3("cvm", "StartInstances", "InstanceIds"),
 		"StopInstances":         batch3("cvm", "StopInstances", "InstanceIds"),
 		"RestartInstances":      batch3("cvm", "RebootInstances", "InstanceIds"),
@@ -193,85 +192,82 @@ type runInstances3 struct {
 // legacyNetCharges are the legacy bandwidthType values by newer name.
 var legacyNetCharges = map[string]string{"PayByHour": "BANDWIDTH_POSTPAID_BY_HOUR", "PayByTraffic": "TRAFFIC_POSTPAID_BY_HOUR", "PayByBandwidth": "BANDWIDTH_PREPAID"}
 
-// buildRunInstances3 maps RunInstancesHour and RunInstances (§6 rows 2
+// typedRunInstances3 maps RunInstancesHour and RunInstances (§6 rows 2
 // and 3): the zone by name, cores and memory to an instance type the zone
-// offers (or InstanceCreateRequest.Type), disks, network, login.
-func buildRunInstances3(prepaid bool) func(context.Context, *Client, url.Values) (map[string]any, error) {
-	return func(ctx context.Context, c *Client, v url.Values) (map[string]any, error) {
-		zoneID, _ := intParam(v, "zoneId")
-		zone, err := c.zoneName3(ctx, zoneID)
-		if err != nil {
+// offers (or InstanceCreateRequest.Type), disks, network, login, security
+// groups; a period makes it prepaid.
+func typedRunInstances3(ctx context.Context, c *Client, req any) (map[string]any, error) {
+	p := req.(*createParams)
+	r := p.InstanceCreateRequest
+	zone, err := c.zoneName3(ctx, r.ZoneID)
+	if err != nil {
+		return nil, err
+	}
+	typ := r.Type
+	if typ == "" {
+		if typ, err = c.instanceType3For(ctx, zone, r.InstanceType, r.CPU, r.MemoryGB); err != nil {
 			return nil, err
 		}
-		typ := v.Get("api3InstanceType")
-		if typ == "" {
-			cpu, _ := intParam(v, "cpu")
-			mem, _ := intParam(v, "mem")
-			if typ, err = c.instanceType3For(ctx, zone, v.Get("instanceType"), cpu, mem); err != nil {
-				return nil, err
-			}
-		}
-		m := map[string]any{"Placement": map[string]any{"Zone": zone}, "ImageId": v.Get("imageId"), "InstanceType": typ}
-		if p, ok := intParam(v, "projectId"); ok {
-			m["Placement"].(map[string]any)["ProjectId"] = p
-		}
-		n, ok := intParam(v, "goodsNum")
-		if !ok {
-			n = 1
-		}
-		m["InstanceCount"] = n
-		m["InstanceChargeType"] = "POSTPAID_BY_HOUR"
-		if prepaid {
-			period, _ := intParam(v, "period")
-			m["InstanceChargeType"] = "PREPAID"
-			m["InstanceChargePrepaid"] = map[string]any{"Period": period}
-		}
-		if size, ok := intParam(v, "rootSize"); ok {
-			m["SystemDisk"] = map[string]any{"DiskSize": size}
-		}
-		if size, ok := intParam(v, "storageSize"); ok && size > 0 {
-			d := map[string]any{"DiskSize": size}
-			if t, ok := intParam(v, "storageType"); ok {
-				for name, dt := range diskTypes3 {
-					if int(dt) == t && name != "CLOUD_PREMIUM" {
-						d["DiskType"] = name
-					}
-				}
-			}
-			m["DataDisks"] = []any{d}
-		}
-		net := map[string]any{}
-		if bw, ok := intParam(v, "bandwidth"); ok {
-			net["InternetMaxBandwidthOut"] = bw
-			net["PublicIpAssigned"] = bw > 0 && v.Get("wanIp") != "0"
-		}
-		if bt := v.Get("bandwidthType"); bt != "" {
-			net["InternetChargeType"] = legacyNetCharges[bt]
-		}
-		if len(net) > 0 {
-			m["InternetAccessible"] = net
-		}
-		if vpc := v.Get("vpcId"); vpc != "" {
-			m["VirtualPrivateCloud"] = map[string]any{"VpcId": vpc, "SubnetId": v.Get("subnetId")}
-		}
-		login := map[string]any{}
-		setIf(login, "Password", v, "password")
-		if k := v.Get("keyId"); k != "" {
-			login["KeyIds"] = []string{k}
-		}
-		if len(login) > 0 {
-			m["LoginSettings"] = login
-		}
-		setIf(m, "InstanceName", v, "instanceName")
-		setIf(m, "ClientToken", v, "clientToken")
-		if sgs := listParam(v, "api3SecurityGroupIds"); len(sgs) > 0 {
-			m["SecurityGroupIds"] = sgs
-		}
-		return m, nil
 	}
+	placement := map[string]any{"Zone": zone}
+	if r.ProjectID != 0 {
+		placement["ProjectId"] = r.ProjectID
+	}
+	m := map[string]any{"Placement": placement, "ImageId": r.ImageID, "InstanceType": typ,
+		"InstanceCount": p.GoodsNum, "InstanceChargeType": "POSTPAID_BY_HOUR"}
+	if p.Period != 0 {
+		m["InstanceChargeType"] = "PREPAID"
+		m["InstanceChargePrepaid"] = map[string]any{"Period": p.Period}
+	}
+	if r.RootDiskGB != 0 {
+		m["SystemDisk"] = map[string]any{"DiskSize": r.RootDiskGB}
+	}
+	if r.DataDiskGB > 0 {
+		d := map[string]any{"DiskSize": r.DataDiskGB}
+		for name, dt := range diskTypes3 {
+			if r.DiskType != 0 && dt == r.DiskType && name != "CLOUD_PREMIUM" {
+				d["DiskType"] = name
+			}
+		}
+		m["DataDisks"] = []any{d}
+	}
+	net := map[string]any{}
+	if r.BandwidthMbps != 0 {
+		net["InternetMaxBandwidthOut"] = r.BandwidthMbps
+		net["PublicIpAssigned"] = r.BandwidthMbps > 0 && !r.NoPublicIP
+	}
+	if r.BandwidthType != "" {
+		net["InternetChargeType"] = legacyNetCharges[string(r.BandwidthType)]
+	}
+	if len(net) > 0 {
+		m["InternetAccessible"] = net
+	}
+	if r.VPCID != "" {
+		m["VirtualPrivateCloud"] = map[string]any{"VpcId": r.VPCID, "SubnetId": r.SubnetID}
+	}
+	login := map[string]any{}
+	if r.Password != "" {
+		login["Password"] = r.Password
+	}
+	if r.KeyID != "" {
+		login["KeyIds"] = []string{r.KeyID}
+	}
+	if len(login) > 0 {
+		m["LoginSettings"] = login
+	}
+	if r.Name != "" {
+		m["InstanceName"] = r.Name
+	}
+	if p.Token != "" {
+		m["ClientToken"] = p.Token
+	}
+	if len(r.SecurityGroupIDs) > 0 {
+		m["SecurityGroupIds"] = r.SecurityGroupIDs
+	}
+	return m, nil
 }
 
-func fillRunInstancesHour3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillRunInstancesHour3(_ context.Context, _ *Client, got, out, _ any) error {
 	o := out.(*runInstancesHourResponse)
 	for _, id := range got.(*runInstances3).InstanceIdSet {
 		o.UnInstanceIDs = append(o.UnInstanceIDs, jsonString(id))
@@ -281,7 +277,7 @@ func fillRunInstancesHour3(_ context.Context, _ *Client, got, out any, _ url.Val
 
 // fillRunInstancesPrepaid3: API 3.0 names no order (§6 row 3), so the
 // instances go under an empty order id.
-func fillRunInstancesPrepaid3(_ context.Context, _ *Client, got, out any, _ url.Values) error {
+func fillRunInstancesPrepaid3(_ context.Context, _ *Client, got, out, _ any) error {
 	o := out.(*runInstancesResponse)
 	o.UnInstanceIDs = map[string]oneOrMany[jsonString]{"": asJSONStrings(got.(*runInstances3).InstanceIdSet)}
 	return nil

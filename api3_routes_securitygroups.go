@@ -6,7 +6,6 @@ package cvm
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 	"strings"
 )
@@ -16,8 +15,13 @@ func init() {
 		"DescribeSecurityGroupEx": {service: "vpc", action: "DescribeSecurityGroups", typed: typedDescribeGroupsEx3,
 			newOut: func() any { return new(describeGroups3) }, fillTyped: fillDescribeGroupsEx3},
 		"DescribeOrCreateDefaultSecurityGroup": {runTyped: defaultGroup3},
-		"DescribeSecurityGroups": {service: "vpc", action: "DescribeSecurityGroups", build: buildDescribeGroups3(""),
-			newOut: func() any { return new(describeGroups3) }, fill: func(context.Context, *Client, any, any, url.Values) error { return nil }},
+		// No service calls DescribeSecurityGroups (Client.Do reaches it):
+		// its route takes the options DescribeSecurityGroupEx does, and
+		// pages by its limit alone.
+		"DescribeSecurityGroups": {service: "vpc", action: "DescribeSecurityGroups", typed: func(ctx context.Context, c *Client, req any) (map[string]any, error) {
+			o := req.(*SecurityGroupListOptions)
+			return typedDescribeGroupsEx3(ctx, c, &groupsPage{SecurityGroupListOptions: o, Limit: o.Limit})
+		}},
 		"CreateSecurityGroup": {service: "vpc", action: "CreateSecurityGroup", typed: func(_ context.Context, _ *Client, req any) (map[string]any, error) {
 			r := req.(*SecurityGroupCreateRequest)
 			// GroupDescription is required in API 3.0 (§6 row 29); an empty
@@ -179,20 +183,6 @@ type interfaces3 struct {
 		NetworkInterfaceId, VpcId, SubnetId, Zone string
 		GroupSet                                  []string
 		Attachment                                *struct{ InstanceId string }
-	}
-}
-
-// buildDescribeGroups3: the legacy sgId and sgName as filters, the
-// project as one; offsetLine (rows) is API 3.0's Offset, a string as vpc
-// types it (§5).
-func buildDescribeGroups3(offsetName string) func(context.Context, *Client, url.Values) (map[string]any, error) {
-	return func(_ context.Context, _ *Client, v url.Values) (map[string]any, error) {
-		d := newDescribe3(v, offsetName, true)
-		if id := v.Get("sgId"); id == "" || !d.ids("SecurityGroupIds", []string{id}) {
-			d.filterIf("security-group-name", v, "sgName")
-			d.filterIf("project-id", v, "projectId")
-		}
-		return d.done()
 	}
 }
 

@@ -123,7 +123,7 @@ func TestEveryActionHasARoute(t *testing.T) {
 		if !assert.True(t, ok, "%s has no API 3.0 route", a) {
 			continue
 		}
-		if r.run == nil && r.runTyped == nil {
+		if r.runTyped == nil {
 			assert.Equal(t, info.api3, r.service+" "+r.action, "%s: the route and the table name the same API 3.0 action", a)
 		}
 	}
@@ -139,7 +139,7 @@ func TestMigratingNamesEveryRoute(t *testing.T) {
 	}
 	doc := string(b)
 	for legacy, r := range routes3 {
-		if r.run != nil || r.runTyped != nil {
+		if r.runTyped != nil {
 			// Several calls: the list spells them out.
 			assert.True(t, strings.Contains(doc, "("+legacy+" → "), "MIGRATING.md names %s", legacy)
 			continue
@@ -238,26 +238,18 @@ func TestDecode3HalfAnErrorIsUnreadable(t *testing.T) {
 }
 
 // TestRoutesReadTypedRequests: a route reads the service's typed request
-// (route3.typed or runTyped), never a legacy encoding of it. The routes
-// below still read the legacy parameters; they are being moved, and no
-// route may join them.
+// (route3.typed or runTyped), never a legacy encoding of it: it has one of
+// the two, and a typed route names its API 3.0 action.
 func TestRoutesReadTypedRequests(t *testing.T) {
 	t.Parallel()
-	notYet := map[string]bool{
-		// No service calls it, so no typed request reaches its route.
-		"DescribeSecurityGroups": true,
-		"RunInstances":           true,
-		"RunInstancesHour":       true,
-	}
-	typed := 0
 	for a, r := range routes3 {
-		if r.typed != nil || r.runTyped != nil {
-			typed++
-			assert.False(t, notYet[a], "%s reads its typed request: take it off the list", a)
-			assert.Nil(t, r.fill, "%s: a typed route fills with fillTyped", a)
+		if r.runTyped != nil {
+			assert.Nil(t, r.typed, "%s: a route runs its calls or has one, not both", a)
 			continue
 		}
-		assert.True(t, notYet[a], "%s reads legacy parameters: read the typed request instead", a)
+		if assert.NotNil(t, r.typed, "%s: a route reads the typed request", a) {
+			assert.NotEmpty(t, r.service, a)
+			assert.NotEmpty(t, r.action, a)
+		}
 	}
-	assert.Equal(t, len(routes3)-len(notYet), typed)
 }

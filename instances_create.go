@@ -184,9 +184,6 @@ type createParams struct {
 	NeedMonitorAgent  *int   `url:"needMonitorAgent,omitempty"`
 	Period            int    `url:"period,omitempty"`
 	Token             string `url:"clientToken,omitempty"`
-	// Read by the API 3.0 route only, and set only under API3.
-	API3Type string       `url:"api3InstanceType,omitempty"`
-	API3SGs  List[string] `url:"api3SecurityGroupIds,omitempty"`
 }
 
 func (r *InstanceCreateRequest) params(n int, token string) createParams {
@@ -200,14 +197,6 @@ func (r *InstanceCreateRequest) params(n int, token string) createParams {
 	}
 	if r.NoMonitorAgent {
 		p.NeedMonitorAgent = &zero
-	}
-	return p
-}
-
-// withAPI3 adds what only the API 3.0 route reads, under API3.
-func (c *Client) withAPI3(r *InstanceCreateRequest, p createParams) createParams {
-	if c.api == API3 {
-		p.API3Type, p.API3SGs = r.Type, r.SecurityGroupIDs
 	}
 	return p
 }
@@ -247,7 +236,8 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 		n := min(total-done, maxGoodsNum)
 		token := chunkToken(base, i)
 		var out runInstancesHourResponse
-		r, err := s.client.do(ctx, "RunInstancesHour", s.client.withAPI3(req, req.params(n, token)), &out)
+		p := req.params(n, token)
+		r, err := s.client.do(ctx, "RunInstancesHour", &p, &out)
 		if r != nil {
 			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
 		}
@@ -342,10 +332,10 @@ func (s *InstancesService) CreatePrepaid(ctx context.Context, req *InstancePrepa
 	if err := req.validate(); err != nil {
 		return nil, nil, err
 	}
-	p := s.client.withAPI3(&req.InstanceCreateRequest, req.params(max(req.Count, 1), req.ClientToken))
+	p := req.params(max(req.Count, 1), req.ClientToken)
 	p.Period = req.Months
 	var out runInstancesResponse
-	resp, err := s.client.do(ctx, "RunInstances", p, &out)
+	resp, err := s.client.do(ctx, "RunInstances", &p, &out)
 	if err != nil {
 		return nil, resp, err
 	}

@@ -251,6 +251,10 @@ func TestSDKWireAPI3(t *testing.T) {
 			_, _, err := c.Deals.Query(ctx, cvm.DealQuery{From: time.Now().Add(-time.Hour), To: time.Now()})
 			return err
 		}, "billing DescribeDealsByCond", map[string]any{}},
+		{"Deals.Pay", func() error { _, _, err := c.Deals.Pay(ctx, "20261207001", "20261207002"); return err },
+			"billing PayDeals", map[string]any{"OrderIds": []any{"20261207001", "20261207002"}}},
+		{"NetworkInterfaces.TaskStatus", func() error { _, _, err := c.NetworkInterfaces.TaskStatus(ctx, 42); return err },
+			"vpc DescribeVpcTaskResult", map[string]any{"TaskId": "42"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_ = tc.call() // what matters is what was sent; the emulator may refuse it
