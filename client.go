@@ -2,7 +2,6 @@ package cvm
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -130,68 +129,6 @@ func NewClient(cfg Config) (*Client, error) {
 	c.SecurityGroups = (*SecurityGroupsService)(&c.common)
 	c.Zones = (*ZonesService)(&c.common)
 	return c, nil
-}
-
-// resolveHTTPClient returns the client requests go through: the default,
-// or the caller's copied so that it follows no redirect (a signed request
-// never goes to another host, whatever the caller's client would do), and
-// refused when its transport weakens TLS without AllowInsecureTLS.
-func resolveHTTPClient(cfg Config) (*http.Client, error) {
-	if cfg.HTTPClient == nil {
-		return defaultHTTPClient(), nil
-	}
-	hc := *cfg.HTTPClient
-	hc.CheckRedirect = noRedirects
-	if t, ok := hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
-		weak := t.TLSClientConfig.InsecureSkipVerify ||
-			t.TLSClientConfig.MinVersion != 0 && t.TLSClientConfig.MinVersion < tls.VersionTLS12
-		switch {
-		case weak && !cfg.AllowInsecureTLS:
-			return nil, &ArgError{Arg: "Config.HTTPClient", Reason: "its transport skips certificate verification or allows TLS below 1.2; set AllowInsecureTLS to accept that"}
-		case weak && cfg.Logger != nil:
-			cfg.Logger.Warn("cvm: the HTTP client does not verify TLS certificates or allows TLS below 1.2")
-		}
-	}
-	return &hc, nil
-}
-
-// resolveLimiter returns the caller's limiter, none, or the built-in one of
-// the account, shared by every client of it in the process.
-func resolveLimiter(cfg Config, provider CredentialsProvider) Limiter {
-	switch {
-	case cfg.Limiter != nil:
-		return cfg.Limiter
-	case cfg.RateLimit.Disabled:
-		return LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
-	}
-	key := cfg.SecretID
-	if k, ok := provider.(quotaKeyer); ok && key == "" {
-		key = k.quotaKey()
-	}
-	if key == "" {
-		// A provider of the caller's own: one quota per provider.
-		key = fmt.Sprintf("provider:%p", provider)
-	}
-	if cfg.API == API3 {
-		// API 3.0's limits are per action and per second (spec/api3 §5).
-		margin := cfg.RateLimit.Margin
-		if margin == 0 {
-			margin = api3Margin
-		}
-		return &api3Limiter{reg: processAccounts(), key: key, margin: margin}
-	}
-	return accountLimiter(key, cfg.RateLimit)
-}
-
-// resolveCredentials keeps the credentials behind closures: static keys as
-// they are, anything else behind a refreshing cache.
-func (c *Client) resolveCredentials(provider CredentialsProvider) {
-	if _, static := provider.(staticProvider); static {
-		c.creds, c.invalid = provider.Retrieve, func() {}
-		return
-	}
-	cache := NewCredentialsCache(provider)
-	c.creds, c.invalid, c.temp = cache.Retrieve, cache.Invalidate, true
 }
 
 // Response is what a call returns besides its result.

@@ -371,3 +371,14 @@ func refreshTime(now, exp time.Time) time.Time {
 	}
 	return at
 }
+
+// resolveCredentials keeps the credentials behind closures: static keys as
+// they are, anything else behind a refreshing cache.
+func (c *Client) resolveCredentials(provider CredentialsProvider) {
+	if _, static := provider.(staticProvider); static {
+		c.creds, c.invalid = provider.Retrieve, func() {}
+		return
+	}
+	cache := NewCredentialsCache(provider)
+	c.creds, c.invalid, c.temp = cache.Retrieve, cache.Invalidate, true
+}

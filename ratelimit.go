@@ -534,3 +534,31 @@ func QuotaAccount(ctx context.Context, cfg Config) (string, error) {
 	}
 	return creds.SecretID, nil
 }
+
+// resolveLimiter returns the caller's limiter, none, or the built-in one of
+// the account, shared by every client of it in the process.
+func resolveLimiter(cfg Config, provider CredentialsProvider) Limiter {
+	switch {
+	case cfg.Limiter != nil:
+		return cfg.Limiter
+	case cfg.RateLimit.Disabled:
+		return LimiterFunc(func(ctx context.Context, _ string) error { return ctx.Err() })
+	}
+	key := cfg.SecretID
+	if k, ok := provider.(quotaKeyer); ok && key == "" {
+		key = k.quotaKey()
+	}
+	if key == "" {
+		// A provider of the caller's own: one quota per provider.
+		key = fmt.Sprintf("provider:%p", provider)
+	}
+	if cfg.API == API3 {
+		// API 3.0's limits are per action and per second (spec/api3 §5).
+		margin := cfg.RateLimit.Margin
+		if margin == 0 {
+			margin = api3Margin
+		}
+		return &api3Limiter{reg: processAccounts(), key: key, margin: margin}
+	}
+	return accountLimiter(key, cfg.RateLimit)
+}

@@ -280,3 +280,26 @@ func newNonce() uint64 {
 	}
 	return n
 }
+
+// resolveHTTPClient returns the client requests go through: the default,
+// or the caller's copied so that it follows no redirect (a signed request
+// never goes to another host, whatever the caller's client would do), and
+// refused when its transport weakens TLS without AllowInsecureTLS.
+func resolveHTTPClient(cfg Config) (*http.Client, error) {
+	if cfg.HTTPClient == nil {
+		return defaultHTTPClient(), nil
+	}
+	hc := *cfg.HTTPClient
+	hc.CheckRedirect = noRedirects
+	if t, ok := hc.Transport.(*http.Transport); ok && t.TLSClientConfig != nil {
+		weak := t.TLSClientConfig.InsecureSkipVerify ||
+			t.TLSClientConfig.MinVersion != 0 && t.TLSClientConfig.MinVersion < tls.VersionTLS12
+		switch {
+		case weak && !cfg.AllowInsecureTLS:
+			return nil, &ArgError{Arg: "Config.HTTPClient", Reason: "its transport skips certificate verification or allows TLS below 1.2; set AllowInsecureTLS to accept that"}
+		case weak && cfg.Logger != nil:
+			cfg.Logger.Warn("cvm: the HTTP client does not verify TLS certificates or allows TLS below 1.2")
+		}
+	}
+	return &hc, nil
+}
