@@ -182,17 +182,13 @@ func decode3(action string, status int, body []byte, out any) error {
 	}
 	var ps presized
 	if out != nil {
-		sc := countValues(body)
-		cost, limit := costOf(reflect.TypeOf(out), sc, len(body))
-		// API 3.0 nests several objects in each item (Placement,
-		// SystemDisk, InternetAccessible, ...), which the estimate counts as
-		// items of their own: an honest DescribeInstances of 100 estimates
-		// at about 5 times its size. The bound for these answers is 8 times.
-		limit = max(limit, api3DecodeFactor*len(body)+decodeAllowance)
-		if cost > limit {
+		// The bound of the legacy path: maxDecodeFactor times the answer's
+		// size (anyDecodeFactor where it reaches interfaces or maps), with
+		// the cost measured along out's type (decodecost3.go).
+		if cost, factor := cost3(body, reflect.TypeOf(out)); cost > factor*len(body)+decodeAllowance {
 			return badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
 		}
-		ps = presize(out, sc)
+		ps = presize(out, countValues(body))
 	}
 	var env *Envelope3
 	var err error
@@ -269,10 +265,6 @@ func envelope3Of(body []byte) (*Envelope3, error) {
 	err := json2.Unmarshal(body, &w, exact)
 	return w.Response, err
 }
-
-// api3DecodeFactor bounds what decoding an API 3.0 answer may allocate,
-// in multiples of its size.
-const api3DecodeFactor = 8
 
 // api3Class is the legacy code class of an API 3.0 error code, which
 // errors.Is matches to the same sentinels and the retry rules read:

@@ -103,3 +103,31 @@ func FuzzDecodeBody(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecode3: any bytes decode as an API 3.0 answer to a value or a typed
+// error, never a panic; the cost walk ends on any input, and an accepted
+// answer is valid JSON.
+func FuzzDecode3(f *testing.F) {
+	for _, s := range []string{
+		`{"Response":{"TotalCount":1,"InstanceSet":[{"InstanceId":"ins-1","Placement":{"Zone":"ap-guangzhou-3"},"PrivateIpAddresses":["10.0.0.1"]}],"RequestId":"r"}}`,
+		`{"Response":{"Error":{"Code":"RequestLimitExceeded","Message":"x"},"RequestId":"r"}}`,
+		`{"Response":{"ZoneSet":[{"\u005aone":"a"},{"Zone":"b\"c"}],"RequestId":"r"}}`,
+		`{"Response":{"X":[[[[{}]]]],"RequestId":"r"}}`, `{"Response":`, `{"Response":{"InstanceSet":[{]}}`,
+		`<html>502</html>`, `[]`, `null`, `{"Response":{"RequestId":"\\"}}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, out := range []any{nil, new(describeInstances3), new(describeZones3), new(describeImages3), new(map[string]any)} {
+			err := decode3("Fuzz", 200, body, out)
+			var apiErr *APIError
+			var respErr *ResponseError
+			if err != nil && !errors.As(err, &apiErr) && !errors.As(err, &respErr) {
+				t.Fatalf("untyped error %T: %v", err, err)
+			}
+			if err == nil && !json.Valid(body) {
+				t.Fatalf("accepted invalid JSON %q", body)
+			}
+		}
+	})
+}
