@@ -39,14 +39,7 @@ func honestInstances3(n int) []byte {
 // small values that would decode into large Go values.
 func hostileBodies3(size int) map[string][]byte {
 	repeat := func(prefix, elem, suffix string) []byte {
-		var b strings.Builder
-		b.WriteString(`{"Response":{"RequestId":"r-1",` + prefix)
-		for b.Len() < size {
-			b.WriteString(elem)
-			b.WriteByte(',')
-		}
-		b.WriteString(elem + suffix + `}}`)
-		return []byte(b.String())
+		return repeatJSON(`{"Response":{"RequestId":"r-1",`+prefix, elem, suffix+`}}`, size)
 	}
 	deep := []byte(`{"Response":{"RequestId":"r-1","X":` + strings.Repeat("[", size) + `}}`)
 	return map[string][]byte{

@@ -17,16 +17,7 @@ import (
 // Hostile shapes (a megabyte of empty objects, numbers or strings) and
 // honest answers are both measured.
 func TestDecodingMemoryIsBounded(t *testing.T) {
-	repeat := func(prefix, elem, suffix string, size int) []byte {
-		var b strings.Builder
-		b.WriteString(prefix)
-		for b.Len() < size {
-			b.WriteString(elem)
-			b.WriteByte(',')
-		}
-		b.WriteString(elem + suffix)
-		return []byte(b.String())
-	}
+	repeat := repeatJSON
 	const size = 1 << 20
 	bodies := map[string][]byte{
 		"empty objects":   repeat(`{"code":0,"totalCount":1,"instanceSet":[`, `{}`, `]}`, size),
@@ -67,6 +58,19 @@ func TestDecodingMemoryIsBounded(t *testing.T) {
 			}
 		}
 	}
+}
+
+// repeatJSON is prefix, then elem and a comma until size bytes, then elem
+// and suffix: a long answer of one small value.
+func repeatJSON(prefix, elem, suffix string, size int) []byte {
+	var b strings.Builder
+	b.WriteString(prefix)
+	for b.Len() < size {
+		b.WriteString(elem)
+		b.WriteByte(',')
+	}
+	b.WriteString(elem + suffix)
+	return []byte(b.String())
 }
 
 // TestHugeErrorDetailIsBounded: an error answer whose detail is a megabyte
