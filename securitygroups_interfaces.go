@@ -39,13 +39,19 @@ func (s *SecurityGroupsService) NetworkInterfaces(ctx context.Context, sgID stri
 // NetworkInterfaceGroups is the whole list of security groups of one
 // network interface, in evaluation order.
 type NetworkInterfaceGroups struct {
-	InterfaceID      string       `url:"networkInterfaceId"`
-	SecurityGroupIDs List[string] `url:"sgIds"`
+	InterfaceID      string
+	SecurityGroupIDs []string
 }
 
-// interfaceGroupsSet is ModifySecurityGroupsOfNetworkInterface's request.
+// interfaceGroupsSet is ModifySecurityGroupsOfNetworkInterface's request:
+// each interface with its groups, as the legacy wire lists them.
 type interfaceGroupsSet struct {
-	Set List[NetworkInterfaceGroups] `url:"networkInterfaceSet"`
+	Set List[interfaceGroups] `url:"networkInterfaceSet"`
+}
+
+type interfaceGroups struct {
+	InterfaceID      string       `url:"networkInterfaceId"`
+	SecurityGroupIDs List[string] `url:"sgIds"`
 }
 
 // SetNetworkInterfaceGroups replaces the security groups of network
@@ -67,5 +73,9 @@ func (s *SecurityGroupsService) SetNetworkInterfaceGroups(ctx context.Context, s
 			return nil, err
 		}
 	}
-	return s.client.do(ctx, "ModifySecurityGroupsOfNetworkInterface", &interfaceGroupsSet{sets}, nil)
+	in := &interfaceGroupsSet{Set: make(List[interfaceGroups], len(sets))}
+	for i, set := range sets {
+		in.Set[i] = interfaceGroups{set.InterfaceID, set.SecurityGroupIDs}
+	}
+	return s.client.do(ctx, "ModifySecurityGroupsOfNetworkInterface", in, nil)
 }
