@@ -9,13 +9,13 @@ package emulator
 // this check a list sent as a string read as no list at all: a
 // DescribeInstances of "InstanceIds": "ins-1" answered every instance.
 //
-// The table is data from Tencent's published API definitions (tccli's
-// api.json; the same as the request models of tencentcloud-sdk-go cvm
-// v1.3.100 and vpc v1.0.1000, from which it was read): per action,
-// "Member:kind" with nested members dotted and list indexes left out;
-// kind is s (a single value), o (an object), [s (a list of values) or [o
-// (a list of objects). billing, tag and region, whose models the pinned
-// SDK modules do not hold, are from spec §6 rows 65-69 and 52.
+// The table is data from Tencent's published API definitions (the API
+// 3.0 reference pages and tccli's api.json): per action, "Member:kind"
+// with nested members dotted and list indexes left out; kind is s (a
+// single value), o (an object), [s (a list of values) or [o (a list of
+// objects). billing, tag and region are from spec §6 rows 65-69 and 52.
+// The official SDKs are judges of it, in conformance/wrongtype_test.go
+// and models_test.go, never a source this code reads.
 
 import (
 	"strconv"
