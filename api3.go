@@ -185,7 +185,7 @@ func decode3(action string, status int, body []byte, out any) error {
 		// The bound of the legacy path: maxDecodeFactor times the answer's
 		// size (anyDecodeFactor where it reaches interfaces or maps), with
 		// the cost measured along out's type (decodecost3.go).
-		if cost, factor := cost3(body, reflect.TypeOf(out)); cost > factor*len(body)+decodeAllowance {
+		if cost, factor := cost3(body, reflect.TypeOf(out), !ownType(out)); cost > factor*len(body)+decodeAllowance {
 			return badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
 		}
 		ps = presize(out, countValues(body))

@@ -6,6 +6,7 @@ package cvm
 import (
 	"context"
 	"strconv"
+	"time"
 )
 
 func init() {
@@ -104,37 +105,42 @@ var (
 	}
 )
 
-func (c *Client) legacyInstance(ctx context.Context, in instance3) instanceJSON {
+// instanceOf3 is an API 3.0 instance as this package's Instance: the
+// members both contracts have by their legacy meaning (status, zone
+// number, pay modes), and those only API 3.0 has as they are.
+func (c *Client) instanceOf3(ctx context.Context, in *instance3) Instance {
 	z := c.zoneOf3(ctx, string(in.Placement.Zone))
 	state, op, opState := string(in.InstanceState), string(in.LatestOperation), string(in.LatestOperationState)
 	status := state3Status[state]
 	if o, ok := operations3[op]; ok && opState == "OPERATING" && (state == "RUNNING" || state == "STOPPED") {
 		status = o
 	}
-	j := instanceJSON{
-		InstanceName: in.InstanceName, UnInstanceID: in.InstanceId, UUID: in.Uuid,
-		CPU: jsonInt(in.CPU), Mem: jsonInt(in.Memory), Bandwidth: jsonInt(in.InternetAccessible.InternetMaxBandwidthOut),
-		UnImgID: in.ImageId, OS: in.OsName, Status: jsonInt(status),
-		Region: jsonString(c.region.Short), CreateTime: parseTime3(string(in.CreatedTime)), DeadlineTime: parseTime3(string(in.ExpiredTime)),
-		AutoRenew: jsonInt(renewFlags3[string(in.RenewFlag)]), ProjectID: jsonInt(in.Placement.ProjectId),
-		CVMPayMode: jsonInt(chargeTypes3[string(in.InstanceChargeType)]), NetworkPayMode: jsonInt(netCharges3[string(in.InternetAccessible.InternetChargeType)]),
-		ZoneID: jsonInt(z.id), ZoneName: jsonString(z.name), WanIPSet: in.PublicIpAddresses,
-		extra3: &Instance{InstanceType: string(in.InstanceType), SecurityGroupIDs: strs(in.SecurityGroupIds), Zone: string(in.Placement.Zone),
-			LatestOperation: op, LatestOperationState: opState},
+	out := Instance{
+		ID: string(in.InstanceId), UUID: string(in.Uuid), Name: string(in.InstanceName), Status: status,
+		Region: c.region.Short, ZoneID: z.id, ZoneName: z.name, Zone: string(in.Placement.Zone),
+		CPU: in.CPU, MemoryGB: in.Memory, BandwidthMbps: in.InternetAccessible.InternetMaxBandwidthOut,
+		ImageID: string(in.ImageId), OS: string(in.OsName), ProjectID: in.Placement.ProjectId,
+		Created: time.Time(parseTime3(string(in.CreatedTime))), Deadline: time.Time(parseTime3(string(in.ExpiredTime))),
+		AutoRenew: renewFlags3[string(in.RenewFlag)], PayMode: chargeTypes3[string(in.InstanceChargeType)],
+		NetworkPayMode: netCharges3[string(in.InternetAccessible.InternetChargeType)],
+		InstanceType:   string(in.InstanceType), SecurityGroupIDs: strs(in.SecurityGroupIds),
+		LatestOperation: op, LatestOperationState: opState,
+		WANIPs: strs(in.PublicIpAddresses),
+		Disks: Disks{
+			RootID: string(in.SystemDisk.DiskId), RootSizeGB: in.SystemDisk.DiskSize, RootType: diskTypes3[string(in.SystemDisk.DiskType)],
+		},
 	}
 	if len(in.PrivateIpAddresses) > 0 {
-		j.LanIP = in.PrivateIpAddresses[0]
+		out.LANIP = string(in.PrivateIpAddresses[0])
 	}
 	if vpc := in.VirtualPrivateCloud; vpc != nil {
-		j.VpcID, j.SubnetID, j.IsVpcGateway = vpc.VpcId, vpc.SubnetId, jsonInt(btoi(vpc.AsVpcGateway))
+		out.VPCID, out.SubnetID, out.IsVPCGateway = noNetwork(vpc.VpcId), noNetwork(vpc.SubnetId), vpc.AsVpcGateway
 	}
-	j.DiskInfo.RootID, j.DiskInfo.RootSize = in.SystemDisk.DiskId, jsonInt(in.SystemDisk.DiskSize)
-	j.DiskInfo.RootType = jsonInt(diskTypes3[string(in.SystemDisk.DiskType)])
 	if len(in.DataDisks) > 0 {
 		d := in.DataDisks[0]
-		j.DiskInfo.StorageID, j.DiskInfo.StorageSize, j.DiskInfo.StorageType = d.DiskId, jsonInt(d.DiskSize), jsonInt(diskTypes3[string(d.DiskType)])
+		out.Disks.DataID, out.Disks.DataSizeGB, out.Disks.DataType = string(d.DiskId), d.DiskSize, diskTypes3[string(d.DiskType)]
 	}
-	return j
+	return out
 }
 
 // buildDescribeInstances3 maps the legacy filters (§6 row 1): ids, or
@@ -177,9 +183,9 @@ func typedDescribeInstances3(ctx context.Context, c *Client, req any) (map[strin
 func fillDescribeInstances3(ctx context.Context, c *Client, got, out, _ any) error {
 	g, o := got.(*describeInstances3), out.(*describeInstancesResponse)
 	o.TotalCount = jsonInt(g.TotalCount)
-	o.InstanceSet = make([]instanceJSON, len(g.InstanceSet))
-	for i, in := range g.InstanceSet {
-		o.InstanceSet[i] = c.legacyInstance(ctx, in)
+	o.instances = make([]Instance, len(g.InstanceSet))
+	for i := range g.InstanceSet {
+		o.instances[i] = c.instanceOf3(ctx, &g.InstanceSet[i])
 	}
 	return nil
 }

@@ -183,6 +183,16 @@ func TestOneStateThroughBothContracts(t *testing.T) {
 	assert.Equal(t, "old", in.Name)
 	assert.Equal(t, 100002, in.ZoneID)
 	assert.Equal(t, "S1.LARGE8", in.InstanceType)
+	// Every member both contracts have reads the same: API 3.0's answer
+	// fills Instance directly, the legacy one through its wire form.
+	old, _, err := legacy.Instances.Get(ctx, ids[0])
+	require.NoError(t, err)
+	require.NotEmpty(t, old.LegacyID)
+	same := in
+	same.LegacyID, same.StatusTime, same.LegacyImageID, same.ImageType, same.DeviceClass =
+		old.LegacyID, old.StatusTime, old.LegacyImageID, old.ImageType, old.DeviceClass
+	same.InstanceType, same.Zone, same.SecurityGroupIDs, same.LatestOperation, same.LatestOperationState = "", "", nil, "", ""
+	assert.Equal(t, old, same)
 	srv.Advance(time.Minute)
 
 	news, _, err := api3.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 2, MemoryGB: 4, ImageID: "img-31tjrtph",

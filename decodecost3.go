@@ -11,7 +11,9 @@ package cvm
 import (
 	"bytes"
 	"reflect"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-json-experiment/json/jsontext"
 )
@@ -27,7 +29,11 @@ type walkCost3 struct {
 	// boxes is set when the answer reaches an interface or a map, which
 	// are bounded by anyDecodeFactor rather than maxDecodeFactor.
 	boxes bool
-	name  [64]byte
+	// fold is set when names match whatever their case (a user's type,
+	// decoded with encoding/json's semantics); this package's own types
+	// match names exactly.
+	fold bool
+	name [64]byte
 }
 
 // maxDepth3 is the nesting the decoding accepts (jsontext's limit); the
@@ -37,10 +43,10 @@ const maxDepth3 = 10000
 // cost3 returns what decoding body ({"Response": ...}) into out (a
 // pointer) allocates, from above, and the factor of the body's size it is
 // bounded by.
-func cost3(body []byte, out reflect.Type) (cost, factor int) {
-	w := &walkCost3{b: body}
+func cost3(body []byte, out reflect.Type, fold bool) (cost, factor int) {
+	w := &walkCost3{b: body, fold: fold}
 	if w.peek() == '{' {
-		w.object(planOf(responseType3(out)).fields)
+		w.object(planOf(responseType3(out)))
 	}
 	if w.boxes {
 		return w.cost, anyDecodeFactor
@@ -134,6 +140,9 @@ type plan3 struct {
 	slot   int // of a key and a value, for maps
 	elem   *plan3
 	fields map[string]*plan3
+	// folded holds the fields by their names in lower case, for the
+	// names matched whatever their case.
+	folded map[string]*plan3
 	// flat is set for a struct that holds no slice, map, interface or
 	// pointer: decoding it allocates its strings alone, at most its bytes.
 	flat bool
@@ -168,9 +177,10 @@ func buildPlan(t reflect.Type, seen map[reflect.Type]*plan3) *plan3 {
 		p.slot = int(t.Key().Size() + t.Elem().Size())
 		p.elem = buildPlan(t.Elem(), seen)
 	case reflect.Struct:
-		p.fields = map[string]*plan3{}
+		p.fields, p.folded = map[string]*plan3{}, map[string]*plan3{}
 		for name, ft := range fieldsOf3(t) {
 			p.fields[name] = buildPlan(ft, seen)
+			p.folded[strings.ToLower(name)] = p.fields[name]
 		}
 		p.flat = flatType(t)
 	}
@@ -227,7 +237,7 @@ func (w *walkCost3) value(p *plan3) {
 		w.skip()
 		w.cost += w.pos - start
 	case c == '{' && p.kind == reflect.Struct:
-		w.object(p.fields)
+		w.object(p)
 	case c == '[' && (p.kind == reflect.Slice || p.kind == reflect.Array):
 		w.array(p)
 	default:
@@ -269,7 +279,7 @@ func (w *walkCost3) next() bool {
 	}
 }
 
-func (w *walkCost3) object(fields map[string]*plan3) {
+func (w *walkCost3) object(p *plan3) {
 	if !w.enter() {
 		return
 	}
@@ -278,7 +288,7 @@ func (w *walkCost3) object(fields map[string]*plan3) {
 		if w.peek() == ':' {
 			w.pos++
 		}
-		t, ok := w.field(fields, raw)
+		t, ok := w.field(p, raw)
 		if !ok {
 			w.skip()
 			continue
@@ -287,9 +297,9 @@ func (w *walkCost3) object(fields map[string]*plan3) {
 	}
 }
 
-// field finds the member a name decodes into: by its exact name, else by a
-// name of other case (the decoding of another package's types matches so).
-func (w *walkCost3) field(fields map[string]*plan3, raw []byte) (*plan3, bool) {
+// field finds the member a name decodes into: by its exact name, else,
+// when names match whatever their case, by its name in lower case.
+func (w *walkCost3) field(p *plan3, raw []byte) (*plan3, bool) {
 	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
 		return nil, false
 	}
@@ -300,15 +310,30 @@ func (w *walkCost3) field(fields map[string]*plan3, raw []byte) (*plan3, bool) {
 			return nil, false
 		}
 	}
-	if t, ok := fields[string(name)]; ok { // no allocation for a map lookup
+	if t, ok := p.fields[string(name)]; ok { // no allocation for a map lookup
 		return t, true
 	}
-	for n, t := range fields {
-		if bytes.EqualFold([]byte(n), name) {
-			return t, true
-		}
+	if !w.fold {
+		return nil, false
 	}
-	return nil, false
+	lower := w.name[:0]
+	for _, c := range name {
+		if c >= utf8.RuneSelf {
+			// Unicode folding (rare in a member's name): each field.
+			for n, t := range p.fields {
+				if bytes.EqualFold([]byte(n), name) {
+					return t, true
+				}
+			}
+			return nil, false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower = append(lower, c)
+	}
+	t, ok := p.folded[string(lower)]
+	return t, ok
 }
 
 func (w *walkCost3) array(p *plan3) {

@@ -459,10 +459,17 @@ var exact = json2.JoinOptions(json2.DefaultOptionsV2(), jsontext.AllowDuplicateN
 // optionsFor returns the options to decode into out: exact for the named
 // types of this package, v1 for any other.
 func optionsFor(out any) json2.Options {
-	if t := reflect.TypeOf(out); t != nil && t.Kind() == reflect.Pointer && t.Elem().PkgPath() == pkgPath {
+	if ownType(out) {
 		return exact
 	}
 	return v1OnePass
+}
+
+// ownType reports whether out points to a named type of this package,
+// whose members are matched by their exact names.
+func ownType(out any) bool {
+	t := reflect.TypeOf(out)
+	return t != nil && t.Kind() == reflect.Pointer && t.Elem().PkgPath() == pkgPath
 }
 
 // v1OnePass is v1 without its validation of the whole answer before

@@ -241,7 +241,6 @@ type instanceJSON struct {
 	VpcID          jsonString   `json:"vpcId"`
 	SubnetID       jsonString   `json:"subnetId"`
 	IsVpcGateway   jsonInt      `json:"isVpcGateway"`
-	extra3         *Instance    // the API 3.0 members, copied over by instance()
 	DiskInfo       struct {
 		RootID      jsonString `json:"rootId"`
 		RootSize    jsonInt    `json:"rootSize"`
@@ -276,10 +275,6 @@ func (j *instanceJSON) instance() Instance {
 			RootID: string(j.DiskInfo.RootID), RootSizeGB: int(j.DiskInfo.RootSize), RootType: DiskType(j.DiskInfo.RootType),
 			DataID: string(j.DiskInfo.StorageID), DataSizeGB: int(j.DiskInfo.StorageSize), DataType: DiskType(j.DiskInfo.StorageType),
 		},
-	}
-	if x := j.extra3; x != nil {
-		in.InstanceType, in.SecurityGroupIDs, in.Zone = x.InstanceType, x.SecurityGroupIDs, x.Zone
-		in.LatestOperation, in.LatestOperationState = x.LatestOperation, x.LatestOperationState
 	}
 	if len(j.WanIPSet) > 0 {
 		in.WANIPs = make([]string, len(j.WanIPSet))
@@ -319,6 +314,9 @@ type describeInstancesResponse struct {
 	envelope
 	TotalCount  jsonInt        `json:"totalCount"`
 	InstanceSet []instanceJSON `json:"instanceSet"`
+	// instances is the answer of API 3.0, whose route fills the typed
+	// instances directly.
+	instances []Instance
 }
 
 func (s *InstancesService) page(ctx context.Context, opts InstanceListOptions) (page[Instance], *Response, error) {
@@ -330,9 +328,12 @@ func (s *InstancesService) page(ctx context.Context, opts InstanceListOptions) (
 	if out.TotalCount < 0 {
 		return page[Instance]{}, resp, &ResponseError{Action: "DescribeInstances", HTTPStatusCode: 200, Reason: fmt.Sprintf("negative total count %d", out.TotalCount)}
 	}
-	items := make([]Instance, len(out.InstanceSet))
-	for i := range out.InstanceSet {
-		items[i] = out.InstanceSet[i].instance()
+	items := out.instances
+	if items == nil {
+		items = make([]Instance, len(out.InstanceSet))
+		for i := range out.InstanceSet {
+			items[i] = out.InstanceSet[i].instance()
+		}
 	}
 	resp.TotalCount = int(out.TotalCount)
 	return page[Instance]{items, int(out.TotalCount)}, resp, nil
