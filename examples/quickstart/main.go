@@ -167,6 +167,7 @@ func run(ctx context.Context, c *cvm.Client, create bool) error {
 	}
 	// Starting an instance that is still stopping is refused, per instance.
 	_, _, err = c.Instances.Start(ctx, ids...)
+	started := ids // what the start reached, if it was not refused
 	var apiErr *cvm.APIError
 	if errors.As(err, &apiErr) {
 		code := fmt.Sprint(apiErr.Code)
@@ -174,8 +175,25 @@ func run(ctx context.Context, c *cvm.Client, create bool) error {
 			code = apiErr.ErrorCode // API 3.0's code; the batch is refused whole, with no per-id results
 		}
 		fmt.Printf("   starting them while they stop is refused (%s):\n", code)
+		started = nil
 		for _, it := range apiErr.Items {
 			fmt.Printf("     %s: code %d\n", it.ID, it.Code)
+			if it.Code == 0 {
+				started = append(started, it.ID)
+			}
+		}
+	} else if err != nil {
+		return err
+	}
+	if len(started) > 0 {
+		// Some had stopped before the start arrived (a busy machine, or a
+		// fast emulator) and are starting again: stop them once more.
+		fmt.Printf("   %v had already stopped and started again; stopping them once more\n", started)
+		if err := c.Instances.WaitStatus(ctx, cvm.InstanceRunning, started...); err != nil {
+			return err
+		}
+		if _, _, err := c.Instances.Stop(ctx, started...); err != nil {
+			return err
 		}
 	}
 	if err := c.Instances.WaitStatus(ctx, cvm.InstanceStopped, ids...); err != nil {
