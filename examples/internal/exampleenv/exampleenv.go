@@ -7,6 +7,7 @@ package exampleenv
 import (
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/qcloud-legacy/cvm"
@@ -44,11 +45,16 @@ func NewFor(api cvm.APIVersion, opts ...cvmtest.Option) (*Env, error) {
 	var srv *cvmtest.Server
 	switch {
 	case errors.Is(err, cvm.ErrNoCredentials):
-		srv = cvmtest.NewServer(append([]cvmtest.Option{cvmtest.WithTransition(300 * time.Millisecond)}, opts...)...)
+		pace := transition()
+		srv = cvmtest.NewServer(append([]cvmtest.Option{cvmtest.WithTransition(pace)}, opts...)...)
 		env := cfg.API
 		cfg = srv.Config()
 		if api == cvm.API3 || api < 0 && env == cvm.API3 {
 			cfg = srv.API3Config()
+		}
+		if pace < defaultTransition {
+			// Waiters poll at the emulator's pace, not the real API's.
+			cfg.Wait = cvm.WaitPolicy{MinDelay: pace / 2, MaxDelay: 2 * pace}
 		}
 		fmt.Printf("No credentials found: using the in-process emulator at %s (%s)\n", cfg.Endpoint, contract(cfg.API))
 	case err != nil:
@@ -74,6 +80,20 @@ func NewFor(api cvm.APIVersion, opts ...cvmtest.Option) (*Env, error) {
 		return nil, err
 	}
 	return &Env{Client: client, Emulator: srv}, nil
+}
+
+// defaultTransition is how long the in-process emulator's instances take
+// to change state: long enough to see the waits happen.
+const defaultTransition = 300 * time.Millisecond
+
+// transition is defaultTransition, or CVM_EXAMPLES_TRANSITION (a Go
+// duration) when it names a shorter one: the examples' own test runs
+// them at 10 ms.
+func transition() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("CVM_EXAMPLES_TRANSITION")); err == nil && d > 0 && d < defaultTransition {
+		return d
+	}
+	return defaultTransition
 }
 
 func contract(api cvm.APIVersion) string {
