@@ -3,6 +3,8 @@ package cvm_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"testing"
 	"time"
 
@@ -43,13 +45,22 @@ func instancesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest
 	assert.Equal(t, "gz", in.Region)
 	assert.Empty(t, in.VPCID, "classic network")
 
-	// Waiting ends at the deadline with the status last seen.
-	short, cancel := context.WithTimeout(ctx, 20*time.Millisecond)
-	err = c.Instances.WaitStatus(short, cvm.InstanceRunning, ids...)
-	cancel()
+	// Waiting ends at the deadline with the status last seen: a client
+	// whose first answer, once read, ends the wait's context.
+	short, cancel := context.WithCancelCause(ctx)
+	cfg := srv.Config()
+	if api == cvm.API3 {
+		cfg = srv.API3Config()
+	}
+	cfg.RateLimit.Disabled = true
+	cfg.HTTPClient = &http.Client{Transport: endAfterFirst{next: cfg.HTTPClient.Transport, end: func() { cancel(context.DeadlineExceeded) }}}
+	waiter, err := cvm.NewClient(cfg)
+	require.NoError(t, err)
+	err = waiter.Instances.WaitStatus(short, cvm.InstanceRunning, ids...)
+	cancel(nil)
 	var waitErr *cvm.WaitError
 	require.ErrorAs(t, err, &waitErr)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, "creating", waitErr.Last[ids[0]])
 	assert.Contains(t, err.Error(), "last seen: ")
 	assert.Contains(t, err.Error(), ids[0]+" creating")
@@ -223,4 +234,30 @@ func TestInstancesValidation(t *testing.T) {
 	var apiErr *cvm.APIError
 	require.True(t, errors.As(err, &apiErr))
 	assert.Equal(t, "InvalidParameter.PasswordNotConformSpecs", apiErr.CodeDesc)
+}
+
+// endAfterFirst is a transport that calls end when the body of its first
+// answer is closed (read whole).
+type endAfterFirst struct {
+	next http.RoundTripper
+	end  func()
+}
+
+func (e endAfterFirst) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := e.next.RoundTrip(req)
+	if err == nil {
+		resp.Body = closeHook{resp.Body, e.end}
+	}
+	return resp, err
+}
+
+type closeHook struct {
+	io.ReadCloser
+	hook func()
+}
+
+func (c closeHook) Close() error {
+	err := c.ReadCloser.Close()
+	c.hook()
+	return err
 }
