@@ -170,10 +170,36 @@ func isLoopback(host string) bool {
 // gives a [*CredentialsError] naming it. Sources are never mixed, and errors
 // never hold a secret.
 func ConfigFromEnv() (Config, error) {
-	return configFromEnv(context.Background())
+	return configFromEnv(context.Background(), "")
 }
 
-func configFromEnv(ctx context.Context) (Config, error) {
+// ConfigForProfile is [ConfigFromEnv] with the credentials, and the region
+// unless TENCENTCLOUD_REGION says otherwise, of the named profile alone
+// ([ProfileCredentials]): the environment's keys, the other profiles and
+// the instance's role are not consulted, and a profile defined nowhere is a
+// [*CredentialsError] naming it and where it was looked for. It is what a
+// command's --profile flag means.
+func ConfigForProfile(name string) (Config, error) {
+	if name == "" {
+		return Config{}, &CredentialsError{Source: `profile ""`, Reason: "is not a profile name"}
+	}
+	return configFromEnv(context.Background(), name)
+}
+
+// namedProfile is the profile the environment names (TCCLI_PROFILE, then
+// TENCENTCLOUD_PROFILE), or "".
+func namedProfile() string {
+	for _, n := range []string{EnvTCCLIProfile, EnvProfile} {
+		if v := os.Getenv(n); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// configFromEnv reads the environment; with profile set, the credentials
+// are that profile's alone.
+func configFromEnv(ctx context.Context, profile string) (Config, error) {
 	cfg := Config{Region: os.Getenv(EnvRegion), Endpoint: os.Getenv(EnvAPIEndpoint)}
 	api, err := ParseAPIVersion(os.Getenv(EnvCVMAPI))
 	if err != nil {
@@ -181,7 +207,21 @@ func configFromEnv(ctx context.Context) (Config, error) {
 	}
 	cfg.API = api
 	env, ini, tccli := EnvCredentials(), INIFileCredentials("").(*iniProvider), TCCLICredentials("", "").(*tccliProvider)
-	ch := CredentialsChain(env, ini, tccli, defaultInstanceRole()).(*chain)
+	var ch *chain
+	var named *profileProvider
+	switch {
+	case profile != "":
+		named = ProfileCredentials(profile).(*profileProvider)
+		ch = CredentialsChain(named).(*chain)
+	case namedProfile() != "":
+		// A profile named by the environment: the environment's keys,
+		// else that profile, and never [default] or the instance's role
+		// in its place.
+		named = ProfileCredentials(namedProfile()).(*profileProvider)
+		ch = CredentialsChain(env, named).(*chain)
+	default:
+		ch = CredentialsChain(env, ini, tccli, defaultInstanceRole()).(*chain)
+	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if _, err := ch.Retrieve(ctx); err != nil {
@@ -193,6 +233,8 @@ func configFromEnv(ctx context.Context) (Config, error) {
 			cfg.Region = ini.region
 		case tccli:
 			cfg.Region = tccli.region
+		case named:
+			cfg.Region = named.region()
 		}
 	}
 	var provider CredentialsProvider = ch

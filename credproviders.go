@@ -98,9 +98,11 @@ func firstSet(name, value, other string) string {
 func INIFileCredentials(path string) CredentialsProvider { return &iniProvider{path: path} }
 
 type iniProvider struct {
-	path   string
-	id     string
-	region string
+	path string
+	// section is the profile's section; "" is [default].
+	section string
+	id      string
+	region  string
 }
 
 func (p *iniProvider) paths() (paths []string, explicit bool) {
@@ -132,14 +134,22 @@ func (p *iniProvider) Retrieve(ctx context.Context) (Credentials, error) {
 			// The parser quotes the offending line, which may hold the key.
 			return Credentials{}, &CredentialsError{Source: src, Reason: "is not a valid INI file" + iniLine(b)}
 		}
-		sec, err := f.GetSection("default")
-		if err != nil {
+		name := p.section
+		if name == "" {
+			name = "default"
+		}
+		sec, err := f.GetSection(name)
+		switch {
+		case err != nil && p.section != "":
+			// A named profile may live in tccli's files instead.
+			return Credentials{}, notConfigured(src, "has no ["+name+"] section")
+		case err != nil:
 			return Credentials{}, &CredentialsError{Source: src, Reason: "has no [default] section"}
 		}
 		id := strings.TrimSpace(sec.Key("secret_id").String())
 		key := strings.TrimSpace(sec.Key("secret_key").String())
 		if id == "" || key == "" {
-			return Credentials{}, &CredentialsError{Source: src, Reason: "has no secret_id and secret_key in [default]"}
+			return Credentials{}, &CredentialsError{Source: src, Reason: "has no secret_id and secret_key in [" + name + "]"}
 		}
 		p.id, p.region = id, strings.TrimSpace(sec.Key("region").String())
 		return Credentials{SecretID: id, SecretKey: NewSecret(key), Token: NewSecret(strings.TrimSpace(sec.Key("token").String())), Source: src}, nil

@@ -48,6 +48,12 @@ type app struct {
 // usageError is a mistake in how the command was called.
 type usageError struct{ error }
 
+// configError is a configuration that cannot be used (credentials, a
+// profile, a setting of the environment): exit 2, as a usage error.
+type configError struct{ error }
+
+func (e configError) Unwrap() error { return e.error }
+
 func usagef(format string, args ...any) error { return usageError{fmt.Errorf(format, args...)} }
 
 // run runs the command line and returns its exit code.
@@ -79,8 +85,9 @@ func run(ctx context.Context, args []string, s streams) int {
 
 func isUsage(err error) bool {
 	var u usageError
+	var c configError
 	var argErr *cvm.ArgError
-	return errors.As(err, &u) || errors.As(err, &argErr) ||
+	return errors.As(err, &u) || errors.As(err, &c) || errors.As(err, &argErr) ||
 		strings.HasPrefix(err.Error(), "unknown command") || strings.HasPrefix(err.Error(), "unknown flag") ||
 		strings.HasPrefix(err.Error(), "unknown shorthand flag") || strings.Contains(err.Error(), "flag needs an argument") ||
 		strings.HasPrefix(err.Error(), "invalid argument") || strings.Contains(err.Error(), "arg(s)")
@@ -176,12 +183,16 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 		// The emulator's clock moves when a waiter polls: poll at once.
 		cfg.Wait = cvm.WaitPolicy{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}
 	} else {
-		if a.profile != "" {
-			os.Setenv(cvm.EnvProfile, a.profile)
-		}
 		var err error
-		if cfg, err = cvm.ConfigFromEnv(); err != nil {
-			return nil, err
+		if a.profile != "" {
+			// The profile alone: a name defined nowhere is an error
+			// naming it, never another account's credentials.
+			cfg, err = cvm.ConfigForProfile(a.profile)
+		} else {
+			cfg, err = cvm.ConfigFromEnv()
+		}
+		if err != nil {
+			return nil, configError{err}
 		}
 		if api >= 0 {
 			cfg.API = api
