@@ -13,7 +13,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/jmespath-community/go-jmespath"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/qcloud-legacy/cvm"
@@ -177,8 +176,6 @@ func generic(v any) (any, error) {
 	return out, err
 }
 
-func compileQuery(expr string) (jmespath.JMESPath, error) { return jmespath.Compile(expr) }
-
 // columns are the columns of a table (and of text) for a kind of row.
 type columns []string
 
@@ -191,10 +188,13 @@ func (a *app) emit(result any, cols columns) error {
 		if err != nil {
 			return err
 		}
-		q, _ := compileQuery(a.query)
-		res, err := q.Search(g)
+		q, err := compileQuery(a.query)
 		if err != nil {
 			return usagef("--query: %v", err)
+		}
+		res, err := q.search(g)
+		if err != nil {
+			return err
 		}
 		return a.render(res, nil)
 	}
@@ -314,6 +314,12 @@ func writeRows(w io.Writer, data any, cols columns, table bool) error {
 		case map[string]any:
 			for _, c := range cols {
 				cells = append(cells, cell(row[c]))
+			}
+		case []any:
+			// A list for a row (a query's [id, status]): a cell each, as
+			// the AWS CLI's text output has them.
+			for _, e := range row {
+				cells = append(cells, cell(e))
 			}
 		default:
 			cells = []string{cell(row)}
