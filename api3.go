@@ -176,9 +176,15 @@ func flattenJSONInto(vals url.Values, body []byte) error {
 // members named like the envelope's, or one that is not a struct, is read
 // after the envelope. It returns an *APIError for Response.Error and a
 // *ResponseError for an answer that is not the envelope.
+// decode3 is decodeAnswer3 without the answer's request id.
 func decode3(action string, status int, body []byte, out any) error {
+	_, err := decodeAnswer3(action, status, body, out)
+	return err
+}
+
+func decodeAnswer3(action string, status int, body []byte, out any) (requestID string, err error) {
 	if len(bytes.TrimSpace(body)) == 0 || bytes.TrimSpace(body)[0] != '{' {
-		return badResponse(action, status, "body is not the API's JSON envelope", body, nil)
+		return "", badResponse(action, status, "body is not the API's JSON envelope", body, nil)
 	}
 	var ps presized
 	if out != nil {
@@ -186,12 +192,11 @@ func decode3(action string, status int, body []byte, out any) error {
 		// size (anyDecodeFactor where it reaches interfaces or maps), with
 		// the cost measured along out's type (decodecost3.go).
 		if cost, factor := cost3(body, reflect.TypeOf(out), !ownType(out)); cost > factor*len(body)+decodeAllowance {
-			return badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
+			return "", badResponse(action, status, errDecodeTooCostly, body, fmt.Errorf("%d bytes", len(body)))
 		}
 		ps = presize(out, countValues(body))
 	}
 	var env *Envelope3
-	var err error
 	if e, ok := out.(enveloper3); ok {
 		env = e.env3()
 		*env = Envelope3{}
@@ -227,23 +232,23 @@ func decode3(action string, status int, body []byte, out any) error {
 		// answer.
 		only, e := envelope3Of(body)
 		if e != nil || only == nil || only.Error == nil {
-			return badResponse(action, status, "cannot decode the answer", body, err)
+			return "", badResponse(action, status, "cannot decode the answer", body, err)
 		}
 		env, err = only, nil
 	}
 	switch {
 	case env != nil && env.Error != nil:
 		code := env.Error.Code
-		return &APIError{Action: action, Code: api3Class(code), ErrorCode: code, Message: env.Error.Message,
+		return env.RequestID, &APIError{Action: action, Code: api3Class(code), ErrorCode: code, Message: env.Error.Message,
 			HTTPStatusCode: status, RequestID: env.RequestID}
 	case err != nil:
-		return badResponse(action, status, "cannot decode the answer", body, err)
+		return "", badResponse(action, status, "cannot decode the answer", body, err)
 	case env == nil || env.RequestID == "":
-		return badResponse(action, status, "answer has no Response.RequestId", body, nil)
+		return "", badResponse(action, status, "answer has no Response.RequestId", body, nil)
 	case status < 200 || status > 299:
-		return badResponse(action, status, "HTTP error status with a success answer", body, nil)
+		return "", badResponse(action, status, "HTTP error status with a success answer", body, nil)
 	}
-	return nil
+	return env.RequestID, nil
 }
 
 // wrapper3 returns the one-pass wrapper of out's type, or nil when out is

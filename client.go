@@ -131,6 +131,12 @@ func NewClient(cfg Config) (*Client, error) {
 	return c, nil
 }
 
+// API reports the contract the client's services speak ([LegacyAPI] or
+// [API3]), as Config.API resolved it: a program or a command line decides
+// once, here, what else follows from the contract (how to call an action
+// by name: [Client.Do] or [Client.Do3]).
+func (c *Client) API() APIVersion { return c.api }
+
 // Response is what a call returns besides its result.
 type Response struct {
 	// RequestID identifies the last answer, when it carries one (a
@@ -408,8 +414,12 @@ func (c *Client) attempt(ctx context.Context, st *callState, n int) (res attempt
 		st.resp.RequestID = requestIDOf(hr)
 	}
 	if err == nil {
-		err = st.codec.decode(st.action, hr.StatusCode, buf.Bytes(), st.out)
+		var id string
+		id, err = st.codec.decode(st.action, hr.StatusCode, buf.Bytes(), st.out)
 		releaseBody(buf) // decoding copies what it keeps
+		if id != "" {    // the body's id is the answer's own
+			st.resp.RequestID = id
+		}
 	} else if re, ok := err.(*ResponseError); ok {
 		re.Action = st.action
 	}

@@ -17,8 +17,10 @@ type codec interface {
 	// send signs the call afresh with creds and sends it once, recording
 	// what it sent that the call's errors must not quote.
 	send(ctx context.Context, c *Client, creds Credentials, secrets *secretSet) (*http.Response, *bytes.Buffer, attemptTrace, error)
-	// decode reads an answer into out, or returns the error it is.
-	decode(action string, status int, body []byte, out any) error
+	// decode reads an answer into out, or returns the error it is, with
+	// the request id the answer's body carries (API 3.0's RequestId; ""
+	// where the contract puts it in a header only).
+	decode(action string, status int, body []byte, out any) (string, error)
 	// resource names what the call changes, for OutcomeUnknownError.
 	resource(action string) string
 }
@@ -35,8 +37,8 @@ func (l *legacyCodec) send(ctx context.Context, c *Client, creds Credentials, se
 	return c.send(ctx, l.target, l.vals, l.safe, creds, secrets)
 }
 
-func (l *legacyCodec) decode(action string, status int, body []byte, out any) error {
-	return decodeBody(action, status, body, out)
+func (l *legacyCodec) decode(action string, status int, body []byte, out any) (string, error) {
+	return "", decodeBody(action, status, body, out)
 }
 
 func (l *legacyCodec) resource(action string) string { return resourceKind(action) }
@@ -49,8 +51,8 @@ func (a *api3Codec) send(ctx context.Context, c *Client, creds Credentials, secr
 	return c.send3(ctx, a.call, creds, secrets)
 }
 
-func (a *api3Codec) decode(action string, status int, body []byte, out any) error {
-	return decode3(action, status, body, out)
+func (a *api3Codec) decode(action string, status int, body []byte, out any) (string, error) {
+	return decodeAnswer3(action, status, body, out)
 }
 
 func (a *api3Codec) resource(string) string { return resourceKind3(a.call.service, a.call.action) }

@@ -175,11 +175,14 @@ func TestOneStateThroughBothContracts(t *testing.T) {
 		return c
 	}
 	legacy, api3 := mk(srv.Config()), mk(srv.API3Config())
+	assert.Equal(t, cvm.LegacyAPI, legacy.API())
+	assert.Equal(t, cvm.API3, api3.API())
 
 	ids, _, err := legacy.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100002, CPU: 4, MemoryGB: 8, ImageID: "img-31tjrtph", Name: "old"})
 	require.NoError(t, err)
-	in, _, err := api3.Instances.Get(ctx, ids[0])
+	in, resp, err := api3.Instances.Get(ctx, ids[0])
 	require.NoError(t, err)
+	assert.NotEmpty(t, resp.RequestID, "API 3.0's Response.RequestId")
 	assert.Equal(t, "old", in.Name)
 	assert.Equal(t, 100002, in.ZoneID)
 	assert.Equal(t, "S1.LARGE8", in.InstanceType)
