@@ -204,7 +204,7 @@ func (s *EIPsService) Create(ctx context.Context, n int) ([]string, *Response, e
 		var out eipIDsResponse
 		r, err := s.client.do(ctx, "CreateEip", &eipCreate{Count: k}, &out)
 		if r != nil {
-			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+			resp.add(r)
 		}
 		if err != nil {
 			return ids, resp, err

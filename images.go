@@ -410,7 +410,7 @@ func (s *ImagesService) Shares(ctx context.Context, ids ...string) (map[string][
 		var out shareInfoResponse
 		r, err := s.client.do(ctx, "GetImageShareUinInfo", &imageRefs{chunk}, &out)
 		if r != nil {
-			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+			resp.add(r)
 		}
 		if err != nil {
 			return nil, resp, err

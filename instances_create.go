@@ -239,7 +239,7 @@ func (s *InstancesService) Create(ctx context.Context, req *InstanceCreateReques
 		p := req.params(n, token)
 		r, err := s.client.do(ctx, "RunInstancesHour", &p, &out)
 		if r != nil {
-			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+			resp.add(r)
 		}
 		if err != nil {
 			return ids, resp, err

@@ -600,7 +600,7 @@ func (s *SecurityGroupsService) SetInstanceGroups(ctx context.Context, sets ...I
 	for chunk := range chunks(sets, maxInstanceSet) {
 		r, err := s.client.do(ctx, "ModifySecurityGroupsOfInstance", &instanceGroupsSet{chunk}, &batchResponse{})
 		if r != nil {
-			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+			resp.add(r)
 		}
 		if err != nil {
 			return resp, err

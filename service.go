@@ -123,7 +123,7 @@ func (c *Client) batch(ctx context.Context, action, listName string, ids []strin
 		var out batchResponse
 		r, err := c.do(ctx, action, &batchRequest{list: listName, ids: chunk, extra: extra}, &out)
 		if r != nil {
-			resp.HTTPResponse, resp.Attempts = r.HTTPResponse, resp.Attempts+r.Attempts
+			resp.add(r)
 		}
 		items := []ItemResult(out.Detail)
 		if err != nil {
@@ -151,7 +151,7 @@ func (c *Client) batch(ctx context.Context, action, listName string, ids []strin
 		code = CodeOperationFailed
 	}
 	return res, resp, &APIError{Action: action, Code: code, CodeDesc: firstErr.CodeDesc, Message: firstErr.Message,
-		HTTPStatusCode: firstErr.HTTPStatusCode, Items: res.Items}
+		HTTPStatusCode: firstErr.HTTPStatusCode, RequestID: firstErr.RequestID, Items: res.Items}
 }
 
 type service struct{ client *Client }
