@@ -122,7 +122,7 @@ func TestRequestIDIsAUUID(t *testing.T) {
 	re := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	seen := map[string]bool{}
 	for range 1000 {
-		id := requestID()
+		id := (&Server{}).newRequestID()
 		require.Regexp(t, re, id)
 		require.False(t, seen[id])
 		seen[id] = true

@@ -106,7 +106,7 @@ func (s *Server) serveAPI3(w http.ResponseWriter, r *http.Request) {
 	s.inFlight.Add(1)
 	defer s.inFlight.Add(-1)
 	start := time.Now()
-	lg := &logged{requestID: requestID()}
+	lg := &logged{requestID: s.newRequestID()}
 	c, out, aerr, done := s.handle3(w, r, lg)
 	if done {
 		return

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -62,10 +63,30 @@ func TestReasonsReachTheAPI3Door(t *testing.T) {
 func TestReqIDRoundTrip(t *testing.T) {
 	t.Parallel()
 	for range 100 {
-		id := requestID()
+		id := (&Server{}).newRequestID()
 		assert.Equal(t, id, parseReqID(id).String())
 	}
 	for _, bad := range []string{"", "not-a-uuid", "0123456789abcdef0123456789abcdef0123", "zzzzzzzz-zzzz-4zzz-8zzz-zzzzzzzzzzzz"} {
 		assert.Equal(t, "", parseReqID(bad).String(), bad)
+	}
+}
+
+// TestSeededRequestIDs: a server with a Seed answers with the same request
+// ids in the same order, so that recorded outputs repeat; without one,
+// ids are random.
+func TestSeededRequestIDs(t *testing.T) {
+	ids := func(seed uint64) []string {
+		s := New(Options{Seed: seed})
+		return []string{s.newRequestID(), s.newRequestID(), s.newRequestID()}
+	}
+	a, b := ids(7), ids(7)
+	if !slices.Equal(a, b) {
+		t.Fatalf("seed 7 gave %v then %v", a, b)
+	}
+	if slices.Equal(a, ids(8)) || slices.Equal(ids(0), ids(0)) {
+		t.Fatal("different seeds, or no seed, gave the same ids")
+	}
+	if parseReqID(a[0]).String() != a[0] {
+		t.Fatalf("%q is not UUID-shaped", a[0])
 	}
 }

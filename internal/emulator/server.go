@@ -107,6 +107,11 @@ type Server struct {
 	faults  map[string][]*Fault
 	prng    *rand.Rand // for fault probabilities; under faultMu
 
+	// reqRng makes the request ids of a server with a Seed, so that its
+	// answers repeat too; nil means random ids.
+	reqMu  sync.Mutex
+	reqRng *rand.Rand
+
 	mu      sync.Mutex // guards all resource state below
 	rng     *rand.Rand
 	regions map[string]*region
@@ -178,6 +183,7 @@ func New(opts Options) *Server {
 		faults:  make(map[string][]*Fault),
 		prng:    rand.New(rand.NewPCG(opts.Seed, 0x9e3779b97f4a7c15)),
 		rng:     rand.New(rand.NewPCG(opts.Seed, 0x2545f4914f6cdd1d)),
+		reqRng:  seededRequestIDs(opts.Seed),
 		regions: make(map[string]*region),
 		tokens:  make(map[string]tokenResult),
 		appID:   opts.AppID,
@@ -253,7 +259,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	// A request id to quote, as gateways send [inferred: the legacy pages
 	// document none].
-	lg := &logged{requestID: requestID()}
+	lg := &logged{requestID: s.newRequestID()}
 	action, region, out, aerr := s.handle(w, r, lg)
 	if out == nil && aerr == nil {
 		return // the answer was dropped on purpose, or already written
@@ -707,11 +713,25 @@ func hostModule(host string) string {
 	return mod
 }
 
-// requestID returns a random UUID-shaped id (version 4).
-func requestID() string {
+func seededRequestIDs(seed uint64) *rand.Rand {
+	if seed == 0 {
+		return nil
+	}
+	return rand.New(rand.NewPCG(seed, 0x94d049bb133111eb))
+}
+
+// newRequestID returns a UUID-shaped id (version 4): random, or the next of
+// the Seed's sequence.
+func (s *Server) newRequestID() string {
+	a, b := rand.Uint64(), rand.Uint64()
+	if s.reqRng != nil {
+		s.reqMu.Lock()
+		a, b = s.reqRng.Uint64(), s.reqRng.Uint64()
+		s.reqMu.Unlock()
+	}
 	var u reqID
-	binary.LittleEndian.PutUint64(u[:8], rand.Uint64())
-	binary.LittleEndian.PutUint64(u[8:], rand.Uint64())
+	binary.LittleEndian.PutUint64(u[:8], a)
+	binary.LittleEndian.PutUint64(u[8:], b)
 	u[6] = u[6]&0x0f | 0x40
 	u[8] = u[8]&0x3f | 0x80
 	return u.String()
