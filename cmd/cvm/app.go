@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -27,17 +28,21 @@ type streams struct {
 // Exit codes.
 const (
 	exitOK      = 0
-	exitError   = 1
-	exitUsage   = 2
-	exitPartial = 3
+	exitError   = 1 // an API error, or another failure of the call
+	exitUsage   = 2 // a usage or configuration error: nothing was sent
+	exitPartial = 3 // a command on several resources where some failed
+	exitTimeout = 124
+	exitSignal  = 130
 )
 
 // app is one invocation: its global flags and, once made, its client.
 type app struct {
 	streams
-	region, profile, endpoint, api, output, query string
-	debug, noColor, emulator, yes                 bool
-	timeout                                       time.Duration
+	region, profile, endpoint, api, output, query   string
+	debug, noColor, emulator, yes, dryRun, failFast bool
+	timeout                                         time.Duration
+	// dry is the transport of --dry-run, holding what was not sent.
+	dry *dryRunTransport
 
 	client *cvm.Client
 	srv    *cvmtest.Server
@@ -68,16 +73,26 @@ func run(ctx context.Context, args []string, s streams) int {
 	if a.srv != nil {
 		a.srv.Close()
 	}
-	switch {
-	case err == nil:
+	return a.exitCode(ctx, err)
+}
+
+// exitCode prints err (one line) and returns the exit code it means.
+func (a *app) exitCode(ctx context.Context, err error) int {
+	if err == nil {
 		return a.exit
-	case isUsage(err):
-		fmt.Fprintln(s.err, "cvm:", err)
+	}
+	if isUsage(err) {
+		fmt.Fprintln(a.err, "cvm:", oneLine(err.Error()))
 		return exitUsage
 	}
-	fmt.Fprintln(s.err, "cvm:", strings.TrimPrefix(oneLine(err.Error()), "cvm: "))
-	var apiErr *cvm.APIError
-	if errors.As(err, &apiErr) && len(apiErr.Failed()) > 0 && len(apiErr.Failed()) < len(apiErr.Items) {
+	fmt.Fprintln(a.err, "cvm:", strings.TrimPrefix(oneLine(err.Error()), "cvm: "))
+	var pe *partialError
+	switch {
+	case ctx.Err() != nil:
+		return exitSignal // interrupted, after printing what was done
+	case errors.Is(err, context.DeadlineExceeded):
+		return exitTimeout
+	case errors.As(err, &pe) && pe.failed < pe.total:
 		return exitPartial
 	}
 	return exitError
@@ -103,7 +118,9 @@ func (a *app) rootCommand() *cobra.Command {
 with the credentials of the environment, ~/.tencentcloud/credentials, tccli's profiles or the
 instance's role, the SDK's quota limiter and its safe retries.
 
-Exit codes: 0 success; 1 an error; 2 a usage error; 3 a batch where some resources failed.`,
+Exit codes: 0 success; 1 an API error (or every resource of the command failed); 2 a usage
+or configuration error (nothing was sent); 3 some of several resources failed (each reported);
+124 --timeout ran out; 130 interrupted (after reporting what was done).`,
 		Example: `  cvm --emulator instances list -o table          # try it: an embedded emulator, no credentials
   cvm instances list --query "[?status=='running'].id" -o text
   cvm instances stop ins-abc12345 ins-def67890 --wait
@@ -124,6 +141,8 @@ Exit codes: 0 success; 1 an error; 2 a usage error; 3 a batch where some resourc
 	f.BoolVar(&a.noColor, "no-color", false, "no colour in tables (they have none; accepted for scripts)")
 	f.BoolVar(&a.emulator, "emulator", false, "run against an embedded emulator seeded with a few resources: no credentials, nothing beyond this process")
 	f.BoolVarP(&a.yes, "yes", "y", false, "do not ask before terminating or deleting")
+	f.BoolVar(&a.dryRun, "dry-run", false, "print each request that would change something (secrets redacted) and send none; reads are sent")
+	f.BoolVar(&a.failFast, "fail-fast", false, "on several resources, stop at the first failure (the rest are reported not tried)")
 	root.AddCommand(a.instancesCommand(), a.imagesCommand(), a.eipsCommand(), a.securityGroupsCommand(),
 		a.zonesCommand(), a.keyPairsCommand(), a.dealsCommand(), a.callCommand(), a.versionCommand())
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
@@ -165,9 +184,9 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 	if a.client != nil {
 		return a.client, nil
 	}
-	api := cvm.APIVersion(-1)
-	if a.api != "" {
-		api, _ = cvm.ParseAPIVersion(a.api)
+	api, err := a.contract()
+	if err != nil {
+		return nil, err
 	}
 	var cfg cvm.Config
 	if a.emulator {
@@ -183,7 +202,6 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 		// The emulator's clock moves when a waiter polls: poll at once.
 		cfg.Wait = cvm.WaitPolicy{MinDelay: time.Millisecond, MaxDelay: time.Millisecond}
 	} else {
-		var err error
 		if a.profile != "" {
 			// The profile alone: a name defined nowhere is an error
 			// naming it, never another account's credentials.
@@ -194,9 +212,7 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 		if err != nil {
 			return nil, configError{err}
 		}
-		if api >= 0 {
-			cfg.API = api
-		}
+		cfg.API = api
 		if cfg.Region == "" {
 			cfg.Region = "gz"
 		}
@@ -210,12 +226,39 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 	if a.debug {
 		cfg.Logger = slog.New(slog.NewTextHandler(a.err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if a.dryRun {
+		next := http.DefaultTransport
+		if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+			next = cfg.HTTPClient.Transport
+		}
+		a.dry = &dryRunTransport{next: next}
+		hc := &http.Client{Transport: a.dry}
+		if cfg.HTTPClient != nil {
+			hc.Timeout = cfg.HTTPClient.Timeout
+		}
+		cfg.HTTPClient = hc
+	}
 	c, err := cvm.NewClient(cfg)
 	if err != nil {
 		return nil, err
 	}
 	a.client = c
 	return c, nil
+}
+
+// contract is the contract every command speaks: --api, else
+// TENCENTCLOUD_CVM_API, else the legacy API. The client is made with it,
+// and everything else asks the client (Client.API).
+func (a *app) contract() (cvm.APIVersion, error) {
+	name, from := a.api, "--api"
+	if name == "" {
+		name, from = os.Getenv(cvm.EnvCVMAPI), cvm.EnvCVMAPI
+	}
+	api, err := cvm.ParseAPIVersion(name)
+	if err != nil {
+		return 0, usagef("%s %q: want legacy or 3", from, name)
+	}
+	return api, nil
 }
 
 // ctx is the command's context, with --timeout.
@@ -226,7 +269,7 @@ func (a *app) ctx(cmd *cobra.Command) (context.Context, context.CancelFunc) {
 // confirm asks before a destructive change, on a terminal; elsewhere it
 // needs --yes.
 func (a *app) confirm(what string) error {
-	if a.yes {
+	if a.yes || a.dryRun {
 		return nil
 	}
 	if !isTerminal(a.in) {

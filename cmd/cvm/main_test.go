@@ -99,14 +99,14 @@ func TestWaitAndLifecycle(t *testing.T) {
 					return run(context.Background(), append([]string{"--emulator", "--api", api}, args...), streams{in: strings.NewReader(""), out: &out, err: &errb})
 				}
 				require.Equal(t, 0, a("instances", "stop", id, "--wait", "-o", "text"), errb.String())
-				assert.Equal(t, id+"\tstop accepted\n", out.String())
+				assert.Regexp(t, "^"+id+"\tstopped\t\t[-0-9a-f]+\n$", out.String(), "id, outcome, no code, request id")
 				require.Equal(t, 0, a("instances", "wait", id, "--status", "stopped", "--timeout", "1s"), errb.String())
 				require.Equal(t, 0, a("instances", "start", id, "--wait"), errb.String())
 				require.Equal(t, 0, a("eips", "create", "--wait", "--query", "[0].id", "-o", "text"), errb.String())
 				eip := strings.TrimSpace(out.String())
 				require.Equal(t, 0, a("eips", "associate", eip, id, "-o", "text"), "an EIP waited for can be associated: %s", errb.String())
 				require.Equal(t, 0, a("instances", "terminate", id, "--yes", "--wait", "-o", "text"), errb.String())
-				assert.Equal(t, id+"\tterminated\n", out.String())
+				assert.Regexp(t, "^"+id+"\tterminated\t\t[-0-9a-f]+\n$", out.String())
 			})
 		})
 	}
@@ -130,16 +130,17 @@ func TestExitCodes(t *testing.T) {
 		assert.Equal(t, exitError, code)
 		assert.Equal(t, 1, strings.Count(errOut, "\n"), "one line: %q", errOut)
 		assert.Contains(t, errOut, "DescribeInstances")
-		_, errOut, code = cli("--api", "3", "instances", "start", "ins-bad")
-		assert.Equal(t, exitError, code)
+		out, errOut, code := cli("--api", "3", "instances", "start", "ins-bad", "-o", "json")
+		assert.Equal(t, exitError, code, "every id failed")
 		assert.Contains(t, errOut, "InvalidInstanceId.Malformed")
-		assert.Contains(t, errOut, "(request ")
+		assert.Contains(t, out, `"requestId": "`, "the failure's request id, on stdout")
+		assert.NotContains(t, out, `"requestId": ""`)
 
 		id, _, _ := cli("instances", "list", "--query", "[0].id", "-o", "text")
 		id = strings.TrimSpace(id)
 		_, errOut, code = cli("instances", "stop", id, "ins-missing0")
 		assert.Equal(t, exitPartial, code, "one stopped, one missing: %s", errOut)
-		assert.Contains(t, errOut, "ins-missing0: code 5000")
+		assert.Contains(t, errOut, "ins-missing0: failed: code 5000")
 	})
 }
 
@@ -195,7 +196,7 @@ func TestProgressInATerminal(t *testing.T) {
 	text := got.String()
 	assert.Contains(t, text, "waiting for 1 instance(s) to be stopped ...", "the progress line, on a terminal")
 	assert.Contains(t, text, "done (")
-	assert.Contains(t, text, id+"\tstop accepted")
+	assert.Contains(t, text, id+"\tstopped\t")
 }
 
 // TestNoProgressWithoutATerminal: the same wait prints no progress when
