@@ -81,11 +81,10 @@ func (a *app) exitCode(ctx context.Context, err error) int {
 	if err == nil {
 		return a.exit
 	}
+	fmt.Fprintln(a.err, "cvm:", strings.TrimPrefix(oneLine(err.Error()), "cvm: "))
 	if isUsage(err) {
-		fmt.Fprintln(a.err, "cvm:", oneLine(err.Error()))
 		return exitUsage
 	}
-	fmt.Fprintln(a.err, "cvm:", strings.TrimPrefix(oneLine(err.Error()), "cvm: "))
 	var pe *partialError
 	switch {
 	case ctx.Err() != nil:
@@ -179,6 +178,10 @@ var emulatorOptions = func() []cvmtest.Option {
 // so that a sequence of commands sees one state.
 var sharedEmulator *cvmtest.Server
 
+// wrapTransport, when set (by tests), wraps the transport of every
+// command's client: a test acts between a command's calls.
+var wrapTransport func(http.RoundTripper) http.RoundTripper
+
 // clientFor makes the command's client, once.
 func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 	if a.client != nil {
@@ -226,12 +229,22 @@ func (a *app) clientFor(ctx context.Context) (*cvm.Client, error) {
 	if a.debug {
 		cfg.Logger = slog.New(slog.NewTextHandler(a.err, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
+	if wrapTransport != nil {
+		next := http.DefaultTransport
+		if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
+			next = cfg.HTTPClient.Transport
+		}
+		cfg.HTTPClient = &http.Client{Transport: wrapTransport(next)}
+	}
 	if a.dryRun {
 		next := http.DefaultTransport
 		if cfg.HTTPClient != nil && cfg.HTTPClient.Transport != nil {
 			next = cfg.HTTPClient.Transport
 		}
 		a.dry = &dryRunTransport{next: next}
+		// A change kept here was provably not sent, which the SDK would
+		// retry: one attempt shows each once.
+		cfg.MaxAttempts, cfg.Retry.MaxAttempts = 1, 1
 		hc := &http.Client{Transport: a.dry}
 		if cfg.HTTPClient != nil {
 			hc.Timeout = cfg.HTTPClient.Timeout

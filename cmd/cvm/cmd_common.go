@@ -41,6 +41,7 @@ func group(use, short string, aliases []string, subs ...*cobra.Command) *cobra.C
 			}
 			return usagef("%s (see %s --help)", msg, cmd.CommandPath())
 		}}
+	cmd.SuggestionsMinimumDistance = 2
 	cmd.AddCommand(subs...)
 	return cmd
 }

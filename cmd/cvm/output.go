@@ -54,6 +54,7 @@ func dataOf(v any) any { return dataOfValue(reflect.ValueOf(v)) }
 
 var (
 	secretType = reflect.TypeFor[cvm.Secret]()
+	objectType = reflect.TypeFor[object]()
 	timeType   = reflect.TypeFor[time.Time]()
 	textType   = reflect.TypeFor[encoding.TextMarshaler]()
 )
@@ -63,6 +64,8 @@ func dataOfValue(v reflect.Value) any {
 		return nil
 	}
 	switch {
+	case v.Type() == objectType:
+		return v.Interface() // already the printed form
 	case v.Type() == secretType:
 		return "REDACTED"
 	case v.Type() == timeType:
