@@ -13,8 +13,10 @@
 // Install: go install github.com/qcloud-legacy/cvm/cmd/cvm@latest
 //
 // Exit codes: 0 success; 1 an error (one line on stderr naming the action,
-// the code and the request id); 2 a usage error; 3 a batch where some
-// resources failed (each reported).
+// the code and the request id), or every resource of the command failed; 2
+// a usage or configuration error (nothing was sent); 3 some of several
+// resources failed (each reported on stdout); 124 --timeout ran out; 130
+// interrupted, after reporting what was done.
 package main
 
 import (

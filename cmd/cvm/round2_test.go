@@ -263,3 +263,12 @@ func TestEIPWaits(t *testing.T) {
 }
 
 var _ = time.Second
+
+// TestPartialFailureGolden: the README's report of a partial failure.
+func TestPartialFailureGolden(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		out, errOut, code := cli("instances", "terminate", "ins-jyrufb0e", "ins-bad00000", "ins-zpcvjr4v", "--yes")
+		assert.Equal(t, exitPartial, code)
+		golden(t, "terminate-partial", out+errOut)
+	})
+}
