@@ -494,7 +494,7 @@ func (rg *region) keyPair3(k *keyPair) map[string]any {
 	}
 	return map[string]any{"KeyId": k.id, "KeyName": k.name, "ProjectId": k.projectID, "Description": k.desc,
 		"PublicKey": k.pubkey, "PrivateKey": "", // shown once, by CreateKeyPair only
-		"AssociatedInstanceIds": ids, "CreatedTime": time3(k.created), "Tags": []any{}}
+		"AssociatedInstanceIds": ids, "CreatedTime": time3(k.created), "Tags": rg.tagSet3("cvm", "keypair", k.id)}
 }
 
 func (s *Server) describeKeyPairs3(c *call3) (map[string]any, *api3Err) {
@@ -549,10 +549,15 @@ func (s *Server) createKeyPair3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
+	tags, err := tagSpec3(c, "keypair")
+	if err != nil {
+		return nil, err
+	}
 	k, secret, cerr := s.makeKeyPair(c.rg, c.now, c.q.v.Get("KeyName"), pid)
 	if cerr != nil {
 		return nil, fromLegacy(cerr)
 	}
+	c.rg.tagNew("cvm", "keypair", k.id, tags)
 	kp := c.rg.keyPair3(k)
 	kp["PrivateKey"] = string(secret)
 	return map[string]any{"KeyPair": kp}, nil
@@ -567,10 +572,15 @@ func (s *Server) importKeyPair3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
+	tags, err := tagSpec3(c, "keypair")
+	if err != nil {
+		return nil, err
+	}
 	k, ierr := s.importPublicKey(c.rg, c.now, c.q.v.Get("KeyName"), pub, pid)
 	if ierr != nil {
 		return nil, fromLegacy(ierr)
 	}
+	c.rg.tagNew("cvm", "keypair", k.id, tags)
 	return map[string]any{"KeyId": k.id}, nil
 }
 

@@ -119,7 +119,7 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"SecurityGroupIds":         append([]string{}, in.sgIDs...),
 		"LoginSettings":            map[string]any{"KeyIds": keys, "Password": "", "KeepImageLogin": ""},
 		"InstanceState":            instanceState3(in),
-		"Tags":                     []any{},
+		"Tags":                     rg.tagSet3("cvm", "instance", in.id),
 		"StopChargingMode":         "NOT_APPLICABLE",
 		"Uuid":                     in.uuid,
 		"LatestOperation":          op,
@@ -353,6 +353,10 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
+	tags, err := tagSpec3(c, "instance")
+	if err != nil {
+		return nil, err
+	}
 	// Checked once, whole: a dry run stops here.
 	if cerr := c.rg.checkCreateSpec(&r.spec, r.zoneID, r.imageID); cerr != nil {
 		return nil, fromLegacy(cerr)
@@ -378,6 +382,7 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 		in.sgIDs = slices.Clone(r.sgs)
 		in.lastOp, in.lastOpRequest = "RunInstances", parseReqID(s.requestID)
 		in.rootType, in.dataType = r.rootType, r.dataType
+		c.rg.tagNew("cvm", "instance", id, tags)
 	}
 	if r.token != "" {
 		s.tokens[key] = tokenResult{action: r.action(), ids: ids, deal: deal}

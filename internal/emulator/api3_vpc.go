@@ -78,10 +78,10 @@ func (s *Server) groupArg3(c *call3) (string, *api3Err) {
 	return id, nil
 }
 
-func securityGroup3(g *securityGroup) map[string]any {
+func (rg *region) securityGroup3(g *securityGroup) map[string]any {
 	return map[string]any{"SecurityGroupId": g.id, "SecurityGroupName": g.name, "SecurityGroupDesc": g.remark,
 		"ProjectId": strconv.Itoa(g.projectID), "IsDefault": g.isDefault, "CreatedTime": apiTime(g.created),
-		"UpdateTime": apiTime(g.created), "TagSet": []any{}}
+		"UpdateTime": apiTime(g.created), "TagSet": rg.tagSet3("cvm", "sg", g.id)}
 }
 
 func (s *Server) describeSecurityGroups3(c *call3) (map[string]any, *api3Err) {
@@ -110,7 +110,7 @@ func (s *Server) describeSecurityGroups3(c *call3) (map[string]any, *api3Err) {
 	}
 	set := []map[string]any{}
 	for _, g := range pageOf(all, l.offset, l.limit) {
-		set = append(set, securityGroup3(g))
+		set = append(set, c.rg.securityGroup3(g))
 	}
 	return map[string]any{"TotalCount": len(all), "SecurityGroupSet": set}, nil
 }
@@ -128,11 +128,16 @@ func (s *Server) createSecurityGroup3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
+	tags, err := tagSpec3(c, "sg")
+	if err != nil {
+		return nil, err
+	}
 	g, cerr := s.createGroup(c.rg, c.now, name, true, desc, project)
 	if cerr != nil {
 		return nil, fromLegacy(cerr)
 	}
-	return map[string]any{"SecurityGroup": securityGroup3(g)}, nil
+	c.rg.tagNew("cvm", "sg", g.id, tags)
+	return map[string]any{"SecurityGroup": c.rg.securityGroup3(g)}, nil
 }
 
 func (s *Server) modifySecurityGroupAttribute3(c *call3) (map[string]any, *api3Err) {
@@ -395,7 +400,7 @@ func (s *Server) createDefaultSecurityGroup3(c *call3) (map[string]any, *api3Err
 	if derr != nil {
 		return nil, fromLegacy(derr)
 	}
-	return map[string]any{"SecurityGroup": securityGroup3(g)}, nil
+	return map[string]any{"SecurityGroup": c.rg.securityGroup3(g)}, nil
 }
 
 // ---- EIPs ----
@@ -404,7 +409,7 @@ var addressStates3 = map[int]string{eipCreating: "CREATING", eipBinding: "BINDIN
 
 // address3 is an EIP as DescribeAddresses shows it: every member of TC-Go
 // vpc models.go Address, strings and objects never null.
-func address3(e *eip) map[string]any {
+func (rg *region) address3(e *eip) map[string]any {
 	instanceType := ""
 	if e.instanceID != "" {
 		instanceType = "CVM"
@@ -416,7 +421,7 @@ func address3(e *eip) map[string]any {
 		"InternetServiceProvider": "BGP", "LocalBgp": false,
 		// An EIP's bandwidth is its instance's [inferred: the legacy
 		// contract's EIPs have none of their own].
-		"Bandwidth": nil, "InternetChargeType": "", "TagSet": []any{}, "DeadlineDate": "",
+		"Bandwidth": nil, "InternetChargeType": "", "TagSet": rg.tagSet3("cvm", "eip", e.id), "DeadlineDate": "",
 		"InstanceType": instanceType, "Egress": "center_egress1", "AntiDDoSPackageId": "", "RenewFlag": "",
 		"BandwidthPackageId": ""}
 }
@@ -469,7 +474,7 @@ func (s *Server) describeAddresses3(c *call3) (map[string]any, *api3Err) {
 	}
 	set := []map[string]any{}
 	for _, e := range pageOf(all, l.offset, l.limit) {
-		set = append(set, address3(e))
+		set = append(set, c.rg.address3(e))
 		if s.opts.AutoAdvance != nil && e.next != 0 {
 			e.seenMoving = true
 		}
@@ -515,6 +520,10 @@ func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	if n > eipMaxGoodsPerCreate {
 		return nil, err3("InvalidParameterValue.Range", "AddressCount is at most %d here", eipMaxGoodsPerCreate)
 	}
+	tags, err := tagSpec3(c, "eip")
+	if err != nil {
+		return nil, err
+	}
 	made, aerr := s.allocateEIPs(c.rg, c.now, n)
 	if aerr != nil {
 		return nil, fromLegacy(aerr)
@@ -523,6 +532,7 @@ func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	for i, e := range made {
 		ids[i] = e.id
 		e.name = c.q.v.Get("AddressName")
+		c.rg.tagNew("cvm", "eip", e.id, tags)
 	}
 	task := s.newTask(c)
 	if token != "" {

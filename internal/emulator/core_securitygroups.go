@@ -82,6 +82,7 @@ func (rg *region) deleteGroup(g *securityGroup) *apiError {
 		return refuse(reasonGroupInUse, "security group %s is associated with %d instances", g.id, len(ins))
 	}
 	delete(rg.sgs, g.id)
+	rg.dropTags("cvm", "sg", g.id)
 	rg.sgSeq = slices.DeleteFunc(rg.sgSeq, func(x string) bool { return x == g.id })
 	return nil
 }

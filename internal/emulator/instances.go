@@ -129,6 +129,7 @@ func (rg *region) settle(now time.Time) {
 		}
 		if id := in.id; in.status == stGone && rg.instances[id] == in {
 			delete(rg.instances, id)
+			rg.dropTags("cvm", "instance", id)
 			removed = true
 			// A returned instance lets go of its EIP.
 			for _, e := range rg.eips {

@@ -213,6 +213,7 @@ func (s *Server) deleteKeyPair(r *request) (map[string]any, *apiError) {
 	for _, it := range set {
 		if it["code"] == 0 {
 			delete(rg.keyPairs, it["keyId"].(string))
+			rg.dropTags("cvm", "keypair", it["keyId"].(string))
 		}
 	}
 	if failed > 0 {

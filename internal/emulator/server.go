@@ -120,6 +120,8 @@ type Server struct {
 	appID   int64
 	// Account-wide state.
 	deals       map[int64]*deal
+	// tags are every resource's tags, by resource (core_tags.go).
+	tags tagStore
 	dealSeq     []int64
 	projects    map[int]bool // usable project ids, 0 included; shared by every region
 	projectInfo map[int]*project
@@ -189,6 +191,7 @@ func New(opts Options) *Server {
 		appID:   opts.AppID,
 
 		deals:       map[int64]*deal{},
+		tags:        tagStore{},
 		projects:    map[int]bool{0: true},
 		projectInfo: map[int]*project{},
 		vpcTasks:    map[int64]vpcTask{},

@@ -40,6 +40,7 @@ type region struct {
 	eips     map[string]*eip
 	eipSeq   []string
 	projects map[int]bool // the server's, shared by every region
+	tags     tagStore     // the server's, shared by every region
 	keyPairs map[string]*keyPair
 	enis     map[string]*eni // secondary interfaces
 	eipDay   eipDay
@@ -97,6 +98,7 @@ func (s *Server) regionLocked(code string) *region {
 		sgs:       map[string]*securityGroup{},
 		eips:      map[string]*eip{},
 		projects:  s.projects,
+		tags:      s.tags,
 		keyPairs:  map[string]*keyPair{},
 		enis:      map[string]*eni{},
 	}
