@@ -65,6 +65,20 @@ const (
 	reasonBadPublicKey
 	// reasonKeyImported: that public key is a key pair already.
 	reasonKeyImported
+	// reasonVpcNotFound, reasonSubnetNotFound: a VPC or subnet that does
+	// not exist, named by an instance's placement.
+	reasonVpcNotFound
+	reasonSubnetNotFound
+	// reasonVpcSubnetMismatch: the subnet is not the VPC's.
+	reasonVpcSubnetMismatch
+	// reasonSubnetZoneMismatch: the subnet is in another zone.
+	reasonSubnetZoneMismatch
+	// reasonSubnetFull: no address of the subnet is left.
+	reasonSubnetFull
+	// reasonAddrTaken, reasonAddrNotInSubnet: a private address asked
+	// for is taken, or not one of the subnet's.
+	reasonAddrTaken
+	reasonAddrNotInSubnet
 )
 
 // answer is what each contract answers for a reason.
@@ -101,6 +115,15 @@ var refusals = map[reason]answer{
 	reasonKeyNameTaken:       {4000, 0, "InvalidKeyPairName.Duplicate"},
 	reasonBadPublicKey:       {4000, 0, "InvalidPublicKey.Malformed"},
 	reasonKeyImported:        {4000, 0, "InvalidPublicKey.Duplicate"},
+	// The CVM codes of an instance's placement (the Go SDK's cvm error
+	// list); the legacy contract answers 4000 or 5100.
+	reasonVpcNotFound:        {4000, 0, "InvalidParameterValue.VpcIdNotExist"},
+	reasonSubnetNotFound:     {4000, 0, "InvalidParameterValue.SubnetNotExist"},
+	reasonVpcSubnetMismatch:  {4000, 0, "InvalidParameterValue.VpcIdSubnetIdNotMatch"},
+	reasonSubnetZoneMismatch: {4000, 0, "InvalidParameterValue.SubnetIdZoneIdNotMatch"},
+	reasonSubnetFull:         {5100, 0, "FailedOperation.NoAvailableIpAddressCountInSubnet"},
+	reasonAddrTaken:          {5100, 0, "VpcIpIsUsed"},
+	reasonAddrNotInSubnet:    {4000, 0, "VpcAddrNotInSubNet"},
 }
 
 // refuse is the core's refusal for a reason, in the legacy form the table

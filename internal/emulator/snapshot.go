@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net/netip"
 	"slices"
 	"strconv"
 	"time"
@@ -27,6 +28,7 @@ type Snapshot struct {
 	VPCTasks map[string]time.Time   `json:"vpcTasks,omitempty"`
 	TempKeys map[string]tempKeySnap `json:"tempKeys,omitempty"`
 	Roles    map[string]roleSnap    `json:"roles,omitempty"`
+	Tags     []tagSnap              `json:"tags,omitempty"`
 }
 
 // SnapshotVersion is the version of the Snapshot shape this emulator
@@ -41,6 +43,43 @@ type regionSnap struct {
 	KeyPairs  []keySnap      `json:"keyPairs"`
 	ENIs      []eniSnap      `json:"networkInterfaces"`
 	EIPDay    eipDaySnap     `json:"eipDay"`
+	// VPCs and Subnets are absent from a snapshot made before they were
+	// kept: the region is then given its default VPC.
+	VPCs    []vpcSnap    `json:"vpcs"`
+	Subnets []subnetSnap `json:"subnets"`
+}
+
+type vpcSnap struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	CIDR      string    `json:"cidr"`
+	IsDefault bool      `json:"isDefault"`
+	Multicast bool      `json:"multicast"`
+	DNS       []string  `json:"dns,omitempty"`
+	Domain    string    `json:"domain,omitempty"`
+	Created   time.Time `json:"created"`
+	RouteID   string    `json:"routeTableId"`
+}
+
+type subnetSnap struct {
+	ID        string            `json:"id"`
+	Name      string            `json:"name"`
+	VPCID     string            `json:"vpcId"`
+	CIDR      string            `json:"cidr"`
+	ZoneID    int               `json:"zoneId"`
+	IsDefault bool              `json:"isDefault"`
+	Broadcast bool              `json:"broadcast"`
+	Created   time.Time         `json:"created"`
+	Used      map[string]string `json:"used,omitempty"` // address → what holds it
+}
+
+// tagSnap is one resource's tags.
+type tagSnap struct {
+	Service string            `json:"service"`
+	Region  string            `json:"region"`
+	Prefix  string            `json:"prefix"`
+	ID      string            `json:"id"`
+	Tags    map[string]string `json:"tags"`
 }
 
 type imageSnap struct {
@@ -240,8 +279,10 @@ func (s *Server) Snapshot() Snapshot {
 			e := rg.enis[id]
 			r.ENIs = append(r.ENIs, eniSnap{e.id, e.vpcID, e.zoneID, e.privateIP, e.instanceID, slices.Clone(e.sgIDs)})
 		}
+		r.VPCs, r.Subnets = rg.networkSnap()
 		snap.Regions[code] = r
 	}
+	snap.Tags = s.tagsSnap()
 	for k, t := range s.tokens {
 		snap.Tokens[k] = tokenSnap{t.action, slices.Clone(t.ids), t.deal}
 	}
@@ -281,9 +322,19 @@ func (s *Server) Restore(snap Snapshot) error {
 	if err != nil {
 		return err
 	}
+	tags := tagStore{}
+	for _, t := range snap.Tags {
+		r := tagRes{t.Service, t.Region, t.Prefix, t.ID}
+		if r.service == "" || r.prefix == "" || r.id == "" || tags[r] != nil || len(t.Tags) == 0 {
+			return fmt.Errorf("emulator: snapshot: bad or repeated tags of %q", t.ID)
+		}
+		for _, k := range slices.Sorted(maps.Keys(t.Tags)) {
+			tags[r] = append(tags[r], tagKV{k, t.Tags[k]})
+		}
+	}
 	regions := map[string]*region{}
 	for code, r := range snap.Regions {
-		rg, err := restoreRegion(code, r, projects)
+		rg, err := restoreRegion(code, r, projects, tags)
 		if err != nil {
 			return err
 		}
@@ -311,7 +362,7 @@ func (s *Server) Restore(snap Snapshot) error {
 		return fmt.Errorf("emulator: stopped; the state is final")
 	}
 	s.regions, s.seq, s.deals, s.dealSeq, s.vpcTasks, s.tokens = regions, snap.Seq, deals, dealSeq, tasks, tokens
-	s.projects, s.projectInfo = projects, projectInfo
+	s.projects, s.projectInfo, s.tags = projects, projectInfo, tags
 	if snap.AppID != 0 {
 		s.appID = snap.AppID
 	}
@@ -338,7 +389,7 @@ func restoreProjects(ps []projectSnap) (map[int]bool, map[int]*project, error) {
 
 // restoreRegion makes a region from its snapshot, each kind of resource
 // in turn (images before the instances made of them).
-func restoreRegion(code string, r *regionSnap, projects map[int]bool) (*region, error) {
+func restoreRegion(code string, r *regionSnap, projects map[int]bool, tags tagStore) (*region, error) {
 	if r == nil {
 		return nil, fmt.Errorf("emulator: snapshot: region %q is empty", code)
 	}
@@ -347,9 +398,10 @@ func restoreRegion(code string, r *regionSnap, projects map[int]bool) (*region, 
 	}
 	rg := &region{code: code, zones: zoneTable[code], images: map[string]*image{}, instances: map[string]*instance{},
 		sgs: map[string]*securityGroup{}, eips: map[string]*eip{}, projects: projects, keyPairs: map[string]*keyPair{},
-		enis: map[string]*eni{}, eipDay: eipDay{r.EIPDay.Day, r.EIPDay.Applied, r.EIPDay.AllocatedWan}}
+		enis: map[string]*eni{}, eipDay: eipDay{r.EIPDay.Day, r.EIPDay.Applied, r.EIPDay.AllocatedWan},
+		vpcs: map[string]*vpc{}, subnets: map[string]*subnet{}, tags: tags}
 	for _, restore := range []func(*region, *regionSnap) error{
-		restoreImages, restoreInstances, restoreGroups, restoreEIPs, restoreKeyPairs, restoreENIs,
+		restoreImages, restoreInstances, restoreGroups, restoreEIPs, restoreKeyPairs, restoreENIs, restoreVPCs,
 	} {
 		if err := restore(rg, r); err != nil {
 			return nil, fmt.Errorf("emulator: snapshot: region %s: %w", code, err)
@@ -450,6 +502,73 @@ func restoreENIs(rg *region, r *regionSnap) error {
 			return fmt.Errorf("bad or repeated network interface id %q", e.ID)
 		}
 		rg.enis[e.ID] = &eni{id: e.ID, vpcID: e.VPCID, zoneID: e.ZoneID, privateIP: e.PrivateIP, instanceID: e.InstanceID, sgIDs: e.SGIDs}
+	}
+	return nil
+}
+
+// networkSnap is the region's VPCs and subnets, as a snapshot keeps them.
+func (rg *region) networkSnap() ([]vpcSnap, []subnetSnap) {
+	vpcs, subnets := []vpcSnap{}, []subnetSnap{}
+	for _, id := range rg.vpcSeq {
+		v := rg.vpcs[id]
+		vpcs = append(vpcs, vpcSnap{v.id, v.name, v.cidr.String(), v.isDefault, v.multicast, slices.Clone(v.dns), v.domain, v.created, v.routeID})
+	}
+	for _, id := range rg.subnetSeq {
+		sn := rg.subnets[id]
+		used := map[string]string{}
+		for a, o := range sn.used {
+			used[a.String()] = o
+		}
+		subnets = append(subnets, subnetSnap{sn.id, sn.name, sn.vpcID, sn.cidr.String(), sn.zone.id, sn.isDefault, sn.broadcast, sn.created, used})
+	}
+	return vpcs, subnets
+}
+
+// tagsSnap is every resource's tags, as a snapshot keeps them.
+func (s *Server) tagsSnap() []tagSnap {
+	var out []tagSnap
+	for _, res := range s.tagged(func(tagRes, []tagKV) bool { return true }) {
+		t := tagSnap{res.service, res.region, res.prefix, res.id, map[string]string{}}
+		for _, kv := range s.tags[res] {
+			t.Tags[kv.key] = kv.value
+		}
+		out = append(out, t)
+	}
+	return out
+}
+
+func restoreVPCs(rg *region, r *regionSnap) error {
+	if r.VPCs == nil {
+		rg.addDefaultNetwork(time.Date(2016, 1, 1, 0, 0, 0, 0, beijing))
+		return nil
+	}
+	for _, v := range r.VPCs {
+		cidr, err := netip.ParsePrefix(v.CIDR)
+		if err != nil || v.ID == "" || rg.vpcs[v.ID] != nil || !vpcBlockOK(cidr) {
+			return fmt.Errorf("bad or repeated VPC %q", v.ID)
+		}
+		rg.vpcs[v.ID] = &vpc{id: v.ID, name: v.Name, cidr: cidr, isDefault: v.IsDefault, multicast: v.Multicast, dns: v.DNS,
+			domain: v.Domain, created: v.Created, routeID: v.RouteID}
+		rg.vpcSeq = append(rg.vpcSeq, v.ID)
+	}
+	for _, sn := range r.Subnets {
+		cidr, err := netip.ParsePrefix(sn.CIDR)
+		z, zok := rg.zone(sn.ZoneID)
+		v := rg.vpcs[sn.VPCID]
+		if err != nil || sn.ID == "" || rg.subnets[sn.ID] != nil || !zok || v == nil || !v.cidr.Contains(cidr.Addr()) {
+			return fmt.Errorf("bad or repeated subnet %q", sn.ID)
+		}
+		used := map[netip.Addr]string{}
+		for a, o := range sn.Used {
+			ip, err := netip.ParseAddr(a)
+			if err != nil || !cidr.Contains(ip) {
+				return fmt.Errorf("subnet %s: bad address %q", sn.ID, a)
+			}
+			used[ip] = o
+		}
+		rg.subnets[sn.ID] = &subnet{id: sn.ID, name: sn.Name, vpcID: sn.VPCID, cidr: cidr, zone: z, isDefault: sn.IsDefault,
+			broadcast: sn.Broadcast, created: sn.Created, used: used}
+		rg.subnetSeq = append(rg.subnetSeq, sn.ID)
 	}
 	return nil
 }

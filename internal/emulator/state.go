@@ -33,17 +33,21 @@ type region struct {
 	moving map[*instance]struct{}
 	// pages are unfiltered DescribeInstances answers by (offset, limit),
 	// valid while gen is pagesGen.
-	pages    map[[2]int]*cachedPage
-	pagesGen uint64
-	sgs      map[string]*securityGroup
-	sgSeq    []string
-	eips     map[string]*eip
-	eipSeq   []string
-	projects map[int]bool // the server's, shared by every region
-	tags     tagStore     // the server's, shared by every region
-	keyPairs map[string]*keyPair
-	enis     map[string]*eni // secondary interfaces
-	eipDay   eipDay
+	pages     map[[2]int]*cachedPage
+	pagesGen  uint64
+	sgs       map[string]*securityGroup
+	sgSeq     []string
+	eips      map[string]*eip
+	eipSeq    []string
+	projects  map[int]bool // the server's, shared by every region
+	tags      tagStore     // the server's, shared by every region
+	keyPairs  map[string]*keyPair
+	enis      map[string]*eni // secondary interfaces
+	vpcs      map[string]*vpc
+	vpcSeq    []string
+	subnets   map[string]*subnet
+	subnetSeq []string
+	eipDay    eipDay
 	// gen changes whenever anything an answer shows may have changed; the
 	// encoded instances cached under an older gen are stale.
 	gen uint64
@@ -101,8 +105,11 @@ func (s *Server) regionLocked(code string) *region {
 		tags:      s.tags,
 		keyPairs:  map[string]*keyPair{},
 		enis:      map[string]*eni{},
+		vpcs:      map[string]*vpc{},
+		subnets:   map[string]*subnet{},
 	}
 	created := time.Date(2016, 1, 1, 0, 0, 0, 0, beijing)
+	rg.addDefaultNetwork(created)
 	for _, pi := range publicImages {
 		rg.addImage(&image{
 			id: pi.id, legacyID: pi.legacyID, name: pi.name, osName: pi.os, typ: imagePublic,
