@@ -43,7 +43,14 @@ func instancesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest
 	assert.True(t, in.Deadline.IsZero(), "postpaid: no deadline")
 	assert.Len(t, in.WANIPs, 1)
 	assert.Equal(t, "gz", in.Region)
-	assert.Empty(t, in.VPCID, "classic network")
+	if api == cvm.API3 {
+		// Without a VPC, API 3.0 places an instance in its zone's default
+		// subnet, as for accounts with no basic network left.
+		assert.Regexp(t, `^vpc-[a-z0-9]{8}$`, in.VPCID, "the default VPC")
+		assert.Regexp(t, `^172\.16\.`, in.LANIP, "an address of the default subnet")
+	} else {
+		assert.Empty(t, in.VPCID, "the legacy contract's basic network")
+	}
 
 	// Waiting ends at the deadline with the status last seen: a client
 	// whose first answer, once read, ends the wait's context.

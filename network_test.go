@@ -18,14 +18,18 @@ func TestNetworkInterfacesFlow(t *testing.T) {
 
 func networkInterfacesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv *cvmtest.Server) {
 	ctx := context.Background()
+	vpc := srv.SeedVPC("", "flow", "10.1.0.0/16")
+	sub1 := srv.SeedSubnet("", vpc, "flow-1", "10.1.1.0/24", 100003)
+	sub2 := srv.SeedSubnet("", vpc, "flow-2", "10.1.2.0/24", 100003)
 	ids, _, err := c.Instances.Create(ctx, &cvm.InstanceCreateRequest{ZoneID: 100003, CPU: 1, MemoryGB: 1,
-		ImageID: "img-31tjrtph", VPCID: "vpc-flow0001", SubnetID: "subnet-flow01"})
+		ImageID: "img-31tjrtph", VPCID: vpc, SubnetID: sub1})
 	require.NoError(t, err)
 	srv.Advance(2 * time.Second)
-	eni := srv.SeedNetworkInterface("", "vpc-flow0001", 100003)
-	other := srv.SeedNetworkInterface("", "vpc-flow0001", 100001)
+	assert.Equal(t, "10.1.1.2", srv.Instances("")[0].LanIP, "the subnet's first address (.0 and .1 are kept)")
+	eni := srv.SeedNetworkInterface("", vpc, 100003)
+	other := srv.SeedNetworkInterface("", vpc, 100001)
 
-	task, _, err := c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", eni, ids[0])
+	task, _, err := c.NetworkInterfaces.Attach(ctx, vpc, eni, ids[0])
 	require.NoError(t, err)
 	if api == cvm.API3 {
 		assert.Zero(t, task, "API 3.0 answers no task")
@@ -36,7 +40,7 @@ func networkInterfacesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv 
 		srv.Advance(2 * time.Second)
 		require.NoError(t, c.NetworkInterfaces.WaitTask(ctx, task))
 	}
-	_, _, err = c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", eni, ids[0])
+	_, _, err = c.NetworkInterfaces.Attach(ctx, vpc, eni, ids[0])
 	var apiErr *cvm.APIError
 	require.ErrorAs(t, err, &apiErr)
 	if api == cvm.API3 {
@@ -44,7 +48,7 @@ func networkInterfacesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv 
 	} else {
 		assert.Equal(t, "InvalidNetworkInterface.AlreadyAssociated", apiErr.CodeDesc)
 	}
-	_, _, err = c.NetworkInterfaces.Attach(ctx, "vpc-flow0001", other, ids[0])
+	_, _, err = c.NetworkInterfaces.Attach(ctx, vpc, other, ids[0])
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "another zone")
 
 	g, _, err := c.SecurityGroups.Create(ctx, &cvm.SecurityGroupCreateRequest{Name: "eni"})
@@ -55,14 +59,14 @@ func networkInterfacesFlow(t *testing.T, api cvm.APIVersion, c *cvm.Client, srv 
 	require.NoError(t, err)
 	assert.Equal(t, []string{eni}, nics)
 
-	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: "vpc-flow0001",
-		SubnetID: "subnet-flow02", PrivateIP: "10.1.2.3"})
+	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: vpc,
+		SubnetID: sub2, PrivateIP: "10.1.2.3"})
 	require.NoError(t, err)
 	assert.Equal(t, "10.1.2.3", srv.Instances("")[0].LanIP)
 	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: "vpc-other001",
-		SubnetID: "subnet-flow02", PrivateIP: "10.1.2.4"})
+		SubnetID: sub2, PrivateIP: "10.1.2.4"})
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "no moving across VPCs")
-	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: "vpc-flow0001",
-		SubnetID: "subnet-flow02", PrivateIP: "not-an-ip"})
+	_, err = c.Instances.UpdateVPCConfig(ctx, &cvm.InstanceVPCConfig{InstanceID: ids[0], VPCID: vpc,
+		SubnetID: sub2, PrivateIP: "not-an-ip"})
 	assert.ErrorIs(t, err, cvm.ErrInvalidParameter, "checked before sending")
 }

@@ -38,11 +38,30 @@ func TestGoSDKEveryAction(t *testing.T) {
 		return json.Unmarshal(env.Response, out)
 	}
 
+	// A VPC with two subnets, made as a user makes them.
+	cv := tcvpc.NewCreateVpcRequest()
+	cv.VpcName, cv.CidrBlock = sp("conform"), sp("10.77.0.0/16")
+	madeVpc, err := v.CreateVpc(cv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vpcID := *madeVpc.Response.Vpc.VpcId
+	subnet := func(name, cidr string) string {
+		cs := tcvpc.NewCreateSubnetRequest()
+		cs.VpcId, cs.SubnetName, cs.CidrBlock, cs.Zone = sp(vpcID), sp(name), sp(cidr), sp("ap-guangzhou-3")
+		made, err := v.CreateSubnet(cs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *made.Response.Subnet.SubnetId
+	}
+	subnet1, subnet2 := subnet("conform-1", "10.77.1.0/24"), subnet("conform-2", "10.77.0.0/24")
+
 	// Instances to work on: one postpaid in a VPC, one prepaid.
 	run := tccvm.NewRunInstancesRequest()
 	run.Placement = &tccvm.Placement{Zone: sp("ap-guangzhou-3")}
 	run.ImageId, run.InstanceType = sp("img-31tjrtph"), sp("S2.SMALL2")
-	run.VirtualPrivateCloud = &tccvm.VirtualPrivateCloud{VpcId: sp("vpc-conform1"), SubnetId: sp("subnet-conform1")}
+	run.VirtualPrivateCloud = &tccvm.VirtualPrivateCloud{VpcId: sp(vpcID), SubnetId: sp(subnet1)}
 	run.InternetAccessible = &tccvm.InternetAccessible{InternetMaxBandwidthOut: common.Int64Ptr(2)}
 	r1, err := c.RunInstances(run)
 	if err != nil {
@@ -241,7 +260,7 @@ func TestGoSDKEveryAction(t *testing.T) {
 		*def.Response.SecurityGroup.IsDefault && *def.Response.SecurityGroup.SecurityGroupId == *def2.Response.SecurityGroup.SecurityGroupId, err, err2)
 
 	// Network interfaces.
-	eni := srv.SeedNetworkInterface("gz", "vpc-conform1", 100003)
+	eni := srv.SeedNetworkInterface("gz", vpcID, 100003)
 	att := tcvpc.NewAttachNetworkInterfaceRequest()
 	att.NetworkInterfaceId, att.InstanceId = sp(eni), sp(hourly)
 	_, err = v.AttachNetworkInterface(att)
@@ -274,11 +293,11 @@ func TestGoSDKEveryAction(t *testing.T) {
 	// The VPC address of the stopped instance.
 	mv := tccvm.NewModifyInstancesVpcAttributeRequest()
 	mv.InstanceIds = common.StringPtrs([]string{hourly})
-	mv.VirtualPrivateCloud = &tccvm.VirtualPrivateCloud{VpcId: sp("vpc-conform1"), SubnetId: sp("subnet-conform2"),
+	mv.VirtualPrivateCloud = &tccvm.VirtualPrivateCloud{VpcId: sp(vpcID), SubnetId: sp(subnet2),
 		PrivateIpAddresses: common.StringPtrs([]string{"10.77.0.10"})}
 	_, err = c.ModifyInstancesVpcAttribute(mv)
 	in = describeOne(c, hourly)
-	j.check("ModifyInstancesVpcAttribute", "the new subnet and address", err == nil && *in.VirtualPrivateCloud.SubnetId == "subnet-conform2" &&
+	j.check("ModifyInstancesVpcAttribute", "the new subnet and address", err == nil && *in.VirtualPrivateCloud.SubnetId == subnet2 &&
 		*in.PrivateIpAddresses[0] == "10.77.0.10", err)
 
 	// Reinstall, with a new password.

@@ -232,6 +232,30 @@ func (s *Server) Close() {
 	}
 }
 
+// SeedVPC adds a VPC of the block cidr (a /16 to /28 of 10.0.0.0/8,
+// 172.16.0.0/12 or 192.168.0.0/16) and returns its id; every region also
+// has its default VPC, 172.16.0.0/16, with a default subnet in each zone.
+// It panics on an unknown region or a bad block.
+func (s *Server) SeedVPC(region, name, cidr string) string {
+	id, err := s.emu.SeedVPC(s.or(region), name, cidr)
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return id
+}
+
+// SeedSubnet adds a subnet of a VPC in a zone and returns its id; an
+// instance placed in it takes one of its addresses. It panics on an
+// unknown region, VPC or zone, or a block outside the VPC's or overlapping
+// another subnet.
+func (s *Server) SeedSubnet(region, vpcID, name, cidr string, zoneID int) string {
+	id, err := s.emu.SeedSubnet(s.or(region), vpcID, name, cidr, zoneID)
+	if err != nil {
+		panic("cvmtest: " + err.Error())
+	}
+	return id
+}
+
 // SeedNetworkInterface adds a secondary network interface in a VPC and
 // zone, attached to nothing, and returns its id. It panics on an unknown
 // region or zone.

@@ -447,6 +447,13 @@ func readRun3Purchase(c *call3) (*run3, *api3Err) {
 	r.spec.name = c.q.v.Get("InstanceName")
 	r.spec.password = c.q.v.Get("LoginSettings.Password")
 	r.spec.vpcID, r.spec.subnetID = c.q.v.Get("VirtualPrivateCloud.VpcId"), c.q.v.Get("VirtualPrivateCloud.SubnetId")
+	r.spec.privateIPs = c.q.list("VirtualPrivateCloud.PrivateIpAddresses")
+	// Without VirtualPrivateCloud an instance goes to its zone's default
+	// subnet, as it does for accounts with no basic network left (all
+	// made since 2020 [inferred: Tencent's notice retiring the basic
+	// network]); the legacy contract, of the basic network's era, keeps
+	// its instances out of any VPC.
+	r.spec.defaultNet = true
 	if r.prepaid {
 		if r.period, err = period3(c); err != nil {
 			return nil, err

@@ -7,6 +7,7 @@ package emulator
 
 import (
 	"net"
+	"net/netip"
 	"time"
 )
 
@@ -202,6 +203,21 @@ func (rg *region) moveAddress(in *instance, vpcID, subnetID, address string) *ap
 	}
 	if in.status != stRunning && in.status != stStopped {
 		return statusErr(in, stRunning, stStopped)
+	}
+	if to := rg.subnets[subnetID]; to != nil || rg.vpcs[vpcID] != nil {
+		// A VPC the emulator keeps: the subnet must be its, and the
+		// address one of the subnet's and free.
+		if to == nil || to.vpcID != vpcID {
+			return refuse(reasonSubnetNotFound, "the subnet %s is not in the VPC %s", subnetID, vpcID)
+		}
+		a, _ := netip.AddrFromSlice(ip.To4())
+		if r := to.usable(a); r != reasonUnspecified && to.used[a] != in.id {
+			return refuse(r, "the address %s cannot be given in subnet %s (%s)", a, to.id, to.cidr)
+		}
+		if from := rg.subnets[in.subnetID]; from != nil {
+			from.release(in.id)
+		}
+		to.take(in.id, a)
 	}
 	in.subnetID, in.lanIP = subnetID, ip.String()
 	return nil

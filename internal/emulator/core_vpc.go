@@ -188,3 +188,54 @@ func (rg *region) subnetInUse(sn *subnet) string {
 	}
 	return ""
 }
+
+// checkPlacement checks, and completes, where a purchase puts its
+// instances: a subnet of the VPC named, in the instances' zone, with room
+// for them and the addresses asked for free; or, with defaultNet and no
+// VPC, the zone's default subnet.
+func (rg *region) checkPlacement(c *createSpec) *apiError {
+	if c.vpcID == "" && c.defaultNet {
+		if sn := rg.defaultSubnet(c.zone); sn != nil {
+			c.vpcID, c.subnetID = sn.vpcID, sn.id
+		}
+	}
+	if c.vpcID == "" {
+		if len(c.privateIPs) > 0 {
+			return invalid("private addresses need a VPC and subnet")
+		}
+		return nil
+	}
+	v, ok := rg.vpcs[c.vpcID]
+	if !ok {
+		return refuse(reasonVpcNotFound, "the VPC %s does not exist", c.vpcID)
+	}
+	sn, ok := rg.subnets[c.subnetID]
+	switch {
+	case !ok:
+		return refuse(reasonSubnetNotFound, "the subnet %s does not exist", c.subnetID)
+	case sn.vpcID != v.id:
+		return refuse(reasonVpcSubnetMismatch, "the subnet %s is not in the VPC %s", sn.id, v.id)
+	case sn.zone.id != c.zone.id:
+		return refuse(reasonSubnetZoneMismatch, "the subnet %s is in zone %d, not %d", sn.id, sn.zone.id, c.zone.id)
+	case len(c.privateIPs) > max(c.goodsNum, 1):
+		return invalid("%d private addresses for %d instances", len(c.privateIPs), max(c.goodsNum, 1))
+	}
+	seen := map[netip.Addr]bool{}
+	for _, a := range c.privateIPs {
+		ip, err := netip.ParseAddr(a)
+		if err != nil || !ip.Is4() {
+			return withDesc(invalid("%q is not an IPv4 address", a), "InvalidParameter.InvalidIpFormat")
+		}
+		if r := sn.usable(ip); r != reasonUnspecified {
+			return refuse(r, "the address %s cannot be given in subnet %s (%s)", ip, sn.id, sn.cidr)
+		}
+		if seen[ip] {
+			return refuse(reasonAddrTaken, "the address %s is asked for twice", ip)
+		}
+		seen[ip] = true
+	}
+	if sn.available() < max(c.goodsNum, 1) {
+		return refuse(reasonSubnetFull, "the subnet %s has %d addresses left, not %d", sn.id, sn.available(), max(c.goodsNum, 1))
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package emulator
 import (
 	"fmt"
 	"maps"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -258,6 +259,61 @@ func (s *Server) SeedNetworkInterface(regionCode, vpcID string, zoneID int) (str
 	rg.enis[id] = &eni{id: id, vpcID: vpcID, zoneID: zoneID,
 		privateIP: fmt.Sprintf("172.16.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
 	return id, nil
+}
+
+// SeedVPC adds a VPC of the block cidr (a /16 to /28 of a private range)
+// to a region, as CreateVpc would, and returns its id.
+func (s *Server) SeedVPC(regionCode, name, cidr string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return "", err
+	}
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || !vpcBlockOK(p) {
+		return "", fmt.Errorf("emulator: %q is not a /16 to /28 block of a private range", cidr)
+	}
+	v := &vpc{id: s.newID("vpc-", func(id string) bool { return rg.vpcs[id] != nil }), name: name, cidr: p, created: s.clock.Now()}
+	v.routeID = s.newID("rtb-", func(id string) bool { return rg.routeTable(id) != nil })
+	rg.vpcs[v.id] = v
+	rg.vpcSeq = append(rg.vpcSeq, v.id)
+	rg.gen++
+	return v.id, nil
+}
+
+// SeedSubnet adds a subnet of a VPC, in a zone, as CreateSubnet would, and
+// returns its id.
+func (s *Server) SeedSubnet(regionCode, vpcID, name, cidr string, zoneID int) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(regionCode)
+	if err != nil {
+		return "", err
+	}
+	v, ok := rg.vpcs[vpcID]
+	if !ok {
+		return "", fmt.Errorf("emulator: no VPC %s in region %s", vpcID, regionCode)
+	}
+	z, ok := rg.zone(zoneID)
+	if !ok {
+		return "", fmt.Errorf("emulator: zone %d is not in region %s", zoneID, regionCode)
+	}
+	p, err := netip.ParsePrefix(cidr)
+	if err != nil || p.Masked() != p || !v.cidr.Contains(p.Addr()) || p.Bits() < v.cidr.Bits() || p.Bits() > 29 {
+		return "", fmt.Errorf("emulator: %q is not a /29 or larger block inside %s", cidr, v.cidr)
+	}
+	for _, other := range rg.subnetsOf(v.id) {
+		if other.cidr.Overlaps(p) {
+			return "", fmt.Errorf("emulator: %s overlaps the subnet %s", cidr, other.id)
+		}
+	}
+	sn := &subnet{id: s.newID("subnet-", func(id string) bool { return rg.subnets[id] != nil }), name: name, vpcID: v.id,
+		cidr: p, zone: z, created: s.clock.Now(), used: map[netip.Addr]string{}}
+	rg.subnets[sn.id] = sn
+	rg.subnetSeq = append(rg.subnetSeq, sn.id)
+	rg.gen++
+	return sn.id, nil
 }
 
 // SeedProject adds a project, as AddProject would, and returns its id.

@@ -1,6 +1,7 @@
 package emulator
 
 import (
+	"net/netip"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -130,6 +131,9 @@ func (rg *region) settle(now time.Time) {
 		if id := in.id; in.status == stGone && rg.instances[id] == in {
 			delete(rg.instances, id)
 			rg.dropTags("cvm", "instance", id)
+			if sn := rg.subnets[in.subnetID]; sn != nil {
+				sn.release(id)
+			}
 			removed = true
 			// A returned instance lets go of its EIP.
 			for _, e := range rg.eips {
@@ -663,6 +667,11 @@ type createSpec struct {
 	keyID              string
 	vpcID, subnetID    string
 	token              string
+	// privateIPs are the subnet's addresses asked for, one per instance;
+	// defaultNet places instances given no VPC in their zone's default
+	// subnet (API 3.0).
+	privateIPs []string
+	defaultNet bool
 	// What the checks read and the instances do not keep: the login
 	// password, whether rootSize was given, and wanIp (-1: not given).
 	password  string
@@ -759,6 +768,9 @@ func (rg *region) checkCreateSpec(c *createSpec, zoneID int, imageID string) *ap
 	if (c.vpcID == "") != (c.subnetID == "") {
 		return invalid("vpcId and subnetId go together")
 	}
+	if err := rg.checkPlacement(c); err != nil {
+		return err
+	}
 	c.wanIP = c.bandwidth > 0
 	if c.wan == 0 {
 		c.wanIP = false
@@ -806,6 +818,16 @@ func (s *Server) create(rg *region, now time.Time, c createSpec, payMode int, de
 		}
 		if c.wanIP {
 			in.wanIPs = []string{fmt.Sprintf("119.29.%d.%d", s.rng.IntN(256), 2+s.rng.IntN(250))}
+		}
+		if sn := rg.subnets[c.subnetID]; sn != nil {
+			// The subnet's address (the drawn one above keeps the
+			// generator's sequence, and so every other id, as it was).
+			var want netip.Addr
+			if i := len(ids); i < len(c.privateIPs) {
+				want = netip.MustParseAddr(c.privateIPs[i])
+			}
+			ip, _ := sn.take(id, want) // room checked by checkPlacement
+			in.lanIP = ip.String()
 		}
 		s.move(rg, in, now, stCreating, stRunning)
 		rg.instances[id] = in

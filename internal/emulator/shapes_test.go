@@ -95,6 +95,14 @@ func TestResponseShapes(t *testing.T) {
 	ids, err := h.emu.SeedInstances("gz", 3)
 	require.NoError(t, err)
 	vars := map[string]string{"ins0": ids[0], "ins1": ids[1], "ins2": ids[2]}
+	vpcID, err := h.emu.SeedVPC("gz", "shapes", "10.0.0.0/16")
+	require.NoError(t, err)
+	vars["vpc"] = vpcID
+	for name, cidr := range map[string]string{"subnet1": "10.0.1.0/24", "subnet2": "10.0.0.0/24"} {
+		id, err := h.emu.SeedSubnet("gz", vpcID, name, cidr, 100003)
+		require.NoError(t, err)
+		vars[name] = id
+	}
 	type step struct {
 		action string
 		params []string
@@ -226,14 +234,14 @@ func TestResponseShapes(t *testing.T) {
 			"detail.deleteKeySet[].code:number", "detail.deleteKeySet[].message:string"}},
 		// Network interfaces (spec §5.7).
 		{action: "RunInstancesHour", params: []string{"zoneId", "100003", "cpu", "1", "mem", "1", "imageId", "img-31tjrtph",
-			"storageSize", "0", "vpcId", "vpc-shape001", "subnetId", "subnet-shape01"},
+			"storageSize", "0", "vpcId", "{vpc}", "subnetId", "{subnet1}"},
 			save: func(out map[string]any) {
 				vars["vpcIns"] = out["unInstanceIds"].([]any)[0].(string)
-				id, err := h.emu.SeedNetworkInterface("gz", "vpc-shape001", 100003)
+				id, err := h.emu.SeedNetworkInterface("gz", vars["vpc"], 100003)
 				require.NoError(t, err)
 				vars["eni"] = id
 			}},
-		{action: "AttachNetworkInterface", params: []string{"vpcId", "vpc-shape001", "networkInterfaceId", "{eni}", "instanceId", "{vpcIns}"},
+		{action: "AttachNetworkInterface", params: []string{"vpcId", "{vpc}", "networkInterfaceId", "{eni}", "instanceId", "{vpcIns}"},
 			shapes: []string{"data.taskId:number"},
 			save:   func(out map[string]any) { vars["task"] = fmt.Sprint(out["data"].(map[string]any)["taskId"]) }},
 		{action: "DescribeVpcTaskResult", params: []string{"taskId", "{task}"}, shapes: []string{"data.status:number"}},
@@ -241,7 +249,7 @@ func TestResponseShapes(t *testing.T) {
 			"networkInterfaceSet.0.sgIds.0", "{sg2}"}},
 		{action: "DescribeNetworkInterfacesOfSecurityGroup", params: []string{"sgId", "{sg2}"},
 			shapes: []string{"data.totalCount:number", "data.networkInterfaceSet[].networkInterfaceId:string"}},
-		{action: "UpdateInstanceVpcConfig", params: []string{"instanceId", "{vpcIns}", "vpcId", "vpc-shape001", "subnetId", "subnet-shape02",
+		{action: "UpdateInstanceVpcConfig", params: []string{"instanceId", "{vpcIns}", "vpcId", "{vpc}", "subnetId", "{subnet2}",
 			"privateIpAddresses.0", "10.0.0.77"}},
 		// Orders and projects (spec §5.8): DescribeDealsByCond's values are
 		// strings, its code too.
