@@ -1,10 +1,10 @@
 package emulator
 
 import (
-	"net/netip"
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strconv"
 	"strings"

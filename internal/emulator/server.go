@@ -119,9 +119,9 @@ type Server struct {
 	tokens  map[string]tokenResult // clientToken → result
 	appID   int64
 	// Account-wide state.
-	deals       map[int64]*deal
+	deals map[int64]*deal
 	// tags are every resource's tags, by resource (core_tags.go).
-	tags tagStore
+	tags        tagStore
 	dealSeq     []int64
 	projects    map[int]bool // usable project ids, 0 included; shared by every region
 	projectInfo map[int]*project
