@@ -80,6 +80,10 @@ func TestGoSDKTags(t *testing.T) {
 	di, err := c.DescribeInstances(d)
 	j.check("DescribeInstances", "Tags shows the instance's tags", err == nil && len(di.Response.InstanceSet) == 1 &&
 		len(di.Response.InstanceSet[0].Tags) == 2, err)
+	byTag := tccvm.NewDescribeInstancesRequest()
+	byTag.Filters = []*tccvm.Filter{{Name: sp("tag:team"), Values: common.StringPtrs([]string{"web"})}}
+	bt, err := c.DescribeInstances(byTag)
+	j.check("DescribeInstances", "filter tag:team", err == nil && *bt.Response.TotalCount == 1 && *bt.Response.InstanceSet[0].InstanceId == ins, err)
 
 	alloc := tcvpc.NewAllocateAddressesRequest()
 	alloc.Tags = []*tcvpc.Tag{{Key: sp("team"), Value: sp("edge")}}

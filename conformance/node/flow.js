@@ -179,6 +179,40 @@ async function flow() {
     (await codeOf(cvmClient({}, Object.assign({}, credential, { secretKey: "wrong" })).DescribeZones({}))) === "AuthFailure.SignatureFailure");
   check("DescribeZones", "an unknown SecretId is AuthFailure.SecretIdNotFound",
     (await codeOf(cvmClient({}, Object.assign({}, credential, { secretId: "AKIDnobody" })).DescribeZones({}))) === "AuthFailure.SecretIdNotFound");
+  await apiFlow();
+  await networkFlow(vpc);
+}
+
+// api 2020-11-06: the product-scoped zones and regions the Terraform
+// provider reads.
+async function apiFlow() {
+  const api = new CommonClient("api.tencentcloudapi.com", "2020-11-06", { credential, region, profile: profile() });
+  const z = await api.request("DescribeZones", { Product: "cvm" });
+  check("DescribeZones", "api 2020-11-06: the zones of product cvm, AVAILABLE",
+    z.TotalCount === z.ZoneSet.length && z.ZoneSet.some((x) => x.Zone === "ap-guangzhou-3" && x.ZoneState === "AVAILABLE"));
+  const r = await api.request("DescribeRegions", { Product: "cvm" });
+  check("DescribeRegions", "api 2020-11-06: the regions of product cvm", r.RegionSet.some((x) => x.Region === region));
+  check("DescribeRegions", "api 2020-11-06: Product is required (MissingParameter)",
+    (await codeOf(api.request("DescribeRegions", {}))) === "MissingParameter");
+}
+
+// VPCs and subnets, through the vpc CommonClient.
+async function networkFlow(vpc) {
+  const made = await vpc.request("CreateVpc", { VpcName: "node-vpc", CidrBlock: "192.168.0.0/16", Tags: [{ Key: "by", Value: "node" }] });
+  const id = made.Vpc.VpcId;
+  check("CreateVpc", "a VPC of 192.168.0.0/16, with its tag", made.Vpc.CidrBlock === "192.168.0.0/16" && made.Vpc.TagSet.length === 1);
+  const sn = await vpc.request("CreateSubnet", { VpcId: id, SubnetName: "node-subnet", CidrBlock: "192.168.10.0/24", Zone: "ap-guangzhou-2" });
+  check("CreateSubnet", "a /24 in ap-guangzhou-2, 253 addresses usable",
+    sn.Subnet.Zone === "ap-guangzhou-2" && sn.Subnet.AvailableIpAddressCount === 253);
+  const byName = await vpc.request("DescribeVpcs", { Filters: [{ Name: "vpc-name", Values: ["node-vpc"] }] });
+  check("DescribeVpcs", "filter vpc-name", byName.TotalCount === 1 && byName.VpcSet[0].VpcId === id);
+  check("CreateSubnet", "a block outside the VPC is InvalidParameterValue.SubnetRange",
+    (await codeOf(vpc.request("CreateSubnet", { VpcId: id, SubnetName: "x", CidrBlock: "10.9.0.0/24", Zone: "ap-guangzhou-2" }))) ===
+    "InvalidParameterValue.SubnetRange");
+  await vpc.request("DeleteSubnet", { SubnetId: sn.Subnet.SubnetId });
+  await vpc.request("DeleteVpc", { VpcId: id });
+  const gone = await vpc.request("DescribeVpcs", { VpcIds: [id] });
+  check("DeleteVpc", "the VPC and its subnet are gone", gone.TotalCount === 0);
 }
 
 async function tokenFlow() {

@@ -39,6 +39,13 @@ func init() {
 		"DescribeZones":    {fn: (*Server).describeProductZones3, reads: true, noRegion: true},
 		"DescribeProducts": {fn: (*Server).describeProducts3, reads: true, noRegion: true},
 	})
+	// api 2020-11-06, the older home of the same two product-scoped
+	// actions, which the Terraform provider calls [inferred: its answers
+	// have region's members].
+	register3("api", map[string]handler3{
+		"DescribeRegions": {fn: (*Server).describeProductRegions3, reads: true, noRegion: true},
+		"DescribeZones":   {fn: (*Server).describeProductZones3, reads: true, noRegion: true},
+	})
 }
 
 // ---- zones, regions, instance types ----

@@ -165,9 +165,9 @@ func (in *instance) dataDisks3() any {
 		"KmsKeyId": "", "ThroughputPerformance": 0, "CdcId": "", "BurstPerformance": false, "DiskName": ""}}
 }
 
-// instanceFilters3 are DescribeInstances's filters (§5). The tag filters
-// and those of resources the emulator has none of (dedicated hosts and
-// clusters, IPv6) are accepted and match nothing.
+// instanceFilters3 are DescribeInstances's filters (§5). Those of
+// resources the emulator has none of (dedicated hosts and clusters, IPv6)
+// are accepted and match nothing.
 var instanceFilters3 = map[string]bool{
 	"zone": true, "project-id": true, "host-id": true, "dedicated-cluster-id": true, "vpc-id": true,
 	"subnet-id": true, "instance-id": true, "security-group-id": true, "instance-name": true,
@@ -215,8 +215,14 @@ func (rg *region) matches3(in *instance, f filter) bool {
 			}
 			return !in.created.After(t)
 		})
+	case "tag-value":
+		kvs := rg.tags[tagRes{"cvm", longRegion(rg.code), "instance", in.id}]
+		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.value) })
 	}
-	return false // tags, hosts, clusters, IPv6: none here
+	if ok, known := rg.tagMatch(f, "cvm", "instance", in.id); known {
+		return ok
+	}
+	return false // hosts, clusters, IPv6: none here
 }
 
 func (s *Server) describeInstances3(c *call3) (map[string]any, *api3Err) {

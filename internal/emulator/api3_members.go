@@ -47,6 +47,8 @@ var memberTable3 = map[string]string{
 	"tag GetResources":                                   "MaxResults:s PaginationToken:s ResourceList:[s TagFilters.TagKey:s TagFilters.TagValue:[s TagFilters:[o",
 	"tag DescribeProjects":                               "AllList:s Limit:s Offset:s ProjectName:s",
 	"region DescribeRegions":                             "Product:s Scene:s",
+	"api DescribeRegions":                                "Product:s Scene:s",
+	"api DescribeZones":                                  "Product:s Scene:s",
 	"region DescribeZones":                               "Product:s Scene:s",
 	"region DescribeProducts":                            "Limit:s Offset:s",
 	"cvm AssociateInstancesKeyPairs":                     "ForceStop:s InstanceIds:[s KeyIds:[s",
