@@ -181,6 +181,72 @@ async function flow() {
     (await codeOf(cvmClient({}, Object.assign({}, credential, { secretId: "AKIDnobody" })).DescribeZones({}))) === "AuthFailure.SecretIdNotFound");
   await apiFlow();
   await networkFlow(vpc);
+  await diskFlow(cvm);
+}
+
+async function waitDisk(cbs, id, state) {
+  for (let i = 0; i < 10; i++) {
+    const r = await cbs.request("DescribeDisks", { DiskIds: [id] });
+    if (r.DiskSet.length === 1 && r.DiskSet[0].DiskState === state) return r.DiskSet[0];
+  }
+  return null;
+}
+
+// Cloud disks (cbs 2017-03-12), through a CommonClient: an instance's own
+// disks listed with the types it was bought with, portable disks made,
+// found, attached, grown, renamed, detached and returned, and the
+// documented refusals.
+async function diskFlow(cvm) {
+  const cbs = new CommonClient("cbs.tencentcloudapi.com", "2017-03-12", { credential, region, profile: profile() });
+  const run = await cvm.RunInstances({ Placement: { Zone: "ap-guangzhou-3" }, ImageId: "img-31tjrtph",
+    SystemDisk: { DiskType: "CLOUD_PREMIUM", DiskSize: 50 }, DataDisks: [{ DiskType: "CLOUD_SSD", DiskSize: 100 }] });
+  const ins = run.InstanceIdSet[0];
+  const own = await cbs.request("DescribeDisks", { Filters: [{ Name: "instance-id", Values: [ins] }] });
+  check("DescribeDisks", "an instance's system and data disks, of the types asked, not portable",
+    own.TotalCount === 2 && own.DiskSet.some((d) => d.DiskUsage === "SYSTEM_DISK" && d.DiskType === "CLOUD_PREMIUM" && d.DiskSize === 50) &&
+    own.DiskSet.some((d) => d.DiskUsage === "DATA_DISK" && d.DiskType === "CLOUD_SSD" && d.DiskSize === 100) &&
+    own.DiskSet.every((d) => !d.Portable && d.Attached && d.Placement.Zone === "ap-guangzhou-3"));
+  const made = await cbs.request("CreateDisks", { Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
+    DiskType: "CLOUD_PREMIUM", DiskSize: 50, DiskCount: 2, DiskName: "node-data", Tags: [{ Key: "by", Value: "node" }],
+    ClientToken: "node-disks-1" });
+  const again = await cbs.request("CreateDisks", { Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
+    DiskType: "CLOUD_PREMIUM", DiskSize: 50, DiskCount: 2, DiskName: "node-data", ClientToken: "node-disks-1" });
+  check("CreateDisks", "two disks, and the same two for the same ClientToken",
+    made.DiskIdSet.length === 2 && JSON.stringify(made.DiskIdSet) === JSON.stringify(again.DiskIdSet));
+  const [d1, d2] = made.DiskIdSet;
+  const portable = await cbs.request("DescribeDisks", { Filters: [{ Name: "portable", Values: ["TRUE"] },
+    { Name: "tag:by", Values: ["node"] }], Limit: 1, Offset: 1 });
+  check("DescribeDisks", "filters portable and tag:by, the second of two, one a page",
+    portable.TotalCount === 2 && portable.DiskSet.length === 1 && portable.DiskSet[0].DiskId === d2 &&
+    portable.DiskSet[0].DiskState === "UNATTACHED" && portable.DiskSet[0].Tags.length === 1);
+  check("CreateDisks", "a size off the 10 GiB steps is InvalidParameter.DiskSizeNotMultipleOfStepSize",
+    (await codeOf(cbs.request("CreateDisks", { Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
+      DiskType: "CLOUD_SSD", DiskSize: 25 }))) === "InvalidParameter.DiskSizeNotMultipleOfStepSize");
+  await waitStates(cvm, [ins], "RUNNING");
+  await cbs.request("AttachDisks", { DiskIds: [d1], InstanceId: ins, DeleteWithInstance: true });
+  const attached = await waitDisk(cbs, d1, "ATTACHED");
+  check("AttachDisks", "ATTACHING, then ATTACHED to the instance", attached && attached.InstanceId === ins && attached.Attached);
+  const di = await cvm.DescribeInstances({ InstanceIds: [ins] });
+  check("DescribeInstances", "DataDisks lists the attached disk", di.InstanceSet[0].DataDisks.some((d) => d.DiskId === d1));
+  check("TerminateDisks", "an attached disk is ResourceUnavailable.Attached",
+    (await codeOf(cbs.request("TerminateDisks", { DiskIds: [d1] }))) === "ResourceUnavailable.Attached");
+  check("TerminateDisks", "an instance's own disk is ResourceUnavailable.NotPortable",
+    (await codeOf(cbs.request("TerminateDisks", { DiskIds: [own.DiskSet[0].DiskId] }))) === "ResourceUnavailable.NotPortable");
+  await cbs.request("ResizeDisk", { DiskId: d1, DiskSize: 80 });
+  const grown = await waitDisk(cbs, d1, "ATTACHED");
+  check("ResizeDisk", "EXPANDING, then 80 GiB, still attached", grown && grown.DiskSize === 80);
+  await cbs.request("ModifyDiskAttributes", { DiskIds: [d2], DiskName: "renamed" });
+  const renamed = await cbs.request("DescribeDisks", { DiskIds: [d2] });
+  check("ModifyDiskAttributes", "the new name", renamed.DiskSet[0].DiskName === "renamed");
+  await cbs.request("DetachDisks", { DiskIds: [d1] });
+  check("DetachDisks", "DETACHING, then UNATTACHED", (await waitDisk(cbs, d1, "UNATTACHED")) !== null);
+  await cbs.request("TerminateDisks", { DiskIds: [d1, d2] });
+  const left = await cbs.request("DescribeDisks", { DiskIds: [d1, d2] });
+  check("TerminateDisks", "both are gone", left.TotalCount === 0);
+  const quota = await cbs.request("DescribeDiskConfigQuota", { InquiryType: "INQUIRY_CBS_CONFIG", Zones: ["ap-guangzhou-3"],
+    DiskChargeType: "POSTPAID_BY_HOUR" });
+  check("DescribeDiskConfigQuota", "the zone's disk types, 10 GiB steps",
+    quota.DiskConfigSet.length > 0 && quota.DiskConfigSet.every((q) => q.Zone === "ap-guangzhou-3" && q.StepSize === 10));
 }
 
 // api 2020-11-06: the product-scoped zones and regions the Terraform

@@ -74,7 +74,7 @@ type handler3 struct {
 // (§1).
 var api3Versions = map[string]string{
 	"cvm": "2017-03-12", "vpc": "2017-03-12", "billing": "2018-07-09", "tag": "2018-08-13", "region": "2022-06-27",
-	"api": "2020-11-06",
+	"api": "2020-11-06", "cbs": "2017-03-12",
 }
 
 // api3Handlers maps service → action → handler.

@@ -104,7 +104,7 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"InstanceChargeType": chargeType3(in),
 		"SystemDisk": map[string]any{"DiskType": in.systemDiskType3(), "DiskId": in.diskRoot, "DiskSize": in.rootSize,
 			"CdcId": "", "DiskName": ""},
-		"DataDisks":          in.dataDisks3(),
+		"DataDisks":          rg.dataDisks3(in),
 		"PrivateIpAddresses": []string{in.lanIP},
 		"PublicIpAddresses":  public,
 		"InternetAccessible": map[string]any{"InternetChargeType": netCharge3[in.netPayMode],
@@ -155,14 +155,26 @@ func (in *instance) vpc3() map[string]any {
 	return vpc
 }
 
-// dataDisks3 is the instance's DataDisks: null when it has none.
-func (in *instance) dataDisks3() any {
-	if in.storageSize == 0 {
+// dataDisks3 is the instance's DataDisks, its own and the portable disks
+// attached to it: null when it has none.
+func (rg *region) dataDisks3(in *instance) any {
+	var out []map[string]any
+	dd := func(id string, size int, typ string, deleteWith bool, name string) map[string]any {
+		return map[string]any{"DiskId": id, "DiskSize": size, "DiskType": typ, "DeleteWithInstance": deleteWith, "SnapshotId": "",
+			"Encrypt": false, "KmsKeyId": "", "ThroughputPerformance": 0, "CdcId": "", "BurstPerformance": false, "DiskName": name}
+	}
+	if in.storageSize > 0 {
+		out = append(out, dd(in.diskData, in.storageSize, in.dataDiskType3(), true, ""))
+	}
+	for _, d := range rg.disksOn(in.id) {
+		if d.state == diskAttached || d.state == diskDetaching || d.state == diskExpanding {
+			out = append(out, dd(d.id, d.size, d.typ, d.deleteWith, d.name))
+		}
+	}
+	if out == nil {
 		return nil
 	}
-	return []map[string]any{{"DiskId": in.diskData, "DiskSize": in.storageSize,
-		"DiskType": in.dataDiskType3(), "DeleteWithInstance": true, "SnapshotId": "", "Encrypt": false,
-		"KmsKeyId": "", "ThroughputPerformance": 0, "CdcId": "", "BurstPerformance": false, "DiskName": ""}}
+	return out
 }
 
 // instanceFilters3 are DescribeInstances's filters (§5). Those of

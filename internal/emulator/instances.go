@@ -134,6 +134,7 @@ func (rg *region) settle(now time.Time) {
 			if sn := rg.subnets[in.subnetID]; sn != nil {
 				sn.release(id)
 			}
+			rg.instanceGone(id)
 			removed = true
 			// A returned instance lets go of its EIP.
 			for _, e := range rg.eips {

@@ -558,6 +558,11 @@ func (s *Server) autoAdvance(rg *region) {
 	for _, img := range rg.images {
 		seen(img.next, img.nextAt, &img.seenMoving)
 	}
+	for _, d := range rg.disks {
+		if d.next != "" {
+			seen(1, d.nextAt, &d.seenMoving)
+		}
+	}
 	if !earliest.IsZero() && earliest.After(s.clock.Now()) {
 		s.opts.AutoAdvance(earliest)
 		for _, r := range s.regions {

@@ -47,6 +47,25 @@ type regionSnap struct {
 	// kept: the region is then given its default VPC.
 	VPCs    []vpcSnap    `json:"vpcs"`
 	Subnets []subnetSnap `json:"subnets"`
+	Disks   []diskSnap   `json:"disks,omitempty"`
+}
+
+type diskSnap struct {
+	ID         string    `json:"id"`
+	Name       string    `json:"name"`
+	ZoneID     int       `json:"zoneId"`
+	Type       string    `json:"type"`
+	Size       int       `json:"size"`
+	Charge     string    `json:"chargeType"`
+	Deadline   time.Time `json:"deadline,omitzero"`
+	ProjectID  int       `json:"projectId"`
+	State      string    `json:"state"`
+	InstanceID string    `json:"instanceId,omitempty"`
+	DeleteWith bool      `json:"deleteWithInstance"`
+	Created    time.Time `json:"created"`
+	Next       string    `json:"next,omitempty"`
+	NextAt     time.Time `json:"nextAt,omitzero"`
+	NextSize   int       `json:"nextSize,omitempty"`
 }
 
 type vpcSnap struct {
@@ -280,6 +299,11 @@ func (s *Server) Snapshot() Snapshot {
 			r.ENIs = append(r.ENIs, eniSnap{e.id, e.vpcID, e.zoneID, e.privateIP, e.instanceID, slices.Clone(e.sgIDs)})
 		}
 		r.VPCs, r.Subnets = rg.networkSnap()
+		for _, id := range rg.diskSeq {
+			d := rg.disks[id]
+			r.Disks = append(r.Disks, diskSnap{d.id, d.name, d.zone.id, d.typ, d.size, d.charge, d.deadline, d.projectID, d.state,
+				d.instanceID, d.deleteWith, d.created, d.next, d.nextAt, d.nextSize})
+		}
 		snap.Regions[code] = r
 	}
 	snap.Tags = s.tagsSnap()
@@ -399,9 +423,9 @@ func restoreRegion(code string, r *regionSnap, projects map[int]bool, tags tagSt
 	rg := &region{code: code, zones: zoneTable[code], images: map[string]*image{}, instances: map[string]*instance{},
 		sgs: map[string]*securityGroup{}, eips: map[string]*eip{}, projects: projects, keyPairs: map[string]*keyPair{},
 		enis: map[string]*eni{}, eipDay: eipDay{r.EIPDay.Day, r.EIPDay.Applied, r.EIPDay.AllocatedWan},
-		vpcs: map[string]*vpc{}, subnets: map[string]*subnet{}, tags: tags}
+		vpcs: map[string]*vpc{}, subnets: map[string]*subnet{}, disks: map[string]*disk{}, tags: tags}
 	for _, restore := range []func(*region, *regionSnap) error{
-		restoreImages, restoreInstances, restoreGroups, restoreEIPs, restoreKeyPairs, restoreENIs, restoreVPCs,
+		restoreImages, restoreInstances, restoreGroups, restoreEIPs, restoreKeyPairs, restoreENIs, restoreVPCs, restoreDisks,
 	} {
 		if err := restore(rg, r); err != nil {
 			return nil, fmt.Errorf("emulator: snapshot: region %s: %w", code, err)
@@ -569,6 +593,20 @@ func restoreVPCs(rg *region, r *regionSnap) error {
 		rg.subnets[sn.ID] = &subnet{id: sn.ID, name: sn.Name, vpcID: sn.VPCID, cidr: cidr, zone: z, isDefault: sn.IsDefault,
 			broadcast: sn.Broadcast, created: sn.Created, used: used}
 		rg.subnetSeq = append(rg.subnetSeq, sn.ID)
+	}
+	return nil
+}
+
+func restoreDisks(rg *region, r *regionSnap) error {
+	for _, d := range r.Disks {
+		z, ok := rg.zone(d.ZoneID)
+		if d.ID == "" || rg.disks[d.ID] != nil || !ok || minDiskSize[d.Type] == 0 {
+			return fmt.Errorf("bad or repeated disk %q", d.ID)
+		}
+		rg.disks[d.ID] = &disk{id: d.ID, name: d.Name, zone: z, typ: d.Type, size: d.Size, charge: d.Charge, deadline: d.Deadline,
+			projectID: d.ProjectID, state: d.State, instanceID: d.InstanceID, deleteWith: d.DeleteWith, created: d.Created,
+			next: d.Next, nextAt: d.NextAt, nextSize: d.NextSize}
+		rg.diskSeq = append(rg.diskSeq, d.ID)
 	}
 	return nil
 }

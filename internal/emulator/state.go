@@ -47,6 +47,8 @@ type region struct {
 	vpcSeq    []string
 	subnets   map[string]*subnet
 	subnetSeq []string
+	disks     map[string]*disk // portable cloud disks
+	diskSeq   []string
 	eipDay    eipDay
 	// gen changes whenever anything an answer shows may have changed; the
 	// encoded instances cached under an older gen are stale.
@@ -107,6 +109,7 @@ func (s *Server) regionLocked(code string) *region {
 		enis:      map[string]*eni{},
 		vpcs:      map[string]*vpc{},
 		subnets:   map[string]*subnet{},
+		disks:     map[string]*disk{},
 	}
 	created := time.Date(2016, 1, 1, 0, 0, 0, 0, beijing)
 	rg.addDefaultNetwork(created)
@@ -191,6 +194,7 @@ type tokenResult struct {
 const (
 	tokenInstances = "instances" // RunInstancesHour, RunInstances (both contracts)
 	tokenAddresses = "addresses" // AllocateAddresses
+	tokenDisks     = "disks"     // CreateDisks
 	tokenAttach    = "attach"    // AttachNetworkInterface
 )
 
