@@ -2,9 +2,11 @@ package emulator
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"runtime"
 	"strconv"
@@ -269,4 +271,58 @@ func BenchmarkSeedAndStateAtScale(b *testing.B) {
 		b.ReportMetric(large/small, m.name+"-ratio")
 	}
 	b.ReportMetric(heapPer, "heap-B/instance")
+}
+
+// BenchmarkHeapPerPlacedInstance measures the live heap of an instance as
+// API 3.0 users make them: in a subnet of a VPC (its address taken there),
+// with two tags, a portable data disk attached and an EIP bound. The goal
+// is at most 2 KiB an instance at rest, everything included.
+//
+//	go test -run '^$' -bench HeapPerPlacedInstance ./internal/emulator
+func BenchmarkHeapPerPlacedInstance(b *testing.B) {
+	const n = 20_000
+	var per float64
+	for range b.N {
+		var m0, m1 runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m0)
+		emu := New(Options{Transition: -1})
+		vpcID, err := emu.SeedVPC("gz", "bench", "10.0.0.0/16")
+		if err != nil {
+			b.Fatal(err)
+		}
+		subnetID, err := emu.SeedSubnet("gz", vpcID, "bench", "10.0.0.0/16", 100003)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ids, err := emu.SeedInstances("gz", n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		emu.mu.Lock()
+		rg := emu.regions["gz"]
+		sn := rg.subnets[subnetID]
+		now := emu.clock.Now()
+		for i, id := range ids {
+			in := rg.instances[id]
+			ip, _ := sn.take(id, netip.Addr{})
+			in.vpcID, in.subnetID, in.lanIP = vpcID, subnetID, ip.String()
+			rg.tagNew("cvm", "instance", id, []tagKV{{"team", "web"}, {"env", "prod"}})
+			d := &disk{id: emu.newID("disk-", func(id string) bool { return rg.disks[id] != nil }), name: "data", zone: in.zone,
+				typ: "CLOUD_PREMIUM", size: 100, charge: "POSTPAID_BY_HOUR", state: diskAttached, instanceID: id, created: now}
+			rg.disks[d.id] = d
+			rg.diskSeq = append(rg.diskSeq, d.id)
+			e := &eip{seq: int64(i), id: emu.newID("eip-", func(id string) bool { return rg.eips[id] != nil }),
+				ip: fmt.Sprintf("119.%d.%d.%d", i>>16, (i>>8)&255, i&255), status: eipBound, instanceID: id,
+				privateIP: in.lanIP, created: now, updated: now}
+			rg.eips[e.id] = e
+			rg.eipSeq = append(rg.eipSeq, e.id)
+		}
+		emu.mu.Unlock()
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		per = float64(m1.HeapAlloc-m0.HeapAlloc) / n
+		runtime.KeepAlive(emu)
+	}
+	b.ReportMetric(per, "heap-B/instance")
 }

@@ -215,7 +215,7 @@ func (rg *region) moveAddress(in *instance, vpcID, subnetID, address string) *ap
 			return refuse(r, "the address %s cannot be given in subnet %s (%s)", a, to.id, to.cidr)
 		}
 		if from := rg.subnets[in.subnetID]; from != nil {
-			from.release(in.id)
+			from.releaseAddr(in.lanIP, in.id)
 		}
 		to.take(in.id, a)
 	}

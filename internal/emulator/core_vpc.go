@@ -40,6 +40,9 @@ type subnet struct {
 	// used are the addresses taken, by what took them (an instance or a
 	// network interface id).
 	used map[netip.Addr]string
+	// low is no higher than the lowest free address, where take starts
+	// looking (so that filling a subnet is linear, not quadratic).
+	low netip.Addr
 }
 
 // Limits [inferred: the console's default quotas].
@@ -157,13 +160,32 @@ func (sn *subnet) take(owner string, want netip.Addr) (netip.Addr, bool) {
 		sn.used[want] = owner
 		return want, true
 	}
-	for a := sn.cidr.Addr().Next().Next(); sn.cidr.Contains(a); a = a.Next() {
+	a := sn.cidr.Addr().Next().Next()
+	if sn.low.IsValid() && sn.low.Compare(a) > 0 {
+		a = sn.low
+	}
+	for ; sn.cidr.Contains(a); a = a.Next() {
 		if !sn.reserved(a) && sn.used[a] == "" {
 			sn.used[a] = owner
+			sn.low = a.Next()
 			return a, true
 		}
 	}
 	return netip.Addr{}, false
+}
+
+// releaseAddr frees the address owner holds (addr, as it knows it), or
+// whatever it holds when that is not it.
+func (sn *subnet) releaseAddr(addr, owner string) {
+	a, err := netip.ParseAddr(addr)
+	if err != nil || sn.used[a] != owner {
+		sn.release(owner)
+		return
+	}
+	delete(sn.used, a)
+	if !sn.low.IsValid() || a.Compare(sn.low) < 0 {
+		sn.low = a
+	}
 }
 
 // release frees what owner took of the subnet.
@@ -171,6 +193,9 @@ func (sn *subnet) release(owner string) {
 	for a, o := range sn.used {
 		if o == owner {
 			delete(sn.used, a)
+			if !sn.low.IsValid() || a.Compare(sn.low) < 0 {
+				sn.low = a
+			}
 		}
 	}
 }

@@ -132,7 +132,7 @@ func (rg *region) settle(now time.Time) {
 			delete(rg.instances, id)
 			rg.dropTags("cvm", "instance", id)
 			if sn := rg.subnets[in.subnetID]; sn != nil {
-				sn.release(id)
+				sn.releaseAddr(in.lanIP, id)
 			}
 			rg.instanceGone(id)
 			removed = true
