@@ -104,11 +104,28 @@ func TestGoSDKNetworks(t *testing.T) {
 	run.ImageId = sp("img-31tjrtph")
 	run.VirtualPrivateCloud = &tccvm.VirtualPrivateCloud{VpcId: sp(vpcID), SubnetId: sp(web),
 		PrivateIpAddresses: common.StringPtrs([]string{"10.20.1.50"})}
+	run.UserData = sp("IyEvYmluL3NoCmVjaG8gaGkK") // #!/bin/sh echo hi
 	ran, err := c.RunInstances(run)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ins := *ran.Response.InstanceIdSet[0]
+	attrs := tccvm.NewDescribeInstancesAttributesRequest()
+	attrs.InstanceIds, attrs.Attributes = common.StringPtrs([]string{ins}), common.StringPtrs([]string{"UserData"})
+	got3, err := c.DescribeInstancesAttributes(attrs)
+	j.check("DescribeInstancesAttributes", "the UserData RunInstances was given", err == nil && len(got3.Response.InstanceSet) == 1 &&
+		*got3.Response.InstanceSet[0].Attributes.UserData == *run.UserData, err)
+	mu := tccvm.NewModifyInstancesAttributeRequest()
+	mu.InstanceIds, mu.UserData = common.StringPtrs([]string{ins}), sp("ZWNobyBieWUK")
+	_, err = c.ModifyInstancesAttribute(mu)
+	got3, err2 = c.DescribeInstancesAttributes(attrs)
+	j.check("ModifyInstancesAttribute", "UserData replaced", err == nil && err2 == nil &&
+		*got3.Response.InstanceSet[0].Attributes.UserData == "ZWNobyBieWUK", err, err2)
+	bad := tccvm.NewDescribeInstancesAttributesRequest()
+	bad.InstanceIds, bad.Attributes = attrs.InstanceIds, common.StringPtrs([]string{"Password"})
+	_, err = c.DescribeInstancesAttributes(bad)
+	j.check("DescribeInstancesAttributes", "refuses an attribute it does not document with InvalidParameterValue",
+		codeOf(err) == "InvalidParameterValue", codeOf(err))
 	in := describeOne(c, ins)
 	j.check("RunInstances", "placed in the subnet, at the address asked", *in.VirtualPrivateCloud.SubnetId == web &&
 		*in.PrivateIpAddresses[0] == "10.20.1.50")
@@ -173,9 +190,9 @@ func TestGoSDKNetworks(t *testing.T) {
 
 	bp, err := v.DescribeBandwidthPackages(tcvpc.NewDescribeBandwidthPackagesRequest())
 	j.check("DescribeBandwidthPackages", "none", err == nil && *bp.Response.TotalCount == 0, err)
-	bad := tcvpc.NewDescribeVpcsRequest()
-	bad.VpcIds = common.StringPtrs([]string{"vpc-bad"})
-	_, err = v.DescribeVpcs(bad)
+	badVpc := tcvpc.NewDescribeVpcsRequest()
+	badVpc.VpcIds = common.StringPtrs([]string{"vpc-bad"})
+	_, err = v.DescribeVpcs(badVpc)
 	j.check("DescribeVpcs", "refuses a malformed id with InvalidParameterValue.Malformed",
 		strings.HasPrefix(codeOf(err), "InvalidParameterValue.Malformed"), codeOf(err))
 }

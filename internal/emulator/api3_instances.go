@@ -8,6 +8,7 @@ package emulator
 // checked before any is changed.
 
 import (
+	"encoding/base64"
 	"regexp"
 	"slices"
 	"strconv"
@@ -27,6 +28,7 @@ func init() {
 		"ResetInstance":                                  {fn: (*Server).resetInstance3, perSecond: 10},
 		"ResetInstancesPassword":                         {fn: (*Server).resetInstancesPassword3, perSecond: 10},
 		"ModifyInstancesAttribute":                       {fn: (*Server).modifyInstancesAttribute3, perSecond: 10},
+		"DescribeInstancesAttributes":                    {fn: (*Server).describeInstancesAttributes3, reads: true},
 		"ModifyInstancesProject":                         {fn: (*Server).modifyInstancesProject3, perSecond: 10},
 		"ResetInstancesType":                             {fn: (*Server).resetInstancesType3, perSecond: 10},
 		"ResizeInstanceDisks":                            {fn: (*Server).resizeInstanceDisks3, perSecond: 10},
@@ -375,6 +377,10 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
+	userData, err := userData3(c)
+	if err != nil {
+		return nil, err
+	}
 	// Checked once, whole: a dry run stops here.
 	if cerr := c.rg.checkCreateSpec(&r.spec, r.zoneID, r.imageID); cerr != nil {
 		return nil, fromLegacy(cerr)
@@ -401,6 +407,7 @@ func (s *Server) runInstances3(c *call3) (map[string]any, *api3Err) {
 		in.lastOp, in.lastOpRequest = "RunInstances", parseReqID(s.requestID)
 		in.rootType, in.dataType = r.rootType, r.dataType
 		c.rg.tagNew("cvm", "instance", id, tags)
+		in.userData = userData
 	}
 	if r.token != "" {
 		s.tokens[key] = tokenResult{action: r.action(), ids: ids, deal: deal}
@@ -723,11 +730,35 @@ func (s *Server) resetInstancesPassword3(c *call3) (map[string]any, *api3Err) {
 	return map[string]any{}, nil
 }
 
+// maxUserData is the longest user data, base64 (16 KB, the RunInstances
+// page).
+const maxUserData = 16 << 10
+
+// userData3 reads UserData: base64 of at most 16 KB.
+func userData3(c *call3) (string, *api3Err) {
+	v := c.q.v.Get("UserData")
+	if v == "" {
+		return "", nil
+	}
+	if len(v) > maxUserData {
+		return "", err3("InvalidParameterValue.UserDataSizeExceeded", "UserData is %d bytes, more than %d", len(v), maxUserData)
+	}
+	if _, err := base64.StdEncoding.DecodeString(v); err != nil {
+		return "", err3("InvalidParameterValue.InvalidUserDataFormat", "UserData must be base64")
+	}
+	return v, nil
+}
+
 func (s *Server) modifyInstancesAttribute3(c *call3) (map[string]any, *api3Err) {
 	name, hasName := c.q.v.Get("InstanceName"), c.q.has("InstanceName")
 	sgs := c.q.list("SecurityGroups")
-	if !hasName && len(sgs) == 0 {
-		return nil, err3("MissingParameter.AtLeastOne", "give InstanceName or SecurityGroups")
+	userData, err := userData3(c)
+	if err != nil {
+		return nil, err
+	}
+	hasUserData := c.q.has("UserData")
+	if !hasName && len(sgs) == 0 && !hasUserData {
+		return nil, err3("MissingParameter.AtLeastOne", "give InstanceName, SecurityGroups or UserData")
 	}
 	ins, err := s.targets3(c, "InstanceIds", 100, nil)
 	if err != nil {
@@ -752,7 +783,35 @@ func (s *Server) modifyInstancesAttribute3(c *call3) (map[string]any, *api3Err) 
 			in.name = name
 		}
 	}
+	if hasUserData {
+		for _, in := range ins {
+			in.userData = userData
+		}
+	}
 	return map[string]any{}, nil
+}
+
+// describeInstancesAttributes3 answers the attributes asked (UserData,
+// the one the action documents) of up to 100 instances.
+func (s *Server) describeInstancesAttributes3(c *call3) (map[string]any, *api3Err) {
+	attrs := c.q.list("Attributes")
+	if len(attrs) == 0 {
+		return nil, err3("MissingParameter", "the parameter Attributes is required")
+	}
+	for _, a := range attrs {
+		if a != "UserData" {
+			return nil, err3("InvalidParameterValue", "the attribute %q is not one of: UserData", a)
+		}
+	}
+	ins, err := s.targets3(c, "InstanceIds", 100, nil)
+	if err != nil {
+		return nil, err
+	}
+	set := make([]map[string]any, 0, len(ins))
+	for _, in := range ins {
+		set = append(set, map[string]any{"InstanceId": in.id, "Attributes": map[string]any{"UserData": in.userData}})
+	}
+	return map[string]any{"InstanceSet": set}, nil
 }
 
 func (s *Server) modifyInstancesProject3(c *call3) (map[string]any, *api3Err) {

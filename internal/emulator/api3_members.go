@@ -69,6 +69,7 @@ var memberTable3 = map[string]string{
 	"cvm DescribeImages":                                 "Filters.Name:s Filters.Values:[s Filters:[o ImageIds:[s InstanceType:s Limit:s Offset:s",
 	"cvm DescribeInstanceTypeConfigs":                    "Filters.Name:s Filters.Values:[s Filters:[o",
 	"cvm DescribeInstances":                              "Filters.Name:s Filters.Values:[s Filters:[o InstanceIds:[s Limit:s Offset:s",
+	"cvm DescribeInstancesAttributes":                    "Attributes:[s InstanceIds:[s",
 	"cvm DescribeInstancesStatus":                        "InstanceIds:[s Limit:s Offset:s",
 	"cvm DescribeKeyPairs":                               "Filters.Name:s Filters.Values:[s Filters:[o KeyIds:[s Limit:s Offset:s",
 	"cvm DescribeRegions":                                "",

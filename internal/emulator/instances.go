@@ -74,6 +74,7 @@ type instance struct {
 	seenMoving           bool   // a describe showed it moving (AutoAdvance)
 	lastOp               string // the newer contract's LatestOperation
 	lastOpRequest        reqID  // the request that started it
+	userData             string // base64, as API 3.0 gave it
 	// rootType and dataType are the disk types RunInstances of API 3.0
 	// asked for; 0 shows the type of the legacy storage type (storTyp), or
 	// CLOUD_BASIC for the system disk.

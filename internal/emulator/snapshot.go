@@ -159,6 +159,7 @@ type instanceSnap struct {
 	LastOpRequest string `json:"lastOpRequest,omitempty"`
 	RootType      string `json:"rootType,omitempty"`
 	DataType      string `json:"dataType,omitempty"`
+	UserData      string `json:"userData,omitempty"`
 }
 
 type groupSnap struct {
@@ -276,7 +277,7 @@ func (s *Server) Snapshot() Snapshot {
 				in.mem, in.bandwidth, in.bandwidthType, in.image.id, in.status, in.next, in.nextAt, in.statusTime, in.created,
 				in.deadline, in.autoRenew, in.projectID, in.payMode, in.netPayMode, in.lanIP, slices.Clone(in.wanIPs), in.rootSize,
 				in.storageSize, in.storTyp, in.instanceType, in.keyID, slices.Clone(in.sgIDs), in.vpcID, in.subnetID,
-				in.diskRoot, in.diskData, in.lastOp, in.lastOpRequest.String(), in.rootType.String(), in.dataType.String()})
+				in.diskRoot, in.diskData, in.lastOp, in.lastOpRequest.String(), in.rootType.String(), in.dataType.String(), in.userData})
 		}
 		for _, id := range rg.sgSeq {
 			g := rg.sgs[id]
@@ -468,7 +469,8 @@ func restoreInstances(rg *region, r *regionSnap) error {
 			autoRenew: in.AutoRenew, projectID: in.ProjectID, payMode: in.PayMode, netPayMode: in.NetPayMode, lanIP: in.LanIP,
 			wanIPs: in.WanIPs, rootSize: in.RootSize, storageSize: in.StorageSize, storTyp: in.StorageType,
 			instanceType: in.InstanceType, keyID: in.KeyID, sgIDs: in.SGIDs, vpcID: in.VPCID, subnetID: in.SubnetID,
-			diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: parseReqID(in.LastOpRequest)}
+			diskRoot: in.DiskRoot, diskData: in.DiskData, lastOp: in.LastOp, lastOpRequest: parseReqID(in.LastOpRequest),
+			userData: in.UserData}
 		r, rok := diskTypeOf(in.RootType)
 		d, dok := diskTypeOf(in.DataType)
 		if !rok && in.RootType != "" || !dok && in.DataType != "" {
