@@ -431,6 +431,7 @@ func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 type Seeded struct {
 	Instances, EIPs, Images, SecurityGroups, KeyPairs []string
 	Projects                                          []int
+	VPCs, Subnets                                     []string
 }
 
 // Seed adds resources from the JSON that cvm-emulator's -seed-file and
@@ -439,7 +440,11 @@ type Seeded struct {
 //	{"regions":{"gz":{"instances":[{"name":"web-1","status":"stopped","cpu":2,"memoryGB":4}],
 //	 "eips":[{"name":"pub-1","instance":"web-1"}],
 //	 "securityGroups":[{"name":"web","rules":{"ingress":[{"ipProtocol":"tcp","portRange":"80","cidrIp":"0.0.0.0/0","action":"ACCEPT"}]}}],
-//	 "keyPairs":[{"name":"deploy","instances":["web-1"]}]}}}
+//	 "keyPairs":[{"name":"deploy","instances":["web-1"]}],
+//	 "vpcs":[{"name":"main","cidr":"10.0.0.0/16","subnets":[{"name":"web","cidr":"10.0.1.0/24","zoneId":100003}]}]}}}
+//
+// VPCs come first: an instance naming a subnet ("subnet":"web") is placed
+// in it.
 //
 // and returns the ids it made, by region.
 func (s *Server) Seed(seedJSON string) (map[string]Seeded, error) {
@@ -451,7 +456,7 @@ func (s *Server) Seed(seedJSON string) (map[string]Seeded, error) {
 	out := map[string]Seeded{}
 	for region, ids := range res.Regions {
 		out[region] = Seeded{Instances: ids.Instances, EIPs: ids.EIPs, Images: ids.Images,
-			SecurityGroups: ids.SecurityGroups, KeyPairs: ids.KeyPairs, Projects: ids.Projects}
+			SecurityGroups: ids.SecurityGroups, KeyPairs: ids.KeyPairs, Projects: ids.Projects, VPCs: ids.VPCs, Subnets: ids.Subnets}
 	}
 	return out, err
 }

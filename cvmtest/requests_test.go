@@ -115,6 +115,36 @@ func TestSeedNamedResources(t *testing.T) {
 	assert.Error(t, err)
 }
 
+// TestSeedNetworks: a seed makes VPCs with their subnets first, and an
+// instance naming a subnet is placed in it, at one of its addresses; the
+// legacy and API 3.0 contracts both see where.
+func TestSeedNetworks(t *testing.T) {
+	t.Parallel()
+	srv := cvmtest.NewServer(cvmtest.WithoutQuotas(), cvmtest.WithTransition(-1))
+	defer srv.Close()
+	seeded, err := srv.Seed(`{"regions":{"gz":{
+		"vpcs":[{"name":"main","cidr":"10.8.0.0/16","subnets":[{"name":"web","cidr":"10.8.1.0/24","zoneId":100003},{"name":"db","cidr":"10.8.2.0/24"}]}],
+		"instances":[{"name":"web-1","subnet":"web"}]}}}`)
+	require.NoError(t, err)
+	gz := seeded["gz"]
+	require.Len(t, gz.VPCs, 1)
+	require.Len(t, gz.Subnets, 2)
+	for _, cfg := range []cvm.Config{srv.Config(), srv.API3Config()} {
+		c, err := cvm.NewClient(cfg)
+		require.NoError(t, err)
+		in, _, err := c.Instances.Get(context.Background(), gz.Instances[0])
+		require.NoError(t, err)
+		assert.Equal(t, gz.VPCs[0], in.VPCID)
+		assert.Equal(t, gz.Subnets[0], in.SubnetID)
+		assert.Equal(t, "10.8.1.2", in.LANIP)
+		assert.Equal(t, 100003, in.ZoneID, "the subnet's zone")
+	}
+	_, err = srv.Seed(`{"regions":{"gz":{"vpcs":[{"name":"public","cidr":"8.8.0.0/16"}]}}}`)
+	assert.Error(t, err, "a public block")
+	_, err = srv.Seed(`{"regions":{"gz":{"instances":[{"subnet":"nowhere"}]}}}`)
+	assert.Error(t, err)
+}
+
 // TestFaultsAndLogByEitherContractsName: a test written against the legacy
 // names keeps testing when the client moves to API 3.0, and the reverse: a
 // fault aimed at RestartInstances fires on API 3.0's RebootInstances, one

@@ -21,7 +21,11 @@ import (
 //	{"instances":[{"name":"web-1","status":"stopped","zoneId":100003,"cpu":2,"memoryGB":4}],
 //	 "eips":[{"name":"pub-1","instance":"web-1"}],
 //	 "securityGroups":[{"name":"web","rules":{"ingress":[{"ipProtocol":"tcp","cidrIp":"0.0.0.0/0","portRange":"80","action":"ACCEPT"}]}}],
-//	 "keyPairs":[{"name":"deploy","instances":["web-1"]}]}
+//	 "keyPairs":[{"name":"deploy","instances":["web-1"]}],
+//	 "vpcs":[{"name":"main","cidr":"10.0.0.0/16","subnets":[{"name":"web","cidr":"10.0.1.0/24","zoneId":100003}]}]}
+//
+// VPCs are made first, so that an instance may name its subnet (by name or
+// id): it is then placed there and takes one of its addresses.
 type RegionSeed struct {
 	Instances      int            `json:"-"` // a count of plain running instances
 	InstanceList   []InstanceSeed `json:"-"`
@@ -33,6 +37,22 @@ type RegionSeed struct {
 	KeyPairs       []string       `json:"-"` // names, bound to nothing
 	KeyPairList    []KeyPairSeed  `json:"-"`
 	Projects       []string       `json:"projects"`
+	VPCs           []VPCSeed      `json:"vpcs"`
+}
+
+// VPCSeed is one VPC to seed, with its subnets.
+type VPCSeed struct {
+	Name    string       `json:"name"`
+	CIDR    string       `json:"cidr"`
+	Subnets []SubnetSeed `json:"subnets"`
+}
+
+// SubnetSeed is one subnet of a seeded VPC, in a zone (the region's first
+// when 0).
+type SubnetSeed struct {
+	Name   string `json:"name"`
+	CIDR   string `json:"cidr"`
+	ZoneID int    `json:"zoneId"`
 }
 
 // InstanceSeed is one instance to seed. Zero fields take the defaults of a
@@ -46,6 +66,8 @@ type InstanceSeed struct {
 	MemoryGB  int    `json:"memoryGB"`
 	ImageID   string `json:"imageId"`
 	ProjectID int    `json:"projectId"`
+	// Subnet places it in a seeded subnet (by name) or any subnet (by id).
+	Subnet string `json:"subnet"`
 }
 
 // EIPSeed is one EIP to seed: named, and bound to a seeded (or existing)
@@ -83,11 +105,12 @@ func (sp *RegionSeed) UnmarshalJSON(b []byte) error {
 		SecurityGroups json.RawMessage `json:"securityGroups"`
 		KeyPairs       json.RawMessage `json:"keyPairs"`
 		Projects       []string        `json:"projects"`
+		VPCs           []VPCSeed       `json:"vpcs"`
 	}
 	if err := strictJSON(b, &aux); err != nil {
 		return err
 	}
-	out := RegionSeed{Images: aux.Images, Projects: aux.Projects}
+	out := RegionSeed{Images: aux.Images, Projects: aux.Projects, VPCs: aux.VPCs}
 	if err := countOrList(aux.Instances, &out.Instances, &out.InstanceList); err != nil {
 		return fmt.Errorf("instances: %w", err)
 	}
@@ -196,6 +219,8 @@ type RegionIDs struct {
 	SecurityGroups []string `json:"securityGroups,omitempty"`
 	KeyPairs       []string `json:"keyPairs,omitempty"`
 	Projects       []int    `json:"projects,omitempty"`
+	VPCs           []string `json:"vpcs,omitempty"`
+	Subnets        []string `json:"subnets,omitempty"`
 }
 
 // ParseSeed reads a Seed, refusing unknown fields and trailing data.
@@ -239,8 +264,11 @@ func (sp RegionSeed) size() (int, error) {
 	}
 	n := 0
 	for _, c := range []int{sp.Instances, len(sp.InstanceList), sp.EIPs, len(sp.EIPList), len(sp.Images),
-		len(sp.SecurityGroups), len(sp.GroupList), len(sp.KeyPairs), len(sp.KeyPairList), len(sp.Projects)} {
+		len(sp.SecurityGroups), len(sp.GroupList), len(sp.KeyPairs), len(sp.KeyPairList), len(sp.Projects), len(sp.VPCs)} {
 		n = min(n+min(c, MaxRegionResources+1), MaxRegionResources+1)
+	}
+	for _, v := range sp.VPCs {
+		n = min(n+min(len(v.Subnets), MaxRegionResources+1), MaxRegionResources+1)
 	}
 	return n, nil
 }
@@ -303,6 +331,10 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 	if sp.Instances < 0 || sp.EIPs < 0 {
 		return fmt.Errorf("emulator: counts must not be negative")
 	}
+	subnets, err := s.seedVPCs(region, sp, ids)
+	if err != nil {
+		return err
+	}
 	if sp.Instances > 0 {
 		made, err := s.SeedInstances(region, sp.Instances)
 		ids.Instances = append(ids.Instances, made...)
@@ -312,6 +344,9 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 	}
 	named := map[string]string{} // seeded instance names to ids
 	for i, in := range sp.InstanceList {
+		if sn, ok := subnets[in.Subnet]; ok {
+			in.Subnet = sn
+		}
 		id, err := s.seedInstance(region, in)
 		if err != nil {
 			return fmt.Errorf("instance %d (%q): %w", i, in.Name, err)
@@ -340,6 +375,38 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 		ids.Projects = append(ids.Projects, s.SeedProject(n))
 	}
 	return nil
+}
+
+// seedVPCs makes the seed's VPCs and subnets, and returns the subnets'
+// ids by name.
+func (s *Server) seedVPCs(region string, sp RegionSeed, ids *RegionIDs) (map[string]string, error) {
+	byName := map[string]string{}
+	for i, v := range sp.VPCs {
+		id, err := s.SeedVPC(region, v.Name, v.CIDR)
+		if err != nil {
+			return nil, fmt.Errorf("vpc %d (%q): %w", i, v.Name, err)
+		}
+		ids.VPCs = append(ids.VPCs, id)
+		for j, sn := range v.Subnets {
+			zone := sn.ZoneID
+			if zone == 0 {
+				s.mu.Lock()
+				if rg, err := s.region(region); err == nil && len(rg.zones) > 0 {
+					zone = rg.zones[0].id
+				}
+				s.mu.Unlock()
+			}
+			sid, err := s.SeedSubnet(region, id, sn.Name, sn.CIDR, zone)
+			if err != nil {
+				return nil, fmt.Errorf("vpc %q subnet %d (%q): %w", v.Name, j, sn.Name, err)
+			}
+			ids.Subnets = append(ids.Subnets, sid)
+			if sn.Name != "" {
+				byName[sn.Name] = sid
+			}
+		}
+	}
+	return byName, nil
 }
 
 func (s *Server) seedAddresses(region string, sp RegionSeed, ids *RegionIDs, instanceRef func(string) string) error {
@@ -468,6 +535,17 @@ func (s *Server) seedInstance(region string, in InstanceSeed) (string, error) {
 	set("imageId", in.ImageID, in.ImageID != "")
 	set("instanceName", in.Name, in.Name != "")
 	set("projectId", strconv.Itoa(in.ProjectID), in.ProjectID != 0)
+	if in.Subnet != "" {
+		s.mu.Lock()
+		sn, ok := rg.subnets[in.Subnet]
+		s.mu.Unlock()
+		if !ok {
+			return "", fmt.Errorf("emulator: no subnet %q", in.Subnet)
+		}
+		p.Set("vpcId", sn.vpcID)
+		p.Set("subnetId", sn.id)
+		p.Set("zoneId", strconv.Itoa(sn.zone.id))
+	}
 	out, err := s.act(region, "RunInstancesHour", p)
 	if err != nil {
 		return "", err
