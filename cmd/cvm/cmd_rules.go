@@ -240,11 +240,22 @@ func (e *ruleEdit) apply(ctx context.Context, c *cvm.Client) (string, int, error
 	}
 }
 
-type rulesAddOptions struct {
+// editFlags are what every rule change takes: the direction, and the
+// version the rules must still be at.
+type editFlags struct {
 	dir     string
-	rule    ruleFlags
-	index   int
 	version int
+}
+
+func (f *editFlags) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.dir, "direction", "", "ingress or egress (required)")
+	cmd.Flags().IntVar(&f.version, "version", -1, "change only if the rules are still at this version (as `rules` shows)")
+}
+
+type rulesAddOptions struct {
+	editFlags
+	rule  ruleFlags
+	index int
 }
 
 func (a *app) rulesAddCommand() *cobra.Command {
@@ -286,18 +297,16 @@ func (a *app) rulesAddCommand() *cobra.Command {
 			}}
 			return a.ruleResult(ctx, c, e)
 		})}
-	cmd.Flags().StringVar(&o.dir, "direction", "", "ingress or egress (required)")
+	o.editFlags.add(cmd)
 	o.rule.add(cmd)
 	cmd.Flags().IntVar(&o.index, "index", -1, "insert before the rule at this index (default: append)")
-	cmd.Flags().IntVar(&o.version, "version", -1, "change only if the rules are still at this version (as `rules` shows)")
 	return cmd
 }
 
 type rulesDeleteOptions struct {
-	dir     string
-	target  target
-	all     bool
-	version int
+	editFlags
+	target target
+	all    bool
 }
 
 func (a *app) rulesDeleteCommand() *cobra.Command {
@@ -340,18 +349,16 @@ func (a *app) rulesDeleteCommand() *cobra.Command {
 			}}
 			return a.ruleResult(ctx, c, e)
 		})}
-	cmd.Flags().StringVar(&o.dir, "direction", "", "ingress or egress (required)")
+	o.editFlags.add(cmd)
 	o.target.add(cmd, "delete")
 	cmd.Flags().BoolVar(&o.all, "all", false, "with --match, delete every rule it matches (default: exactly one must match)")
-	cmd.Flags().IntVar(&o.version, "version", -1, "change only if the rules are still at this version (as `rules` shows)")
 	return cmd
 }
 
 type rulesReplaceOptions struct {
-	dir     string
-	target  target
-	rule    ruleFlags
-	version int
+	editFlags
+	target target
+	rule   ruleFlags
 }
 
 func (a *app) rulesReplaceCommand() *cobra.Command {
@@ -393,10 +400,9 @@ func (a *app) rulesReplaceCommand() *cobra.Command {
 			}}
 			return a.ruleResult(ctx, c, e)
 		})}
-	cmd.Flags().StringVar(&o.dir, "direction", "", "ingress or egress (required)")
+	o.editFlags.add(cmd)
 	o.target.add(cmd, "replace")
 	o.rule.add(cmd)
-	cmd.Flags().IntVar(&o.version, "version", -1, "change only if the rules are still at this version (as `rules` shows)")
 	return cmd
 }
 

@@ -342,13 +342,19 @@ func (s *Server) attachDisks3(c *call3) (map[string]any, *api3Err) {
 	return map[string]any{}, nil
 }
 
-func (s *Server) detachDisks3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "DiskIds", true, maxDisksPerInstance)
+// diskIDs3 reads DiskIds (at most max) as portable disks, their
+// transitions settled.
+func (s *Server) diskIDs3(c *call3, max int) ([]*disk, *api3Err) {
+	ids, err := ids3(c, "DiskIds", true, max)
 	if err != nil {
 		return nil, err
 	}
 	c.rg.settleDisks(c.now)
-	disks, err := s.portable3(c, ids)
+	return s.portable3(c, ids)
+}
+
+func (s *Server) detachDisks3(c *call3) (map[string]any, *api3Err) {
+	disks, err := s.diskIDs3(c, maxDisksPerInstance)
 	if err != nil {
 		return nil, err
 	}
@@ -369,12 +375,7 @@ func (s *Server) detachDisks3(c *call3) (map[string]any, *api3Err) {
 }
 
 func (s *Server) terminateDisks3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "DiskIds", true, maxDisksPerCall)
-	if err != nil {
-		return nil, err
-	}
-	c.rg.settleDisks(c.now)
-	disks, err := s.portable3(c, ids)
+	disks, err := s.diskIDs3(c, maxDisksPerCall)
 	if err != nil {
 		return nil, err
 	}
@@ -425,11 +426,7 @@ func (s *Server) resizeDisk3(c *call3) (map[string]any, *api3Err) {
 }
 
 func (s *Server) modifyDiskAttributes3(c *call3) (map[string]any, *api3Err) {
-	ids, err := ids3(c, "DiskIds", true, maxDisksPerCall)
-	if err != nil {
-		return nil, err
-	}
-	disks, err := s.portable3(c, ids)
+	disks, err := s.diskIDs3(c, maxDisksPerCall)
 	if err != nil {
 		return nil, err
 	}

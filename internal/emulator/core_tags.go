@@ -81,18 +81,23 @@ func (s *Server) setTags(res []tagRes, kvs []tagKV) (over tagRes, ok bool) {
 		}
 	}
 	for _, r := range res {
-		cur := s.tags[r]
-		for _, kv := range kvs {
-			i, found := slices.BinarySearchFunc(cur, kv.key, func(t tagKV, k string) int { return strings.Compare(t.key, k) })
-			if found {
-				cur[i].value = kv.value
-			} else {
-				cur = slices.Insert(cur, i, kv)
-			}
-		}
-		s.tags[r] = cur
+		s.tags.merge(r, kvs)
 	}
 	return tagRes{}, true
+}
+
+// merge adds or updates tags of r, keeping them sorted by key.
+func (st tagStore) merge(r tagRes, kvs []tagKV) {
+	cur := slices.Clone(st[r])
+	for _, kv := range kvs {
+		i, found := slices.BinarySearchFunc(cur, kv.key, func(t tagKV, k string) int { return strings.Compare(t.key, k) })
+		if found {
+			cur[i].value = kv.value
+		} else {
+			cur = slices.Insert(cur, i, kv)
+		}
+	}
+	st[r] = cur
 }
 
 // unsetTags removes the keys from every resource (keys a resource does
@@ -144,16 +149,6 @@ func (rg *region) tagNew(service, prefix, id string, kvs []tagKV) {
 	if len(kvs) == 0 {
 		return
 	}
-	r := tagRes{service, longRegion(rg.code), prefix, id}
 	// At most maxTagsPerCall, checked when read: within the resource's limit.
-	cur := slices.Clone(rg.tags[r])
-	for _, kv := range kvs {
-		i, found := slices.BinarySearchFunc(cur, kv.key, func(t tagKV, k string) int { return strings.Compare(t.key, k) })
-		if found {
-			cur[i].value = kv.value
-		} else {
-			cur = slices.Insert(cur, i, kv)
-		}
-	}
-	rg.tags[r] = cur
+	rg.tags.merge(tagRes{service, longRegion(rg.code), prefix, id}, kvs)
 }
