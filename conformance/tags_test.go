@@ -107,6 +107,23 @@ func TestGoSDKTags(t *testing.T) {
 	j.check("DescribeSecurityGroups", "TagSet shows the group's tags", err == nil && len(gs.Response.SecurityGroupSet) == 1 &&
 		len(gs.Response.SecurityGroupSet[0].TagSet) == 2, err)
 
+	mt := tctag.NewModifyResourceTagsRequest()
+	mt.Resource = sp(resourceName("cvm", "instance", ins))
+	mt.ReplaceTags = []*tctag.Tag{{TagKey: sp("env"), TagValue: sp("staging")}}
+	mt.DeleteTags = []*tctag.TagKeyObject{{TagKey: sp("team")}}
+	_, err = tc.ModifyResourceTags(mt)
+	after := byIDs("cvm", "instance", ins)[ins]
+	j.check("ModifyResourceTags", "one tag replaced, one deleted, as the Terraform provider changes tags", err == nil &&
+		after["env"] == "staging" && after["team"] == "", err, after)
+	mt.ReplaceTags = []*tctag.Tag{{TagKey: sp("team"), TagValue: sp("web")}}
+	mt.DeleteTags = nil
+	_, err = tc.ModifyResourceTags(mt)
+	j.check("ModifyResourceTags", "a tag put back", err == nil, err)
+	mt.DeleteTags = []*tctag.TagKeyObject{{TagKey: sp("team")}}
+	_, err = tc.ModifyResourceTags(mt)
+	j.check("ModifyResourceTags", "refuses a key both replaced and deleted with InvalidParameterValue.DeleteTagsParamError",
+		codeOf(err) == "InvalidParameterValue.DeleteTagsParamError", codeOf(err))
+
 	gr := tctag.NewGetResourcesRequest()
 	gr.TagFilters = []*tctag.TagFilter{{TagKey: sp("team"), TagValue: common.StringPtrs([]string{"web", "net"})}}
 	gr.MaxResults = common.Uint64Ptr(1)

@@ -42,6 +42,7 @@ var memberTable3 = map[string]string{
 	"tag AddProject":                                     "Info:s ProjectName:s",
 	"tag TagResources":                                   "ResourceList:[s Tags.Category:s Tags.TagKey:s Tags.TagValue:s Tags:[o",
 	"tag UnTagResources":                                 "ResourceList:[s TagKeys:[s",
+	"tag ModifyResourceTags":                             "DeleteTags.TagKey:s DeleteTags:[o ReplaceTags.Category:s ReplaceTags.TagKey:s ReplaceTags.TagValue:s ReplaceTags:[o Resource:s",
 	"tag DescribeResourceTagsByResourceIds":              "Category:s Limit:s Offset:s ResourceIds:[s ResourcePrefix:s ResourceRegion:s ServiceType:s",
 	"tag DescribeResourceTags":                           "CosResourceId:s CreateUin:s Limit:s Offset:s ResourceId:s ResourcePrefix:s ResourceRegion:s ServiceType:s",
 	"tag GetResources":                                   "MaxResults:s PaginationToken:s ResourceList:[s TagFilters.TagKey:s TagFilters.TagValue:[s TagFilters:[o",

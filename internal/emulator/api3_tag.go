@@ -19,6 +19,7 @@ func init() {
 	register3("tag", map[string]handler3{
 		"TagResources":                      {fn: (*Server).tagResources3, noRegion: true},
 		"UnTagResources":                    {fn: (*Server).untagResources3, noRegion: true},
+		"ModifyResourceTags":                {fn: (*Server).modifyResourceTags3, noRegion: true},
 		"DescribeResourceTagsByResourceIds": {fn: (*Server).describeResourceTagsByResourceIds3, reads: true, noRegion: true},
 		"DescribeResourceTags":              {fn: (*Server).describeResourceTags3, reads: true, noRegion: true},
 		"GetResources":                      {fn: (*Server).getResources3, reads: true, noRegion: true},
@@ -158,6 +159,49 @@ func (s *Server) untagResources3(c *call3) (map[string]any, *api3Err) {
 	}
 	s.unsetTags(res, keys)
 	return map[string]any{"FailedResources": []any{}}, nil
+}
+
+// modifyResourceTags3 replaces and removes tags of one resource, as the
+// Terraform provider changes every resource's tags: ReplaceTags or
+// DeleteTags (at least one, neither empty, at most 10 each, no key in
+// both).
+func (s *Server) modifyResourceTags3(c *call3) (map[string]any, *api3Err) {
+	name, err := str3(c, "Resource", true)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := parseResourceName(name, s.appID)
+	if !ok {
+		return nil, err3("InvalidParameterValue.ResourceDescriptionError", "the resource %q is not a six-segment name", name)
+	}
+	replace, err := tagsOf3(c.q, "ReplaceTags", "TagKey", "TagValue")
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, o := range c.q.objects("DeleteTags") {
+		k := o.Get("TagKey")
+		if k == "" {
+			return nil, err3("InvalidParameterValue.TagKeyEmpty", "a tag key to delete is empty")
+		}
+		keys = append(keys, k)
+	}
+	switch {
+	case len(replace) == 0 && len(keys) == 0:
+		return nil, err3("MissingParameter", "give ReplaceTags or DeleteTags")
+	case len(replace) > 10 || len(keys) > 10:
+		return nil, err3("LimitExceeded.TagNumPerRequest", "ReplaceTags and DeleteTags take at most 10 tags each")
+	}
+	for _, kv := range replace {
+		if slices.Contains(keys, kv.key) {
+			return nil, err3("InvalidParameterValue.DeleteTagsParamError", "the tag key %q is both replaced and deleted", kv.key)
+		}
+	}
+	if over, ok := s.setTags([]tagRes{r}, replace); !ok {
+		return nil, err3("LimitExceeded.ResourceAttachedTags", "the resource %s would hold more than %d tags", over.name(s.appID), maxTagsPerResource)
+	}
+	s.unsetTags([]tagRes{r}, keys)
+	return map[string]any{}, nil
 }
 
 // tagRow is one tag of one resource, as the Describe actions list it.
