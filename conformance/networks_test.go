@@ -17,7 +17,7 @@ import (
 // the addresses they take, the documented refusals, and deletion, refused
 // while an instance is inside.
 func TestGoSDKNetworks(t *testing.T) {
-	_, _, j, c, v := goInProcess(t, cvmtest.WithoutQuotas())
+	srv, _, j, c, v := goInProcess(t, cvmtest.WithoutQuotas())
 
 	dv := tcvpc.NewDescribeVpcsRequest()
 	dv.Filters = []*tcvpc.Filter{{Name: sp("is-default"), Values: common.StringPtrs([]string{"true"})}}
@@ -187,6 +187,13 @@ func TestGoSDKNetworks(t *testing.T) {
 	j.check("DescribeVpcs", "a deleted VPC is gone", err == nil, err)
 	left, err := v.DescribeSubnets(bySubnetVpc)
 	j.check("DeleteVpc", "its subnets went with it", err == nil && *left.Response.TotalCount == 0, err)
+
+	// The new actions answer faults and fill the request log as the
+	// others do.
+	srv.InjectFault("vpc CreateVpc", cvmtest.Fault{Code: 6000, Message: "injected", Times: 1})
+	_, err = v.CreateVpc(cv)
+	j.check("CreateVpc", "an injected fault (cvmtest.Fault) is answered InternalError", codeOf(err) == "InternalError", codeOf(err))
+	j.check("CreateVpc", "the request log names the five calls (one made, three refused, one faulted)", len(srv.Requests("vpc CreateVpc")) == 5, len(srv.Requests("vpc CreateVpc")))
 
 	bp, err := v.DescribeBandwidthPackages(tcvpc.NewDescribeBandwidthPackagesRequest())
 	j.check("DescribeBandwidthPackages", "none", err == nil && *bp.Response.TotalCount == 0, err)
