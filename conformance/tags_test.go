@@ -101,6 +101,11 @@ func TestGoSDKTags(t *testing.T) {
 	_, err = tc.TagResources(tr)
 	j.check("TagResources", "two resources, two tags, one of them replacing a value", err == nil, err)
 	j.check("TagResources", "a tag's value is replaced", byIDs("cvm", "eip", eip)[eip]["team"] == "net")
+	da := tcvpc.NewDescribeAddressesRequest()
+	da.Filters = []*tcvpc.Filter{{Name: sp("tag:team"), Values: common.StringPtrs([]string{"net"})}}
+	addrs, err := v.DescribeAddresses(da)
+	j.check("DescribeAddresses", "filter tag:team, and TagSet shows the tags", err == nil && *addrs.Response.TotalCount == 1 &&
+		*addrs.Response.AddressSet[0].AddressId == eip && len(addrs.Response.AddressSet[0].TagSet) == 2, err)
 	dsg := tcvpc.NewDescribeSecurityGroupsRequest()
 	dsg.SecurityGroupIds = common.StringPtrs([]string{sg})
 	gs, err := v.DescribeSecurityGroups(dsg)

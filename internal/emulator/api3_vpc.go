@@ -428,11 +428,13 @@ func (rg *region) address3(e *eip) map[string]any {
 
 var addressFilters3 = map[string]bool{"address-id": true, "address-name": true, "address-ip": true, "address-status": true,
 	"instance-id": true, "private-ip-address": true, "network-interface-id": true, "is-arrears": true,
-	"address-type": true, "address-isp": true, "tag-key": true, "tag-value": true, "tag:": true}
+	"address-type": true, "address-isp": true, "tag-key": true, "tag-value": true, "tag:": true, "dedicated-cluster-id": true}
 
 // addressMatches3 reports whether an EIP passes one filter of
-// DescribeAddresses.
-func addressMatches3(e *eip, f filter) bool {
+// DescribeAddresses. The emulator's addresses are all EIPs (address-type
+// EIP; WanIP, AnycastEIP and HighQualityEIP match none), of BGP, in no
+// dedicated cluster.
+func (rg *region) addressMatches3(e *eip, f filter) bool {
 	switch f.name {
 	case "address-id":
 		return f.contains(e.id)
@@ -454,8 +456,12 @@ func addressMatches3(e *eip, f filter) bool {
 		return f.contains("EIP")
 	case "address-isp":
 		return f.contains("BGP")
+	case "tag-value":
+		kvs := rg.tags[tagRes{"cvm", longRegion(rg.code), "eip", e.id}]
+		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.value) })
 	}
-	return false
+	ok, _ := rg.tagMatch(f, "cvm", "eip", e.id)
+	return ok
 }
 
 func (s *Server) describeAddresses3(c *call3) (map[string]any, *api3Err) {
@@ -468,7 +474,7 @@ func (s *Server) describeAddresses3(c *call3) (map[string]any, *api3Err) {
 	var all []*eip
 	for _, id := range rg.eipSeq {
 		e := rg.eips[id]
-		if e != nil && l.wants(id, func(f filter) bool { return addressMatches3(e, f) }) {
+		if e != nil && l.wants(id, func(f filter) bool { return rg.addressMatches3(e, f) }) {
 			all = append(all, e)
 		}
 	}
