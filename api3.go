@@ -19,10 +19,12 @@ import (
 	json2 "github.com/go-json-experiment/json"
 )
 
-// Services and versions of API 3.0 this SDK calls (spec/api3 §1).
+// Services and versions of API 3.0 this SDK calls (spec/api3 §1), and
+// those Do3 reaches besides: cloud disks (cbs) and the product-scoped zones
+// and regions of api.
 var api3Versions = map[string]string{
 	"cvm": "2017-03-12", "vpc": "2017-03-12", "billing": "2018-07-09", "tag": "2018-08-13",
-	"region": "2022-06-27", "sts": "2018-08-13",
+	"region": "2022-06-27", "sts": "2018-08-13", "cbs": "2017-03-12", "api": "2020-11-06",
 }
 
 const api3Domain = ".tencentcloudapi.com"
@@ -369,8 +371,8 @@ func safety3(service, action string) safety {
 	return changes
 }
 
-// Do3 calls any API 3.0 action of a service ("cvm", "vpc", "billing",
-// "tag", "region") and decodes the content of the answer's Response into
+// Do3 calls any API 3.0 action of a service ("cvm", "vpc", "cbs",
+// "billing", "tag", "region", "api") and decodes the content of the answer's Response into
 // out once it holds no Error. params may be nil, a map or a struct, sent as
 // JSON; out may be nil or a pointer to anything encoding/json decodes into
 // (embed [Envelope3] to read Response.RequestId). The answer is decoded in
@@ -392,7 +394,7 @@ func (c *Client) Do3(ctx context.Context, service, action string, params, out an
 
 func (c *Client) do3(ctx context.Context, service, action string, params, out any) (*Response, error) {
 	if _, ok := api3Versions[service]; !ok {
-		return nil, &ArgError{Arg: "service", Reason: fmt.Sprintf("%q is not a service of this SDK (cvm, vpc, billing, tag, region)", service)}
+		return nil, &ArgError{Arg: "service", Reason: fmt.Sprintf("%q is not a service of this SDK (cvm, vpc, cbs, billing, tag, region, api)", service)}
 	}
 	if action == "" {
 		return nil, &ArgError{Arg: "action", Reason: "is required"}

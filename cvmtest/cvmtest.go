@@ -431,7 +431,7 @@ func (s *Server) ClearFaults() { s.emu.ClearFaults() }
 type Seeded struct {
 	Instances, EIPs, Images, SecurityGroups, KeyPairs []string
 	Projects                                          []int
-	VPCs, Subnets                                     []string
+	VPCs, Subnets, Disks                              []string
 }
 
 // Seed adds resources from the JSON that cvm-emulator's -seed-file and
@@ -456,7 +456,8 @@ func (s *Server) Seed(seedJSON string) (map[string]Seeded, error) {
 	out := map[string]Seeded{}
 	for region, ids := range res.Regions {
 		out[region] = Seeded{Instances: ids.Instances, EIPs: ids.EIPs, Images: ids.Images,
-			SecurityGroups: ids.SecurityGroups, KeyPairs: ids.KeyPairs, Projects: ids.Projects, VPCs: ids.VPCs, Subnets: ids.Subnets}
+			SecurityGroups: ids.SecurityGroups, KeyPairs: ids.KeyPairs, Projects: ids.Projects, VPCs: ids.VPCs, Subnets: ids.Subnets,
+			Disks: ids.Disks}
 	}
 	return out, err
 }

@@ -139,6 +139,35 @@ func TestSeedNetworks(t *testing.T) {
 		assert.Equal(t, "10.8.1.2", in.LANIP)
 		assert.Equal(t, 100003, in.ZoneID, "the subnet's zone")
 	}
+	seeded, err = srv.Seed(`{"regions":{"gz":{"instances":[{"name":"db-1","subnet":"` + gz.Subnets[1] + `","tags":{"team":"db"}}],
+		"disks":[{"name":"data","type":"CLOUD_SSD","size":100,"instance":"db-1","tags":{"team":"db"}},{"name":"spare"}]}}}`)
+	require.NoError(t, err, "a subnet by id, tags, disks")
+	require.Len(t, seeded["gz"].Disks, 2)
+	c3, err := cvm.NewClient(srv.API3Config())
+	require.NoError(t, err)
+	var disks struct {
+		cvm.Envelope3
+		DiskSet []struct {
+			DiskId, DiskType, DiskState, InstanceId string
+			DiskSize                                int
+			Tags                                    []struct{ Key, Value string }
+		}
+	}
+	require.NoError(t, c3.Do3(context.Background(), "cbs", "DescribeDisks",
+		map[string]any{"DiskIds": seeded["gz"].Disks}, &disks))
+	require.Len(t, disks.DiskSet, 2)
+	d := disks.DiskSet[0]
+	assert.Equal(t, "CLOUD_SSD", d.DiskType)
+	assert.Equal(t, 100, d.DiskSize)
+	assert.Equal(t, "ATTACHED", d.DiskState)
+	assert.Equal(t, seeded["gz"].Instances[0], d.InstanceId)
+	assert.Equal(t, []struct{ Key, Value string }{{"team", "db"}}, d.Tags)
+	assert.Equal(t, "UNATTACHED", disks.DiskSet[1].DiskState)
+	db, _, err := c3.Instances.Get(context.Background(), seeded["gz"].Instances[0])
+	require.NoError(t, err)
+	assert.Equal(t, gz.Subnets[1], db.SubnetID, "a subnet named by id")
+	_, err = srv.Seed(`{"regions":{"gz":{"disks":[{"size":15}]}}}`)
+	assert.Error(t, err, "a size off the 10 GiB steps")
 	_, err = srv.Seed(`{"regions":{"gz":{"vpcs":[{"name":"public","cidr":"8.8.0.0/16"}]}}}`)
 	assert.Error(t, err, "a public block")
 	_, err = srv.Seed(`{"regions":{"gz":{"instances":[{"subnet":"nowhere"}]}}}`)

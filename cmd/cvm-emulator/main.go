@@ -198,7 +198,7 @@ const usage = `cvm-emulator serves an emulator of the legacy CVM API and of API 
 one state, on a local port.
 
 API:   POST or GET http://ADDR/v2/index.php, signed as the API documents.
-API 3.0: http://ADDR/ (services cvm, vpc, billing, tag, region), POST JSON or
+API 3.0: http://ADDR/ (services cvm, vpc, cbs, billing, tag, region, api), POST JSON or
        GET signed with TC3-HMAC-SHA256, or a form or GET signed with v1.
        Point Tencent's official SDKs at it with the endpoint ADDR over HTTP:
          Go:     cpf.HttpProfile.Endpoint = "ADDR"; cpf.HttpProfile.Scheme = "HTTP"

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -22,7 +23,8 @@ import (
 //	 "eips":[{"name":"pub-1","instance":"web-1"}],
 //	 "securityGroups":[{"name":"web","rules":{"ingress":[{"ipProtocol":"tcp","cidrIp":"0.0.0.0/0","portRange":"80","action":"ACCEPT"}]}}],
 //	 "keyPairs":[{"name":"deploy","instances":["web-1"]}],
-//	 "vpcs":[{"name":"main","cidr":"10.0.0.0/16","subnets":[{"name":"web","cidr":"10.0.1.0/24","zoneId":100003}]}]}
+//	 "vpcs":[{"name":"main","cidr":"10.0.0.0/16","subnets":[{"name":"web","cidr":"10.0.1.0/24","zoneId":100003}]}],
+//	 "disks":[{"name":"logs","type":"CLOUD_SSD","size":100,"instance":"web-1","tags":{"team":"web"}}]}
 //
 // VPCs are made first, so that an instance may name its subnet (by name or
 // id): it is then placed there and takes one of its addresses.
@@ -38,13 +40,27 @@ type RegionSeed struct {
 	KeyPairList    []KeyPairSeed  `json:"-"`
 	Projects       []string       `json:"projects"`
 	VPCs           []VPCSeed      `json:"vpcs"`
+	Disks          []DiskSeed     `json:"disks"`
+}
+
+// DiskSeed is one portable cloud disk to seed: its zone (the attached
+// instance's, else the region's first), type (CLOUD_PREMIUM), size (50
+// GiB), and the instance it is attached to, by name or id.
+type DiskSeed struct {
+	Name     string            `json:"name"`
+	ZoneID   int               `json:"zoneId"`
+	Type     string            `json:"type"`
+	Size     int               `json:"size"`
+	Instance string            `json:"instance"`
+	Tags     map[string]string `json:"tags"`
 }
 
 // VPCSeed is one VPC to seed, with its subnets.
 type VPCSeed struct {
-	Name    string       `json:"name"`
-	CIDR    string       `json:"cidr"`
-	Subnets []SubnetSeed `json:"subnets"`
+	Name    string            `json:"name"`
+	CIDR    string            `json:"cidr"`
+	Subnets []SubnetSeed      `json:"subnets"`
+	Tags    map[string]string `json:"tags"`
 }
 
 // SubnetSeed is one subnet of a seeded VPC, in a zone (the region's first
@@ -68,6 +84,8 @@ type InstanceSeed struct {
 	ProjectID int    `json:"projectId"`
 	// Subnet places it in a seeded subnet (by name) or any subnet (by id).
 	Subnet string `json:"subnet"`
+	// Tags are its tags.
+	Tags map[string]string `json:"tags"`
 }
 
 // EIPSeed is one EIP to seed: named, and bound to a seeded (or existing)
@@ -106,11 +124,12 @@ func (sp *RegionSeed) UnmarshalJSON(b []byte) error {
 		KeyPairs       json.RawMessage `json:"keyPairs"`
 		Projects       []string        `json:"projects"`
 		VPCs           []VPCSeed       `json:"vpcs"`
+		Disks          []DiskSeed      `json:"disks"`
 	}
 	if err := strictJSON(b, &aux); err != nil {
 		return err
 	}
-	out := RegionSeed{Images: aux.Images, Projects: aux.Projects, VPCs: aux.VPCs}
+	out := RegionSeed{Images: aux.Images, Projects: aux.Projects, VPCs: aux.VPCs, Disks: aux.Disks}
 	if err := countOrList(aux.Instances, &out.Instances, &out.InstanceList); err != nil {
 		return fmt.Errorf("instances: %w", err)
 	}
@@ -221,6 +240,7 @@ type RegionIDs struct {
 	Projects       []int    `json:"projects,omitempty"`
 	VPCs           []string `json:"vpcs,omitempty"`
 	Subnets        []string `json:"subnets,omitempty"`
+	Disks          []string `json:"disks,omitempty"`
 }
 
 // ParseSeed reads a Seed, refusing unknown fields and trailing data.
@@ -264,7 +284,7 @@ func (sp RegionSeed) size() (int, error) {
 	}
 	n := 0
 	for _, c := range []int{sp.Instances, len(sp.InstanceList), sp.EIPs, len(sp.EIPList), len(sp.Images),
-		len(sp.SecurityGroups), len(sp.GroupList), len(sp.KeyPairs), len(sp.KeyPairList), len(sp.Projects), len(sp.VPCs)} {
+		len(sp.SecurityGroups), len(sp.GroupList), len(sp.KeyPairs), len(sp.KeyPairList), len(sp.Projects), len(sp.VPCs), len(sp.Disks)} {
 		n = min(n+min(c, MaxRegionResources+1), MaxRegionResources+1)
 	}
 	for _, v := range sp.VPCs {
@@ -348,6 +368,9 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 			in.Subnet = sn
 		}
 		id, err := s.seedInstance(region, in)
+		if err == nil {
+			err = s.seedTags(region, "cvm", "instance", id, in.Tags)
+		}
 		if err != nil {
 			return fmt.Errorf("instance %d (%q): %w", i, in.Name, err)
 		}
@@ -371,6 +394,13 @@ func (s *Server) seedRegion(region string, sp RegionSeed, ids *RegionIDs) error 
 	if err := s.seedKeyPairs(region, sp, ids, instanceRef); err != nil {
 		return err
 	}
+	for i, d := range sp.Disks {
+		id, err := s.seedDisk(region, d, instanceRef(d.Instance))
+		if err != nil {
+			return fmt.Errorf("disk %d (%q): %w", i, d.Name, err)
+		}
+		ids.Disks = append(ids.Disks, id)
+	}
 	for _, n := range sp.Projects {
 		ids.Projects = append(ids.Projects, s.SeedProject(n))
 	}
@@ -387,6 +417,9 @@ func (s *Server) seedVPCs(region string, sp RegionSeed, ids *RegionIDs) (map[str
 			return nil, fmt.Errorf("vpc %d (%q): %w", i, v.Name, err)
 		}
 		ids.VPCs = append(ids.VPCs, id)
+		if err := s.seedTags(region, "vpc", "vpc", id, v.Tags); err != nil {
+			return nil, fmt.Errorf("vpc %d (%q): %w", i, v.Name, err)
+		}
 		for j, sn := range v.Subnets {
 			zone := sn.ZoneID
 			if zone == 0 {
@@ -407,6 +440,89 @@ func (s *Server) seedVPCs(region string, sp RegionSeed, ids *RegionIDs) (map[str
 		}
 	}
 	return byName, nil
+}
+
+// seedTags tags a seeded resource, the tags checked as TagResources
+// checks them.
+func (s *Server) seedTags(region, service, prefix, id string, tags map[string]string) error {
+	if len(tags) == 0 {
+		return nil
+	}
+	kvs := make([]tagKV, 0, len(tags))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		if err := checkTagKey(k); err != nil {
+			return err
+		}
+		if tags[k] == "" || len(tags[k]) > maxTagValueLen {
+			return fmt.Errorf("emulator: the tag %q needs a value of 1 to %d characters", k, maxTagValueLen)
+		}
+		kvs = append(kvs, tagKV{k, tags[k]})
+	}
+	if len(kvs) > maxTagsPerResource {
+		return fmt.Errorf("emulator: %d tags, more than %d", len(kvs), maxTagsPerResource)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(region)
+	if err != nil {
+		return err
+	}
+	rg.tagNew(service, prefix, id, kvs)
+	return nil
+}
+
+// seedDisk makes one portable disk, attached to the instance instanceID
+// when it is set.
+func (s *Server) seedDisk(region string, d DiskSeed, instanceID string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rg, err := s.region(region)
+	if err != nil {
+		return "", err
+	}
+	typ, size := cmp.Or(d.Type, "CLOUD_PREMIUM"), cmp.Or(d.Size, 50)
+	if _, ok := minDiskSize[typ]; !ok {
+		return "", fmt.Errorf("emulator: disk type %q: want CLOUD_PREMIUM, CLOUD_SSD, CLOUD_BSSD or CLOUD_HSSD", typ)
+	}
+	if err := checkDiskSize(typ, size); err != nil {
+		return "", err
+	}
+	var z zone
+	var in *instance
+	switch {
+	case instanceID != "":
+		if in = rg.instances[instanceID]; in == nil {
+			return "", fmt.Errorf("emulator: no instance %q to attach the disk to", instanceID)
+		}
+		z = in.zone
+		if d.ZoneID != 0 && d.ZoneID != z.id {
+			return "", fmt.Errorf("emulator: the disk's zone %d is not its instance's, %d", d.ZoneID, z.id)
+		}
+	case d.ZoneID != 0:
+		var ok bool
+		if z, ok = rg.zone(d.ZoneID); !ok {
+			return "", fmt.Errorf("emulator: zone %d is not in region %s", d.ZoneID, region)
+		}
+	case len(rg.zones) > 0:
+		z = rg.zones[0]
+	}
+	dk := &disk{id: s.newID("disk-", func(id string) bool { return rg.disks[id] != nil }), name: cmp.Or(d.Name, "未命名"), zone: z,
+		typ: typ, size: size, charge: "POSTPAID_BY_HOUR", state: diskUnattached, created: s.clock.Now()}
+	if in != nil {
+		dk.state, dk.instanceID = diskAttached, in.id
+	}
+	rg.disks[dk.id] = dk
+	rg.diskSeq = append(rg.diskSeq, dk.id)
+	rg.gen++
+	kvs := make([]tagKV, 0, len(d.Tags))
+	for _, k := range slices.Sorted(maps.Keys(d.Tags)) {
+		if err := checkTagKey(k); err != nil {
+			return dk.id, err
+		}
+		kvs = append(kvs, tagKV{k, d.Tags[k]})
+	}
+	rg.tagNew("cvm", "volume", dk.id, kvs)
+	return dk.id, nil
 }
 
 func (s *Server) seedAddresses(region string, sp RegionSeed, ids *RegionIDs, instanceRef func(string) string) error {
