@@ -206,20 +206,16 @@ func (s *Server) createDisks3(c *call3) (map[string]any, *api3Err) {
 	}
 	ids := make([]string, 0, count)
 	for range count {
-		d := &disk{id: s.newID("disk-", func(id string) bool { return c.rg.disks[id] != nil }), name: name, zone: z, typ: typ,
-			size: size, charge: charge, projectID: project, state: diskUnattached, created: c.now}
+		d := &disk{name: name, zone: z, typ: typ, size: size, charge: charge, projectID: project, state: diskUnattached, created: c.now}
 		if period > 0 {
 			d.deadline = c.now.AddDate(0, period, 0)
 		}
-		c.rg.disks[d.id] = d
-		c.rg.diskSeq = append(c.rg.diskSeq, d.id)
-		c.rg.tagNew("cvm", "volume", d.id, tags)
+		s.addDisk(c.rg, d, tags)
 		ids = append(ids, d.id)
 	}
 	if token != "" {
 		s.tokens[key] = tokenResult{action: "cbs CreateDisks", ids: ids}
 	}
-	c.rg.gen++
 	return map[string]any{"DiskIdSet": ids}, nil
 }
 
@@ -260,9 +256,6 @@ func (rg *region) diskMatches3(v diskView, f filter) bool {
 			return f.contains(in.name)
 		}
 		return f.contains(in.lanIP) || f.has(func(s string) bool { return slices.Contains(in.wanIPs, s) })
-	case "tag-value":
-		kvs := rg.tags[tagRes{"cvm", longRegion(rg.code), "volume", v.id}]
-		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.value) })
 	}
 	ok, _ := rg.tagMatch(f, "cvm", "volume", v.id)
 	return ok

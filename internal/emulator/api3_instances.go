@@ -229,9 +229,6 @@ func (rg *region) matches3(in *instance, f filter) bool {
 			}
 			return !in.created.After(t)
 		})
-	case "tag-value":
-		kvs := rg.tags[tagRes{"cvm", longRegion(rg.code), "instance", in.id}]
-		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.value) })
 	}
 	if ok, known := rg.tagMatch(f, "cvm", "instance", in.id); known {
 		return ok

@@ -170,37 +170,10 @@ func (s *Server) createVpc3(c *call3) (map[string]any, *api3Err) {
 	if len(c.rg.vpcs) >= maxVPCsPerRegion {
 		return nil, err3("LimitExceeded", "the region has %d VPCs, its most", maxVPCsPerRegion)
 	}
-	v := &vpc{id: s.newID("vpc-", func(id string) bool { return c.rg.vpcs[id] != nil }), name: name, cidr: cidr,
-		multicast: multicast, dns: dns, domain: c.q.v.Get("DomainName"), created: c.now}
-	v.routeID = s.newID("rtb-", func(id string) bool { return c.rg.routeTable(id) != nil })
-	c.rg.vpcs[v.id] = v
-	c.rg.vpcSeq = append(c.rg.vpcSeq, v.id)
+	v := &vpc{name: name, cidr: cidr, multicast: multicast, dns: dns, domain: c.q.v.Get("DomainName"), created: c.now}
+	s.addVPC(c.rg, v)
 	c.rg.tagNew("vpc", "vpc", v.id, tags)
-	c.rg.gen++
 	return map[string]any{"Vpc": c.rg.vpc3(v)}, nil
-}
-
-// routeTable is the VPC whose main route table has this id.
-func (rg *region) routeTable(id string) *vpc {
-	for _, v := range rg.vpcs {
-		if v.routeID == id {
-			return v
-		}
-	}
-	return nil
-}
-
-// tagMatch judges the tag filters (tag-key, tag:<key>) of a resource.
-func (rg *region) tagMatch(f filter, service, prefix, id string) (matched, known bool) {
-	kvs := rg.tags[tagRes{service, longRegion(rg.code), prefix, id}]
-	switch {
-	case f.name == "tag-key":
-		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.key) }), true
-	case strings.HasPrefix(f.name, "tag:"):
-		key := strings.TrimPrefix(f.name, "tag:")
-		return slices.ContainsFunc(kvs, func(t tagKV) bool { return t.key == key && f.contains(t.value) }), true
-	}
-	return false, false
 }
 
 func (s *Server) describeVpcs3(c *call3) (map[string]any, *api3Err) {
@@ -324,29 +297,19 @@ func (s *Server) createSubnet3(c *call3) (map[string]any, *api3Err) {
 	if !ok {
 		return nil, err3("InvalidParameterValue", "the zone %q is not a zone of %s", zoneName, longRegion(c.rg.code))
 	}
-	switch {
-	case cidr.Masked() != cidr || cidr.Bits() < 16 || cidr.Bits() > 29:
-		return nil, err3("InvalidParameterValue.SubnetRange", "CidrBlock %s must be a /16 to /29 block", cidr)
-	case !v.cidr.Contains(cidr.Addr()) || cidr.Bits() < v.cidr.Bits():
-		return nil, err3("InvalidParameterValue.SubnetRange", "CidrBlock %s is not inside the VPC's %s", cidr, v.cidr)
+	if code, why := c.rg.subnetBlock(v, cidr); code != "" {
+		return nil, err3(code, "%s", why)
 	}
-	siblings := c.rg.subnetsOf(v.id)
-	if i := slices.IndexFunc(siblings, func(sn *subnet) bool { return overlaps(sn.cidr, cidr) }); i >= 0 {
-		return nil, err3("InvalidParameterValue.SubnetConflict", "CidrBlock %s overlaps the subnet %s (%s)", cidr, siblings[i].id, siblings[i].cidr)
-	}
-	if len(siblings) >= maxSubnetsPerVPC {
+	if len(c.rg.subnetsOf(v.id)) >= maxSubnetsPerVPC {
 		return nil, err3("LimitExceeded", "the VPC %s has %d subnets, its most", v.id, maxSubnetsPerVPC)
 	}
 	tags, err := tagSpec3(c, "subnet")
 	if err != nil {
 		return nil, err
 	}
-	sn := &subnet{id: s.newID("subnet-", func(id string) bool { return c.rg.subnets[id] != nil }), name: name, vpcID: v.id,
-		cidr: cidr, zone: z, created: c.now, used: map[netip.Addr]string{}}
-	c.rg.subnets[sn.id] = sn
-	c.rg.subnetSeq = append(c.rg.subnetSeq, sn.id)
+	sn := &subnet{name: name, vpcID: v.id, cidr: cidr, zone: z, created: c.now}
+	s.addSubnet(c.rg, sn)
 	c.rg.tagNew("vpc", "subnet", sn.id, tags)
-	c.rg.gen++
 	return map[string]any{"Subnet": c.rg.subnet3(sn)}, nil
 }
 

@@ -65,13 +65,6 @@ func checkTagKey(k string) *api3Err {
 	return nil
 }
 
-// tags3 reads a list of tags ({TagKey, TagValue} under name, or {Key,
-// Value} as the cvm and vpc actions take them): at most maxTagsPerCall,
-// keys distinct.
-func tags3(c *call3, name, keyField, valueField string) ([]tagKV, *api3Err) {
-	return tagsOf3(c.q, name, keyField, valueField)
-}
-
 // tagSpec3 reads the tags a creation asks for its resource of type
 // resourceType: TagSpecification.N with that ResourceType (cvm), or Tags
 // (vpc); each tag {Key, Value}.
@@ -98,6 +91,8 @@ func tagSpec3(c *call3, resourceType string) ([]tagKV, *api3Err) {
 	return out, nil
 }
 
+// tagsOf3 reads a list of tags ({TagKey, TagValue} under name, or {Key,
+// Value} as the cvm and vpc actions take them), checked by checkTags.
 func tagsOf3(q *p, name, keyField, valueField string) ([]tagKV, *api3Err) {
 	objs := q.objects(name)
 	if len(objs) > maxTagsPerCall {
@@ -105,21 +100,31 @@ func tagsOf3(q *p, name, keyField, valueField string) ([]tagKV, *api3Err) {
 	}
 	out := make([]tagKV, 0, len(objs))
 	for _, o := range objs {
-		kv := tagKV{key: o.Get(keyField), value: o.Get(valueField)}
+		out = append(out, tagKV{key: o.Get(keyField), value: o.Get(valueField)})
+	}
+	if err := checkTags(out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// checkTags checks tags as TagResources does: each key by checkTagKey,
+// each value 1 to maxTagValueLen characters, no key twice.
+func checkTags(kvs []tagKV) *api3Err {
+	for i, kv := range kvs {
 		if err := checkTagKey(kv.key); err != nil {
-			return nil, err
+			return err
 		}
 		switch {
 		case kv.value == "":
-			return nil, err3("InvalidParameterValue.TagValueEmpty", "the tag %q has an empty value", kv.key)
+			return err3("InvalidParameterValue.TagValueEmpty", "the tag %q has an empty value", kv.key)
 		case utf8.RuneCountInString(kv.value) > maxTagValueLen:
-			return nil, err3("InvalidParameterValue.TagValueLengthExceeded", "the value of tag %q is longer than %d characters", kv.key, maxTagValueLen)
-		case slices.ContainsFunc(out, func(t tagKV) bool { return t.key == kv.key }):
-			return nil, err3("InvalidParameterValue.TagKeyDuplicate", "the tag key %q is given twice", kv.key)
+			return err3("InvalidParameterValue.TagValueLengthExceeded", "the value of tag %q is longer than %d characters", kv.key, maxTagValueLen)
+		case slices.ContainsFunc(kvs[:i], func(t tagKV) bool { return t.key == kv.key }):
+			return err3("InvalidParameterValue.TagKeyDuplicate", "the tag key %q is given twice", kv.key)
 		}
-		out = append(out, kv)
 	}
-	return out, nil
+	return nil
 }
 
 func (s *Server) tagResources3(c *call3) (map[string]any, *api3Err) {
@@ -127,7 +132,7 @@ func (s *Server) tagResources3(c *call3) (map[string]any, *api3Err) {
 	if err != nil {
 		return nil, err
 	}
-	kvs, err := tags3(c, "Tags", "TagKey", "TagValue")
+	kvs, err := tagsOf3(c.q, "Tags", "TagKey", "TagValue")
 	if err != nil {
 		return nil, err
 	}

@@ -456,9 +456,6 @@ func (rg *region) addressMatches3(e *eip, f filter) bool {
 		return f.contains("EIP")
 	case "address-isp":
 		return f.contains("BGP")
-	case "tag-value":
-		kvs := rg.tags[tagRes{"cvm", longRegion(rg.code), "eip", e.id}]
-		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.value) })
 	}
 	ok, _ := rg.tagMatch(f, "cvm", "eip", e.id)
 	return ok

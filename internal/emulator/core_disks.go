@@ -112,6 +112,15 @@ func (rg *region) instanceGone(instanceID string) {
 	}
 }
 
+// addDisk gives a new portable disk its id and keeps it, tagged.
+func (s *Server) addDisk(rg *region, d *disk, tags []tagKV) {
+	d.id = s.newID("disk-", func(id string) bool { return rg.disks[id] != nil })
+	rg.disks[d.id] = d
+	rg.diskSeq = append(rg.diskSeq, d.id)
+	rg.tagNew("cvm", "volume", d.id, tags)
+	rg.gen++
+}
+
 func (rg *region) removeDisk(d *disk) {
 	delete(rg.disks, d.id)
 	rg.diskSeq = slices.DeleteFunc(rg.diskSeq, func(id string) bool { return id == d.id })

@@ -152,3 +152,19 @@ func (rg *region) tagNew(service, prefix, id string, kvs []tagKV) {
 	// At most maxTagsPerCall, checked when read: within the resource's limit.
 	rg.tags.merge(tagRes{service, longRegion(rg.code), prefix, id}, kvs)
 }
+
+// tagMatch judges the tag filters (tag-key, tag-value, tag:<key>) of a
+// resource; known is false for any other filter.
+func (rg *region) tagMatch(f filter, service, prefix, id string) (matched, known bool) {
+	kvs := rg.tags[tagRes{service, longRegion(rg.code), prefix, id}]
+	switch {
+	case f.name == "tag-key":
+		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.key) }), true
+	case f.name == "tag-value":
+		return slices.ContainsFunc(kvs, func(t tagKV) bool { return f.contains(t.value) }), true
+	case strings.HasPrefix(f.name, "tag:"):
+		key := strings.TrimPrefix(f.name, "tag:")
+		return slices.ContainsFunc(kvs, func(t tagKV) bool { return t.key == key && f.contains(t.value) }), true
+	}
+	return false, false
+}

@@ -11,6 +11,7 @@ package emulator
 // so that they draw nothing from the generator every other id comes from.
 
 import (
+	"fmt"
 	"hash/fnv"
 	"net/netip"
 	"slices"
@@ -105,9 +106,6 @@ func vpcBlockOK(p netip.Prefix) bool {
 	}
 	return slices.ContainsFunc(privateRanges, func(r netip.Prefix) bool { return r.Bits() <= p.Bits() && r.Contains(p.Addr()) })
 }
-
-// overlaps reports whether two blocks share an address.
-func overlaps(a, b netip.Prefix) bool { return a.Overlaps(b) }
 
 // subnetsOf lists a VPC's subnets, in creation order.
 func (rg *region) subnetsOf(vpcID string) []*subnet {
@@ -263,4 +261,50 @@ func (rg *region) checkPlacement(c *createSpec) *apiError {
 		return refuse(reasonSubnetFull, "the subnet %s has %d addresses left, not %d", sn.id, sn.available(), max(c.goodsNum, 1))
 	}
 	return nil
+}
+
+// addVPC gives a new VPC its id and its main route table's, and keeps it.
+func (s *Server) addVPC(rg *region, v *vpc) {
+	v.id = s.newID("vpc-", func(id string) bool { return rg.vpcs[id] != nil })
+	v.routeID = s.newID("rtb-", func(id string) bool { return rg.routeTable(id) != nil })
+	rg.vpcs[v.id] = v
+	rg.vpcSeq = append(rg.vpcSeq, v.id)
+	rg.gen++
+}
+
+// routeTable is the VPC whose main route table has this id.
+func (rg *region) routeTable(id string) *vpc {
+	for _, v := range rg.vpcs {
+		if v.routeID == id {
+			return v
+		}
+	}
+	return nil
+}
+
+// subnetBlock says why p cannot be the block of a new subnet of v (the
+// API 3.0 code and why), or "" when it can: a /16 to /29, inside the
+// VPC's block, overlapping none of its subnets.
+func (rg *region) subnetBlock(v *vpc, p netip.Prefix) (code, why string) {
+	switch {
+	case p.Masked() != p || p.Bits() < 16 || p.Bits() > 29:
+		return "InvalidParameterValue.SubnetRange", fmt.Sprintf("CidrBlock %s must be a /16 to /29 block", p)
+	case !v.cidr.Contains(p.Addr()) || p.Bits() < v.cidr.Bits():
+		return "InvalidParameterValue.SubnetRange", fmt.Sprintf("CidrBlock %s is not inside the VPC's %s", p, v.cidr)
+	}
+	for _, sn := range rg.subnetsOf(v.id) {
+		if sn.cidr.Overlaps(p) {
+			return "InvalidParameterValue.SubnetConflict", fmt.Sprintf("CidrBlock %s overlaps the subnet %s (%s)", p, sn.id, sn.cidr)
+		}
+	}
+	return "", ""
+}
+
+// addSubnet gives a new subnet its id and keeps it.
+func (s *Server) addSubnet(rg *region, sn *subnet) {
+	sn.id = s.newID("subnet-", func(id string) bool { return rg.subnets[id] != nil })
+	sn.used = map[netip.Addr]string{}
+	rg.subnets[sn.id] = sn
+	rg.subnetSeq = append(rg.subnetSeq, sn.id)
+	rg.gen++
 }

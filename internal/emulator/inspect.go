@@ -274,11 +274,8 @@ func (s *Server) SeedVPC(regionCode, name, cidr string) (string, error) {
 	if err != nil || !vpcBlockOK(p) {
 		return "", fmt.Errorf("emulator: %q is not a /16 to /28 block of a private range", cidr)
 	}
-	v := &vpc{id: s.newID("vpc-", func(id string) bool { return rg.vpcs[id] != nil }), name: name, cidr: p, created: s.clock.Now()}
-	v.routeID = s.newID("rtb-", func(id string) bool { return rg.routeTable(id) != nil })
-	rg.vpcs[v.id] = v
-	rg.vpcSeq = append(rg.vpcSeq, v.id)
-	rg.gen++
+	v := &vpc{name: name, cidr: p, created: s.clock.Now()}
+	s.addVPC(rg, v)
 	return v.id, nil
 }
 
@@ -300,19 +297,14 @@ func (s *Server) SeedSubnet(regionCode, vpcID, name, cidr string, zoneID int) (s
 		return "", fmt.Errorf("emulator: zone %d is not in region %s", zoneID, regionCode)
 	}
 	p, err := netip.ParsePrefix(cidr)
-	if err != nil || p.Masked() != p || !v.cidr.Contains(p.Addr()) || p.Bits() < v.cidr.Bits() || p.Bits() > 29 {
-		return "", fmt.Errorf("emulator: %q is not a /29 or larger block inside %s", cidr, v.cidr)
+	if err != nil {
+		return "", fmt.Errorf("emulator: %q is not a block", cidr)
 	}
-	for _, other := range rg.subnetsOf(v.id) {
-		if other.cidr.Overlaps(p) {
-			return "", fmt.Errorf("emulator: %s overlaps the subnet %s", cidr, other.id)
-		}
+	if code, why := rg.subnetBlock(v, p); code != "" {
+		return "", fmt.Errorf("emulator: %s", why)
 	}
-	sn := &subnet{id: s.newID("subnet-", func(id string) bool { return rg.subnets[id] != nil }), name: name, vpcID: v.id,
-		cidr: p, zone: z, created: s.clock.Now(), used: map[netip.Addr]string{}}
-	rg.subnets[sn.id] = sn
-	rg.subnetSeq = append(rg.subnetSeq, sn.id)
-	rg.gen++
+	sn := &subnet{name: name, vpcID: v.id, cidr: p, zone: z, created: s.clock.Now()}
+	s.addSubnet(rg, sn)
 	return sn.id, nil
 }
 

@@ -445,21 +445,9 @@ func (s *Server) seedVPCs(region string, sp RegionSeed, ids *RegionIDs) (map[str
 // seedTags tags a seeded resource, the tags checked as TagResources
 // checks them.
 func (s *Server) seedTags(region, service, prefix, id string, tags map[string]string) error {
-	if len(tags) == 0 {
-		return nil
-	}
-	kvs := make([]tagKV, 0, len(tags))
-	for _, k := range slices.Sorted(maps.Keys(tags)) {
-		if err := checkTagKey(k); err != nil {
-			return err
-		}
-		if tags[k] == "" || len(tags[k]) > maxTagValueLen {
-			return fmt.Errorf("emulator: the tag %q needs a value of 1 to %d characters", k, maxTagValueLen)
-		}
-		kvs = append(kvs, tagKV{k, tags[k]})
-	}
-	if len(kvs) > maxTagsPerResource {
-		return fmt.Errorf("emulator: %d tags, more than %d", len(kvs), maxTagsPerResource)
+	kvs, err := seedTagList(tags)
+	if err != nil || len(kvs) == 0 {
+		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -471,9 +459,28 @@ func (s *Server) seedTags(region, service, prefix, id string, tags map[string]st
 	return nil
 }
 
+// seedTagList is a seed's tags, by key, checked by checkTags.
+func seedTagList(tags map[string]string) ([]tagKV, error) {
+	kvs := make([]tagKV, 0, len(tags))
+	for _, k := range slices.Sorted(maps.Keys(tags)) {
+		kvs = append(kvs, tagKV{k, tags[k]})
+	}
+	if len(kvs) > maxTagsPerResource {
+		return nil, fmt.Errorf("emulator: %d tags, more than %d", len(kvs), maxTagsPerResource)
+	}
+	if err := checkTags(kvs); err != nil {
+		return nil, err
+	}
+	return kvs, nil
+}
+
 // seedDisk makes one portable disk, attached to the instance instanceID
 // when it is set.
 func (s *Server) seedDisk(region string, d DiskSeed, instanceID string) (string, error) {
+	kvs, err := seedTagList(d.Tags)
+	if err != nil {
+		return "", err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rg, err := s.region(region)
@@ -506,22 +513,12 @@ func (s *Server) seedDisk(region string, d DiskSeed, instanceID string) (string,
 	case len(rg.zones) > 0:
 		z = rg.zones[0]
 	}
-	dk := &disk{id: s.newID("disk-", func(id string) bool { return rg.disks[id] != nil }), name: cmp.Or(d.Name, "未命名"), zone: z,
-		typ: typ, size: size, charge: "POSTPAID_BY_HOUR", state: diskUnattached, created: s.clock.Now()}
+	dk := &disk{name: cmp.Or(d.Name, "未命名"), zone: z, typ: typ, size: size, charge: "POSTPAID_BY_HOUR", state: diskUnattached,
+		created: s.clock.Now()}
 	if in != nil {
 		dk.state, dk.instanceID = diskAttached, in.id
 	}
-	rg.disks[dk.id] = dk
-	rg.diskSeq = append(rg.diskSeq, dk.id)
-	rg.gen++
-	kvs := make([]tagKV, 0, len(d.Tags))
-	for _, k := range slices.Sorted(maps.Keys(d.Tags)) {
-		if err := checkTagKey(k); err != nil {
-			return dk.id, err
-		}
-		kvs = append(kvs, tagKV{k, d.Tags[k]})
-	}
-	rg.tagNew("cvm", "volume", dk.id, kvs)
+	s.addDisk(rg, dk, kvs)
 	return dk.id, nil
 }
 
