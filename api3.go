@@ -178,12 +178,6 @@ func flattenJSONInto(vals url.Values, body []byte) error {
 // members named like the envelope's, or one that is not a struct, is read
 // after the envelope. It returns an *APIError for Response.Error and a
 // *ResponseError for an answer that is not the envelope.
-// decode3 is decodeAnswer3 without the answer's request id.
-func decode3(action string, status int, body []byte, out any) error {
-	_, err := decodeAnswer3(action, status, body, out)
-	return err
-}
-
 func decodeAnswer3(action string, status int, body []byte, out any) (requestID string, err error) {
 	if len(bytes.TrimSpace(body)) == 0 || bytes.TrimSpace(body)[0] != '{' {
 		return "", badResponse(action, status, "body is not the API's JSON envelope", body, nil)

@@ -253,3 +253,10 @@ func TestRoutesReadTypedRequests(t *testing.T) {
 		}
 	}
 }
+
+// decode3 is decodeAnswer3 without the answer's request id, for the tests
+// of the decoding alone.
+func decode3(action string, status int, body []byte, out any) error {
+	_, err := decodeAnswer3(action, status, body, out)
+	return err
+}

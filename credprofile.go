@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"unicode"
 )
 
 // ProfileCredentials reads the named profile, and nothing else: section
@@ -34,7 +35,7 @@ func (p *profileProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if p.chosen != nil {
 		return p.chosen.Retrieve(ctx)
 	}
-	if p.name == "" || strings.ContainsAny(p.name, `/\`) || strings.ContainsFunc(p.name, isControl) {
+	if p.name == "" || strings.ContainsAny(p.name, `/\`) || strings.ContainsFunc(p.name, unicode.IsControl) {
 		return Credentials{}, &CredentialsError{Source: fmt.Sprintf("profile %q", p.name), Reason: "is not a profile name"}
 	}
 	c, err := p.ini.Retrieve(ctx)
@@ -86,5 +87,3 @@ func (p *profileProvider) quotaKey() string {
 	}
 	return ""
 }
-
-func isControl(r rune) bool { return r < 0x20 || r == 0x7f }

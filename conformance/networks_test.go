@@ -183,8 +183,8 @@ func TestGoSDKNetworks(t *testing.T) {
 	j.check("DeleteSubnet", "an empty subnet", err == nil, err)
 	_, err = v.DeleteVpc(dvpc)
 	j.check("DeleteVpc", "the VPC, with its last empty subnet", err == nil, err)
-	_, err = v.DescribeVpcs(byID)
-	j.check("DescribeVpcs", "a deleted VPC is gone", err == nil, err)
+	gone, err := v.DescribeVpcs(byID)
+	j.check("DescribeVpcs", "a deleted VPC is gone", err == nil && *gone.Response.TotalCount == 0, err)
 	left, err := v.DescribeSubnets(bySubnetVpc)
 	j.check("DeleteVpc", "its subnets went with it", err == nil && *left.Response.TotalCount == 0, err)
 

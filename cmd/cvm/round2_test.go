@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 	"testing/synctest"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -156,6 +155,7 @@ func TestDryRun(t *testing.T) {
 			shared(t, api, func(run func(args ...string) (string, string, int)) {
 				ids := instanceIDs(t, run)
 				sharedEmulator.ClearRequests()
+				keyFile := filepath.Join(t.TempDir(), "k.pem")
 				for _, args := range [][]string{
 					{"instances", "create", "--zone", "100002", "--cpu", "1", "--memory", "2", "--image", "img-31tjrtph", "--password", "Sup3rSecret!"},
 					{"instances", "stop", ids[0]},
@@ -163,7 +163,7 @@ func TestDryRun(t *testing.T) {
 					{"instances", "reset-password", ids[0], "--password", "Sup3rSecret!"},
 					{"eips", "create"},
 					{"security-groups", "rules", "add", "sg-myr4ghk9", "--direction", "ingress", "--protocol", "tcp", "--port", "22", "--cidr", "10.0.0.0/8"},
-					{"keypairs", "create", "k", "--save", filepath.Join(t.TempDir(), "k.pem")},
+					{"keypairs", "create", "k", "--save", keyFile},
 				} {
 					out, errOut, code := run(append(args, "--dry-run", "-o", "json")...)
 					require.Equal(t, exitOK, code, "%v: %s", args, errOut)
@@ -185,8 +185,8 @@ func TestDryRun(t *testing.T) {
 					f := strings.Fields(r.Action) // "vpc DescribeSecurityGroupPolicies" under API 3.0
 					assert.True(t, reads(f[len(f)-1]), "%s was sent under --dry-run", r.Action)
 				}
-				_, err := os.Stat(filepath.Join(t.TempDir(), "k.pem"))
-				assert.True(t, os.IsNotExist(err))
+				_, err := os.Stat(keyFile)
+				assert.True(t, os.IsNotExist(err), "--dry-run writes no private key file")
 			})
 		})
 	}
@@ -261,8 +261,6 @@ func TestEIPWaits(t *testing.T) {
 		})
 	}
 }
-
-var _ = time.Second
 
 // TestPartialFailureGolden: the README's report of a partial failure.
 func TestPartialFailureGolden(t *testing.T) {
