@@ -247,6 +247,16 @@ type editFlags struct {
 	version int
 }
 
+// edit is the change of group sg's rules the flags name, its plan to be
+// given.
+func (f editFlags) edit(sg string) (*ruleEdit, error) {
+	d, err := direction(f.dir)
+	if err != nil {
+		return nil, err
+	}
+	return &ruleEdit{sg: sg, dir: d, version: f.version}, nil
+}
+
 func (f *editFlags) add(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.dir, "direction", "", "ingress or egress (required)")
 	cmd.Flags().IntVar(&f.version, "version", -1, "change only if the rules are still at this version (as `rules` shows)")
@@ -264,17 +274,18 @@ func (a *app) rulesAddCommand() *cobra.Command {
 		Example: "  cvm security-groups rules add sg-abc12345 --direction ingress --protocol tcp --port 22 --cidr 10.0.0.0/8 --description ssh",
 		Args:    cobra.ExactArgs(1),
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, args []string) error {
-			d, err := direction(o.dir)
+			e, err := o.edit(args[0])
 			if err != nil {
 				return err
 			}
+			d := e.dir
 			r, err := o.rule.rule()
 			if err != nil {
 				return err
 			}
 			var anchor *cvm.Rule // the rule the new one goes before, found by content after a move
 			first := true
-			e := &ruleEdit{sg: args[0], dir: d, version: o.version, plan: func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
+			e.plan = func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
 				if slices.ContainsFunc(rules, func(x cvm.Rule) bool { return sameRule(x, r) }) {
 					return nil, "already present", nil
 				}
@@ -294,7 +305,7 @@ func (a *app) rulesAddCommand() *cobra.Command {
 					_, err := c.SecurityGroups.InsertRules(ctx, ch, at, r)
 					return err
 				}, "added", nil
-			}}
+			}
 			return a.ruleResult(ctx, c, e)
 		})}
 	o.editFlags.add(cmd)
@@ -315,15 +326,16 @@ func (a *app) rulesDeleteCommand() *cobra.Command {
 		Example: "  cvm security-groups rules delete sg-abc12345 --direction ingress --match protocol=tcp,port=22,cidr=10.0.0.0/8",
 		Args:    cobra.ExactArgs(1),
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, args []string) error {
-			d, err := direction(o.dir)
+			e, err := o.edit(args[0])
 			if err != nil {
 				return err
 			}
+			d := e.dir
 			if err := o.target.validate(); err != nil {
 				return err
 			}
 			var gone []cvm.Rule // what is deleted, found by content after a move
-			e := &ruleEdit{sg: args[0], dir: d, version: o.version, plan: func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
+			e.plan = func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
 				var idx []int
 				if gone == nil {
 					var err error
@@ -346,7 +358,7 @@ func (a *app) rulesDeleteCommand() *cobra.Command {
 					_, err := c.SecurityGroups.DeleteRules(ctx, ch, idx...)
 					return err
 				}, fmt.Sprintf("deleted %d", len(idx)), nil
-			}}
+			}
 			return a.ruleResult(ctx, c, e)
 		})}
 	o.editFlags.add(cmd)
@@ -367,10 +379,11 @@ func (a *app) rulesReplaceCommand() *cobra.Command {
 		Example: "  cvm security-groups rules replace sg-abc12345 --direction ingress --match port=80 --protocol tcp --port 443 --cidr 0.0.0.0/0",
 		Args:    cobra.ExactArgs(1),
 		RunE: a.withClient(func(ctx context.Context, c *cvm.Client, args []string) error {
-			d, err := direction(o.dir)
+			e, err := o.edit(args[0])
 			if err != nil {
 				return err
 			}
+			d := e.dir
 			if err := o.target.validate(); err != nil {
 				return err
 			}
@@ -379,7 +392,7 @@ func (a *app) rulesReplaceCommand() *cobra.Command {
 				return err
 			}
 			var old *cvm.Rule
-			e := &ruleEdit{sg: args[0], dir: d, version: o.version, plan: func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
+			e.plan = func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
 				at := -1
 				if old == nil {
 					idx, err := o.target.pick(rules, d, false)
@@ -397,7 +410,7 @@ func (a *app) rulesReplaceCommand() *cobra.Command {
 					_, err := c.SecurityGroups.ReplaceRule(ctx, ch, at, r)
 					return err
 				}, "replaced", nil
-			}}
+			}
 			return a.ruleResult(ctx, c, e)
 		})}
 	o.editFlags.add(cmd)
