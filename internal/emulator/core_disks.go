@@ -91,6 +91,9 @@ func (s *Server) moveDisk(d *disk, now time.Time, during, then string) {
 // disksOn lists the portable disks attached, or being attached, to an
 // instance, in creation order.
 func (rg *region) disksOn(instanceID string) []*disk {
+	if len(rg.disks) == 0 {
+		return nil // every instance of a DescribeInstances page asks: most regions have none
+	}
 	var out []*disk
 	for _, id := range rg.diskSeq {
 		if d := rg.disks[id]; d.instanceID == instanceID {
