@@ -92,15 +92,18 @@ func TestGoSDKTags(t *testing.T) {
 		t.Fatal(err)
 	}
 	eip := *a.Response.AddressSet[0]
-	j.check("AllocateAddresses", "Tags tags the addresses", byIDs("cvm", "eip", eip)[eip]["team"] == "edge")
+	j.check("AllocateAddresses", "Tags tags the addresses, read as the provider reads them (vpc, eip)",
+		byIDs("vpc", "eip", eip)[eip]["team"] == "edge")
+	j.check("DescribeResourceTagsByResourceIds", "an address named under cvm, as CAM names it, is the same resource",
+		byIDs("cvm", "eip", eip)[eip]["team"] == "edge")
 
 	sg := createGroup(t, v, "tagged")
 	tr := tctag.NewTagResourcesRequest()
-	tr.ResourceList = common.StringPtrs([]string{resourceName("cvm", "sg", sg), resourceName("cvm", "eip", eip)})
+	tr.ResourceList = common.StringPtrs([]string{resourceName("cvm", "sg", sg), resourceName("vpc", "eip", eip)})
 	tr.Tags = []*tctag.Tag{{TagKey: sp("owner"), TagValue: sp("ops")}, {TagKey: sp("team"), TagValue: sp("net")}}
 	_, err = tc.TagResources(tr)
 	j.check("TagResources", "two resources, two tags, one of them replacing a value", err == nil, err)
-	j.check("TagResources", "a tag's value is replaced", byIDs("cvm", "eip", eip)[eip]["team"] == "net")
+	j.check("TagResources", "a tag's value is replaced", byIDs("vpc", "eip", eip)[eip]["team"] == "net")
 	da := tcvpc.NewDescribeAddressesRequest()
 	da.Filters = []*tcvpc.Filter{{Name: sp("tag:team"), Values: common.StringPtrs([]string{"net"})}}
 	addrs, err := v.DescribeAddresses(da)

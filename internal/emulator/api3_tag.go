@@ -266,7 +266,7 @@ func (s *Server) describeResourceTagsByResourceIds3(c *call3) (map[string]any, *
 	rows := []map[string]any{}
 	if c.q.v.Get("Category") != "System" { // every tag here is a custom one
 		for _, id := range ids {
-			r := tagRes{svc, region, prefix, id}
+			r := tagRes{tagService(svc, prefix), region, prefix, id}
 			for _, kv := range s.tagsOf(r) {
 				rows = append(rows, tagRow(r, kv))
 			}
@@ -284,9 +284,13 @@ func (s *Server) describeResourceTags3(c *call3) (map[string]any, *api3Err) {
 		return tagRows3([]map[string]any{}, offset, limit, "Rows"), nil
 	}
 	want := func(field, got string) bool { v := c.q.v.Get(field); return v == "" || v == got }
+	svc := c.q.v.Get("ServiceType")
+	if svc != "" {
+		svc = tagService(svc, c.q.v.Get("ResourcePrefix"))
+	}
 	rows := []map[string]any{}
 	for _, r := range s.tagged(func(r tagRes, _ []tagKV) bool {
-		return want("ResourceRegion", r.region) && want("ServiceType", r.service) && want("ResourcePrefix", r.prefix) &&
+		return want("ResourceRegion", r.region) && (svc == "" || svc == r.service) && want("ResourcePrefix", r.prefix) &&
 			want("ResourceId", r.id)
 	}) {
 		for _, kv := range s.tagsOf(r) {

@@ -307,6 +307,12 @@ func (s *Server) modifySecurityGroupPolicies3(c *call3) (map[string]any, *api3Er
 		return nil, err
 	}
 	in, eg := policySet(c)
+	// The SDK's documentation of the action: a Version of 0 empties the
+	// group and ignores Ingress and Egress (Terraform's rule set is deleted
+	// this way). Any other Version, or none, replaces the rules.
+	if c.q.has("SecurityGroupPolicySet.Version") && c.q.v.Get("SecurityGroupPolicySet.Version") == "0" {
+		in, eg = nil, nil
+	}
 	if err := c.rg.replaceRules(c.rg.sgs[id], rulesOf3(in), rulesOf3(eg)); err != nil {
 		return nil, fromLegacy(err)
 	}
@@ -421,7 +427,7 @@ func (rg *region) address3(e *eip) map[string]any {
 		"InternetServiceProvider": "BGP", "LocalBgp": false,
 		// An EIP's bandwidth is its instance's [inferred: the legacy
 		// contract's EIPs have none of their own].
-		"Bandwidth": nil, "InternetChargeType": "", "TagSet": rg.tagSet3("cvm", "eip", e.id), "DeadlineDate": "",
+		"Bandwidth": nil, "InternetChargeType": "", "TagSet": rg.tagSet3("vpc", "eip", e.id), "DeadlineDate": "",
 		"InstanceType": instanceType, "Egress": "center_egress1", "AntiDDoSPackageId": "", "RenewFlag": "",
 		"BandwidthPackageId": ""}
 }
@@ -457,7 +463,7 @@ func (rg *region) addressMatches3(e *eip, f filter) bool {
 	case "address-isp":
 		return f.contains("BGP")
 	}
-	ok, _ := rg.tagMatch(f, "cvm", "eip", e.id)
+	ok, _ := rg.tagMatch(f, "vpc", "eip", e.id)
 	return ok
 }
 
@@ -535,7 +541,7 @@ func (s *Server) allocateAddresses3(c *call3) (map[string]any, *api3Err) {
 	for i, e := range made {
 		ids[i] = e.id
 		e.name = c.q.v.Get("AddressName")
-		c.rg.tagNew("cvm", "eip", e.id, tags)
+		c.rg.tagNew("vpc", "eip", e.id, tags)
 	}
 	task := s.newTask(c)
 	if token != "" {

@@ -44,7 +44,7 @@ func (rg *region) releaseEIPs(now time.Time, ids []string) *apiError {
 	}
 	for _, id := range ids {
 		delete(rg.eips, id)
-		rg.dropTags("cvm", "eip", id)
+		rg.dropTags("vpc", "eip", id)
 	}
 	rg.eipSeq = slices.DeleteFunc(rg.eipSeq, func(id string) bool { return rg.eips[id] == nil })
 	return nil

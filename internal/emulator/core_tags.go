@@ -50,7 +50,20 @@ func parseResourceName(name string, uin int64) (tagRes, bool) {
 	if !ok || prefix == "" || id == "" {
 		return tagRes{}, false
 	}
-	return tagRes{service: seg[2], region: seg[3], prefix: prefix, id: id}, true
+	return tagRes{service: tagService(seg[2], prefix), region: seg[3], prefix: prefix, id: id}, true
+}
+
+// tagService is the service an address's tags are kept under. Tencent's
+// Terraform provider reads and writes an EIP's tags as
+// qcs::vpc:<region>:uin/:eip/<id> (its VPC_SERVICE_TYPE with
+// EIP_RESOURCE_TYPE), which works against the real tag service, while CAM
+// names addresses under cvm. The two name one resource here [inferred]:
+// both are accepted, and an address's tags are listed under vpc.
+func tagService(service, prefix string) string {
+	if service == "cvm" && prefix == "eip" {
+		return "vpc"
+	}
+	return service
 }
 
 // name is the resource's six-segment name with the account's uin.

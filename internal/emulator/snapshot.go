@@ -349,7 +349,7 @@ func (s *Server) Restore(snap Snapshot) error {
 	}
 	tags := tagStore{}
 	for _, t := range snap.Tags {
-		r := tagRes{t.Service, t.Region, t.Prefix, t.ID}
+		r := tagRes{tagService(t.Service, t.Prefix), t.Region, t.Prefix, t.ID}
 		if r.service == "" || r.prefix == "" || r.id == "" || tags[r] != nil || len(t.Tags) == 0 {
 			return fmt.Errorf("emulator: snapshot: bad or repeated tags of %q", t.ID)
 		}
