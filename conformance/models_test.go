@@ -49,13 +49,18 @@ func walkModels(t *testing.T, j *judge, c *tccvm.Client, v *tcvpc.Client) {
 type modelWalk struct {
 	mu     sync.Mutex
 	bodies map[string][][]byte // "cvm DescribeInstances" → answers
+	base   http.RoundTripper   // nil: http.DefaultTransport
 }
 
 func newModelWalk() *modelWalk { return &modelWalk{bodies: map[string][][]byte{}} }
 
 // RoundTrip sends the request and keeps the answer's body.
 func (m *modelWalk) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := http.DefaultTransport.RoundTrip(req)
+	base := m.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	resp, err := base.RoundTrip(req)
 	if err != nil {
 		return resp, err
 	}
