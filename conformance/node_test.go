@@ -11,14 +11,18 @@ import (
 )
 
 // TestNodeSDKFlow runs Tencent's official Node.js SDK
-// (tencentcloud-sdk-nodejs-cvm 4.1.316, and tencentcloud-sdk-nodejs-common
-// 4.1.220's CommonClient for vpc), unchanged, through node/flow.js against
+// (tencentcloud-sdk-nodejs-cvm 4.1.316 for cvm, and the typed vpc, cbs and
+// api clients of tencentcloud-sdk-nodejs 4.1.313, the package of every
+// service), unchanged, through node/flow.js against
 // cvmtest and the cvm-emulator binary, then with temporary credentials.
 // CI installs the packages (npm ci in node/) and sets
 // CVM_REQUIRE_NODE_SDK=1, so the test cannot skip there.
 func TestNodeSDKFlow(t *testing.T) {
 	node, err := exec.LookPath("node")
 	_, statErr := os.Stat(filepath.Join("node", "node_modules", "tencentcloud-sdk-nodejs-cvm"))
+	if statErr == nil {
+		_, statErr = os.Stat(filepath.Join("node", "node_modules", "tencentcloud-sdk-nodejs"))
+	}
 	if err != nil || statErr != nil {
 		if os.Getenv("CVM_REQUIRE_NODE_SDK") != "" {
 			t.Fatalf("the Node.js SDK is required but not installed (node: %v; packages: %v)", err, statErr)

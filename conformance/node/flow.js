@@ -1,13 +1,14 @@
 // The flow of a team on API 3.0, run by Tencent's official Node.js SDK
-// (tencentcloud-sdk-nodejs-cvm, and CommonClient of
-// tencentcloud-sdk-nodejs-common for vpc), unchanged, against the emulator
+// (tencentcloud-sdk-nodejs-cvm for cvm, and the typed clients of
+// tencentcloud-sdk-nodejs, the package of every service, for vpc, cbs and
+// api), unchanged, against the emulator
 // at CVM_ENDPOINT (host:port, plain HTTP). Each check is one JSON line on
 // stdout; the exit code is 1 when any failed. The emulator's fake clock
 // moves by itself while a client waits on a transition (-auto-advance), so
 // nothing here sleeps.
 "use strict";
 const tencentcloud = require("tencentcloud-sdk-nodejs-cvm");
-const { CommonClient } = require("tencentcloud-sdk-nodejs-common");
+const services = require("tencentcloud-sdk-nodejs");
 
 const endpoint = process.env.CVM_ENDPOINT;
 const credential = { secretId: process.env.CVM_SECRET_ID, secretKey: process.env.CVM_SECRET_KEY };
@@ -23,7 +24,7 @@ function cvmClient(extra, cred) {
   return new tencentcloud.cvm.v20170312.Client({ credential: cred || credential, region, profile: profile(extra) });
 }
 function vpcClient(extra) {
-  return new CommonClient("vpc.tencentcloudapi.com", "2017-03-12", { credential, region, profile: profile(extra) });
+  return new services.vpc.v20170312.Client({ credential, region, profile: profile(extra) });
 }
 function check(action, what, pass, detail) {
   if (!pass) failed = true;
@@ -47,7 +48,7 @@ async function waitStates(cvm, ids, state) {
 }
 async function waitAddress(vpc, id, status) {
   for (let i = 0; i < 10; i++) {
-    const r = await vpc.request("DescribeAddresses", { AddressIds: [id] });
+    const r = await vpc.DescribeAddresses({ AddressIds: [id] });
     if (r.AddressSet.length === 1 && r.AddressSet[0].AddressStatus === status) return r.AddressSet[0];
   }
   return null;
@@ -72,16 +73,16 @@ async function flow() {
   const kp = await cvm.CreateKeyPair({ KeyName: "node_key", ProjectId: 0 });
   check("CreateKeyPair", "answers the id and the private key", /^skey-/.test(kp.KeyPair.KeyId) && kp.KeyPair.PrivateKey.length > 100);
   check("CreateKeyPair", "ProjectId is required", (await codeOf(cvm.CreateKeyPair({ KeyName: "other_key" }))) === "MissingParameter");
-  const sg = await vpc.request("CreateSecurityGroup", { GroupName: "node-web", GroupDescription: "node tier" });
+  const sg = await vpc.CreateSecurityGroup({ GroupName: "node-web", GroupDescription: "node tier" });
   const sgId = sg.SecurityGroup.SecurityGroupId;
   check("CreateSecurityGroup", "answers the group", /^sg-/.test(sgId));
   check("CreateSecurityGroup", "GroupDescription is required",
-    (await codeOf(vpc.request("CreateSecurityGroup", { GroupName: "no-desc" }))) === "MissingParameter");
-  await vpc.request("CreateSecurityGroupPolicies", { SecurityGroupId: sgId, SecurityGroupPolicySet: { Egress: [
+    (await codeOf(vpc.CreateSecurityGroup({ GroupName: "no-desc" }))) === "MissingParameter");
+  await vpc.CreateSecurityGroupPolicies({ SecurityGroupId: sgId, SecurityGroupPolicySet: { Egress: [
     { Protocol: "ALL", Port: "ALL", CidrBlock: "0.0.0.0/0", Action: "DROP" }] } });
-  await vpc.request("ReplaceSecurityGroupPolicy", { SecurityGroupId: sgId, SecurityGroupPolicySet: { Egress: [
+  await vpc.ReplaceSecurityGroupPolicy({ SecurityGroupId: sgId, SecurityGroupPolicySet: { Egress: [
     { PolicyIndex: 0, Protocol: "UDP", Port: "53", CidrBlock: "10.0.0.0/8", Action: "ACCEPT" }] } });
-  const pols = await vpc.request("DescribeSecurityGroupPolicies", { SecurityGroupId: sgId });
+  const pols = await vpc.DescribeSecurityGroupPolicies({ SecurityGroupId: sgId });
   const eg = pols.SecurityGroupPolicySet.Egress;
   check("ReplaceSecurityGroupPolicy", "the rule at PolicyIndex is replaced, the Version moves",
     eg.length === 1 && eg[0].Protocol === "UDP" && eg[0].Port === "53" && pols.SecurityGroupPolicySet.Version === "2");
@@ -134,33 +135,33 @@ async function flow() {
   const renamed = await cvm.DescribeInstances({ InstanceIds: ids.slice(0, 1) });
   check("ModifyInstancesAttribute", "the name is changed", renamed.InstanceSet[0].InstanceName === "node-renamed");
 
-  const eips = await vpc.request("AllocateAddresses", { AddressCount: 1 });
+  const eips = await vpc.AllocateAddresses({ AddressCount: 1 });
   const eipId = eips.AddressSet[0];
   check("AllocateAddresses", "answers the address and a TaskId string", /^eip-/.test(eipId) && typeof eips.TaskId === "string");
   check("DescribeAddresses", "UNBIND once made", (await waitAddress(vpc, eipId, "UNBIND")) !== null);
-  await vpc.request("AssociateAddress", { AddressId: eipId, InstanceId: ids[0] });
+  await vpc.AssociateAddress({ AddressId: eipId, InstanceId: ids[0] });
   const bound = await waitAddress(vpc, eipId, "BIND");
   check("AssociateAddress", "BIND to the instance", bound !== null && bound.InstanceId === ids[0]);
-  const byInst = await vpc.request("DescribeAddresses", { Filters: [{ Name: "instance-id", Values: [ids[0]] }] });
+  const byInst = await vpc.DescribeAddresses({ Filters: [{ Name: "instance-id", Values: [ids[0]] }] });
   check("DescribeAddresses", "filter instance-id", byInst.TotalCount === 1 && byInst.AddressSet[0].AddressId === eipId);
-  const dis = await vpc.request("DisassociateAddress", { AddressId: eipId });
+  const dis = await vpc.DisassociateAddress({ AddressId: eipId });
   let task = "RUNNING";
   for (let i = 0; i < 10 && task === "RUNNING"; i++) {
-    task = (await vpc.request("DescribeTaskResult", { TaskId: Number(dis.TaskId) })).Result;
-    await vpc.request("DescribeAddresses", {});
+    task = (await vpc.DescribeTaskResult({ TaskId: Number(dis.TaskId) })).Result;
+    await vpc.DescribeAddresses({});
   }
   check("DescribeTaskResult", "the disassociation's task ends SUCCESS", task === "SUCCESS");
   check("DisassociateAddress", "UNBIND again", (await waitAddress(vpc, eipId, "UNBIND")) !== null);
-  await vpc.request("ReleaseAddresses", { AddressIds: [eipId] });
-  check("ReleaseAddresses", "the address is gone", (await vpc.request("DescribeAddresses", { AddressIds: [eipId] })).TotalCount === 0);
+  await vpc.ReleaseAddresses({ AddressIds: [eipId] });
+  check("ReleaseAddresses", "the address is gone", (await vpc.DescribeAddresses({ AddressIds: [eipId] })).TotalCount === 0);
 
   await cvm.TerminateInstances({ InstanceIds: ids });
   let gone = false;
   for (let i = 0; i < 10 && !gone; i++) gone = (await cvm.DescribeInstances({ InstanceIds: ids })).TotalCount === 0;
   check("TerminateInstances", "TERMINATING, then gone", gone);
-  await vpc.request("DeleteSecurityGroup", { SecurityGroupId: sgId });
+  await vpc.DeleteSecurityGroup({ SecurityGroupId: sgId });
   check("DeleteSecurityGroup", "the group is gone",
-    (await vpc.request("DescribeSecurityGroups", { SecurityGroupIds: [sgId] })).TotalCount === 0);
+    (await vpc.DescribeSecurityGroups({ SecurityGroupIds: [sgId] })).TotalCount === 0);
   await cvm.DeleteKeyPairs({ KeyIds: [kp.KeyPair.KeyId] });
   check("DeleteKeyPairs", "the key is gone", (await cvm.DescribeKeyPairs({})).TotalCount === 0);
 
@@ -186,64 +187,64 @@ async function flow() {
 
 async function waitDisk(cbs, id, state) {
   for (let i = 0; i < 10; i++) {
-    const r = await cbs.request("DescribeDisks", { DiskIds: [id] });
+    const r = await cbs.DescribeDisks({ DiskIds: [id] });
     if (r.DiskSet.length === 1 && r.DiskSet[0].DiskState === state) return r.DiskSet[0];
   }
   return null;
 }
 
-// Cloud disks (cbs 2017-03-12), through a CommonClient: an instance's own
+// Cloud disks (cbs 2017-03-12), through the typed cbs client: an instance's own
 // disks listed with the types it was bought with, portable disks made,
 // found, attached, grown, renamed, detached and returned, and the
 // documented refusals.
 async function diskFlow(cvm) {
-  const cbs = new CommonClient("cbs.tencentcloudapi.com", "2017-03-12", { credential, region, profile: profile() });
+  const cbs = new services.cbs.v20170312.Client({ credential, region, profile: profile() });
   const run = await cvm.RunInstances({ Placement: { Zone: "ap-guangzhou-3" }, ImageId: "img-31tjrtph",
     SystemDisk: { DiskType: "CLOUD_PREMIUM", DiskSize: 50 }, DataDisks: [{ DiskType: "CLOUD_SSD", DiskSize: 100 }] });
   const ins = run.InstanceIdSet[0];
-  const own = await cbs.request("DescribeDisks", { Filters: [{ Name: "instance-id", Values: [ins] }] });
+  const own = await cbs.DescribeDisks({ Filters: [{ Name: "instance-id", Values: [ins] }] });
   check("DescribeDisks", "an instance's system and data disks, of the types asked, not portable",
     own.TotalCount === 2 && own.DiskSet.some((d) => d.DiskUsage === "SYSTEM_DISK" && d.DiskType === "CLOUD_PREMIUM" && d.DiskSize === 50) &&
     own.DiskSet.some((d) => d.DiskUsage === "DATA_DISK" && d.DiskType === "CLOUD_SSD" && d.DiskSize === 100) &&
     own.DiskSet.every((d) => !d.Portable && d.Attached && d.Placement.Zone === "ap-guangzhou-3"));
-  const made = await cbs.request("CreateDisks", { Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
+  const made = await cbs.CreateDisks({ Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
     DiskType: "CLOUD_PREMIUM", DiskSize: 50, DiskCount: 2, DiskName: "node-data", Tags: [{ Key: "by", Value: "node" }],
     ClientToken: "node-disks-1" });
-  const again = await cbs.request("CreateDisks", { Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
+  const again = await cbs.CreateDisks({ Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
     DiskType: "CLOUD_PREMIUM", DiskSize: 50, DiskCount: 2, DiskName: "node-data", ClientToken: "node-disks-1" });
   check("CreateDisks", "two disks, and the same two for the same ClientToken",
     made.DiskIdSet.length === 2 && JSON.stringify(made.DiskIdSet) === JSON.stringify(again.DiskIdSet));
   const [d1, d2] = made.DiskIdSet;
-  const portable = await cbs.request("DescribeDisks", { Filters: [{ Name: "portable", Values: ["TRUE"] },
+  const portable = await cbs.DescribeDisks({ Filters: [{ Name: "portable", Values: ["TRUE"] },
     { Name: "tag:by", Values: ["node"] }], Limit: 1, Offset: 1 });
   check("DescribeDisks", "filters portable and tag:by, the second of two, one a page",
     portable.TotalCount === 2 && portable.DiskSet.length === 1 && portable.DiskSet[0].DiskId === d2 &&
     portable.DiskSet[0].DiskState === "UNATTACHED" && portable.DiskSet[0].Tags.length === 1);
   check("CreateDisks", "a size off the 10 GiB steps is InvalidParameter.DiskSizeNotMultipleOfStepSize",
-    (await codeOf(cbs.request("CreateDisks", { Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
+    (await codeOf(cbs.CreateDisks({ Placement: { Zone: "ap-guangzhou-3" }, DiskChargeType: "POSTPAID_BY_HOUR",
       DiskType: "CLOUD_SSD", DiskSize: 25 }))) === "InvalidParameter.DiskSizeNotMultipleOfStepSize");
   await waitStates(cvm, [ins], "RUNNING");
-  await cbs.request("AttachDisks", { DiskIds: [d1], InstanceId: ins, DeleteWithInstance: true });
+  await cbs.AttachDisks({ DiskIds: [d1], InstanceId: ins, DeleteWithInstance: true });
   const attached = await waitDisk(cbs, d1, "ATTACHED");
   check("AttachDisks", "ATTACHING, then ATTACHED to the instance", attached && attached.InstanceId === ins && attached.Attached);
   const di = await cvm.DescribeInstances({ InstanceIds: [ins] });
   check("DescribeInstances", "DataDisks lists the attached disk", di.InstanceSet[0].DataDisks.some((d) => d.DiskId === d1));
   check("TerminateDisks", "an attached disk is ResourceUnavailable.Attached",
-    (await codeOf(cbs.request("TerminateDisks", { DiskIds: [d1] }))) === "ResourceUnavailable.Attached");
+    (await codeOf(cbs.TerminateDisks({ DiskIds: [d1] }))) === "ResourceUnavailable.Attached");
   check("TerminateDisks", "an instance's own disk is ResourceUnavailable.NotPortable",
-    (await codeOf(cbs.request("TerminateDisks", { DiskIds: [own.DiskSet[0].DiskId] }))) === "ResourceUnavailable.NotPortable");
-  await cbs.request("ResizeDisk", { DiskId: d1, DiskSize: 80 });
+    (await codeOf(cbs.TerminateDisks({ DiskIds: [own.DiskSet[0].DiskId] }))) === "ResourceUnavailable.NotPortable");
+  await cbs.ResizeDisk({ DiskId: d1, DiskSize: 80 });
   const grown = await waitDisk(cbs, d1, "ATTACHED");
   check("ResizeDisk", "EXPANDING, then 80 GiB, still attached", grown && grown.DiskSize === 80);
-  await cbs.request("ModifyDiskAttributes", { DiskIds: [d2], DiskName: "renamed" });
-  const renamed = await cbs.request("DescribeDisks", { DiskIds: [d2] });
+  await cbs.ModifyDiskAttributes({ DiskIds: [d2], DiskName: "renamed" });
+  const renamed = await cbs.DescribeDisks({ DiskIds: [d2] });
   check("ModifyDiskAttributes", "the new name", renamed.DiskSet[0].DiskName === "renamed");
-  await cbs.request("DetachDisks", { DiskIds: [d1] });
+  await cbs.DetachDisks({ DiskIds: [d1] });
   check("DetachDisks", "DETACHING, then UNATTACHED", (await waitDisk(cbs, d1, "UNATTACHED")) !== null);
-  await cbs.request("TerminateDisks", { DiskIds: [d1, d2] });
-  const left = await cbs.request("DescribeDisks", { DiskIds: [d1, d2] });
+  await cbs.TerminateDisks({ DiskIds: [d1, d2] });
+  const left = await cbs.DescribeDisks({ DiskIds: [d1, d2] });
   check("TerminateDisks", "both are gone", left.TotalCount === 0);
-  const quota = await cbs.request("DescribeDiskConfigQuota", { InquiryType: "INQUIRY_CBS_CONFIG", Zones: ["ap-guangzhou-3"],
+  const quota = await cbs.DescribeDiskConfigQuota({ InquiryType: "INQUIRY_CBS_CONFIG", Zones: ["ap-guangzhou-3"],
     DiskChargeType: "POSTPAID_BY_HOUR" });
   check("DescribeDiskConfigQuota", "the zone's disk types, 10 GiB steps",
     quota.DiskConfigSet.length > 0 && quota.DiskConfigSet.every((q) => q.Zone === "ap-guangzhou-3" && q.StepSize === 10));
@@ -252,32 +253,32 @@ async function diskFlow(cvm) {
 // api 2020-11-06: the product-scoped zones and regions the Terraform
 // provider reads.
 async function apiFlow() {
-  const api = new CommonClient("api.tencentcloudapi.com", "2020-11-06", { credential, region, profile: profile() });
-  const z = await api.request("DescribeZones", { Product: "cvm" });
+  const api = new services.api.v20201106.Client({ credential, region, profile: profile() });
+  const z = await api.DescribeZones({ Product: "cvm" });
   check("DescribeZones", "api 2020-11-06: the zones of product cvm, AVAILABLE",
     z.TotalCount === z.ZoneSet.length && z.ZoneSet.some((x) => x.Zone === "ap-guangzhou-3" && x.ZoneState === "AVAILABLE"));
-  const r = await api.request("DescribeRegions", { Product: "cvm" });
+  const r = await api.DescribeRegions({ Product: "cvm" });
   check("DescribeRegions", "api 2020-11-06: the regions of product cvm", r.RegionSet.some((x) => x.Region === region));
   check("DescribeRegions", "api 2020-11-06: Product is required (MissingParameter)",
-    (await codeOf(api.request("DescribeRegions", {}))) === "MissingParameter");
+    (await codeOf(api.DescribeRegions({}))) === "MissingParameter");
 }
 
-// VPCs and subnets, through the vpc CommonClient.
+// VPCs and subnets, through the vpc client.
 async function networkFlow(vpc) {
-  const made = await vpc.request("CreateVpc", { VpcName: "node-vpc", CidrBlock: "192.168.0.0/16", Tags: [{ Key: "by", Value: "node" }] });
+  const made = await vpc.CreateVpc({ VpcName: "node-vpc", CidrBlock: "192.168.0.0/16", Tags: [{ Key: "by", Value: "node" }] });
   const id = made.Vpc.VpcId;
   check("CreateVpc", "a VPC of 192.168.0.0/16, with its tag", made.Vpc.CidrBlock === "192.168.0.0/16" && made.Vpc.TagSet.length === 1);
-  const sn = await vpc.request("CreateSubnet", { VpcId: id, SubnetName: "node-subnet", CidrBlock: "192.168.10.0/24", Zone: "ap-guangzhou-2" });
+  const sn = await vpc.CreateSubnet({ VpcId: id, SubnetName: "node-subnet", CidrBlock: "192.168.10.0/24", Zone: "ap-guangzhou-2" });
   check("CreateSubnet", "a /24 in ap-guangzhou-2, 253 addresses usable",
     sn.Subnet.Zone === "ap-guangzhou-2" && sn.Subnet.AvailableIpAddressCount === 253);
-  const byName = await vpc.request("DescribeVpcs", { Filters: [{ Name: "vpc-name", Values: ["node-vpc"] }] });
+  const byName = await vpc.DescribeVpcs({ Filters: [{ Name: "vpc-name", Values: ["node-vpc"] }] });
   check("DescribeVpcs", "filter vpc-name", byName.TotalCount === 1 && byName.VpcSet[0].VpcId === id);
   check("CreateSubnet", "a block outside the VPC is InvalidParameterValue.SubnetRange",
-    (await codeOf(vpc.request("CreateSubnet", { VpcId: id, SubnetName: "x", CidrBlock: "10.9.0.0/24", Zone: "ap-guangzhou-2" }))) ===
+    (await codeOf(vpc.CreateSubnet({ VpcId: id, SubnetName: "x", CidrBlock: "10.9.0.0/24", Zone: "ap-guangzhou-2" }))) ===
     "InvalidParameterValue.SubnetRange");
-  await vpc.request("DeleteSubnet", { SubnetId: sn.Subnet.SubnetId });
-  await vpc.request("DeleteVpc", { VpcId: id });
-  const gone = await vpc.request("DescribeVpcs", { VpcIds: [id] });
+  await vpc.DeleteSubnet({ SubnetId: sn.Subnet.SubnetId });
+  await vpc.DeleteVpc({ VpcId: id });
+  const gone = await vpc.DescribeVpcs({ VpcIds: [id] });
   check("DeleteVpc", "the VPC and its subnet are gone", gone.TotalCount === 0);
 }
 
