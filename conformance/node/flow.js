@@ -144,6 +144,12 @@ async function flow() {
   check("AssociateAddress", "BIND to the instance", bound !== null && bound.InstanceId === ids[0]);
   const byInst = await vpc.DescribeAddresses({ Filters: [{ Name: "instance-id", Values: [ids[0]] }] });
   check("DescribeAddresses", "filter instance-id", byInst.TotalCount === 1 && byInst.AddressSet[0].AddressId === eipId);
+  const kinds = async (filters) => (await vpc.DescribeAddresses({ Filters: filters })).AddressSet.map((a) => a.AddressId);
+  check("DescribeAddresses", "filters instance-type CVM and address-type EIP find the bound address; ENI, WanIP and CMCC none",
+    (await kinds([{ Name: "instance-type", Values: ["CVM"] }, { Name: "address-type", Values: ["EIP"] }])).includes(eipId) &&
+    !(await kinds([{ Name: "instance-type", Values: ["ENI"] }])).includes(eipId) &&
+    !(await kinds([{ Name: "address-type", Values: ["WanIP"] }])).includes(eipId) &&
+    !(await kinds([{ Name: "address-isp", Values: ["CMCC"] }])).includes(eipId));
   const dis = await vpc.DisassociateAddress({ AddressId: eipId });
   let task = "RUNNING";
   for (let i = 0; i < 10 && task === "RUNNING"; i++) {

@@ -434,7 +434,8 @@ func (rg *region) address3(e *eip) map[string]any {
 
 var addressFilters3 = map[string]bool{"address-id": true, "address-name": true, "address-ip": true, "address-status": true,
 	"instance-id": true, "private-ip-address": true, "network-interface-id": true, "is-arrears": true,
-	"address-type": true, "address-isp": true, "tag-key": true, "tag-value": true, "tag:": true, "dedicated-cluster-id": true}
+	"address-type": true, "address-isp": true, "tag-key": true, "tag-value": true, "tag:": true, "dedicated-cluster-id": true,
+	"instance-type": true}
 
 // addressMatches3 reports whether an EIP passes one filter of
 // DescribeAddresses. The emulator's addresses are all EIPs (address-type
@@ -462,6 +463,14 @@ func (rg *region) addressMatches3(e *eip, f filter) bool {
 		return f.contains("EIP")
 	case "address-isp":
 		return f.contains("BGP")
+	case "instance-type": // what the address is bound to: CVM, or an interface alone (ENI)
+		switch {
+		case e.instanceID != "":
+			return f.contains("CVM")
+		case e.eniID != "":
+			return f.contains("ENI")
+		}
+		return false
 	}
 	ok, _ := rg.tagMatch(f, "vpc", "eip", e.id)
 	return ok
