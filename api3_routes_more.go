@@ -345,7 +345,7 @@ func resize3(ctx context.Context, c *Client, req, _ any) (*Response, error) {
 type deal3 struct {
 	OrderId, BigDealId, CreateTime     string
 	Status, ProjectId, GoodsCategoryId int
-	RealTotalCost                      string
+	RealTotalCost                      jsonInt // fen, a number in the models
 	TotalCost                          float64
 	ResourceId                         []string
 }
@@ -434,7 +434,6 @@ func fillDealsByCond3(_ context.Context, _ *Client, got, out, _ any) error {
 	o.Data.TotalNum = jsonInt(g.TotalCount)
 	for _, d := range g.Deals {
 		created, _ := parseAPITime3(d.CreateTime)
-		cost, _ := strconv.ParseFloat(d.RealTotalCost, 64)
 		o.Data.Deals = append(o.Data.Deals, struct {
 			DealID          jsonString     `json:"dealId"`
 			DealName        jsonString     `json:"dealName"`
@@ -443,7 +442,7 @@ func fillDealsByCond3(_ context.Context, _ *Client, got, out, _ any) error {
 			RealTotalCost   jsonInt        `json:"realTotalCost"`
 			CreatTime       jsonTime       `json:"creatTime"`
 			GoodsDetail     map[string]any `json:"goodsDetail"`
-		}{jsonString(d.OrderId), jsonString(d.OrderId), jsonInt(d.GoodsCategoryId), jsonInt(d.ProjectId), jsonInt(cost), created, d.details()})
+		}{jsonString(d.OrderId), jsonString(d.OrderId), jsonInt(d.GoodsCategoryId), jsonInt(d.ProjectId), d.RealTotalCost, created, d.details()})
 	}
 	return nil
 }

@@ -38,8 +38,8 @@ func (s *Server) deal3(d *deal) map[string]any {
 	return map[string]any{
 		"OrderId": orderID(d), "BigDealId": orderID(d), "Status": dealStatus3[s.dealStatus(d)],
 		"Payer": strconv.FormatInt(s.appID, 10), "Creator": strconv.FormatInt(s.appID, 10),
-		"CreateTime": apiTime(d.created), "RealTotalCost": strconv.FormatFloat(cost, 'f', -1, 64),
-		"TotalCost": cost, "Price": cost, "VoucherDecline": "0", "ProjectId": d.projectID,
+		"CreateTime": apiTime(d.created), "RealTotalCost": d.price, // fen, int64 in the models
+		"TotalCost": cost, "Price": cost, "VoucherDecline": 0, "ProjectId": d.projectID, "ZoneCode": "",
 		"GoodsCategoryId": d.category, "ProductInfo": []any{}, "TimeSpan": 1, "TimeUnit": "m", "Currency": "CNY",
 		"Policy": 100, "ProductCode": "p_cvm", "SubProductCode": "sp_cvm_s1", "Formula": "", "RefReturnDeals": "",
 		"PayMode": "prePay", "Action": "purchase", "ProductName": "云服务器CVM", "SubProductName": "云服务器CVM",

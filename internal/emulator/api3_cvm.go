@@ -89,6 +89,13 @@ func (s *Server) describeProductRegions3(c *call3) (map[string]any, *api3Err) {
 		return nil, err3("InvalidParameterValue", "the product %q is not served by this emulator: cvm, cdb or clb", prod)
 	}
 	set := regions3()
+	for _, r := range set {
+		// The product-scoped RegionInfo (region 2022-06-27, api 2020-11-06)
+		// also has the console's members, which API callers get empty
+		// [inferred: "api调用时默认null" for RegionTypeMC; the strings are
+		// kept strings, as everywhere here].
+		r["RegionTypeMC"], r["LocationMC"], r["RegionNameMC"], r["RegionIdMC"] = nil, "", "", ""
+	}
 	return map[string]any{"TotalCount": len(set), "RegionSet": set}, nil
 }
 
@@ -100,7 +107,13 @@ func (s *Server) describeProductZones3(c *call3) (map[string]any, *api3Err) {
 	for _, code := range sortedRegionCodes() {
 		rg := s.regionLocked(code)
 		for _, z := range rg.zones {
-			set = append(set, s.zone3(rg, z))
+			// The product-scoped ZoneInfo adds a parent zone (an edge
+			// zone's; none here), a zone type and the console's members
+			// [inferred: empty for API callers, as RegionInfo's].
+			zi := s.zone3(rg, z)
+			zi["ParentZone"], zi["ParentZoneId"], zi["ParentZoneName"], zi["ZoneType"] = "", "", "", ""
+			zi["MachineRoomTypeMC"], zi["ZoneIdMC"] = "", ""
+			set = append(set, zi)
 		}
 	}
 	return map[string]any{"TotalCount": len(set), "ZoneSet": set}, nil
@@ -186,7 +199,8 @@ func (s *Server) describeInstanceTypeConfigs3(c *call3) (map[string]any, *api3Er
 	set := []map[string]any{}
 	err := s.typeRows3(c, func(z zone, family string, cpu, mem int) {
 		set = append(set, map[string]any{"Zone": zoneName3(c.rg.code, z), "InstanceType": instanceTypeName(family, cpu, mem),
-			"InstanceFamily": family, "GPU": 0, "CPU": cpu, "Memory": mem, "FPGA": 0, "GpuCount": 0})
+			"InstanceFamily": family, "GPU": 0, "CPU": cpu, "Memory": mem, "FPGA": 0, "GpuCount": 0, "GpuType": "",
+			"GpuMemory": 0})
 	})
 	if err != nil {
 		return nil, err

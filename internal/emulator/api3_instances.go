@@ -105,7 +105,7 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"InstanceName":       in.name,
 		"InstanceChargeType": chargeType3(in),
 		"SystemDisk": map[string]any{"DiskType": in.systemDiskType3(), "DiskId": in.diskRoot, "DiskSize": in.rootSize,
-			"CdcId": "", "DiskName": ""},
+			"CdcId": "", "DiskName": "", "Encrypt": false, "KmsKeyId": ""},
 		"DataDisks":          rg.dataDisks3(in),
 		"PrivateIpAddresses": []string{in.lanIP},
 		"PublicIpAddresses":  public,
@@ -136,12 +136,14 @@ func (rg *region) instance3(in *instance) map[string]any {
 		"DedicatedClusterId":       "",
 		"IsolatedSource":           "NOTISOLATED",
 		"GPUInfo":                  map[string]any{}, // none: the emulator sells no GPU types
-		"LicenseType":              "TencentCloud",
-		"DisableApiTermination":    false,
-		"DefaultLoginUser":         user,
-		"DefaultLoginPort":         port,
-		"Metadata":                 map[string]any{"Items": []any{}},
-		"PublicIPv6Addresses":      []string{},
+		// Topology left to the system, no placement group, standard frames [inferred].
+		"CpuTopology": map[string]any{}, "DisasterRecoverGroupIds": []string{}, "PartitionNumber": 0, "EnableJumboFrame": false,
+		"LicenseType":           "TencentCloud",
+		"DisableApiTermination": false,
+		"DefaultLoginUser":      user,
+		"DefaultLoginPort":      port,
+		"Metadata":              map[string]any{"Items": []any{}},
+		"PublicIPv6Addresses":   []string{},
 	}
 }
 

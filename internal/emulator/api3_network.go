@@ -50,7 +50,8 @@ func (rg *region) vpc3(v *vpc) map[string]any {
 	return map[string]any{"VpcName": v.name, "VpcId": v.id, "CidrBlock": v.cidr.String(), "IsDefault": v.isDefault,
 		"EnableMulticast": v.multicast, "CreatedTime": apiTime(v.created), "DnsServerSet": dns, "DomainName": v.domain,
 		"DhcpOptionsId": "", "EnableDhcp": true, "Ipv6CidrBlock": "", "TagSet": rg.tagSet3("vpc", "vpc", v.id),
-		"AssistantCidrSet": []any{}}
+		"AssistantCidrSet": []any{}, "EnableRouteVpcPublish": false, "EnableRouteVpcPublishIpv6": false,
+		"Ipv6CidrBlockSet": []any{}}
 }
 
 func (rg *region) subnet3(sn *subnet) map[string]any {
@@ -349,7 +350,7 @@ func (s *Server) describeSubnets3(c *call3) (map[string]any, *api3Err) {
 	for _, sn := range pageOf(all, l.offset, l.limit) {
 		set = append(set, c.rg.subnet3(sn))
 	}
-	return map[string]any{"TotalCount": len(all), "SubnetSet": set}, nil
+	return map[string]any{"TotalCount": len(all), "SubnetSet": set, "NextToken": ""}, nil
 }
 
 func (s *Server) modifySubnetAttribute3(c *call3) (map[string]any, *api3Err) {

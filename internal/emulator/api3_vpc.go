@@ -182,7 +182,10 @@ func rule3(i int, r rule) map[string]any {
 	return map[string]any{"PolicyIndex": i, "Protocol": proto, "Port": port, "CidrBlock": r.CIDR, "Ipv6CidrBlock": "",
 		"SecurityGroupId": r.SGID, "AddressTemplate": map[string]any{"AddressId": r.AddressModule, "AddressGroupId": ""},
 		"ServiceTemplate": map[string]any{"ServiceId": r.ServiceModule, "ServiceGroupId": ""},
-		"Action":          r.Action, "PolicyDescription": r.Desc, "ModifyTime": ""}
+		"Action":          r.Action, "PolicyDescription": r.Desc, "ModifyTime": "",
+		// Priority: the rule's place in its direction, from 1 [inferred: the
+		// model's "changes as the rules change"].
+		"Priority": i + 1}
 }
 
 func (s *Server) describeSecurityGroupPolicies3(c *call3) (map[string]any, *api3Err) {
@@ -429,7 +432,7 @@ func (rg *region) address3(e *eip) map[string]any {
 		// contract's EIPs have none of their own].
 		"Bandwidth": nil, "InternetChargeType": "", "TagSet": rg.tagSet3("vpc", "eip", e.id), "DeadlineDate": "",
 		"InstanceType": instanceType, "Egress": "center_egress1", "AntiDDoSPackageId": "", "RenewFlag": "",
-		"BandwidthPackageId": ""}
+		"BandwidthPackageId": "", "DedicatedClusterId": "", "UnVpcId": ""}
 }
 
 var addressFilters3 = map[string]bool{"address-id": true, "address-name": true, "address-ip": true, "address-status": true,
@@ -667,7 +670,7 @@ func (s *Server) disassociateAddress3(c *call3) (map[string]any, *api3Err) {
 func (s *Server) describeAddressQuota3(c *call3) (map[string]any, *api3Err) {
 	qt := c.rg.eipQuota(c.now)
 	q := func(id string, cur, lim int) map[string]any {
-		return map[string]any{"QuotaId": id, "QuotaCurrent": cur, "QuotaLimit": lim}
+		return map[string]any{"QuotaId": id, "QuotaCurrent": cur, "QuotaLimit": lim, "QuotaGroup": ""}
 	}
 	return map[string]any{"QuotaSet": []map[string]any{
 		q("TOTAL_EIP_QUOTA", qt.total, qt.totalLimit),
@@ -766,9 +769,10 @@ func (rg *region) enis3() []map[string]any {
 // null; Attachment is an empty object when it is attached to nothing.
 func eni3(id, name, vpcID, subnetID string, groups []string, primary bool, zone, privateIP, publicIP, instanceID string,
 	device int, created time.Time) map[string]any {
-	att := map[string]any{}
+	att, state := map[string]any{}, "AVAILABLE"
 	if instanceID != "" {
 		att = map[string]any{"InstanceId": instanceID, "DeviceIndex": device, "InstanceAccountId": "", "AttachTime": time3(created)}
+		state = "INUSE" // NetworkInterfaceState tells a bound interface apart (State does not)
 	}
 	return map[string]any{"NetworkInterfaceId": id, "NetworkInterfaceName": name, "NetworkInterfaceDescription": "",
 		"VpcId": vpcID, "SubnetId": subnetID, "GroupSet": append([]string{}, groups...), "Primary": primary,
@@ -776,7 +780,7 @@ func eni3(id, name, vpcID, subnetID string, groups []string, primary bool, zone,
 		"PrivateIpAddressSet": []map[string]any{{"PrivateIpAddress": privateIP, "Primary": true, "PublicIpAddress": publicIP,
 			"AddressId": "", "Description": "", "IsWanIpBlocked": false, "State": "AVAILABLE", "QosLevel": "PT"}},
 		"Attachment": att, "Ipv6AddressSet": []any{}, "TagSet": []any{}, "EniType": 0, "Business": "cvm", "CdcId": "",
-		"AttachType": 0, "ResourceId": "", "QosLevel": "PT"}
+		"AttachType": 0, "ResourceId": "", "QosLevel": "PT", "NetworkInterfaceState": state}
 }
 
 // macOf is a stable, locally administered MAC address made from an id.
