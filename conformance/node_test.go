@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -66,5 +67,17 @@ func TestNodeSDKFlow(t *testing.T) {
 				t.Fatalf("flow.js: %v, %d checks; stderr: %s", runErr, n, stderr.String())
 			}
 		})
+	}
+}
+
+// TestNodeModelWalkSaysWhatTheReportCounts: node/models.js names its checks
+// with NewestModelCheck's words, which the fidelity report counts.
+func TestNodeModelWalkSaysWhatTheReportCounts(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("node", "models.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(src), `"`+NewestModelCheck+`"`) {
+		t.Errorf("node/models.js does not name its checks %q", NewestModelCheck)
 	}
 }

@@ -9,6 +9,7 @@
 "use strict";
 const tencentcloud = require("tencentcloud-sdk-nodejs-cvm");
 const services = require("tencentcloud-sdk-nodejs");
+const { walked } = require("./models");
 
 const endpoint = process.env.CVM_ENDPOINT;
 const credential = { secretId: process.env.CVM_SECRET_ID, secretKey: process.env.CVM_SECRET_KEY };
@@ -24,7 +25,7 @@ function cvmClient(extra, cred) {
   return new tencentcloud.cvm.v20170312.Client({ credential: cred || credential, region, profile: profile(extra) });
 }
 function vpcClient(extra) {
-  return new services.vpc.v20170312.Client({ credential, region, profile: profile(extra) });
+  return walked(new services.vpc.v20170312.Client({ credential, region, profile: profile(extra) }), "vpc", "v20170312");
 }
 function check(action, what, pass, detail) {
   if (!pass) failed = true;
@@ -188,6 +189,7 @@ async function flow() {
     (await codeOf(cvmClient({}, Object.assign({}, credential, { secretId: "AKIDnobody" })).DescribeZones({}))) === "AuthFailure.SecretIdNotFound");
   await apiFlow();
   await networkFlow(vpc);
+  vpc.report(check);
   await diskFlow(cvm);
 }
 
@@ -204,7 +206,7 @@ async function waitDisk(cbs, id, state) {
 // found, attached, grown, renamed, detached and returned, and the
 // documented refusals.
 async function diskFlow(cvm) {
-  const cbs = new services.cbs.v20170312.Client({ credential, region, profile: profile() });
+  const cbs = walked(new services.cbs.v20170312.Client({ credential, region, profile: profile() }), "cbs", "v20170312");
   const run = await cvm.RunInstances({ Placement: { Zone: "ap-guangzhou-3" }, ImageId: "img-31tjrtph",
     SystemDisk: { DiskType: "CLOUD_PREMIUM", DiskSize: 50 }, DataDisks: [{ DiskType: "CLOUD_SSD", DiskSize: 100 }] });
   const ins = run.InstanceIdSet[0];
@@ -254,12 +256,13 @@ async function diskFlow(cvm) {
     DiskChargeType: "POSTPAID_BY_HOUR" });
   check("DescribeDiskConfigQuota", "the zone's disk types, 10 GiB steps",
     quota.DiskConfigSet.length > 0 && quota.DiskConfigSet.every((q) => q.Zone === "ap-guangzhou-3" && q.StepSize === 10));
+  cbs.report(check);
 }
 
 // api 2020-11-06: the product-scoped zones and regions the Terraform
 // provider reads.
 async function apiFlow() {
-  const api = new services.api.v20201106.Client({ credential, region, profile: profile() });
+  const api = walked(new services.api.v20201106.Client({ credential, region, profile: profile() }), "api", "v20201106");
   const z = await api.DescribeZones({ Product: "cvm" });
   check("DescribeZones", "api 2020-11-06: the zones of product cvm, AVAILABLE",
     z.TotalCount === z.ZoneSet.length && z.ZoneSet.some((x) => x.Zone === "ap-guangzhou-3" && x.ZoneState === "AVAILABLE"));
@@ -267,6 +270,7 @@ async function apiFlow() {
   check("DescribeRegions", "api 2020-11-06: the regions of product cvm", r.RegionSet.some((x) => x.Region === region));
   check("DescribeRegions", "api 2020-11-06: Product is required (MissingParameter)",
     (await codeOf(api.DescribeRegions({}))) === "MissingParameter");
+  api.report(check);
 }
 
 // VPCs and subnets, through the vpc client.
