@@ -28,14 +28,29 @@ import (
 // and a cloud disk with its attachment. Each resource is created and read
 // as the provider creates and reads it (apply), read again (the second
 // plan), and deleted in the order Terraform deletes it (destroy), through
-// an HTTP proxy as the provider reaches the emulator.
+// an HTTP proxy as the provider reaches the emulator, served by cvmtest
+// and by the cvm-emulator binary.
 //
 // Where the provider dereferences a member of an answer, the member must
 // be there (the provider would panic); where it writes a member into its
 // state, the value must be the one the configuration gave (the second plan
 // would show a change); where it waits, the wait must end.
 func TestTerraformProviderCalls(t *testing.T) {
-	tf := newTerraform(t)
+	for _, serve := range []struct {
+		name  string
+		start func(*testing.T) target
+	}{
+		{"cvmtest", func(t *testing.T) target { return inProcess(t, cvmtest.WithoutQuotas()) }},
+		// The binary, as a Terraform user runs it, on a clock that moves by
+		// itself; quotas off, as the replay does not retry as the provider does.
+		{"cvm-emulator", func(t *testing.T) target { return binary(t, "-quota-action", "0") }},
+	} {
+		t.Run(serve.name, func(t *testing.T) { replayTerraform(t, serve.start(t)) })
+	}
+}
+
+func replayTerraform(t *testing.T, tg target) {
+	tf := newTerraform(t, tg)
 	vpcID := tf.vpc()
 	subnetID := tf.subnet(vpcID)
 	sg := tf.securityGroup()
@@ -88,12 +103,9 @@ type terraform struct {
 	seen  map[string]bool // passed checks, each recorded once however often a wait repeats it
 }
 
-func newTerraform(t *testing.T) *terraform {
+func newTerraform(t *testing.T, tg target) *terraform {
 	t.Helper()
-	srv := cvmtest.NewServer(cvmtest.WithAutoAdvance(nowish()), cvmtest.WithoutQuotas())
-	t.Cleanup(srv.Close)
-	id, key, _ := srv.Credentials()
-	proxy, err := url.Parse(srv.URL)
+	proxy, err := url.Parse("http://" + tg.endpoint)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,8 +113,8 @@ func newTerraform(t *testing.T) *terraform {
 	m.base = &http.Transport{Proxy: http.ProxyURL(proxy)}
 	cpf := profile.NewClientProfile()
 	cpf.HttpProfile.Scheme = "HTTP" // protocol = "HTTP" in the provider block
-	cred := common.NewCredential(id, key)
-	tf := &terraform{t: t, j: newJudge(t, "terraform-provider-tencentcloud, replayed", "API 3.0", "cvmtest"), phase: "apply",
+	cred := common.NewCredential(tg.id, tg.key)
+	tf := &terraform{t: t, j: newJudge(t, "terraform-provider-tencentcloud, replayed", "API 3.0", tg.name), phase: "apply",
 		seen: map[string]bool{}}
 	if tf.c, err = tccvm.NewClient(cred, region, cpf); err != nil {
 		t.Fatal(err)
