@@ -41,9 +41,9 @@ func TestTerraformProviderCalls(t *testing.T) {
 		start func(*testing.T) target
 	}{
 		{"cvmtest", func(t *testing.T) target { return inProcess(t, cvmtest.WithoutQuotas()) }},
-		// The binary, as a Terraform user runs it, on a clock that moves by
-		// itself; quotas off, as the replay does not retry as the provider does.
-		{"cvm-emulator", func(t *testing.T) target { return binary(t, "-quota-action", "0") }},
+		// The binary, as a Terraform user runs it (on a clock that moves by
+		// itself, and with its limits on).
+		{"cvm-emulator", func(t *testing.T) target { return binary(t) }},
 	} {
 		t.Run(serve.name, func(t *testing.T) { replayTerraform(t, serve.start(t)) })
 	}
