@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,6 +68,13 @@ func TestGoSDKNetworks(t *testing.T) {
 	j.check("CreateSubnet", "refuses a block overlapping another subnet with InvalidParameterValue.SubnetConflict",
 		codeOf(err) == "InvalidParameterValue.SubnetConflict", codeOf(err))
 
+	for _, bad := range []struct{ limit, code string }{{"101", "InvalidParameterValue.LimitExceeded"},
+		{"0", "InvalidParameterValue.LimitExceeded"}, {"ten", "InvalidParameterValue"}} {
+		r := tcvpc.NewDescribeSubnetsRequest()
+		r.Limit = sp(bad.limit)
+		_, err := v.DescribeSubnets(r)
+		j.check("DescribeSubnets", "Limit "+bad.limit+" is "+bad.code+" (1 to 100, §5)", codeOf(err) == bad.code, codeOf(err))
+	}
 	bySubnetVpc := tcvpc.NewDescribeSubnetsRequest()
 	bySubnetVpc.Filters = []*tcvpc.Filter{{Name: sp("vpc-id"), Values: common.StringPtrs([]string{vpcID})}}
 	bySubnetVpc.Limit, bySubnetVpc.Offset = sp("1"), sp("1")
@@ -129,6 +137,22 @@ func TestGoSDKNetworks(t *testing.T) {
 	in := describeOne(c, ins)
 	j.check("RunInstances", "placed in the subnet, at the address asked", *in.VirtualPrivateCloud.SubnetId == web &&
 		*in.PrivateIpAddresses[0] == "10.20.1.50")
+	placed := func(name, value string) []string {
+		req := tccvm.NewDescribeInstancesRequest()
+		req.Filters = []*tccvm.Filter{{Name: sp(name), Values: common.StringPtrs([]string{value})}}
+		resp, err := c.DescribeInstances(req)
+		if err != nil {
+			return []string{"error: " + codeOf(err)}
+		}
+		var ids []string
+		for _, i := range resp.Response.InstanceSet {
+			ids = append(ids, *i.InstanceId)
+		}
+		return ids
+	}
+	j.check("DescribeInstances", "filters vpc-id and subnet-id find the instance in the subnet, and no other",
+		slices.Equal(placed("vpc-id", vpcID), []string{ins}) && slices.Equal(placed("subnet-id", web), []string{ins}) &&
+			len(placed("subnet-id", tiny)) == 0, placed("vpc-id", vpcID))
 	used := tcvpc.NewDescribeUsedIpAddressRequest()
 	used.VpcId, used.SubnetId = sp(vpcID), sp(web)
 	ips, err := v.DescribeUsedIpAddress(used)

@@ -168,7 +168,10 @@ func page3(c *call3, maxLimit int) (offset, limit int, err *api3Err) {
 	}
 	if s := c.q.v.Get("Limit"); s != "" {
 		n, e := strconv.Atoi(s)
-		if e != nil || n < 1 || n > maxLimit {
+		if e != nil {
+			return 0, 0, err3("InvalidParameterValue", "Limit must be an integer, got %q", s)
+		}
+		if n < 1 || n > maxLimit {
 			return 0, 0, err3("InvalidParameterValue.LimitExceeded", "Limit must be 1 to %d, got %q", maxLimit, s)
 		}
 		limit = n
