@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/common"
 	tccvm "github.com/tencentcloud/tencentcloud-sdk-go/tencentcloud/cvm/v20170312"
@@ -133,7 +134,7 @@ func (tf *terraform) readDataDisks(ins *tfInstance, in *tccvm.Instance) {
 	if ins.dataDiskID == "" {
 		var own []*tccvm.DataDisk
 		for _, d := range in.DataDisks {
-			if len(*d.DiskId) > 5 && (*d.DiskId)[:5] == "disk-" {
+			if strings.HasPrefix(*d.DiskId, "disk-") {
 				own = append(own, d)
 			}
 		}
