@@ -185,6 +185,33 @@ func modelProblemsShown() int {
 	return 12
 }
 
+// walkObject lists where v departs from an object of a model with these
+// members: each present and walked by walk, and none other.
+func walkObject[T any](path string, v any, members map[string]T, walk func(string, any, T) []string) []string {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return []string{fmt.Sprintf("%s: %T, want an object", path, v)}
+	}
+	if len(obj) == 0 && path != "Response" {
+		return nil // an empty object: none of it
+	}
+	var out []string
+	for name, mt := range members {
+		mv, present := obj[name]
+		if !present {
+			out = append(out, path+"."+name+": missing")
+			continue
+		}
+		out = append(out, walk(path+"."+name, mv, mt)...)
+	}
+	for name := range obj {
+		if _, declared := members[name]; !declared {
+			out = append(out, path+"."+name+": not in the model")
+		}
+	}
+	return out
+}
+
 // walkModel lists where v departs from the model type t.
 func walkModel(path string, v any, t reflect.Type) []string {
 	if t.Kind() == reflect.Pointer {
@@ -199,35 +226,14 @@ func walkModel(path string, v any, t reflect.Type) []string {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		obj, ok := v.(map[string]any)
-		if !ok {
-			return []string{fmt.Sprintf("%s: %T, want an object", path, v)}
-		}
-		if len(obj) == 0 && path != "Response" {
-			return nil // an empty object: none of it
-		}
-		var out []string
-		declared := map[string]bool{}
+		members := map[string]reflect.Type{}
 		for i := range t.NumField() {
 			f := t.Field(i)
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "" || name == "-" {
-				continue
-			}
-			declared[name] = true
-			mv, present := obj[name]
-			if !present {
-				out = append(out, path+"."+name+": missing")
-				continue
-			}
-			out = append(out, walkModel(path+"."+name, mv, f.Type)...)
-		}
-		for name := range obj {
-			if !declared[name] {
-				out = append(out, path+"."+name+": not in the model")
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				members[name] = f.Type
 			}
 		}
-		return out
+		return walkObject(path, v, members, walkModel)
 	case reflect.Slice:
 		list, ok := v.([]any)
 		if !ok {

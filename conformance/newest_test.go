@@ -105,28 +105,7 @@ func walkTS(path string, v any, t string, m tsModels) []string {
 	if model == nil {
 		return nil // a type the models leave open (any)
 	}
-	obj, ok := v.(map[string]any)
-	if !ok {
-		return []string{fmt.Sprintf("%s: %T, want an object", path, v)}
-	}
-	if len(obj) == 0 && path != "Response" {
-		return nil // an empty object: none of it
-	}
-	var out []string
-	for name, mt := range model {
-		mv, present := obj[name]
-		if !present {
-			out = append(out, path+"."+name+": missing")
-			continue
-		}
-		out = append(out, walkTS(path+"."+name, mv, mt, m)...)
-	}
-	for name := range obj {
-		if _, declared := model[name]; !declared {
-			out = append(out, path+"."+name+": not in the model")
-		}
-	}
-	return out
+	return walkObject(path, v, model, func(p string, mv any, mt string) []string { return walkTS(p, mv, mt, m) })
 }
 
 // newerMember reports whether a Go walk's departure is a member the Go
