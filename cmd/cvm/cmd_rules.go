@@ -336,23 +336,9 @@ func (a *app) rulesDeleteCommand() *cobra.Command {
 			}
 			var gone []cvm.Rule // what is deleted, found by content after a move
 			e.plan = func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
-				var idx []int
-				if gone == nil {
-					var err error
-					if idx, err = o.target.pick(rules, d, o.all); err != nil {
-						return nil, "", err
-					}
-					for _, i := range idx {
-						gone = append(gone, rules[i])
-					}
-				} else {
-					for _, g := range gone {
-						i := slices.IndexFunc(rules, func(x cvm.Rule) bool { return sameRule(x, g) })
-						if i < 0 {
-							return nil, "", fmt.Errorf("%w: a rule to delete is no longer there", errNoLongerApplies)
-						}
-						idx = append(idx, i)
-					}
+				idx, err := o.target.locate(rules, d, o.all, &gone, "delete")
+				if err != nil {
+					return nil, "", err
 				}
 				return func(ctx context.Context, ch *cvm.RuleChange) error {
 					_, err := c.SecurityGroups.DeleteRules(ctx, ch, idx...)
@@ -391,18 +377,13 @@ func (a *app) rulesReplaceCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var old *cvm.Rule
+			var old []cvm.Rule // what is replaced, found by content after a move
 			e.plan = func(rules []cvm.Rule) (func(context.Context, *cvm.RuleChange) error, string, error) {
-				at := -1
-				if old == nil {
-					idx, err := o.target.pick(rules, d, false)
-					if err != nil {
-						return nil, "", err
-					}
-					at, old = idx[0], &rules[idx[0]]
-				} else if at = slices.IndexFunc(rules, func(x cvm.Rule) bool { return sameRule(x, *old) }); at < 0 {
-					return nil, "", fmt.Errorf("%w: the rule to replace is no longer there", errNoLongerApplies)
+				idx, err := o.target.locate(rules, d, false, &old, "replace")
+				if err != nil {
+					return nil, "", err
 				}
+				at := idx[0]
 				if sameRule(rules[at], r) {
 					return nil, "already as asked", nil
 				}
@@ -417,6 +398,32 @@ func (a *app) rulesReplaceCommand() *cobra.Command {
 	o.target.add(cmd, "replace")
 	o.rule.add(cmd)
 	return cmd
+}
+
+// locate returns the indexes of the rules t names. The first plan picks
+// them (pick) and keeps them in *kept; a plan made again, after another
+// client moved the rules, finds the kept rules by content, and refuses when
+// one is gone.
+func (t target) locate(rules []cvm.Rule, d cvm.Direction, all bool, kept *[]cvm.Rule, what string) ([]int, error) {
+	if *kept == nil {
+		idx, err := t.pick(rules, d, all)
+		if err != nil {
+			return nil, err
+		}
+		for _, i := range idx {
+			*kept = append(*kept, rules[i])
+		}
+		return idx, nil
+	}
+	var idx []int
+	for _, k := range *kept {
+		i := slices.IndexFunc(rules, func(x cvm.Rule) bool { return sameRule(x, k) })
+		if i < 0 {
+			return nil, fmt.Errorf("%w: a rule to %s is no longer there", errNoLongerApplies, what)
+		}
+		idx = append(idx, i)
+	}
+	return idx, nil
 }
 
 // pick returns the indexes of the rules t names: the one at --index, or
