@@ -317,6 +317,19 @@ func stateOf(c *tccvm.Client, id string) string {
 	return *resp.Response.InstanceSet[0].InstanceState
 }
 
+// terminateRunning waits until the instances run, terminates them, and
+// waits until they are gone.
+func terminateRunning(t *testing.T, j *judge, c *tccvm.Client, ids ...string) {
+	t.Helper()
+	waitState(t, j, c, ids, "RUNNING")
+	req := tccvm.NewTerminateInstancesRequest()
+	req.InstanceIds = common.StringPtrs(ids)
+	if _, err := c.TerminateInstances(req); err != nil {
+		t.Fatal(err)
+	}
+	waitGone(c, ids)
+}
+
 func waitGone(c *tccvm.Client, ids []string) bool {
 	req := tccvm.NewDescribeInstancesRequest()
 	req.InstanceIds = common.StringPtrs(ids)

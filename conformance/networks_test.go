@@ -196,13 +196,7 @@ func TestGoSDKNetworks(t *testing.T) {
 	_, err = v.DeleteVpc(dvpc)
 	j.check("DeleteVpc", "refuses a VPC holding an instance with ResourceInUse", codeOf(err) == "ResourceInUse", codeOf(err))
 
-	waitState(t, j, c, []string{ins}, "RUNNING")
-	term := tccvm.NewTerminateInstancesRequest()
-	term.InstanceIds = common.StringPtrs([]string{ins})
-	if _, err := c.TerminateInstances(term); err != nil {
-		t.Fatal(err)
-	}
-	waitGone(c, []string{ins})
+	terminateRunning(t, j, c, ins)
 	_, err = v.DeleteSubnet(del)
 	j.check("DeleteSubnet", "an empty subnet", err == nil, err)
 	_, err = v.DeleteVpc(dvpc)

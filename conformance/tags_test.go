@@ -202,12 +202,6 @@ func TestGoSDKTags(t *testing.T) {
 		j.check(bad.action, "refuses "+bad.what+" with "+bad.code, codeOf(err) == bad.code, codeOf(err))
 	}
 
-	waitState(t, j, c, []string{ins}, "RUNNING")
-	term := tccvm.NewTerminateInstancesRequest()
-	term.InstanceIds = common.StringPtrs([]string{ins})
-	if _, err := c.TerminateInstances(term); err != nil {
-		t.Fatal(err)
-	}
-	waitGone(c, []string{ins})
+	terminateRunning(t, j, c, ins)
 	j.check("TerminateInstances", "a terminated instance's tags go with it", len(byIDs("cvm", "instance", ins)[ins]) == 0)
 }
