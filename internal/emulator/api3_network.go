@@ -65,35 +65,31 @@ func (rg *region) subnet3(sn *subnet) map[string]any {
 
 // vpcArg3 reads the call's VpcId, which must name a VPC of the region.
 func (s *Server) vpcArg3(c *call3) (*vpc, *api3Err) {
-	id, err := str3(c, "VpcId", true)
-	if err != nil {
-		return nil, err
-	}
-	if !vpcIDRE.MatchString(id) {
-		return nil, err3("InvalidParameterValue.Malformed", "the VPC id %q is malformed: want vpc-xxxxxxxx", id)
-	}
-	v, ok := c.rg.vpcs[id]
-	if !ok {
-		return nil, err3("ResourceNotFound", "the VPC %s is not found", id)
-	}
-	return v, nil
+	return ownArg3(c, "VpcId", "VPC", "vpc-xxxxxxxx", vpcIDRE, c.rg.vpcs)
 }
 
 // subnetArg3 reads the call's SubnetId, which must name a subnet of the
 // region.
 func (s *Server) subnetArg3(c *call3) (*subnet, *api3Err) {
-	id, err := str3(c, "SubnetId", true)
+	return ownArg3(c, "SubnetId", "subnet", "subnet-xxxxxxxx", subnetIDRE, c.rg.subnets)
+}
+
+// ownArg3 reads the id in member name, which must be well formed (re, as
+// form shows it) and name one of the region's own (of).
+func ownArg3[T any](c *call3, name, kind, form string, re *regexp.Regexp, of map[string]T) (T, *api3Err) {
+	var none T
+	id, err := str3(c, name, true)
 	if err != nil {
-		return nil, err
+		return none, err
 	}
-	if !subnetIDRE.MatchString(id) {
-		return nil, err3("InvalidParameterValue.Malformed", "the subnet id %q is malformed: want subnet-xxxxxxxx", id)
+	if !re.MatchString(id) {
+		return none, err3("InvalidParameterValue.Malformed", "the %s id %q is malformed: want %s", kind, id, form)
 	}
-	sn, ok := c.rg.subnets[id]
+	v, ok := of[id]
 	if !ok {
-		return nil, err3("ResourceNotFound", "the subnet %s is not found", id)
+		return none, err3("ResourceNotFound", "the %s %s is not found", kind, id)
 	}
-	return sn, nil
+	return v, nil
 }
 
 // networkName3 reads a VPC's or subnet's name: 1 to 60 characters.
